@@ -1,0 +1,24 @@
+//! Inline SVG icons (decorative: the text beside them names the control).
+
+use leptos::prelude::*;
+
+/// A 24×24 stroke icon from a path's `d` attribute.
+#[component]
+pub fn Icon(d: &'static str) -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+            <path d=d fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>
+        </svg>
+    }
+}
+
+pub const LEADS: &str = "M4 5h16l-6 7v6l-4 2v-8z";
+pub const OPPORTUNITIES: &str =
+    "M12 3v18M17 7.5C17 5.6 14.8 4.5 12 4.5S7 5.6 7 7.5s2 2.7 5 3.3 5 1.6 5 3.7-2.2 3-5 3-5-1.1-5-3";
+pub const PIPELINE: &str = "M4 4h4v16H4zM10 4h4v10h-4zM16 4h4v6h-4z";
+pub const COMPANIES: &str = "M4 21V5l8-2v18M12 8h8v13M7 8h2M7 12h2M7 16h2M15 12h2M15 16h2M3 21h18";
+pub const CONTACTS: &str = "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4 4-6 8-6s8 2 8 6";
+pub const ACTIVITIES: &str = "M8 3v3M16 3v3M4 8h16M5 5h14v15H5zM9 14l2 2 4-4";
+pub const ADMIN: &str = "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1-1-3-2 .3-1.5-1.5.3-2-3-1-1 2h-2l-1-2-3 1 .3 2L6.6 8.3 4.6 8l-1 3 2 1v0l-2 1 1 3 2-.3 1.5 1.5-.3 2 3 1 1-2h2l1 2 3-1-.3-2 1.5-1.5 2 .3 1-3z";
+pub const MORE: &str = "M5 12h.01M12 12h.01M19 12h.01";
+pub const LOGOUT: &str = "M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10";

@@ -1,0 +1,8 @@
+//! Reusable view pieces.
+
+pub mod icons;
+pub mod nav;
+pub mod page;
+pub mod record_list;
+pub mod shell;
+pub mod status;

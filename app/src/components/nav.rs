@@ -1,0 +1,130 @@
+//! Navigation: a sidebar on wide screens, a bottom bar with a "More" sheet on phones.
+
+use crate::components::icons::{self, Icon};
+use crate::i18n::{Strings, use_i18n};
+use crate::state::Store;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+use veld_domain::api::Me;
+use veld_domain::{Action, RecordKind};
+
+/// One destination in the navigation.
+#[derive(Clone, Copy)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: fn(&Strings) -> &'static str,
+    pub icon: &'static str,
+    /// Shown in the phone's bottom bar (the rest go under "More").
+    pub primary: bool,
+}
+
+/// The destinations this user's modules and role allow, in menu order.
+pub fn nav_items(me: &Me) -> Vec<NavItem> {
+    let may = |kind| me.permissions.can_at_all(kind, Action::View);
+    let leads = me.modules.leads && may(RecordKind::Lead);
+    let opportunities = me.modules.opportunities && may(RecordKind::Opportunity);
+    let mut items = Vec::new();
+    let mut add = |show: bool, href, label: fn(&Strings) -> &'static str, icon, primary| {
+        if show {
+            items.push(NavItem { href, label, icon, primary });
+        }
+    };
+    add(leads, "/leads", |t| t.nav_leads, icons::LEADS, true);
+    add(opportunities, "/opportunities", |t| t.nav_opportunities, icons::OPPORTUNITIES, true);
+    add(leads || opportunities, "/pipeline", |t| t.nav_pipeline, icons::PIPELINE, true);
+    add(may(RecordKind::Company), "/companies", |t| t.nav_companies, icons::COMPANIES, false);
+    add(may(RecordKind::Contact), "/contacts", |t| t.nav_contacts, icons::CONTACTS, false);
+    add(may(RecordKind::Activity), "/activities", |t| t.nav_activities, icons::ACTIVITIES, true);
+    add(me.permissions.admin, "/admin", |t| t.nav_admin, icons::ADMIN, false);
+    items
+}
+
+fn items_signal() -> Signal<Vec<NavItem>> {
+    let store = expect_context::<Store>();
+    Signal::derive(move || store.me.with(|me| me.as_ref().map(nav_items).unwrap_or_default()))
+}
+
+/// The sidebar (wide screens).
+#[component]
+pub fn SideNav() -> impl IntoView {
+    let t = use_i18n();
+    let items = items_signal();
+    view! {
+        <nav class="sidenav" aria-label=move || t().nav_main>
+            <ul>
+                <For each=move || items.get() key=|item| item.href let:item>
+                    <li>
+                        <A href=item.href>
+                            <Icon d=item.icon/>
+                            <span>{move || (item.label)(t())}</span>
+                        </A>
+                    </li>
+                </For>
+            </ul>
+        </nav>
+    }
+}
+
+/// The bottom bar (phones): primary destinations, and "More" for the rest.
+#[component]
+pub fn BottomNav() -> impl IntoView {
+    let t = use_i18n();
+    let items = items_signal();
+    let open = RwSignal::new(false);
+    // Close the sheet whenever the route changes.
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        open.set(false);
+    });
+    let primary = move || items.get().into_iter().filter(|i| i.primary).collect::<Vec<_>>();
+    let secondary = move || items.get().into_iter().filter(|i| !i.primary).collect::<Vec<_>>();
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            open.set(false);
+        }
+    };
+    view! {
+        <nav class="bottomnav" aria-label=move || t().nav_main on:keydown=on_key>
+            <Show when=move || open.get()>
+                <div class="more-sheet" id="more-sheet">
+                    <ul>
+                        <For each=secondary key=|item| item.href let:item>
+                            <li>
+                                <A href=item.href>
+                                    <Icon d=item.icon/>
+                                    <span>{move || (item.label)(t())}</span>
+                                </A>
+                            </li>
+                        </For>
+                    </ul>
+                </div>
+            </Show>
+            <ul class="bottom-items">
+                <For each=primary key=|item| item.href let:item>
+                    <li>
+                        <A href=item.href>
+                            <Icon d=item.icon/>
+                            <span>{move || (item.label)(t())}</span>
+                        </A>
+                    </li>
+                </For>
+                <Show when=move || !secondary().is_empty()>
+                    <li>
+                        <button
+                            type="button"
+                            class="more-button"
+                            aria-expanded=move || open.get().to_string()
+                            aria-controls="more-sheet"
+                            on:click=move |_| open.update(|o| *o = !*o)
+                        >
+                            <Icon d=icons::MORE/>
+                            <span>{move || t().nav_more}</span>
+                        </button>
+                    </li>
+                </Show>
+            </ul>
+        </nav>
+    }
+}

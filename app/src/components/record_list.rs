@@ -1,0 +1,137 @@
+//! A searchable table of one record kind's records, as the server lists them for this user.
+
+use crate::i18n::{Strings, use_i18n};
+use crate::state::Store;
+use crate::sync::api::{self, ApiFailure, RecordRow};
+use leptos::prelude::*;
+use std::collections::HashMap;
+use veld_domain::api::ErrorCode;
+use veld_domain::{Language, RecordKind};
+
+/// What a column's cell function can look up besides the row itself.
+pub struct Lookup {
+    pub company_names: HashMap<String, String>,
+    pub language: Language,
+}
+
+impl Lookup {
+    pub fn company(&self, row: &RecordRow) -> String {
+        text(row, "company_id").and_then(|id| self.company_names.get(&id).cloned()).unwrap_or_default()
+    }
+}
+
+/// A string field of the record's data, if present.
+pub fn text(row: &RecordRow, field: &str) -> Option<String> {
+    match row.data.get(field)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+pub fn int(row: &RecordRow, field: &str) -> Option<i64> {
+    row.data.get(field)?.as_i64()
+}
+
+#[derive(Clone, Copy)]
+pub struct Column {
+    pub label: fn(&Strings) -> &'static str,
+    pub cell: fn(&RecordRow, &Lookup) -> String,
+    /// Hidden on narrow screens.
+    pub secondary: bool,
+    pub numeric: bool,
+}
+
+#[component]
+pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: Signal<&'static str>) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let query = RwSignal::new(String::new());
+    let needs_companies = kind != RecordKind::Company;
+    let data = LocalResource::new(move || async move {
+        let rows = api::records(kind).await;
+        store.observe(&rows);
+        let rows = rows?;
+        let companies =
+            if needs_companies { api::records(RecordKind::Company).await.unwrap_or_default() } else { Vec::new() };
+        let company_names =
+            companies.iter().filter_map(|c| Some((c.id.clone(), text(c, "name")?))).collect::<HashMap<_, _>>();
+        Ok::<_, ApiFailure>((rows, company_names))
+    });
+    let columns = StoredValue::new(columns);
+
+    let body = move || {
+        let language = store.language.get();
+        let t = t();
+        match data.get() {
+            None => view! { <p class="muted">{t.loading}</p> }.into_any(),
+            Some(Err(ApiFailure::Network)) => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
+            Some(Err(ApiFailure::Server(body))) if body.error == ErrorCode::Forbidden => {
+                view! { <p class="notice">{t.not_allowed}</p> }.into_any()
+            }
+            Some(Err(_)) => view! { <p class="notice error">{t.err_server}</p> }.into_any(),
+            Some(Ok((rows, company_names))) => {
+                let lookup = Lookup { company_names, language };
+                let needle = query.get().to_lowercase();
+                let cols = columns.get_value();
+                let table: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| cols.iter().map(|c| (c.cell)(r, &lookup)).collect::<Vec<_>>())
+                    .filter(|cells| needle.is_empty() || cells.iter().any(|c| c.to_lowercase().contains(&needle)))
+                    .collect();
+                let count = (t.count_records)(table.len());
+                if table.is_empty() {
+                    return view! { <p class="muted">{t.empty_list}</p> }.into_any();
+                }
+                view! {
+                    <p class="muted count" aria-live="polite">{count}</p>
+                    <div class="table-wrap" role="region" tabindex="0" aria-label=label.get()>
+                        <table class="records">
+                            <thead>
+                                <tr>
+                                    {cols
+                                        .iter()
+                                        .map(|c| view! { <th scope="col" class:secondary=c.secondary class:num=c.numeric>{(c.label)(t)}</th> })
+                                        .collect_view()}
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {table
+                                    .into_iter()
+                                    .map(|cells| {
+                                        view! {
+                                            <tr>
+                                                {cells
+                                                    .into_iter()
+                                                    .zip(cols.iter())
+                                                    .map(|(cell, c)| view! { <td class:secondary=c.secondary class:num=c.numeric>{cell}</td> })
+                                                    .collect_view()}
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }
+        }
+    };
+
+    view! {
+        <div class="list-tools">
+            <label class="field search">
+                <span class="visually-hidden">{move || format!("{} – {}", t().search, label.get())}</span>
+                <input
+                    type="search"
+                    placeholder=move || t().search
+                    prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
+            </label>
+        </div>
+        {body}
+    }
+}

@@ -1,0 +1,129 @@
+//! The logged-in frame around every page: header, navigation, status, update prompt.
+//! Without an identity (online or cached) it sends the user to the login page.
+
+use crate::components::icons::{self, Icon};
+use crate::components::nav::{BottomNav, SideNav};
+use crate::components::status::SyncStatus;
+use crate::i18n::use_i18n;
+use crate::state::{Connection, Store};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect};
+use veld_domain::Language;
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let t = use_i18n();
+    view! {
+        <Show when=move || store.me.with(Option::is_some) fallback=|| view! { <Redirect path="/login"/> }>
+            <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
+            <div class="layout">
+                <header class="topbar">
+                    <a class="brand" href="/">
+                        <img src="/icons/icon.svg" alt="" width="28" height="28"/>
+                        <span>{move || t().app_name}</span>
+                    </a>
+                    <SyncStatus/>
+                    <AccountMenu/>
+                </header>
+                <SideNav/>
+                <main id="main" tabindex="-1">
+                    <UpdatePrompt/>
+                    <Show when=move || store.connection.get() == Connection::Offline>
+                        <p class="banner offline-banner">{move || t().status_offline_hint}</p>
+                    </Show>
+                    <Outlet/>
+                </main>
+                <BottomNav/>
+            </div>
+        </Show>
+    }
+}
+
+/// "A new version is available — Reload", once a new build's service worker is waiting.
+#[component]
+fn UpdatePrompt() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let t = use_i18n();
+    view! {
+        <Show when=move || store.update_available.get()>
+            <div class="banner update-banner" role="alert">
+                <span>{move || t().update_available}</span>
+                <button type="button" class="button primary" on:click=|_| crate::pwa::apply_update()>
+                    {move || t().update_reload}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+/// The user's name, language choice and logout.
+#[component]
+fn AccountMenu() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let t = use_i18n();
+    let open = RwSignal::new(false);
+    let name = move || store.me.with(|me| me.as_ref().map(|m| m.user.name.clone()).unwrap_or_default());
+    let initials = move || name().split_whitespace().filter_map(|w| w.chars().next()).take(2).collect::<String>();
+    let detail = move || {
+        store.me.with(|me| me.as_ref().map(|m| format!("{} · {}", m.role.name, m.office.name)).unwrap_or_default())
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            open.set(false);
+        }
+    };
+    view! {
+        <div class="account" on:keydown=on_key>
+            <button
+                type="button"
+                class="account-button"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="account-panel"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span class="avatar" aria-hidden="true">{initials}</span>
+                <span class="account-name">{name}</span>
+                <span class="visually-hidden">{move || format!(" – {}", t().account_menu)}</span>
+            </button>
+            <Show when=move || open.get()>
+                <div class="account-panel" id="account-panel">
+                    <p class="account-detail"><strong>{name}</strong><br/>{detail}</p>
+                    <LanguagePicker/>
+                    <button type="button" class="button" on:click=move |_| store.logout()>
+                        <Icon d=icons::LOGOUT/>
+                        {move || t().logout}
+                    </button>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// A labelled language select; used on the login page and in the account menu.
+#[component]
+pub fn LanguagePicker() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let t = use_i18n();
+    view! {
+        <label class="field inline">
+            <span>{move || t().language}</span>
+            <select on:change=move |ev| {
+                if let Ok(lang) = event_target_value(&ev).parse::<Language>() {
+                    store.set_language(lang);
+                }
+            }>
+                {Language::ALL
+                    .into_iter()
+                    .map(|lang| {
+                        view! {
+                            <option value=lang.code() selected=move || store.language.get() == lang>
+                                {lang.native_name()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,77 @@
+//! Veld's browser app: a Leptos client-side-rendered PWA. See ARCHITECTURE.md for the map.
+
+pub mod components;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+pub mod pwa;
+pub mod state;
+pub mod storage;
+pub mod sync;
+
+use components::shell::Shell;
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+use pages::*;
+
+/// Mounts the app on `<body>`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    // index.html shows a logo until the app is ready; the app replaces it.
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let store = state::provide_store();
+    store.watch_environment();
+    if store.me.get_untracked().is_some() {
+        store.refresh_identity();
+    }
+    // Keep <html lang> in step with the interface language (screen readers, hyphenation).
+    Effect::new(move |_| {
+        let code = store.language.get().code();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", code);
+        }
+    });
+
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=HomeRedirect/>
+                    <Route path=path!("leads") view=LeadsPage/>
+                    <Route path=path!("opportunities") view=OpportunitiesPage/>
+                    <Route path=path!("pipeline") view=PipelinePage/>
+                    <Route path=path!("companies") view=CompaniesPage/>
+                    <Route path=path!("contacts") view=ContactsPage/>
+                    <Route path=path!("activities") view=ActivitiesPage/>
+                    <Route path=path!("admin") view=AdminPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// `/` opens the first list the user's modules and role allow.
+#[component]
+fn HomeRedirect() -> impl IntoView {
+    let store = expect_context::<state::Store>();
+    let target = store.me.with_untracked(|me| match me {
+        Some(me)
+            if me.modules.leads
+                && me.permissions.can_at_all(veld_domain::RecordKind::Lead, veld_domain::Action::View) =>
+        {
+            "/leads"
+        }
+        Some(me) if me.modules.opportunities => "/opportunities",
+        _ => "/companies",
+    });
+    view! { <Redirect path=target/> }
+}

@@ -1,0 +1,21 @@
+//! One file per route.
+
+mod activities;
+mod admin;
+mod companies;
+mod contacts;
+mod leads;
+mod login;
+mod not_found;
+mod opportunities;
+mod pipeline;
+
+pub use activities::ActivitiesPage;
+pub use admin::AdminPage;
+pub use companies::CompaniesPage;
+pub use contacts::ContactsPage;
+pub use leads::LeadsPage;
+pub use login::LoginPage;
+pub use not_found::NotFoundPage;
+pub use opportunities::OpportunitiesPage;
+pub use pipeline::PipelinePage;

@@ -1,0 +1,74 @@
+use crate::components::page::Page;
+use crate::components::record_list::{int, text};
+use crate::format::{humanize, money};
+use crate::i18n::use_i18n;
+use crate::state::Store;
+use crate::sync::api::{self, ApiFailure};
+use leptos::prelude::*;
+use veld_domain::RecordKind;
+
+/// The open opportunity stages, in order (stage configuration will make these editable).
+const OPEN_STAGES: [&str; 4] = ["qualification", "needs_analysis", "proposal", "negotiation"];
+
+/// Open opportunities by stage, with each column's count and total value.
+#[component]
+pub fn PipelinePage() -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let data = LocalResource::new(move || async move {
+        let rows = api::records(RecordKind::Opportunity).await;
+        store.observe(&rows);
+        rows
+    });
+    let board = move || {
+        let t = t();
+        let lang = store.language.get();
+        match data.get() {
+            None => view! { <p class="muted">{t.loading}</p> }.into_any(),
+            Some(Err(ApiFailure::Network)) => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
+            Some(Err(_)) => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
+            Some(Ok(rows)) => view! {
+                <div class="board">
+                    {OPEN_STAGES
+                        .iter()
+                        .map(|stage| {
+                            let cards: Vec<_> = rows.iter().filter(|r| text(r, "stage").as_deref() == Some(stage)).collect();
+                            let total: i64 = cards.iter().filter_map(|r| int(r, "expected_revenue")).sum();
+                            let heading = humanize(stage);
+                            let name = heading.clone();
+                            view! {
+                                <section class="column" aria-label=name>
+                                    <header>
+                                        <h2>{heading}</h2>
+                                        <p class="muted">{format!("{} · {}", cards.len(), money(total, lang))}</p>
+                                    </header>
+                                    <ul>
+                                        {cards
+                                            .iter()
+                                            .map(|r| {
+                                                view! {
+                                                    <li class="card">
+                                                        <strong>{text(r, "title").unwrap_or_default()}</strong>
+                                                        <span class="muted">
+                                                            {int(r, "expected_revenue").map(|v| money(v, lang)).unwrap_or_default()}
+                                                        </span>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                </section>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+            .into_any(),
+        }
+    };
+    view! {
+        <Page title=Signal::derive(move || t().nav_pipeline) intro=Signal::derive(move || t().pipeline_intro)>
+            {board}
+        </Page>
+    }
+}

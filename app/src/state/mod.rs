@@ -1,0 +1,149 @@
+//! The app's reactive store, provided once at the root. Pages and components read its signals
+//! and call its actions; they never touch storage or HTTP themselves.
+
+use crate::storage;
+use crate::sync::api::{self, ApiFailure};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use veld_domain::Language;
+use veld_domain::api::{ErrorCode, Me, UpdateMe};
+
+/// Whether the server can be reached, as the app last saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connection {
+    Online,
+    /// The browser says it has no network.
+    Offline,
+    /// The browser has a network, but the server did not answer.
+    Unreachable,
+}
+
+#[derive(Clone, Copy)]
+pub struct Store {
+    /// The logged-in user; kept from the cache while offline.
+    pub me: RwSignal<Option<Me>>,
+    pub language: Memo<Language>,
+    /// The language chosen before logging in (login page).
+    pub guest_language: RwSignal<Language>,
+    pub connection: RwSignal<Connection>,
+    /// Changes made on this device and not yet sent (the sync engine fills this in).
+    pub pending_changes: RwSignal<usize>,
+    /// A new build's service worker is waiting to take over.
+    pub update_available: RwSignal<bool>,
+}
+
+/// Creates the store from what this device remembers and provides it as context.
+pub fn provide_store() -> Store {
+    let me = RwSignal::new(storage::load_identity());
+    let guest_language = RwSignal::new(storage::load_language().unwrap_or_else(browser_language));
+    let language = Memo::new(move |_| me.with(|m| m.as_ref().map(|m| m.user.language)).unwrap_or(guest_language.get()));
+    let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
+    let store = Store {
+        me,
+        language,
+        guest_language,
+        connection: RwSignal::new(if online { Connection::Online } else { Connection::Offline }),
+        pending_changes: RwSignal::new(0),
+        update_available: RwSignal::new(false),
+    };
+    provide_context(store);
+    store
+}
+
+fn browser_language() -> Language {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .map(|tag| Language::from_browser_tag(&tag))
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// Notes what a call's outcome says about the connection.
+    pub fn observe<T>(&self, result: &Result<T, ApiFailure>) {
+        let next = match result {
+            Err(ApiFailure::Network) => {
+                let browser_online = web_sys::window().is_none_or(|w| w.navigator().on_line());
+                if browser_online { Connection::Unreachable } else { Connection::Offline }
+            }
+            _ => Connection::Online,
+        };
+        if self.connection.get_untracked() != next {
+            self.connection.set(next);
+        }
+    }
+
+    pub async fn login(&self, email: String, password: String) -> Result<(), ApiFailure> {
+        let result = api::login(&email, &password).await;
+        self.observe(&result);
+        let me = result?;
+        storage::save_identity(&me);
+        self.me.set(Some(me));
+        storage::request_persistence();
+        Ok(())
+    }
+
+    /// Checks the session with the server; offline, the cached identity stays in force.
+    pub fn refresh_identity(&self) {
+        let store = *self;
+        spawn_local(async move {
+            let result = api::me().await;
+            store.observe(&result);
+            match result {
+                Ok(me) => {
+                    storage::save_identity(&me);
+                    store.me.set(Some(me));
+                }
+                Err(ApiFailure::Server(body)) if body.error == ErrorCode::Unauthenticated => store.forget_identity(),
+                Err(_) => {}
+            }
+        });
+    }
+
+    pub fn logout(&self) {
+        let store = *self;
+        spawn_local(async move {
+            let result = api::logout().await;
+            store.observe(&result);
+            store.forget_identity();
+        });
+    }
+
+    fn forget_identity(&self) {
+        storage::clear_identity();
+        self.me.set(None);
+    }
+
+    /// Changes the interface language: the user's own setting when logged in.
+    pub fn set_language(&self, language: Language) {
+        storage::save_language(language);
+        self.guest_language.set(language);
+        let Some(mut me) = self.me.get_untracked() else { return };
+        me.user.language = language;
+        storage::save_identity(&me);
+        self.me.set(Some(me));
+        let store = *self;
+        spawn_local(async move {
+            let result = api::update_me(&UpdateMe { language }).await;
+            store.observe(&result);
+        });
+    }
+
+    /// Follows the browser's online/offline events and the service worker's update notice.
+    pub fn watch_environment(&self) {
+        let store = *self;
+        let on = window_event_listener(leptos::ev::online, move |_| {
+            store.connection.set(Connection::Online);
+            store.refresh_identity();
+        });
+        let off = window_event_listener(leptos::ev::offline, move |_| store.connection.set(Connection::Offline));
+        let update = window_event_listener_untyped("veld-update", move |_| store.update_available.set(true));
+        on_cleanup(move || {
+            on.remove();
+            off.remove();
+            update.remove();
+        });
+        if crate::pwa::update_waiting() {
+            store.update_available.set(true);
+        }
+    }
+}

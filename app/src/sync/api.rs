@@ -1,0 +1,81 @@
+//! One typed client for the server's JSON API. Every call returns [`ApiFailure`] on error, so
+//! callers tell "offline" apart from "the server said no".
+
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use veld_domain::RecordKind;
+use veld_domain::api::{ErrorBody, ErrorCode, LoginRequest, Me, UpdateMe, UserRow};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiFailure {
+    /// No answer: offline, or the server is down.
+    Network,
+    /// The server answered with an error body.
+    Server(ErrorBody),
+}
+
+impl ApiFailure {
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiFailure::Network => None,
+            ApiFailure::Server(body) => Some(body.error),
+        }
+    }
+}
+
+/// A record as the list endpoint returns it; `data` holds the kind's fields.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct RecordRow {
+    pub id: String,
+    pub kind: String,
+    pub owner_id: String,
+    pub office_id: String,
+    pub data: serde_json::Value,
+    pub updated_at: i64,
+}
+
+async fn read<T: DeserializeOwned>(result: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
+    let response = result.map_err(|_| ApiFailure::Network)?;
+    if response.ok() {
+        return response.json::<T>().await.map_err(|e| server_error(format!("unreadable response: {e}")));
+    }
+    Err(ApiFailure::Server(response.json::<ErrorBody>().await.unwrap_or_else(|_| ErrorBody {
+        // A proxy or an old server may answer without our error body.
+        error: if response.status() == 401 { ErrorCode::Unauthenticated } else { ErrorCode::Internal },
+        message: format!("HTTP {}", response.status()),
+        field: None,
+        retry_after_secs: None,
+    })))
+}
+
+fn server_error(message: String) -> ApiFailure {
+    ApiFailure::Server(ErrorBody { error: ErrorCode::Internal, message, field: None, retry_after_secs: None })
+}
+
+pub async fn login(email: &str, password: &str) -> Result<Me, ApiFailure> {
+    let body = LoginRequest { email: email.into(), password: password.into() };
+    let req = Request::post("/api/auth/login").json(&body).map_err(|e| server_error(e.to_string()))?;
+    read(req.send().await).await
+}
+
+pub async fn logout() -> Result<(), ApiFailure> {
+    let response = Request::post("/api/auth/logout").send().await.map_err(|_| ApiFailure::Network)?;
+    if response.ok() { Ok(()) } else { Err(server_error(format!("HTTP {}", response.status()))) }
+}
+
+pub async fn me() -> Result<Me, ApiFailure> {
+    read(Request::get("/api/me").send().await).await
+}
+
+pub async fn update_me(update: &UpdateMe) -> Result<Me, ApiFailure> {
+    let req = Request::patch("/api/me").json(update).map_err(|e| server_error(e.to_string()))?;
+    read(req.send().await).await
+}
+
+pub async fn records(kind: RecordKind) -> Result<Vec<RecordRow>, ApiFailure> {
+    read(Request::get(&format!("/api/records/{}", kind.as_str())).send().await).await
+}
+
+pub async fn admin_users() -> Result<Vec<UserRow>, ApiFailure> {
+    read(Request::get("/api/admin/users").send().await).await
+}

@@ -1,0 +1,115 @@
+//! Types that cross the HTTP boundary between the app and the server. Both sides compile these
+//! very definitions, so a renamed field breaks the build rather than a user's session.
+
+use crate::{Language, Modules, OfficeId, Permissions, RoleId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/auth/login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// Who is logged in: returned by login and `GET /api/me`, and cached by the app so that it
+/// keeps working offline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub user: UserSummary,
+    pub office: Named<OfficeId>,
+    pub role: Named<RoleId>,
+    pub permissions: Permissions,
+    pub modules: Modules,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub language: Language,
+}
+
+/// An id with its display name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named<Id> {
+    pub id: Id,
+    pub name: String,
+}
+
+/// `PATCH /api/me`: what a user may change about themselves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateMe {
+    pub language: Language,
+}
+
+/// A user as the administration area lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub language: Language,
+    pub office: String,
+    pub role: String,
+    pub active: bool,
+}
+
+/// `GET /api/health`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    pub database: String,
+}
+
+/// Every error response has this body, with a 4xx or 5xx status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable, machine-readable: see [`ErrorCode`].
+    pub error: ErrorCode,
+    /// Human-readable, in English; the app shows its own translated text per code.
+    pub message: String,
+    /// The request field the error is about, so a form can show it next to that field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// For `rate_limited`: seconds until another try is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Validation,
+    InvalidCredentials,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    RateLimited,
+    Internal,
+    Unavailable,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_wire_format_is_stable() {
+        let body = ErrorBody {
+            error: ErrorCode::InvalidCredentials,
+            message: "wrong e-mail or password".into(),
+            field: Some("password".into()),
+            retry_after_secs: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"error":"invalid_credentials","message":"wrong e-mail or password","field":"password"}"#
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! Business records: the generic store every kind shares.
+
+use super::{Db, now_ms};
+use anyhow::Context;
+use serde::Serialize;
+use sqlx::Row;
+use veld_domain::{Action, Actor, OfficeId, RecordKind, Scope, UserId};
+
+pub struct NewRecord {
+    pub id: uuid::Uuid,
+    pub kind: RecordKind,
+    pub owner: UserId,
+    pub office: OfficeId,
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordRow {
+    pub id: String,
+    pub kind: String,
+    pub owner_id: String,
+    pub office_id: String,
+    pub data: serde_json::Value,
+    pub updated_at: i64,
+}
+
+impl Db {
+    /// Inserts many records in one transaction (bulk loads such as the demo data).
+    pub async fn insert_records(&self, records: &[NewRecord]) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await?;
+        let now = now_ms();
+        for r in records {
+            sqlx::query(
+                "INSERT INTO records (id, kind, owner_id, office_id, data, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            )
+            .bind(r.id.to_string())
+            .bind(r.kind.as_str())
+            .bind(r.owner.to_string())
+            .bind(r.office.to_string())
+            .bind(r.data.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The records of one kind the actor may view: the scope filter runs in SQL, from the
+    /// same `domain` grant the client sees.
+    pub async fn visible_records(&self, actor: &Actor, kind: RecordKind) -> anyhow::Result<Vec<RecordRow>> {
+        let (filter, param) = match actor.permissions.scope(kind, Action::View) {
+            Scope::None => return Ok(Vec::new()),
+            Scope::Own => (" AND owner_id = $2", Some(actor.user.to_string())),
+            Scope::Office => (" AND office_id = $2", Some(actor.office.to_string())),
+            Scope::All => ("", None),
+        };
+        let sql = format!(
+            "SELECT id, kind, owner_id, office_id, data, updated_at FROM records \
+             WHERE kind = $1{filter} ORDER BY updated_at DESC, id"
+        );
+        let mut query = sqlx::query(&sql).bind(kind.as_str());
+        if let Some(param) = param {
+            query = query.bind(param);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RecordRow {
+                    id: r.try_get(0)?,
+                    kind: r.try_get(1)?,
+                    owner_id: r.try_get(2)?,
+                    office_id: r.try_get(3)?,
+                    data: serde_json::from_str(&r.try_get::<String, _>(4)?)
+                        .context("stored record data is not JSON")?,
+                    updated_at: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,1 @@
+//! Server integration tests (filled in below).
