@@ -30,15 +30,15 @@ pub struct DbArgs {
     #[arg(long, env = "VELD_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; defaults to SQLite in the data directory.
-    #[arg(long, env = "VELD_DATABASE_URL", global = true)]
+    #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
 }
 
 impl DbArgs {
     pub fn url(&self) -> String {
-        match &self.database_url {
-            Some(url) => url.clone(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("veld.db").display()),
+        match self.database_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => url.to_owned(),
+            _ => format!("sqlite://{}?mode=rwc", self.data_dir.join("veld.db").display()),
         }
     }
 }

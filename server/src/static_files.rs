@@ -51,13 +51,14 @@ impl ShellFallback {
     }
 }
 
-/// Trunk names built assets `name-<16 hex digits>.ext` (or `…_bg.wasm`): their content never
-/// changes under that name.
+/// Trunk names built assets `name-<hash>.ext` (or `…_bg.wasm`), the hash a 64-bit number in hex
+/// without leading zeros: their content never changes under that name.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 async fn cache_headers(req: Request, next: Next) -> Response {
@@ -88,6 +89,7 @@ mod tests {
         assert!(is_hashed_asset("/veld-app-0123456789abcdef.js"));
         assert!(is_hashed_asset("/veld-app-0123456789abcdef_bg.wasm"));
         assert!(is_hashed_asset("/main-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/veld-app-5947a05cb09c431_bg.wasm"));
         assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/icons/icon-192.png"));
         assert!(!is_hashed_asset("/veld-app-0123456789.js"));

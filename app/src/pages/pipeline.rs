@@ -28,7 +28,7 @@ pub fn PipelinePage() -> impl IntoView {
             Some(Err(ApiFailure::Network)) => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
             Some(Err(_)) => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
             Some(Ok(rows)) => view! {
-                <div class="board">
+                <div class="board" role="region" tabindex="0" aria-label=t.nav_pipeline>
                     {OPEN_STAGES
                         .iter()
                         .map(|stage| {

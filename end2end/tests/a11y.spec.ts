@@ -1,0 +1,31 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { Shell, loginAs, users } from './fixtures/app';
+
+async function expectNoViolations(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary, `${what} has accessibility violations`).toEqual([]);
+}
+
+test('the login page, with and without errors, has no axe violations', async ({ page }) => {
+  await page.goto('/login');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expectNoViolations(page, 'login');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByText('Enter your e-mail address.')).toBeVisible();
+  await expectNoViolations(page, 'login with errors');
+});
+
+test('every app page has no axe violations', async ({ page }) => {
+  await loginAs(page, users.admin.email);
+  const shell = new Shell(page);
+  for (const label of ['Leads', 'Opportunities', 'Pipeline', 'Companies', 'Contacts', 'Activities', 'Admin']) {
+    await shell.open(label);
+    await expect(shell.heading()).toHaveText(label);
+    await expect(page.getByText('Loading…')).toHaveCount(0);
+    await expectNoViolations(page, label);
+  }
+  await shell.openAccountMenu();
+  await expectNoViolations(page, 'account menu');
+});

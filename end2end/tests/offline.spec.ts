@@ -1,0 +1,26 @@
+import { expect, test } from '@playwright/test';
+import { Shell, loginAs, screenshot, users } from './fixtures/app';
+
+test('after a first visit the app shell loads with no network', async ({ page, context }, testInfo) => {
+  await loginAs(page, users.manager.email);
+  // Wait until this build's service worker controls the page (precache complete).
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    }
+  });
+  await context.setOffline(true);
+  await page.reload();
+  const shell = new Shell(page);
+  await expect(shell.heading()).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await expect(page.getByText('Je bent offline.')).toBeVisible();
+  // Navigation still works offline, with the cached identity.
+  await shell.open('Pijplijn');
+  await expect(shell.heading()).toHaveText('Pijplijn');
+  await screenshot(page, testInfo, 'offline');
+  // Back online, the indicator follows.
+  await context.setOffline(false);
+  await expect(page.getByRole('status').filter({ hasText: 'Online' })).toBeVisible();
+});

@@ -1,0 +1,51 @@
+import { chromium, expect, test } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+test('the manifest describes an installable app', async ({ request }) => {
+  const response = await request.get('/manifest.webmanifest');
+  expect(response.ok()).toBe(true);
+  const manifest = await response.json();
+  expect(manifest).toMatchObject({ name: 'Veld CRM', short_name: 'Veld', start_url: '/', display: 'standalone' });
+  const sizes = manifest.icons.map((i: { sizes: string; purpose: string }) => `${i.sizes}/${i.purpose}`);
+  expect(sizes).toEqual(expect.arrayContaining(['192x192/any', '512x512/any', '192x192/maskable', '512x512/maskable']));
+  for (const icon of manifest.icons) {
+    expect((await request.get(icon.src)).ok(), icon.src).toBe(true);
+  }
+});
+
+test('Chromium reports no installability errors', async ({ baseURL }, testInfo) => {
+  test.skip(testInfo.project.name !== 'Desktop Chrome', 'installability does not depend on the viewport');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'veld-pwa-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${baseURL}/login`);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors).toEqual([]);
+  } finally {
+    await context.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('hashed assets are cached for good, the shell and the worker never', async ({ request }) => {
+  const html = await request.get('/');
+  expect(html.headers()['cache-control']).toBe('no-cache');
+  const sw = await request.get('/sw.js');
+  expect(sw.headers()['cache-control']).toBe('no-cache');
+  const body = await sw.text();
+  expect(body).not.toContain('__VELD_PRECACHE__');
+  const wasm = body.match(/"(\/veld-app-[0-9a-f]{10,16}_bg\.wasm)"/);
+  expect(wasm, 'the worker precaches this build').not.toBeNull();
+  const asset = await request.get(wasm![1], { headers: { 'accept-encoding': 'gzip' } });
+  expect(asset.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  expect(asset.headers()['content-encoding']).toBe('gzip');
+});
