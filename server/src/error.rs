@@ -11,6 +11,9 @@ pub enum ApiError {
     BadRequest { message: String },
     #[error("{field}: {message}")]
     Validation { field: &'static str, message: String },
+    /// Well-formed JSON of the wrong shape (a missing field, a wrong type, an unknown value).
+    #[error("{0}")]
+    InvalidBody(String),
     #[error("wrong e-mail address or password")]
     InvalidCredentials,
     #[error("not logged in")]
@@ -42,7 +45,9 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
-            ApiError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation),
+            ApiError::Validation { .. } | ApiError::InvalidBody(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation)
+            }
             ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
             ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
@@ -68,6 +73,9 @@ impl From<sqlx::Error> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
+        if let JsonRejection::JsonDataError(err) = &rejection {
+            return ApiError::InvalidBody(err.body_text());
+        }
         match rejection.status() {
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => {

@@ -92,7 +92,8 @@ mod tests {
         assert!(is_hashed_asset("/veld-app-5947a05cb09c431_bg.wasm"));
         assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/icons/icon-192.png"));
-        assert!(!is_hashed_asset("/veld-app-0123456789.js"));
+        assert!(!is_hashed_asset("/veld-app-01234.js"));
+        assert!(!is_hashed_asset("/veld-app-0123456789abcdefg.js"));
         assert!(!is_hashed_asset("/"));
     }
 }

@@ -1,1 +1,10 @@
-//! Server integration tests (filled in below).
+//! Server integration tests: one binary (fast to link), one module per area. Every test runs
+//! against a real SQLite file and, when `DATABASE_URL` names one, a real PostgreSQL database.
+
+mod helpers;
+
+mod accounts;
+mod cli;
+mod errors;
+mod records;
+mod static_files;

@@ -1,0 +1,87 @@
+use crate::helpers::{expect_error, TestApp, PASSWORD};
+use crate::on_both_databases;
+use serde_json::{json, Value};
+
+on_both_databases!(login_sets_a_safe_session_cookie_and_logout_ends_it, wrong_passwords_and_unknown_users_look_the_same,
+    repeated_failures_lock_the_account, users_change_their_own_language, health_names_the_backend,
+    admin_area_requires_admin);
+
+async fn login_sets_a_safe_session_cookie_and_logout_ends_it(app: &TestApp) {
+    let client = app.client();
+    let res = app.login(&client, "Tom@Veld.test ", PASSWORD).await;
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("veld_session="), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=2592000"] {
+        assert!(cookie.contains(attribute), "cookie lacks {attribute}: {cookie}");
+    }
+    let me: Value = res.json().await.unwrap();
+    assert_eq!(me["user"]["name"], "Tom Jansen");
+    assert_eq!(me["office"]["name"], "Amsterdam");
+    assert_eq!(me["role"]["name"], "Sales rep");
+    assert_eq!(me["permissions"]["kinds"]["opportunity"]["edit"], "own");
+
+    let me: Value = client.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["user"]["email"], "tom@veld.test");
+
+    let res = client.post(app.url("/api/auth/logout")).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+    expect_error(client.get(app.url("/api/me")).send().await.unwrap(), 401, "unauthenticated").await;
+    // The old token is dead on the server too, not just forgotten by this client.
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(sessions, 0);
+}
+
+async fn wrong_passwords_and_unknown_users_look_the_same(app: &TestApp) {
+    let client = app.client();
+    let wrong = expect_error(app.login(&client, "tom@veld.test", "nope-nope-nope").await, 401, "invalid_credentials").await;
+    let unknown = expect_error(app.login(&client, "nobody@veld.test", "nope-nope-nope").await, 401, "invalid_credentials").await;
+    assert_eq!(wrong, unknown);
+    expect_error(client.get(app.url("/api/me")).send().await.unwrap(), 401, "unauthenticated").await;
+    let body = expect_error(app.login(&client, "not an address", "x").await, 422, "validation").await;
+    assert_eq!(body["field"], "email");
+    let body = expect_error(app.login(&client, "tom@veld.test", "").await, 422, "validation").await;
+    assert_eq!(body["field"], "password");
+}
+
+async fn repeated_failures_lock_the_account(app: &TestApp) {
+    let client = app.client();
+    for _ in 0..5 {
+        expect_error(app.login(&client, "mark@veld.test", "guess-guess").await, 401, "invalid_credentials").await;
+    }
+    // Even the right password is refused while locked, and the answer says for how long.
+    let res = app.login(&client, "mark@veld.test", PASSWORD).await;
+    let retry_after: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let body = expect_error(res, 429, "rate_limited").await;
+    assert_eq!(body["retry_after_secs"], retry_after);
+    assert!((1..=900).contains(&retry_after));
+    // Other accounts are unaffected.
+    assert_eq!(app.login(&client, "sanne@veld.test", PASSWORD).await.status(), 200);
+}
+
+async fn users_change_their_own_language(app: &TestApp) {
+    let client = app.client_for("mark@veld.test").await;
+    let res = client.patch(app.url("/api/me")).json(&json!({ "language": "nl" })).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let me: Value = client.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["user"]["language"], "nl");
+    let res = client.patch(app.url("/api/me")).json(&json!({ "language": "tlh" })).send().await.unwrap();
+    let body = expect_error(res, 422, "validation").await.to_string();
+    assert!(body.contains("tlh"), "{body}");
+}
+
+async fn health_names_the_backend(app: &TestApp) {
+    let body: Value = app.client().get(app.url("/api/health")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], app.db.backend().name());
+}
+
+async fn admin_area_requires_admin(app: &TestApp) {
+    let rep = app.client_for("tom@veld.test").await;
+    expect_error(rep.get(app.url("/api/admin/users")).send().await.unwrap(), 403, "forbidden").await;
+    let admin = app.client_for("admin@veld.test").await;
+    let users: Vec<Value> = admin.get(app.url("/api/admin/users")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(users.len(), 6);
+    assert!(users.iter().all(|u| u.get("password_hash").is_none()));
+    expect_error(app.client().get(app.url("/api/admin/users")).send().await.unwrap(), 401, "unauthenticated").await;
+}

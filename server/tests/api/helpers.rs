@@ -1,0 +1,178 @@
+//! Test harness: a real server on 127.0.0.1:0 over a fresh database — a SQLite file in a temp
+//! directory, or a new PostgreSQL database when `DATABASE_URL` points at a server.
+
+use reqwest::Client;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use tempfile::TempDir;
+use veld_server::config::ServeArgs;
+use veld_server::db::Db;
+use veld_server::{demo, AppState};
+
+pub const PASSWORD: &str = demo::DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: Db,
+    /// Holds the SQLite file and the fake dist until the test ends.
+    _dir: TempDir,
+    pg_database: Option<(String, String)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The server's own URL for PostgreSQL tests, if this machine has one configured.
+fn postgres_url() -> Option<String> {
+    std::env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
+}
+
+/// Replaces the database name in a `postgres://…/name?params` URL.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let root = match base.rfind('/') {
+        Some(i) if base[..i].contains("://") && i > base.find("://").unwrap_or(0) + 2 => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+async fn admin_connection(url: &str) -> sqlx::AnyConnection {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(url).await.expect("connect to the PostgreSQL server named by DATABASE_URL")
+}
+
+/// Drops databases left by earlier, interrupted runs (once per test process).
+async fn drop_leftovers(url: &str) {
+    static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    DONE.get_or_init(|| async {
+        use sqlx::Row;
+        let mut conn = admin_connection(url).await;
+        let rows = sqlx::query("SELECT datname::text FROM pg_database WHERE datname LIKE 'veld_t_%'")
+            .fetch_all(&mut conn)
+            .await
+            .expect("list test databases");
+        for row in rows {
+            let name: String = row.get(0);
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
+        }
+    })
+    .await;
+}
+
+impl TestApp {
+    /// Starts a server; `None` (with a printed notice) for PostgreSQL when none is configured.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (url, pg_database) = match backend {
+            Backend::Sqlite => (format!("sqlite://{}?mode=rwc", dir.path().join("veld.db").display()), None),
+            Backend::Postgres => {
+                let Some(server) = postgres_url() else {
+                    eprintln!("notice: skipping a PostgreSQL test: DATABASE_URL does not point at PostgreSQL");
+                    return None;
+                };
+                drop_leftovers(&server).await;
+                let name = format!("veld_t_{}", uuid::Uuid::now_v7().simple());
+                let mut conn = admin_connection(&server).await;
+                sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await.expect("create test database");
+                (with_database(&server, &name), Some((server, name)))
+            }
+        };
+        let db = Db::connect(&url).await.expect("connect and migrate");
+        demo::ensure_default_roles(&db).await.expect("default roles");
+        demo::load(&db).await.expect("demo data");
+
+        let dist = dir.path().join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(dist.join("index.html"), "<!doctype html><title>Veld</title>").unwrap();
+        std::fs::write(dist.join("sw.js"), "// worker").unwrap();
+        std::fs::write(dist.join("veld-app-5947a05cb09c431_bg.wasm"), b"\0asm").unwrap();
+
+        let settings = ServeArgs { dist, ..ServeArgs::default() };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = AppState::new(db.clone(), settings);
+        tokio::spawn(veld_server::launch(listener, state));
+        Some(TestApp { addr, db, _dir: dir, pg_database })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A client with its own cookie jar (one browser).
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    pub async fn login(&self, client: &Client, email: &str, password: &str) -> reqwest::Response {
+        client.post(self.url("/api/auth/login")).json(&json!({ "email": email, "password": password })).send().await.unwrap()
+    }
+
+    /// A client logged in as a demo user.
+    pub async fn client_for(&self, email: &str) -> Client {
+        let client = self.client();
+        let res = self.login(&client, email, PASSWORD).await;
+        assert_eq!(res.status(), 200, "demo login for {email}");
+        client
+    }
+
+    pub async fn cleanup(self) {
+        self.db.close().await;
+        if let Some((server, name)) = &self.pg_database {
+            let mut conn = admin_connection(server).await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
+        }
+    }
+}
+
+/// Asserts the JSON error shape and returns the body.
+pub async fn expect_error(res: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status, "status");
+    assert!(
+        res.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("application/json")),
+        "errors are JSON"
+    );
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], code, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    body
+}
+
+/// Runs one async test body against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use $crate::helpers::{Backend, TestApp};
+
+            #[tokio::test]
+            async fn sqlite() {
+                let app = TestApp::spawn(Backend::Sqlite).await.expect("SQLite always runs");
+                super::$name(&app).await;
+                app.cleanup().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(app) = TestApp::spawn(Backend::Postgres).await else { return };
+                super::$name(&app).await;
+                app.cleanup().await;
+            }
+        }
+    )*};
+}
+
+#[test]
+fn database_names_are_replaced_in_urls() {
+    assert_eq!(with_database("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
+    assert_eq!(with_database("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+    assert_eq!(with_database("postgres://u@h:5432", "x"), "postgres://u@h:5432/x");
+}

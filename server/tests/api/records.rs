@@ -1,0 +1,55 @@
+use crate::helpers::{expect_error, TestApp};
+use crate::on_both_databases;
+use serde_json::Value;
+use veld_domain::{Action, Actor, OfficeId, Ownership, RecordKind, UserId};
+
+on_both_databases!(each_user_receives_exactly_the_records_their_scope_allows);
+
+/// For every demo user and record kind: the server returns every record the shared `domain`
+/// rule allows, and none that it does not (SPEC OF-4).
+async fn each_user_receives_exactly_the_records_their_scope_allows(app: &TestApp) {
+    let admin = app.client_for("admin@veld.test").await;
+    let mut everything = Vec::new();
+    for kind in [RecordKind::Company, RecordKind::Contact, RecordKind::Lead, RecordKind::Opportunity] {
+        let rows: Vec<Value> = admin.get(app.url(&format!("/api/records/{}", kind.as_str()))).send().await.unwrap().json().await.unwrap();
+        assert!(!rows.is_empty(), "demo data has {kind:?}s");
+        everything.push((kind, rows));
+    }
+    let mut restricted = 0;
+    for (email, ..) in veld_server::demo::DEMO_USERS {
+        let client = app.client_for(email).await;
+        let me: Value = client.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap();
+        let actor = Actor {
+            user: me["user"]["id"].as_str().unwrap().parse().unwrap(),
+            office: me["office"]["id"].as_str().unwrap().parse().unwrap(),
+            permissions: serde_json::from_value(me["permissions"].clone()).unwrap(),
+        };
+        for (kind, all) in &everything {
+            let res = client.get(app.url(&format!("/api/records/{}", kind.as_str()))).send().await.unwrap();
+            if !actor.permissions.can_at_all(*kind, Action::View) {
+                expect_error(res, 403, "forbidden").await;
+                continue;
+            }
+            let got: Vec<Value> = res.json().await.unwrap();
+            let mut got_ids: Vec<&str> = got.iter().map(|r| r["id"].as_str().unwrap()).collect();
+            let mut want_ids: Vec<&str> = all
+                .iter()
+                .filter(|r| {
+                    let owner: UserId = r["owner_id"].as_str().unwrap().parse().unwrap();
+                    let office: OfficeId = r["office_id"].as_str().unwrap().parse().unwrap();
+                    actor.may(Action::View, *kind, Ownership { owner, office })
+                })
+                .map(|r| r["id"].as_str().unwrap())
+                .collect();
+            got_ids.sort();
+            want_ids.sort();
+            assert_eq!(got_ids, want_ids, "{email} {kind:?}");
+            if got_ids.len() < all.len() {
+                restricted += 1;
+            }
+        }
+    }
+    assert!(restricted > 0, "the demo roles restrict someone somewhere, or this test proves nothing");
+    expect_error(admin.get(app.url("/api/records/spaceship")).send().await.unwrap(), 404, "not_found").await;
+    expect_error(app.client().get(app.url("/api/records/lead")).send().await.unwrap(), 401, "unauthenticated").await;
+}
