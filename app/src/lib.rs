@@ -29,9 +29,7 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     let store = state::provide_store();
     store.watch_environment();
-    if store.me.get_untracked().is_some() {
-        store.refresh_identity();
-    }
+    store.refresh_identity();
     // Keep <html lang> in step with the interface language (screen readers, hyphenation).
     Effect::new(move |_| {
         let code = store.language.get().code();

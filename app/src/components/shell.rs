@@ -15,7 +15,16 @@ pub fn Shell() -> impl IntoView {
     let store = expect_context::<Store>();
     let t = use_i18n();
     view! {
-        <Show when=move || store.me.with(Option::is_some) fallback=|| view! { <Redirect path="/login"/> }>
+        <Show
+            when=move || store.me.with(Option::is_some)
+            fallback=move || {
+                view! {
+                    <Show when=move || !store.checking_session.get() fallback=|| view! { <p class="boot">"…"</p> }>
+                        <Redirect path="/login"/>
+                    </Show>
+                }
+            }
+        >
             <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
             <div class="layout">
                 <header class="topbar">

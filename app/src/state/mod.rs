@@ -22,6 +22,9 @@ pub enum Connection {
 pub struct Store {
     /// The logged-in user; kept from the cache while offline.
     pub me: RwSignal<Option<Me>>,
+    /// True while the app asks the server whether a session exists that this device has no
+    /// cached identity for (e.g. site data cleared): no redirect to login until it knows.
+    pub checking_session: RwSignal<bool>,
     pub language: Memo<Language>,
     /// The language chosen before logging in (login page).
     pub guest_language: RwSignal<Language>,
@@ -40,6 +43,7 @@ pub fn provide_store() -> Store {
     let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
     let store = Store {
         me,
+        checking_session: RwSignal::new(false),
         language,
         guest_language,
         connection: RwSignal::new(if online { Connection::Online } else { Connection::Offline }),
@@ -85,9 +89,13 @@ impl Store {
     /// Checks the session with the server; offline, the cached identity stays in force.
     pub fn refresh_identity(&self) {
         let store = *self;
+        if self.me.get_untracked().is_none() {
+            self.checking_session.set(true);
+        }
         spawn_local(async move {
             let result = api::me().await;
             store.observe(&result);
+            store.checking_session.set(false);
             match result {
                 Ok(me) => {
                     storage::save_identity(&me);

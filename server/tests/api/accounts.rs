@@ -1,10 +1,15 @@
-use crate::helpers::{expect_error, TestApp, PASSWORD};
+use crate::helpers::{PASSWORD, TestApp, expect_error};
 use crate::on_both_databases;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-on_both_databases!(login_sets_a_safe_session_cookie_and_logout_ends_it, wrong_passwords_and_unknown_users_look_the_same,
-    repeated_failures_lock_the_account, users_change_their_own_language, health_names_the_backend,
-    admin_area_requires_admin);
+on_both_databases!(
+    login_sets_a_safe_session_cookie_and_logout_ends_it,
+    wrong_passwords_and_unknown_users_look_the_same,
+    repeated_failures_lock_the_account,
+    users_change_their_own_language,
+    health_names_the_backend,
+    admin_area_requires_admin
+);
 
 async fn login_sets_a_safe_session_cookie_and_logout_ends_it(app: &TestApp) {
     let client = app.client();
@@ -34,8 +39,10 @@ async fn login_sets_a_safe_session_cookie_and_logout_ends_it(app: &TestApp) {
 
 async fn wrong_passwords_and_unknown_users_look_the_same(app: &TestApp) {
     let client = app.client();
-    let wrong = expect_error(app.login(&client, "tom@veld.test", "nope-nope-nope").await, 401, "invalid_credentials").await;
-    let unknown = expect_error(app.login(&client, "nobody@veld.test", "nope-nope-nope").await, 401, "invalid_credentials").await;
+    let wrong =
+        expect_error(app.login(&client, "tom@veld.test", "nope-nope-nope").await, 401, "invalid_credentials").await;
+    let unknown =
+        expect_error(app.login(&client, "nobody@veld.test", "nope-nope-nope").await, 401, "invalid_credentials").await;
     assert_eq!(wrong, unknown);
     expect_error(client.get(app.url("/api/me")).send().await.unwrap(), 401, "unauthenticated").await;
     let body = expect_error(app.login(&client, "not an address", "x").await, 422, "validation").await;

@@ -22,7 +22,20 @@ fn veld(dir: &std::path::Path, args: &[&str], stdin: &str) -> (bool, String) {
 #[test]
 fn add_user_creates_an_account_that_can_be_listed() {
     let dir = tempfile::tempdir().unwrap();
-    let add = ["add-user", "--email", "Eva@Example.nl", "--name", "Eva Smit", "--office", "Gent", "--role", "sales rep", "--language", "nl", "--password-stdin"];
+    let add = [
+        "add-user",
+        "--email",
+        "Eva@Example.nl",
+        "--name",
+        "Eva Smit",
+        "--office",
+        "Gent",
+        "--role",
+        "sales rep",
+        "--language",
+        "nl",
+        "--password-stdin",
+    ];
     let (ok, out) = veld(dir.path(), &add, "long enough secret\n");
     assert!(ok, "{out}");
     assert!(out.contains("created office Gent") && out.contains("added user eva@example.nl"), "{out}");

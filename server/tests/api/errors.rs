@@ -1,4 +1,4 @@
-use crate::helpers::{expect_error, TestApp};
+use crate::helpers::{TestApp, expect_error};
 use crate::on_both_databases;
 
 on_both_databases!(bad_requests_get_clear_json_errors);
@@ -10,7 +10,8 @@ async fn bad_requests_get_clear_json_errors(app: &TestApp) {
     let res = client.post(&login).header("content-type", "application/json").body("{not json").send().await.unwrap();
     expect_error(res, 400, "bad_request").await;
 
-    let res = client.post(&login).header("content-type", "application/json").body(r#"{"email": 5}"#).send().await.unwrap();
+    let res =
+        client.post(&login).header("content-type", "application/json").body(r#"{"email": 5}"#).send().await.unwrap();
     expect_error(res, 422, "validation").await;
 
     let res = client.post(&login).header("content-type", "text/plain").body("hello").send().await.unwrap();

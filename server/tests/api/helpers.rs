@@ -2,12 +2,12 @@
 //! directory, or a new PostgreSQL database when `DATABASE_URL` points at a server.
 
 use reqwest::Client;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::net::SocketAddr;
 use tempfile::TempDir;
 use veld_server::config::ServeArgs;
 use veld_server::db::Db;
-use veld_server::{demo, AppState};
+use veld_server::{AppState, demo};
 
 pub const PASSWORD: &str = demo::DEMO_PASSWORD;
 
@@ -75,13 +75,20 @@ impl TestApp {
             Backend::Sqlite => (format!("sqlite://{}?mode=rwc", dir.path().join("veld.db").display()), None),
             Backend::Postgres => {
                 let Some(server) = postgres_url() else {
+                    assert!(
+                        std::env::var_os("VELD_REQUIRE_POSTGRES").is_none(),
+                        "VELD_REQUIRE_POSTGRES is set but DATABASE_URL does not point at PostgreSQL"
+                    );
                     eprintln!("notice: skipping a PostgreSQL test: DATABASE_URL does not point at PostgreSQL");
                     return None;
                 };
                 drop_leftovers(&server).await;
                 let name = format!("veld_t_{}", uuid::Uuid::now_v7().simple());
                 let mut conn = admin_connection(&server).await;
-                sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await.expect("create test database");
+                sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
                 (with_database(&server, &name), Some((server, name)))
             }
         };
@@ -113,7 +120,12 @@ impl TestApp {
     }
 
     pub async fn login(&self, client: &Client, email: &str, password: &str) -> reqwest::Response {
-        client.post(self.url("/api/auth/login")).json(&json!({ "email": email, "password": password })).send().await.unwrap()
+        client
+            .post(self.url("/api/auth/login"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap()
     }
 
     /// A client logged in as a demo user.
@@ -137,7 +149,10 @@ impl TestApp {
 pub async fn expect_error(res: reqwest::Response, status: u16, code: &str) -> Value {
     assert_eq!(res.status().as_u16(), status, "status");
     assert!(
-        res.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("application/json")),
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("application/json")),
         "errors are JSON"
     );
     let body: Value = res.json().await.unwrap();

@@ -1,4 +1,4 @@
-use crate::helpers::{expect_error, TestApp};
+use crate::helpers::{TestApp, expect_error};
 use crate::on_both_databases;
 use serde_json::Value;
 use veld_domain::{Action, Actor, OfficeId, Ownership, RecordKind, UserId};
@@ -11,7 +11,8 @@ async fn each_user_receives_exactly_the_records_their_scope_allows(app: &TestApp
     let admin = app.client_for("admin@veld.test").await;
     let mut everything = Vec::new();
     for kind in [RecordKind::Company, RecordKind::Contact, RecordKind::Lead, RecordKind::Opportunity] {
-        let rows: Vec<Value> = admin.get(app.url(&format!("/api/records/{}", kind.as_str()))).send().await.unwrap().json().await.unwrap();
+        let rows: Vec<Value> =
+            admin.get(app.url(&format!("/api/records/{}", kind.as_str()))).send().await.unwrap().json().await.unwrap();
         assert!(!rows.is_empty(), "demo data has {kind:?}s");
         everything.push((kind, rows));
     }

@@ -1,0 +1,95 @@
+//! Tests that need a real browser (run by wasm-bindgen-test-runner in headless Chromium):
+//! localStorage, and components mounted into the DOM.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use veld_app::pages::LoginPage;
+use veld_app::{state, storage};
+use veld_domain::api::{Me, Named, UserSummary};
+use veld_domain::{Language, Modules, OfficeId, RoleId, UserId, access::presets};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn sample_me() -> Me {
+    Me {
+        user: UserSummary {
+            id: UserId::new(),
+            name: "Tom Jansen".into(),
+            email: "tom@veld.test".into(),
+            language: Language::Nl,
+        },
+        office: Named { id: OfficeId::new(), name: "Amsterdam".into() },
+        role: Named { id: RoleId::new(), name: "Sales rep".into() },
+        permissions: presets::sales_rep(),
+        modules: Modules::default(),
+    }
+}
+
+/// Lets Leptos run its scheduled effects (they run on the microtask/task queue).
+async fn settle() {
+    for _ in 0..3 {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_identity_survives_in_local_storage_and_a_corrupt_entry_is_dropped() {
+    storage::clear_identity();
+    assert_eq!(storage::load_identity(), None);
+    let me = sample_me();
+    storage::save_identity(&me);
+    assert_eq!(storage::load_identity(), Some(me));
+
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    local.set_item("veld.identity.v1", "{not json").unwrap();
+    assert_eq!(storage::load_identity(), None);
+    assert_eq!(local.get_item("veld.identity.v1").unwrap(), None, "the corrupt entry is removed");
+}
+
+#[wasm_bindgen_test]
+fn the_login_language_choice_is_remembered() {
+    storage::save_language(Language::Nl);
+    assert_eq!(storage::load_language(), Some(Language::Nl));
+    storage::save_language(Language::En);
+    assert_eq!(storage::load_language(), Some(Language::En));
+}
+
+#[wasm_bindgen_test]
+async fn the_login_form_reports_missing_input_next_to_each_field() {
+    storage::clear_identity();
+    storage::save_language(Language::En);
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), || {
+        state::provide_store();
+        view! { <LoginPage/> }
+    });
+    settle().await;
+
+    let text =
+        |selector: &str| host.query_selector(selector).unwrap().and_then(|e| e.text_content()).unwrap_or_default();
+    let submit = || {
+        host.query_selector("button[type=submit]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click()
+    };
+    assert_eq!(text("h1"), "Log in to Veld");
+    submit();
+    settle().await;
+    assert_eq!(text("#login-email-error"), "Enter your e-mail address.");
+    let email = host.query_selector("#login-email").unwrap().unwrap();
+    assert_eq!(email.get_attribute("aria-invalid").as_deref(), Some("true"));
+
+    let input: web_sys::HtmlInputElement = email.unchecked_into();
+    input.set_value("tom@veld.test");
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    submit();
+    settle().await;
+    assert_eq!(text("#login-email-error"), "");
+    assert_eq!(text("#login-password-error"), "Enter your password.");
+    drop(handle);
+}
