@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Benchmarks: builds the release app and server, then prints every figure and writes them to
+# target/bench/figures.json ({"name": {"value", "unit", "target"}}). See README "Benchmarks".
+source "$(dirname "$0")/lib.sh"
+ensure_build_tools
+ensure_chromium
+build_app
+say "building the server (release)"
+cargo build --locked --release -p veld-server
+say "measuring"
+VELD_SERVER_BIN="$CARGO_TARGET_DIR/release/veld-server" node end2end/bench/bench.mjs "$@"
