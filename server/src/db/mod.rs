@@ -52,13 +52,11 @@ impl Db {
         } else {
             anyhow::bail!("unsupported database URL `{url}`: use sqlite://… or postgres://…");
         };
-        if backend == Backend::Sqlite {
-            if let Some(dir) = sqlite_path(url).and_then(|p| p.parent().map(ToOwned::to_owned)) {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(&dir)
-                        .with_context(|| format!("creating the data directory {}", dir.display()))?;
-                }
-            }
+        if backend == Backend::Sqlite
+            && let Some(dir) = sqlite_path(url).and_then(|p| p.parent().map(ToOwned::to_owned))
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating the data directory {}", dir.display()))?;
         }
         let options = AnyConnectOptions::from_str(url)
             .with_context(|| format!("parsing database URL for {}", backend.name()))?
