@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trunk post-build hook (runs in Trunk's staging directory):
 # 1. writes this build's precache list and version into sw.js;
-# 2. gzips text assets so the server can send them precompressed.
+# 2. gzips (and, where the brotli tool is installed, brotli-compresses) the assets so that the
+#    server sends them precompressed.
 set -euo pipefail
 cd "${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
 
@@ -10,6 +11,9 @@ version=$(for f in $files; do sha256sum ".$f"; done | sha256sum | cut -c1-16)
 list=$(printf '%s\n' $files | sed 's/.*/"&"/' | paste -sd, -)
 sed -i -e "s|__VELD_BUILD__|$version|" -e "s|\"__VELD_PRECACHE__\"|$list|" sw.js
 
-find . -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.webmanifest' \) \
-  -exec gzip -9 -k -f -n {} \;
-echo "post-build: sw.js version $version, $(printf '%s\n' $files | wc -l) files precached, assets gzipped"
+assets=$(find . -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.webmanifest' \))
+for f in $assets; do
+  gzip -9 -k -f -n "$f"
+  if command -v brotli >/dev/null; then brotli -q 11 -k -f "$f"; fi
+done
+echo "post-build: sw.js version $version, $(printf '%s\n' $files | wc -l) files precached, assets compressed"

@@ -29,7 +29,12 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     let store = state::provide_store();
     store.watch_environment();
-    store.refresh_identity();
+    // With a cached identity, confirm it; without one, ask whether a session exists — except
+    // on the login page itself, where the answer would only be "no" (and a console error).
+    let on_login = window().location().pathname().is_ok_and(|p| p == "/login");
+    if store.me.get_untracked().is_some() || !on_login {
+        store.refresh_identity();
+    }
     // Keep <html lang> in step with the interface language (screen readers, hyphenation).
     Effect::new(move |_| {
         let code = store.language.get().code();

@@ -1,7 +1,7 @@
 //! Veld's shared core. Pure: no I/O, no async runtime, no database, no browser APIs, so that
 //! the client (wasm) and the server apply exactly the same rules.
 //!
-//! Every serde type in [`api`] crosses the wire; change those deliberately.
+//! Every serde type in [`api`] and [`sync`] crosses the wire; change those deliberately.
 
 pub mod access;
 pub mod api;
@@ -9,6 +9,7 @@ pub mod email;
 pub mod ids;
 pub mod language;
 pub mod password;
+pub mod sync;
 
 pub use access::{Action, Actor, Modules, Ownership, Permissions, RecordKind, Scope};
 pub use email::Email;

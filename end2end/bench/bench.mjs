@@ -26,21 +26,26 @@ function figure(name, value, unit, target = null) {
   console.log(`${name.padEnd(44)} ${String(value).padStart(10)} ${unit.padEnd(6)} ${target ? `target ${target}` : ''}${verdict}`);
 }
 
-// 1. Bundle sizes: raw and gzip (level 9, as the server sends them).
+// 1. Bundle sizes: raw, gzip and brotli (as precompressed by the build and sent by the server).
 const kib = (n) => Math.round((n / 1024) * 10) / 10;
 let shellGzip = 0;
+let shellBrotli = 0;
 for (const [label, test] of [['wasm', /\.wasm$/], ['js', /^veld-app-.*\.js$/], ['css', /\.css$/], ['html', /^index\.html$/]]) {
   const files = fs.readdirSync(dist).filter((f) => test.test(f));
   if (files.length !== 1) throw new Error(`expected one ${label} file in dist/, found ${files}`);
   const bytes = fs.readFileSync(path.join(dist, files[0]));
   const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+  const br = zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   shellGzip += gz;
+  shellBrotli += br;
   if (label !== 'html') {
     figure(`bundle.${label}.raw`, kib(bytes.length), 'KiB');
     figure(`bundle.${label}.gzip`, kib(gz), 'KiB');
+    figure(`bundle.${label}.brotli`, kib(br), 'KiB');
   }
 }
 figure('bundle.shell_transfer.gzip', kib(shellGzip), 'KiB', '<= 300');
+figure('bundle.shell_transfer.brotli', kib(shellBrotli), 'KiB', '<= 300');
 
 // 2. Lighthouse on the login page and on the logged-in app shell (mobile and desktop presets).
 const port = 8097;

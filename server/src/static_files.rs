@@ -1,5 +1,6 @@
 //! Serving the built app: hashed assets cached forever, the HTML shell and the service worker
-//! never cached (so a new build is picked up at once), gzip files precompressed at build time,
+//! never cached (so a new build is picked up at once), brotli and gzip files precompressed at
+//! build time,
 //! and every client-side route answered with the app shell.
 
 use axum::Router;
@@ -44,7 +45,7 @@ impl ShellFallback {
             return (StatusCode::SERVICE_UNAVAILABLE, "Veld's app is not built yet: run scripts/run.sh")
                 .into_response();
         }
-        match ServeFile::new(&self.index).precompressed_gzip().oneshot(req).await {
+        match ServeFile::new(&self.index).precompressed_br().precompressed_gzip().oneshot(req).await {
             Ok(res) => res.map(Body::new),
             Err(err) => match err {},
         }

@@ -35,7 +35,7 @@ pub fn nav_items(me: &Me) -> Vec<NavItem> {
     add(leads || opportunities, "/pipeline", |t| t.nav_pipeline, icons::PIPELINE, true);
     add(may(RecordKind::Company), "/companies", |t| t.nav_companies, icons::COMPANIES, false);
     add(may(RecordKind::Contact), "/contacts", |t| t.nav_contacts, icons::CONTACTS, false);
-    add(may(RecordKind::Activity), "/activities", |t| t.nav_activities, icons::ACTIVITIES, true);
+    add(may(RecordKind::Activity), "/activities", |t| t.nav_activities, icons::ACTIVITIES, false);
     add(me.permissions.admin, "/admin", |t| t.nav_admin, icons::ADMIN, false);
     items
 }

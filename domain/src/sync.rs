@@ -1,0 +1,320 @@
+//! The sync protocol's wire types and its pure decisions (SPEC OF-2, OF-3). Effects — storage,
+//! HTTP, transactions — live in `app::sync` and the server; what to apply, skip, refuse or log
+//! as a conflict is decided here, once, for both.
+//!
+//! Everything here crosses the wire or lands in IndexedDB: change it deliberately and bump
+//! [`PROTOCOL_VERSION`] when old clients could misread it.
+
+use crate::RecordKind;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// The protocol version a client speaks; the server refuses others with a clear error.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// How far ahead of the server's clock a client's timestamp may be before it is clamped.
+pub const MAX_CLOCK_SKEW_MS: i64 = 60_000;
+
+/// One installation of the app (a browser profile), made on the client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ClientId(pub Uuid);
+
+/// A hybrid logical clock timestamp: wall-clock milliseconds, a counter for events within the
+/// same millisecond (or while the wall clock lags), and the client as the final tie-breaker, so
+/// that any two timestamps are ordered and every replica orders them alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Hlc {
+    pub wall_ms: i64,
+    pub counter: u32,
+    pub client: ClientId,
+}
+
+impl Ord for Hlc {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.wall_ms, self.counter, self.client).cmp(&(other.wall_ms, other.counter, other.client))
+    }
+}
+
+impl PartialOrd for Hlc {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Hlc {
+    /// The timestamp for a new local event, after `last` (this client's latest) at wall time
+    /// `now_ms`. Never goes backwards, even when the wall clock does.
+    pub fn next(last: Option<Hlc>, now_ms: i64, client: ClientId) -> Hlc {
+        match last {
+            Some(last) if last.wall_ms >= now_ms => {
+                Hlc { wall_ms: last.wall_ms, counter: last.counter.saturating_add(1), client }
+            }
+            _ => Hlc { wall_ms: now_ms, counter: 0, client },
+        }
+    }
+
+    /// Merges a timestamp seen from elsewhere, so the next local event orders after it.
+    pub fn observe(last: Option<Hlc>, seen: Hlc, client: ClientId) -> Hlc {
+        match last {
+            Some(last) if last >= seen => last,
+            _ => Hlc { wall_ms: seen.wall_ms, counter: seen.counter, client },
+        }
+    }
+
+    /// The server's view of a client timestamp: no later than its own clock plus the allowed
+    /// skew, so a phone whose clock runs a day ahead cannot win every conflict for a day.
+    pub fn clamped(self, server_now_ms: i64) -> Hlc {
+        let limit = server_now_ms.saturating_add(MAX_CLOCK_SKEW_MS);
+        if self.wall_ms > limit { Hlc { wall_ms: limit, counter: self.counter, client: self.client } } else { self }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Create,
+    Update,
+    Delete,
+}
+
+/// One change made on a client: its id rises by one per client, with no gaps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mutation {
+    pub id: u64,
+    pub kind: RecordKind,
+    pub record_id: Uuid,
+    pub op: Op,
+    /// New field values (create and update).
+    #[serde(default)]
+    pub fields: BTreeMap<String, serde_json::Value>,
+    /// The version of each edited field this edit was based on (update).
+    #[serde(default)]
+    pub base_versions: BTreeMap<String, u64>,
+    pub hlc: Hlc,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub protocol: u32,
+    pub client_id: ClientId,
+    pub mutations: Vec<Mutation>,
+}
+
+/// What to do with each mutation of a pushed batch, given the client's last applied id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BatchStep {
+    /// Already applied (a retried or duplicated delivery): skip it.
+    Skip,
+    /// The next one: apply it (or record it as rejected) and advance last-applied to its id.
+    Apply,
+}
+
+/// A batch that would leave a hole: mutation `expected` is missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("mutation {expected} is missing: the batch jumps from {last_applied} to {found}")]
+pub struct Gap {
+    pub last_applied: u64,
+    pub expected: u64,
+    pub found: u64,
+}
+
+/// Plans a pushed batch: ids at or below `last_applied` are skipped, the rest must continue it
+/// one by one. Either the whole plan or a [`Gap`]: nothing of a gapped batch is applied.
+pub fn plan_batch(last_applied: u64, ids: &[u64]) -> Result<Vec<BatchStep>, Gap> {
+    let mut next = last_applied + 1;
+    ids.iter()
+        .map(|&id| {
+            if id < next {
+                Ok(BatchStep::Skip)
+            } else if id == next {
+                next += 1;
+                Ok(BatchStep::Apply)
+            } else {
+                Err(Gap { last_applied: next - 1, expected: next, found: id })
+            }
+        })
+        .collect()
+}
+
+/// A field as the server stores it: its value, the version of the change that last set it,
+/// and that change's (clamped) timestamp.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldState {
+    pub value: serde_json::Value,
+    pub version: u64,
+    pub hlc: Hlc,
+}
+
+/// The outcome for one edited field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldMerge {
+    /// The edit was based on the current value, or the field is new: it applies, no conflict.
+    Apply,
+    /// A concurrent edit, and this one is later: it applies; the value it replaces is kept in
+    /// the conflict log.
+    Overwrite { lost: FieldState },
+    /// A concurrent edit, and the stored one is later: this edit's value goes to the conflict
+    /// log and the field keeps its value.
+    Lose,
+}
+
+/// Decides one field of an update (SPEC OF-3): last writer by hybrid logical clock wins among
+/// concurrent edits; every loser is returned for the conflict log, never silently dropped.
+pub fn merge_field(current: Option<&FieldState>, base_version: Option<u64>, incoming: Hlc) -> FieldMerge {
+    match current {
+        None => FieldMerge::Apply,
+        Some(cur) if base_version == Some(cur.version) => FieldMerge::Apply,
+        Some(cur) if incoming > cur.hlc => FieldMerge::Overwrite { lost: cur.clone() },
+        Some(_) => FieldMerge::Lose,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(n: u128) -> ClientId {
+        ClientId(Uuid::from_u128(n))
+    }
+
+    fn hlc(wall_ms: i64, counter: u32, c: u128) -> Hlc {
+        Hlc { wall_ms, counter, client: client(c) }
+    }
+
+    #[test]
+    fn hlc_never_goes_backwards_even_when_the_wall_clock_does() {
+        let c = client(1);
+        let a = Hlc::next(None, 1_000, c);
+        let b = Hlc::next(Some(a), 1_000, c);
+        let d = Hlc::next(Some(b), 400, c); // the clock jumped back
+        let e = Hlc::next(Some(d), 2_000, c);
+        assert!(a < b && b < d && d < e, "{a:?} {b:?} {d:?} {e:?}");
+        assert_eq!(d.wall_ms, 1_000);
+        assert_eq!(e, hlc(2_000, 0, 1));
+    }
+
+    #[test]
+    fn observing_a_later_timestamp_orders_the_next_event_after_it() {
+        let me = client(1);
+        let seen = hlc(5_000, 3, 2);
+        let merged = Hlc::observe(Some(hlc(1_000, 0, 1)), seen, me);
+        let next = Hlc::next(Some(merged), 1_200, me);
+        assert!(next > seen);
+        assert_eq!(Hlc::observe(Some(hlc(9_000, 0, 1)), seen, me), hlc(9_000, 0, 1));
+    }
+
+    #[test]
+    fn client_clocks_are_clamped_to_server_time_plus_skew() {
+        let day = 24 * 60 * 60 * 1000;
+        let now = 10 * day;
+        assert_eq!(hlc(now + day, 7, 1).clamped(now), hlc(now + MAX_CLOCK_SKEW_MS, 7, 1));
+        assert_eq!(hlc(now - day, 7, 1).clamped(now), hlc(now - day, 7, 1), "late clocks are kept");
+    }
+
+    #[test]
+    fn equal_times_are_ordered_by_counter_then_client() {
+        assert!(hlc(1, 0, 9) < hlc(1, 1, 1));
+        assert!(hlc(1, 1, 1) < hlc(1, 1, 2));
+    }
+
+    #[test]
+    fn batches_skip_duplicates_apply_the_next_and_refuse_gaps() {
+        use BatchStep::{Apply, Skip};
+        assert_eq!(plan_batch(0, &[1, 2, 3]), Ok(vec![Apply, Apply, Apply]));
+        assert_eq!(plan_batch(2, &[1, 2, 3, 4]), Ok(vec![Skip, Skip, Apply, Apply]));
+        assert_eq!(plan_batch(2, &[3, 3, 4]), Ok(vec![Apply, Skip, Apply]), "a duplicate within the batch");
+        assert_eq!(plan_batch(2, &[]), Ok(vec![]));
+        assert_eq!(plan_batch(2, &[3, 5]), Err(Gap { last_applied: 3, expected: 4, found: 5 }));
+        assert_eq!(plan_batch(0, &[2]), Err(Gap { last_applied: 0, expected: 1, found: 2 }));
+    }
+
+    #[test]
+    fn field_merge_applies_based_edits_and_logs_every_loser() {
+        let stored = FieldState { value: "Proposal".into(), version: 7, hlc: hlc(5_000, 0, 1) };
+        assert_eq!(merge_field(None, None, hlc(1, 0, 2)), FieldMerge::Apply);
+        assert_eq!(merge_field(Some(&stored), Some(7), hlc(1, 0, 2)), FieldMerge::Apply, "based on the current value");
+        assert_eq!(
+            merge_field(Some(&stored), Some(6), hlc(6_000, 0, 2)),
+            FieldMerge::Overwrite { lost: stored.clone() },
+            "concurrent and later"
+        );
+        assert_eq!(merge_field(Some(&stored), Some(6), hlc(4_000, 0, 2)), FieldMerge::Lose, "concurrent and earlier");
+        assert_eq!(merge_field(Some(&stored), None, hlc(4_000, 0, 2)), FieldMerge::Lose, "no base: concurrent");
+    }
+
+    #[test]
+    fn mutations_round_trip_as_json() {
+        let m = Mutation {
+            id: 4,
+            kind: RecordKind::Opportunity,
+            record_id: Uuid::now_v7(),
+            op: Op::Update,
+            fields: [("stage".to_owned(), serde_json::json!("won"))].into(),
+            base_versions: [("stage".to_owned(), 12)].into(),
+            hlc: hlc(1_700_000_000_000, 2, 3),
+        };
+        let json = serde_json::to_string(&m).unwrap();
+        assert!(json.contains(r#""op":"update""#) && json.contains(r#""kind":"opportunity""#), "{json}");
+        assert_eq!(serde_json::from_str::<Mutation>(&json).unwrap(), m);
+    }
+
+    mod model {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// The reference model: the new last-applied id, or `None` if the batch has a gap.
+        fn reference(last_applied: u64, batch: &[u64]) -> Option<u64> {
+            let mut last = last_applied;
+            for &id in batch {
+                if id == last + 1 {
+                    last = id;
+                } else if id > last + 1 {
+                    return None;
+                }
+            }
+            Some(last)
+        }
+
+        proptest! {
+            /// Any sequence of deliveries (retried, duplicated, reordered, gapped batches) applied
+            /// through `plan_batch` applies each id exactly once, in order, and last-applied only
+            /// grows.
+            #[test]
+            fn deliveries_apply_each_mutation_once_in_order(
+                batches in prop::collection::vec(prop::collection::vec(1u64..30, 0..8), 0..40)
+            ) {
+                let mut last_applied = 0u64;
+                let mut applied = Vec::new();
+                for batch in &batches {
+                    let before = last_applied;
+                    match plan_batch(last_applied, batch) {
+                        Ok(steps) => {
+                            prop_assert_eq!(steps.len(), batch.len());
+                            for (id, step) in batch.iter().zip(steps) {
+                                if step == BatchStep::Apply {
+                                    prop_assert_eq!(*id, last_applied + 1);
+                                    last_applied = *id;
+                                    applied.push(*id);
+                                } else {
+                                    prop_assert!(*id <= last_applied);
+                                }
+                            }
+                        }
+                        Err(gap) => {
+                            prop_assert!(reference(before, batch).is_none(), "refused without a gap: {:?}", gap);
+                            prop_assert_eq!(last_applied, before, "a refused batch applies nothing");
+                        }
+                    }
+                    if let Some(expected) = reference(before, batch) {
+                        prop_assert_eq!(last_applied, expected);
+                    }
+                    prop_assert!(last_applied >= before);
+                }
+                prop_assert_eq!(applied, (1..=last_applied).collect::<Vec<_>>());
+            }
+        }
+    }
+}
