@@ -1,7 +1,7 @@
 //! Types that cross the HTTP boundary between the app and the server. Both sides compile these
 //! very definitions, so a renamed field breaks the build rather than a user's session.
 
-use crate::{Language, Modules, OfficeId, Permissions, RoleId, UserId};
+use crate::{Language, Modules, OfficeId, Permissions, RecordKind, RoleId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/auth/login`.
@@ -53,6 +53,17 @@ pub struct UserRow {
     pub office: String,
     pub role: String,
     pub active: bool,
+}
+
+/// A record as `GET /api/records/{kind}` lists it; `data` holds the kind's fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordRow {
+    pub id: uuid::Uuid,
+    pub kind: RecordKind,
+    pub owner_id: UserId,
+    pub office_id: OfficeId,
+    pub data: serde_json::Value,
+    pub updated_at: i64,
 }
 
 /// `GET /api/health`.

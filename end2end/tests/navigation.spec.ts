@@ -18,7 +18,10 @@ test('every section opens from the navigation', async ({ page }, testInfo) => {
     await shell.open(d.label);
     await expect(page).toHaveURL(d.url);
     await expect(shell.heading()).toHaveText(d.heading);
-    await expect(shell.nav().getByRole('link', { name: d.label })).toHaveAttribute('aria-current', 'page');
+    // On phones the secondary destinations sit in the "More" sheet, which closes on navigation.
+    const link = shell.nav().getByRole('link', { name: d.label });
+    if (await link.count()) await expect(link).toHaveAttribute('aria-current', 'page');
+    else expect(shell.isPhone()).toBe(true);
     await screenshot(page, testInfo, d.label.toLowerCase());
   }
 });
@@ -59,4 +62,40 @@ test('the keyboard reaches the skip link and the navigation', async ({ page }) =
 test('unknown pages say so', async ({ page }) => {
   await page.goto('/no/such/page');
   await expect(page.getByRole('heading', { name: 'This page does not exist.' })).toBeVisible();
+});
+
+test('nothing overflows a 360 px wide screen', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'Pixel 7', 'a phone story');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await loginAs(page, users.admin.email);
+  const shell = new Shell(page);
+  for (const d of destinations) {
+    await shell.open(d.label);
+    await expect(shell.heading()).toHaveText(d.heading);
+    await expect(page.getByText('Loading…')).toHaveCount(0);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${d.label} scrolls sideways at 360 px`).toBeLessThanOrEqual(0);
+    // Every bottom-bar label is readable in full.
+    const clipped = await page.evaluate(() =>
+      [...document.querySelectorAll('.bottom-items span')].filter((s) => s.scrollWidth > s.clientWidth).map((s) => s.textContent),
+    );
+    expect(clipped).toEqual([]);
+  }
+  await screenshot(page, testInfo, 'admin-360');
+});
+
+test('the phone menu closes once a destination is chosen, and on Escape', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'Pixel 7', 'a phone story');
+  await loginAs(page, users.admin.email);
+  const nav = new Shell(page).nav();
+  const more = nav.getByRole('button', { name: 'More' });
+  await more.click();
+  await expect(more).toHaveAttribute('aria-expanded', 'true');
+  await nav.getByRole('link', { name: 'Companies' }).click();
+  await expect(page).toHaveURL(/\/companies$/);
+  await expect(more).toHaveAttribute('aria-expanded', 'false');
+  await expect(nav.getByRole('link', { name: 'Contacts' })).toBeHidden();
+  await more.click();
+  await page.keyboard.press('Escape');
+  await expect(more).toHaveAttribute('aria-expanded', 'false');
 });

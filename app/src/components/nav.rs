@@ -5,7 +5,6 @@ use crate::i18n::{Strings, use_i18n};
 use crate::state::Store;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 use veld_domain::api::Me;
 use veld_domain::{Action, RecordKind};
 
@@ -45,6 +44,29 @@ fn items_signal() -> Signal<Vec<NavItem>> {
     Signal::derive(move || store.me.with(|me| me.as_ref().map(nav_items).unwrap_or_default()))
 }
 
+/// One destination: icon and translated label; marked `aria-current` when active.
+#[component]
+fn NavLink(item: NavItem) -> impl IntoView {
+    let t = use_i18n();
+    view! {
+        <li>
+            <A href=item.href>
+                <Icon d=item.icon/>
+                <span>{move || (item.label)(t())}</span>
+            </A>
+        </li>
+    }
+}
+
+/// A keydown handler that closes a popup on Escape.
+pub fn close_on_escape(open: RwSignal<bool>) -> impl Fn(leptos::ev::KeyboardEvent) + Copy {
+    move |ev| {
+        if ev.key() == "Escape" {
+            open.set(false);
+        }
+    }
+}
+
 /// The sidebar (wide screens).
 #[component]
 pub fn SideNav() -> impl IntoView {
@@ -54,12 +76,7 @@ pub fn SideNav() -> impl IntoView {
         <nav class="sidenav" aria-label=move || t().nav_main>
             <ul>
                 <For each=move || items.get() key=|item| item.href let:item>
-                    <li>
-                        <A href=item.href>
-                            <Icon d=item.icon/>
-                            <span>{move || (item.label)(t())}</span>
-                        </A>
-                    </li>
+                    <NavLink item=item/>
                 </For>
             </ul>
         </nav>
@@ -72,43 +89,22 @@ pub fn BottomNav() -> impl IntoView {
     let t = use_i18n();
     let items = items_signal();
     let open = RwSignal::new(false);
-    // Close the sheet whenever the route changes.
-    let location = use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        open.set(false);
-    });
     let primary = move || items.get().into_iter().filter(|i| i.primary).collect::<Vec<_>>();
     let secondary = move || items.get().into_iter().filter(|i| !i.primary).collect::<Vec<_>>();
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            open.set(false);
-        }
-    };
     view! {
-        <nav class="bottomnav" aria-label=move || t().nav_main on:keydown=on_key>
+        <nav class="bottomnav" aria-label=move || t().nav_main on:keydown=close_on_escape(open)>
             <Show when=move || open.get()>
-                <div class="more-sheet" id="more-sheet">
+                <div class="more-sheet" id="more-sheet" on:click=move |_| open.set(false)>
                     <ul>
                         <For each=secondary key=|item| item.href let:item>
-                            <li>
-                                <A href=item.href>
-                                    <Icon d=item.icon/>
-                                    <span>{move || (item.label)(t())}</span>
-                                </A>
-                            </li>
+                            <NavLink item=item/>
                         </For>
                     </ul>
                 </div>
             </Show>
             <ul class="bottom-items">
                 <For each=primary key=|item| item.href let:item>
-                    <li>
-                        <A href=item.href>
-                            <Icon d=item.icon/>
-                            <span>{move || (item.label)(t())}</span>
-                        </A>
-                    </li>
+                    <NavLink item=item/>
                 </For>
                 <Show when=move || !secondary().is_empty()>
                     <li>

@@ -1,11 +1,14 @@
 //! A searchable table of one record kind's records, as the server lists them for this user.
 
+use crate::components::page::Page;
+use crate::format::{humanize, money};
 use crate::i18n::{Strings, use_i18n};
 use crate::state::Store;
-use crate::sync::api::{self, ApiFailure, RecordRow};
+use crate::sync::api::{self, ApiFailure};
 use leptos::prelude::*;
 use std::collections::HashMap;
-use veld_domain::api::ErrorCode;
+use std::sync::Arc;
+use veld_domain::api::{ErrorCode, RecordRow};
 use veld_domain::{Language, RecordKind};
 
 /// What a column's cell function can look up besides the row itself.
@@ -34,13 +37,65 @@ pub fn int(row: &RecordRow, field: &str) -> Option<i64> {
     row.data.get(field)?.as_i64()
 }
 
-#[derive(Clone, Copy)]
+/// How a column turns a record into its cell text.
+pub type Cell = Arc<dyn Fn(&RecordRow, &Lookup) -> String + Send + Sync>;
+
+/// One column of a record list.
+#[derive(Clone)]
 pub struct Column {
     pub label: fn(&Strings) -> &'static str,
-    pub cell: fn(&RecordRow, &Lookup) -> String,
+    pub cell: Cell,
     /// Hidden on narrow screens.
     pub secondary: bool,
     pub numeric: bool,
+}
+
+impl Column {
+    pub fn new(
+        label: fn(&Strings) -> &'static str,
+        cell: impl Fn(&RecordRow, &Lookup) -> String + Send + Sync + 'static,
+    ) -> Column {
+        Column { label, cell: Arc::new(cell), secondary: false, numeric: false }
+    }
+
+    /// A text field as stored.
+    pub fn field(label: fn(&Strings) -> &'static str, field: &'static str) -> Column {
+        Column::new(label, move |r, _| text(r, field).unwrap_or_default())
+    }
+
+    /// A code field (stage, source, status) shown readable.
+    pub fn code(label: fn(&Strings) -> &'static str, field: &'static str) -> Column {
+        Column::new(label, move |r, _| humanize(&text(r, field).unwrap_or_default()))
+    }
+
+    /// An amount in euros, right-aligned.
+    pub fn money(label: fn(&Strings) -> &'static str, field: &'static str) -> Column {
+        Column {
+            numeric: true,
+            ..Column::new(label, move |r, l| int(r, field).map(|v| money(v, l.language)).unwrap_or_default())
+        }
+    }
+
+    /// Hidden on narrow screens.
+    pub fn secondary(self) -> Column {
+        Column { secondary: true, ..self }
+    }
+}
+
+/// A list page: the kind's heading and intro above its searchable list.
+#[component]
+pub fn ListPage(
+    kind: RecordKind,
+    title: fn(&Strings) -> &'static str,
+    intro: fn(&Strings) -> &'static str,
+    columns: Vec<Column>,
+) -> impl IntoView {
+    let t = use_i18n();
+    view! {
+        <Page title=Signal::derive(move || title(t())) intro=Signal::derive(move || intro(t()))>
+            <RecordList kind=kind columns=columns label=Signal::derive(move || title(t()))/>
+        </Page>
+    }
 }
 
 #[component]
@@ -56,7 +111,7 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
         let companies =
             if needs_companies { api::records(RecordKind::Company).await.unwrap_or_default() } else { Vec::new() };
         let company_names =
-            companies.iter().filter_map(|c| Some((c.id.clone(), text(c, "name")?))).collect::<HashMap<_, _>>();
+            companies.iter().filter_map(|c| Some((c.id.to_string(), text(c, "name")?))).collect::<HashMap<_, _>>();
         Ok::<_, ApiFailure>((rows, company_names))
     });
     let columns = StoredValue::new(columns);

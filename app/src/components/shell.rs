@@ -2,7 +2,7 @@
 //! Without an identity (online or cached) it sends the user to the login page.
 
 use crate::components::icons::{self, Icon};
-use crate::components::nav::{BottomNav, SideNav};
+use crate::components::nav::{BottomNav, SideNav, close_on_escape};
 use crate::components::status::SyncStatus;
 use crate::i18n::use_i18n;
 use crate::state::{Connection, Store};
@@ -77,13 +77,8 @@ fn AccountMenu() -> impl IntoView {
     let detail = move || {
         store.me.with(|me| me.as_ref().map(|m| format!("{} · {}", m.role.name, m.office.name)).unwrap_or_default())
     };
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            open.set(false);
-        }
-    };
     view! {
-        <div class="account" on:keydown=on_key>
+        <div class="account" on:keydown=close_on_escape(open)>
             <button
                 type="button"
                 class="account-button"

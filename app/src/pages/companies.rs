@@ -1,48 +1,15 @@
-use crate::components::page::Page;
-use crate::components::record_list::{Column, RecordList, text};
-use crate::format::humanize;
-use crate::i18n::use_i18n;
+use crate::components::record_list::{Column, ListPage};
 use leptos::prelude::*;
 use veld_domain::RecordKind;
 
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
-    let t = use_i18n();
     let columns = vec![
-        Column {
-            label: |t| t.col_name,
-            cell: |r, _| text(r, "name").unwrap_or_default(),
-            secondary: false,
-            numeric: false,
-        },
-        Column {
-            label: |t| t.col_status,
-            cell: |r, _| humanize(&text(r, "status").unwrap_or_default()),
-            secondary: false,
-            numeric: false,
-        },
-        Column {
-            label: |t| t.col_industry,
-            cell: |r, _| text(r, "industry").unwrap_or_default(),
-            secondary: true,
-            numeric: false,
-        },
-        Column {
-            label: |t| t.col_city,
-            cell: |r, _| text(r, "city").unwrap_or_default(),
-            secondary: true,
-            numeric: false,
-        },
-        Column {
-            label: |t| t.col_phone,
-            cell: |r, _| text(r, "phone").unwrap_or_default(),
-            secondary: true,
-            numeric: false,
-        },
+        Column::field(|t| t.col_name, "name"),
+        Column::code(|t| t.col_status, "status"),
+        Column::field(|t| t.col_industry, "industry").secondary(),
+        Column::field(|t| t.col_city, "city").secondary(),
+        Column::field(|t| t.col_phone, "phone").secondary(),
     ];
-    view! {
-        <Page title=Signal::derive(move || t().nav_companies) intro=Signal::derive(move || t().companies_intro)>
-            <RecordList kind=RecordKind::Company columns=columns label=Signal::derive(move || t().nav_companies)/>
-        </Page>
-    }
+    view! { <ListPage kind=RecordKind::Company title=|t| t.nav_companies intro=|t| t.companies_intro columns=columns/> }
 }

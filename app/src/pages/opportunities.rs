@@ -1,54 +1,19 @@
-use crate::components::page::Page;
-use crate::components::record_list::{Column, RecordList, int, text};
-use crate::format::{humanize, money};
-use crate::i18n::use_i18n;
+use crate::components::record_list::{Column, ListPage, int};
 use leptos::prelude::*;
 use veld_domain::RecordKind;
 
 #[component]
 pub fn OpportunitiesPage() -> impl IntoView {
-    let t = use_i18n();
+    let probability = |r: &_, _: &_| int(r, "probability").map(|p| format!("{p}%")).unwrap_or_default();
     let columns = vec![
-        Column {
-            label: |t| t.col_number,
-            cell: |r, _| text(r, "number").unwrap_or_default(),
-            secondary: true,
-            numeric: false,
-        },
-        Column {
-            label: |t| t.col_title,
-            cell: |r, _| text(r, "title").unwrap_or_default(),
-            secondary: false,
-            numeric: false,
-        },
-        Column {
-            label: |t| t.col_stage,
-            cell: |r, _| humanize(&text(r, "stage").unwrap_or_default()),
-            secondary: false,
-            numeric: false,
-        },
-        Column {
-            label: |t| t.col_value,
-            cell: |r, l| int(r, "expected_revenue").map(|v| money(v, l.language)).unwrap_or_default(),
-            secondary: true,
-            numeric: true,
-        },
-        Column {
-            label: |t| t.col_probability,
-            cell: |r, _| int(r, "probability").map(|p| format!("{p}%")).unwrap_or_default(),
-            secondary: true,
-            numeric: true,
-        },
-        Column {
-            label: |t| t.col_close_date,
-            cell: |r, _| text(r, "expected_close_date").unwrap_or_default(),
-            secondary: true,
-            numeric: false,
-        },
+        Column::field(|t| t.col_number, "number").secondary(),
+        Column::field(|t| t.col_title, "title"),
+        Column::code(|t| t.col_stage, "stage"),
+        Column::money(|t| t.col_value, "expected_revenue").secondary(),
+        Column { numeric: true, ..Column::new(|t| t.col_probability, probability) }.secondary(),
+        Column::field(|t| t.col_close_date, "expected_close_date").secondary(),
     ];
     view! {
-        <Page title=Signal::derive(move || t().nav_opportunities) intro=Signal::derive(move || t().opportunities_intro)>
-            <RecordList kind=RecordKind::Opportunity columns=columns label=Signal::derive(move || t().nav_opportunities)/>
-        </Page>
+        <ListPage kind=RecordKind::Opportunity title=|t| t.nav_opportunities intro=|t| t.opportunities_intro columns=columns/>
     }
 }

@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use veld_domain::RecordKind;
-use veld_domain::api::{ErrorBody, ErrorCode, LoginRequest, Me, UpdateMe, UserRow};
+use veld_domain::api::{ErrorBody, ErrorCode, LoginRequest, Me, RecordRow, UpdateMe, UserRow};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiFailure {
@@ -21,17 +21,6 @@ impl ApiFailure {
             ApiFailure::Server(body) => Some(body.error),
         }
     }
-}
-
-/// A record as the list endpoint returns it; `data` holds the kind's fields.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-pub struct RecordRow {
-    pub id: String,
-    pub kind: String,
-    pub owner_id: String,
-    pub office_id: String,
-    pub data: serde_json::Value,
-    pub updated_at: i64,
 }
 
 async fn read<T: DeserializeOwned>(result: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {

@@ -5,7 +5,7 @@ mod accounts;
 mod records;
 
 pub use accounts::{NewUser, UserAuth};
-pub use records::{NewRecord, RecordRow};
+pub use records::NewRecord;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

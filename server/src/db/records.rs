@@ -2,8 +2,8 @@
 
 use super::{Db, now_ms};
 use anyhow::Context;
-use serde::Serialize;
 use sqlx::Row;
+use veld_domain::api::RecordRow;
 use veld_domain::{Action, Actor, OfficeId, RecordKind, Scope, UserId};
 
 pub struct NewRecord {
@@ -12,16 +12,6 @@ pub struct NewRecord {
     pub owner: UserId,
     pub office: OfficeId,
     pub data: serde_json::Value,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RecordRow {
-    pub id: String,
-    pub kind: String,
-    pub owner_id: String,
-    pub office_id: String,
-    pub data: serde_json::Value,
-    pub updated_at: i64,
 }
 
 impl Db {
@@ -67,11 +57,12 @@ impl Db {
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| {
+                let text = |i: usize| r.try_get::<String, _>(i);
                 Ok(RecordRow {
-                    id: r.try_get(0)?,
-                    kind: r.try_get(1)?,
-                    owner_id: r.try_get(2)?,
-                    office_id: r.try_get(3)?,
+                    id: text(0)?.parse().context("stored record id is not a UUID")?,
+                    kind,
+                    owner_id: text(2)?.parse().context("stored owner id is not a UUID")?,
+                    office_id: text(3)?.parse().context("stored office id is not a UUID")?,
                     data: serde_json::from_str(&r.try_get::<String, _>(4)?)
                         .context("stored record data is not JSON")?,
                     updated_at: r.try_get(5)?,

@@ -2,12 +2,12 @@
 //! the sync protocol (push/pull) replaces it.
 
 use crate::auth::CurrentUser;
-use crate::db::RecordRow;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
+use veld_domain::api::RecordRow;
 use veld_domain::{Action, RecordKind};
 
 pub fn router() -> Router<AppState> {
