@@ -102,6 +102,10 @@ pub enum ErrorCode {
     PayloadTooLarge,
     UnsupportedMediaType,
     RateLimited,
+    /// The client speaks another sync protocol version: it should reload the app.
+    ProtocolMismatch,
+    /// A pushed batch skips a mutation id: resend from the server's last applied id.
+    MutationGap,
     Internal,
     Unavailable,
 }

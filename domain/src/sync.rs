@@ -103,6 +103,69 @@ pub struct PushRequest {
     pub mutations: Vec<Mutation>,
 }
 
+/// What became of one pushed mutation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum MutationOutcome {
+    /// Applied now (possibly with some fields losing to concurrent edits: see the conflicts).
+    Applied { version: u64, conflicts: u32 },
+    /// Applied earlier: this was a repeated delivery.
+    Duplicate,
+    /// Refused for good (not allowed, record deleted elsewhere, malformed): it will never apply,
+    /// and the client's queue moves past it.
+    Rejected { reason: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MutationResult {
+    pub id: u64,
+    #[serde(flatten)]
+    pub outcome: MutationOutcome,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub last_applied: u64,
+    pub results: Vec<MutationResult>,
+}
+
+/// A record as the server holds it after the changes so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordState {
+    pub id: Uuid,
+    pub kind: RecordKind,
+    pub owner_id: crate::UserId,
+    pub office_id: crate::OfficeId,
+    pub version: u64,
+    pub fields: BTreeMap<String, FieldState>,
+}
+
+/// One entry of a pull.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// The record is new or changed: replace the local copy.
+    Upsert { record: RecordState },
+    /// The record was deleted (or is no longer visible to this user): drop the local copy.
+    Remove { kind: RecordKind, id: Uuid, version: u64 },
+}
+
+/// `GET /api/sync/pull?client_id=…&cursor=N`: the changes after `cursor` this user may see.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub protocol: u32,
+    /// Pass this as the next pull's cursor.
+    pub cursor: u64,
+    pub changes: Vec<Change>,
+    /// The last mutation id the server applied from this client (its outbox can drop up to it).
+    pub last_applied: u64,
+    /// For the client's clock offset.
+    pub server_time_ms: i64,
+    /// The cursor is older than the tombstone window: drop the local copy (keep the outbox!)
+    /// and pull again from 0.
+    pub reset_required: bool,
+}
+
 /// What to do with each mutation of a pushed batch, given the client's last applied id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BatchStep {

@@ -24,6 +24,10 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    ProtocolMismatch(String),
+    #[error("{0}")]
+    MutationGap(String),
     #[error("the request body is larger than the limit")]
     PayloadTooLarge,
     #[error("{0}")]
@@ -53,6 +57,8 @@ impl ApiError {
             ApiError::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            ApiError::ProtocolMismatch(_) => (StatusCode::BAD_REQUEST, ErrorCode::ProtocolMismatch),
+            ApiError::MutationGap(_) => (StatusCode::CONFLICT, ErrorCode::MutationGap),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             ApiError::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),

@@ -3,9 +3,11 @@
 
 mod accounts;
 mod records;
+mod sync;
 
 pub use accounts::{NewUser, UserAuth};
 pub use records::NewRecord;
+pub use sync::PushError;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

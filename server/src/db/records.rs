@@ -4,6 +4,7 @@ use super::{Db, now_ms};
 use anyhow::Context;
 use sqlx::Row;
 use veld_domain::api::RecordRow;
+use veld_domain::sync::{ClientId, Hlc};
 use veld_domain::{Action, Actor, OfficeId, RecordKind, Scope, UserId};
 
 pub struct NewRecord {
@@ -19,20 +20,36 @@ impl Db {
     pub async fn insert_records(&self, records: &[NewRecord]) -> anyhow::Result<()> {
         let mut tx = self.pool().begin().await?;
         let now = now_ms();
+        // Each record is a change: it takes the next version, as a pushed create would.
+        sqlx::query("UPDATE sync_counter SET version = version WHERE id = 1").execute(&mut *tx).await?;
+        let mut version: i64 =
+            sqlx::query("SELECT version FROM sync_counter WHERE id = 1").fetch_one(&mut *tx).await?.try_get(0)?;
+        let hlc = Hlc { wall_ms: now, counter: 0, client: ClientId(uuid::Uuid::nil()) };
         for r in records {
+            version += 1;
+            let meta: serde_json::Map<String, serde_json::Value> = r
+                .data
+                .as_object()
+                .context("a record's data is a JSON object")?
+                .keys()
+                .map(|k| (k.clone(), serde_json::json!({ "version": version, "hlc": hlc })))
+                .collect();
             sqlx::query(
-                "INSERT INTO records (id, kind, owner_id, office_id, data, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                "INSERT INTO records (id, kind, owner_id, office_id, data, meta, version, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
             )
             .bind(r.id.to_string())
             .bind(r.kind.as_str())
             .bind(r.owner.to_string())
             .bind(r.office.to_string())
             .bind(r.data.to_string())
+            .bind(serde_json::Value::Object(meta).to_string())
+            .bind(version)
             .bind(now)
             .execute(&mut *tx)
             .await?;
         }
+        sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1").bind(version).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -48,7 +65,7 @@ impl Db {
         };
         let sql = format!(
             "SELECT id, kind, owner_id, office_id, data, updated_at FROM records \
-             WHERE kind = $1{filter} ORDER BY updated_at DESC, id"
+             WHERE kind = $1 AND deleted_at IS NULL{filter} ORDER BY updated_at DESC, id"
         );
         let mut query = sqlx::query(&sql).bind(kind.as_str());
         if let Some(param) = param {

@@ -5,6 +5,7 @@ mod auth;
 mod health;
 mod me;
 mod records;
+mod sync;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -17,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .merge(me::router())
         .merge(records::router())
         .merge(admin::router())
+        .merge(sync::router())
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
         .method_not_allowed_fallback(|| async {
             ApiError::BadRequest { message: "this endpoint does not accept that HTTP method".into() }

@@ -8,3 +8,4 @@ mod cli;
 mod errors;
 mod records;
 mod static_files;
+mod sync;

@@ -1,0 +1,268 @@
+//! The sync protocol against a real server and database (SPEC OF-2, OF-3, OF-4).
+
+use crate::helpers::{TestApp, expect_error};
+use crate::on_both_databases;
+use reqwest::Client;
+use serde_json::{Value, json};
+use uuid::Uuid;
+use veld_domain::RecordKind;
+use veld_domain::sync::{ClientId, Hlc, Mutation, Op, PROTOCOL_VERSION, PullResponse, PushRequest};
+
+on_both_databases!(
+    a_created_record_reaches_the_users_other_devices_and_no_one_outside_scope,
+    duplicates_are_skipped_and_gaps_refused_without_applying_anything,
+    concurrent_edits_keep_different_fields_and_log_the_losing_value,
+    unauthorised_and_stale_mutations_are_rejected_without_wedging_the_client,
+    clocks_far_ahead_are_clamped,
+    protocol_and_client_ownership_are_checked,
+);
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+fn now_ms() -> i64 {
+    veld_server::db::now_ms()
+}
+
+struct Device {
+    client: Client,
+    id: ClientId,
+    next: u64,
+}
+
+impl Device {
+    async fn new(app: &TestApp, email: &str) -> Device {
+        Device { client: app.client_for(email).await, id: ClientId(Uuid::now_v7()), next: 1 }
+    }
+
+    fn mutation(&mut self, op: Op, record: Uuid, fields: Value, base: &[(&str, u64)], wall_ms: i64) -> Mutation {
+        let id = self.next;
+        self.next += 1;
+        Mutation {
+            id,
+            kind: RecordKind::Opportunity,
+            record_id: record,
+            op,
+            fields: fields.as_object().cloned().unwrap_or_default().into_iter().collect(),
+            base_versions: base.iter().map(|(f, v)| ((*f).to_owned(), *v)).collect(),
+            hlc: Hlc { wall_ms, counter: 0, client: self.id },
+        }
+    }
+
+    async fn push(&self, app: &TestApp, mutations: &[Mutation]) -> reqwest::Response {
+        let req = PushRequest { protocol: PROTOCOL_VERSION, client_id: self.id, mutations: mutations.to_vec() };
+        self.client.post(app.url("/api/sync/push")).json(&req).send().await.unwrap()
+    }
+
+    async fn push_ok(&self, app: &TestApp, mutations: &[Mutation]) -> Value {
+        let res = self.push(app, mutations).await;
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    async fn pull(&self, app: &TestApp, cursor: u64) -> PullResponse {
+        let url = app.url(&format!("/api/sync/pull?client_id={}&cursor={cursor}", self.id.0));
+        let res = self.client.get(url).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+}
+
+/// The record's current fields as the user's pull sees them.
+async fn fields_of(app: &TestApp, device: &Device, id: Uuid) -> Option<Value> {
+    use veld_domain::sync::Change;
+    device.pull(app, 0).await.changes.into_iter().find_map(|c| match c {
+        Change::Upsert { record } if record.id == id => {
+            Some(Value::Object(record.fields.into_iter().map(|(k, f)| (k, f.value)).collect()))
+        }
+        _ => None,
+    })
+}
+
+fn outcomes(body: &Value) -> Vec<String> {
+    body["results"].as_array().unwrap().iter().map(|r| r["outcome"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn a_created_record_reaches_the_users_other_devices_and_no_one_outside_scope(app: &TestApp) {
+    let mut phone = Device::new(app, "tom@veld.test").await;
+    let laptop = Device::new(app, "tom@veld.test").await;
+    let antwerp = Device::new(app, "lotte@veld.test").await;
+    let start = laptop.pull(app, 0).await;
+    let antwerp_start = antwerp.pull(app, 0).await;
+
+    let id = Uuid::now_v7();
+    let create =
+        phone.mutation(Op::Create, id, json!({ "title": "Trade fair lead", "stage": "qualification" }), &[], now_ms());
+    let body = phone.push_ok(app, &[create]).await;
+    assert_eq!(body["last_applied"], 1);
+    assert_eq!(outcomes(&body), ["applied"]);
+
+    let after = laptop.pull(app, start.cursor).await;
+    assert!(after.cursor > start.cursor);
+    assert_eq!(after.changes.len(), 1, "only the new record arrives after the cursor");
+    assert_eq!(
+        fields_of(app, &laptop, id).await.unwrap(),
+        json!({ "title": "Trade fair lead", "stage": "qualification" })
+    );
+    // The pushing device learns its mutation was applied.
+    assert_eq!(phone.pull(app, after.cursor).await.last_applied, 1);
+    // Another office's sales rep does not receive it (SPEC OF-4).
+    let theirs = antwerp.pull(app, antwerp_start.cursor).await;
+    assert!(theirs.changes.is_empty(), "{:?}", theirs.changes);
+}
+
+async fn duplicates_are_skipped_and_gaps_refused_without_applying_anything(app: &TestApp) {
+    let mut d = Device::new(app, "tom@veld.test").await;
+    let id = Uuid::now_v7();
+    let m1 = d.mutation(Op::Create, id, json!({ "title": "A" }), &[], now_ms());
+    let m2 = d.mutation(Op::Update, id, json!({ "title": "B" }), &[], now_ms() + 1);
+    let m3 = d.mutation(Op::Update, id, json!({ "title": "C" }), &[], now_ms() + 2);
+    d.push_ok(app, &[m1.clone(), m2.clone()]).await;
+    // A retried delivery that also carries the next mutation.
+    let body = d.push_ok(app, &[m1, m2, m3]).await;
+    assert_eq!(outcomes(&body), ["duplicate", "duplicate", "applied"]);
+    assert_eq!(body["last_applied"], 3);
+
+    // Mutation 4 never arrives: 5 is refused, and nothing of its batch is applied.
+    d.next = 5;
+    let m5 = d.mutation(Op::Update, id, json!({ "title": "E" }), &[], now_ms() + 5);
+    let res = d.push(app, &[m5]).await;
+    let err = expect_error(res, 409, "mutation_gap").await;
+    assert!(err["message"].as_str().unwrap().contains("mutation 4 is missing"), "{err}");
+    assert_eq!(fields_of(app, &d, id).await.unwrap()["title"], "C");
+    assert_eq!(d.pull(app, 0).await.last_applied, 3);
+}
+
+async fn concurrent_edits_keep_different_fields_and_log_the_losing_value(app: &TestApp) {
+    let mut rep = Device::new(app, "tom@veld.test").await;
+    let mut manager = Device::new(app, "sanne@veld.test").await; // same office, may edit it
+    let id = Uuid::now_v7();
+    let t = now_ms();
+    {
+        let m = rep.mutation(Op::Create, id, json!({ "stage": "proposal", "title": "Vans", "value": 10 }), &[], t);
+        rep.push_ok(app, &[m]).await
+    };
+    let base = rep.pull(app, 0).await.cursor; // every field is at this version now
+
+    // Both edit offline from the same base: the same field, and one field each.
+    let by_rep = rep.mutation(
+        Op::Update,
+        id,
+        json!({ "stage": "won", "title": "12 vans" }),
+        &[("stage", base), ("title", base)],
+        t + 2_000,
+    );
+    let by_manager = manager.mutation(
+        Op::Update,
+        id,
+        json!({ "stage": "lost", "value": 12 }),
+        &[("stage", base), ("value", base)],
+        t + 1_000,
+    );
+    let body = rep.push_ok(app, &[by_rep]).await;
+    assert_eq!(body["results"][0]["conflicts"], 0, "first to arrive, based on the current values");
+    let body = manager.push_ok(app, &[by_manager]).await;
+    assert_eq!(body["results"][0]["conflicts"], 1, "stage was edited concurrently");
+
+    // The later edit of `stage` wins although it arrived first; both other fields survive.
+    let fields = fields_of(app, &rep, id).await.unwrap();
+    assert_eq!(fields, json!({ "stage": "won", "title": "12 vans", "value": 12 }));
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT field, lost_value, kept_value FROM sync_conflicts WHERE record_id = $1")
+            .bind(id.to_string())
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(rows, [("stage".to_owned(), "\"lost\"".to_owned(), "\"won\"".to_owned())]);
+}
+
+async fn unauthorised_and_stale_mutations_are_rejected_without_wedging_the_client(app: &TestApp) {
+    let mut owner = Device::new(app, "tom@veld.test").await;
+    let mut manager = Device::new(app, "sanne@veld.test").await;
+    let mut stranger = Device::new(app, "lotte@veld.test").await; // Antwerpen
+    let id = Uuid::now_v7();
+    {
+        let m = owner.mutation(Op::Create, id, json!({ "title": "X" }), &[], now_ms());
+        owner.push_ok(app, &[m]).await
+    };
+
+    // Another office's rep may not edit it; the next mutation in the queue still applies.
+    let bad = stranger.mutation(Op::Update, id, json!({ "title": "hijacked" }), &[], now_ms());
+    let own = stranger.mutation(Op::Create, Uuid::now_v7(), json!({ "title": "mine" }), &[], now_ms());
+    let body = stranger.push_ok(app, &[bad, own]).await;
+    assert_eq!(outcomes(&body), ["rejected", "applied"]);
+    assert!(body["results"][0]["reason"].as_str().unwrap().contains("does not allow editing"), "{body}");
+    assert_eq!(body["last_applied"], 2);
+    // A sales rep may not create leads at all.
+    let lead = Mutation {
+        kind: RecordKind::Lead,
+        ..owner.mutation(Op::Create, Uuid::now_v7(), json!({ "title": "L" }), &[], now_ms())
+    };
+    let body = owner.push_ok(app, &[lead]).await;
+    assert!(body["results"][0]["reason"].as_str().unwrap().contains("creating a lead"), "{body}");
+
+    // Deleted by the manager while the owner edited offline: reported, not dropped silently.
+    let before = owner.pull(app, 0).await.cursor;
+    {
+        let m = manager.mutation(Op::Delete, id, json!({}), &[], now_ms());
+        manager.push_ok(app, &[m]).await
+    };
+    let body = {
+        let m = owner.mutation(Op::Update, id, json!({ "title": "Y" }), &[], now_ms());
+        owner.push_ok(app, &[m]).await
+    };
+    assert!(body["results"][0]["reason"].as_str().unwrap().contains("deleted by someone else"), "{body}");
+    let removed = owner.pull(app, before).await;
+    assert!(
+        removed.changes.iter().any(|c| matches!(c, veld_domain::sync::Change::Remove { id: r, .. } if *r == id)),
+        "{:?}",
+        removed.changes
+    );
+    let rejections: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sync_rejections").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(rejections, 3);
+}
+
+async fn clocks_far_ahead_are_clamped(app: &TestApp) {
+    let mut fast = Device::new(app, "tom@veld.test").await; // its clock runs a day ahead
+    let mut honest = Device::new(app, "sanne@veld.test").await;
+    let id = Uuid::now_v7();
+    {
+        let m = fast.mutation(Op::Create, id, json!({ "stage": "proposal" }), &[], now_ms());
+        fast.push_ok(app, &[m]).await
+    };
+    let base = fast.pull(app, 0).await.cursor;
+    let ahead = fast.mutation(Op::Update, id, json!({ "stage": "won" }), &[("stage", base)], now_ms() + DAY_MS);
+    fast.push_ok(app, &[ahead]).await;
+    // Two minutes later, a concurrent edit from a correct clock: the clamp keeps it from losing
+    // to a timestamp a day in the future.
+    let later = honest.mutation(Op::Update, id, json!({ "stage": "lost" }), &[("stage", base)], now_ms() + 120_000);
+    honest.push_ok(app, &[later]).await;
+    assert_eq!(fields_of(app, &fast, id).await.unwrap()["stage"], "lost");
+}
+
+async fn protocol_and_client_ownership_are_checked(app: &TestApp) {
+    let mut d = Device::new(app, "tom@veld.test").await;
+    let m = d.mutation(Op::Create, Uuid::now_v7(), json!({ "title": "A" }), &[], now_ms());
+    let req = json!({ "protocol": 99, "client_id": d.id, "mutations": [m] });
+    let res = d.client.post(app.url("/api/sync/push")).json(&req).send().await.unwrap();
+    let err = expect_error(res, 400, "protocol_mismatch").await;
+    assert!(err["message"].as_str().unwrap().contains("reload"), "{err}");
+    d.push_ok(app, &[m]).await;
+
+    // The same installation id from another user's session is refused.
+    let other = Device { client: app.client_for("sanne@veld.test").await, id: d.id, next: 2 };
+    let m2 = Mutation { id: 2, ..d.mutation(Op::Create, Uuid::now_v7(), json!({}), &[], now_ms()) };
+    expect_error(other.push(app, &[m2]).await, 403, "forbidden").await;
+    let res = d.client.get(app.url("/api/sync/pull?cursor=abc")).send().await.unwrap();
+    expect_error(res, 400, "bad_request").await;
+    expect_error(
+        app.client()
+            .get(app.url("/api/sync/pull?client_id=00000000-0000-0000-0000-000000000000"))
+            .send()
+            .await
+            .unwrap(),
+        401,
+        "unauthenticated",
+    )
+    .await;
+}
