@@ -35,6 +35,9 @@ pub fn App() -> impl IntoView {
     if store.me.get_untracked().is_some() || !on_login {
         store.refresh_identity();
     }
+    if store.me.get_untracked().is_some() {
+        sync::engine::start(store);
+    }
     // Keep <html lang> in step with the interface language (screen readers, hyphenation).
     Effect::new(move |_| {
         let code = store.language.get().code();

@@ -93,3 +93,53 @@ async fn the_login_form_reports_missing_input_next_to_each_field() {
     assert_eq!(text("#login-password-error"), "Enter your password.");
     drop(handle);
 }
+
+#[wasm_bindgen_test]
+async fn the_outbox_and_records_persist_in_indexed_db_and_acknowledged_changes_leave_the_outbox() {
+    use veld_app::storage::local;
+    use veld_domain::RecordKind;
+    use veld_domain::sync::{Change, FieldState, Hlc, Mutation, Op, RecordState};
+
+    let mut meta = local::load().await.expect("open the on-device database").meta;
+    local::reset(&meta, false).await.unwrap();
+    let hlc = Hlc { wall_ms: 1, counter: 0, client: meta.client_id };
+    let record_id = uuid::Uuid::now_v7();
+    for id in 1..=3 {
+        let m = Mutation {
+            id,
+            kind: RecordKind::Lead,
+            record_id,
+            op: if id == 1 { Op::Create } else { Op::Update },
+            fields: [("title".to_owned(), serde_json::json!(format!("v{id}")))].into(),
+            base_versions: Default::default(),
+            hlc,
+        };
+        meta.next_mutation = id + 1;
+        local::enqueue(&m, &meta).await.unwrap();
+    }
+    let snapshot = local::load().await.unwrap();
+    assert_eq!(snapshot.outbox.iter().map(|m| m.id).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(snapshot.meta.next_mutation, 4);
+
+    // The server applied 1 and 2 and sent the record back: one transaction stores it all.
+    let record = RecordState {
+        id: record_id,
+        kind: RecordKind::Lead,
+        owner_id: UserId::new(),
+        office_id: OfficeId::new(),
+        version: 9,
+        fields: [("title".to_owned(), FieldState { value: serde_json::json!("v2"), version: 9, hlc })].into(),
+    };
+    meta.cursor = 9;
+    local::apply_pull(&[Change::Upsert { record: record.clone() }], 2, &meta).await.unwrap();
+    let snapshot = local::load().await.unwrap();
+    assert_eq!(snapshot.records, vec![record]);
+    assert_eq!(snapshot.outbox.iter().map(|m| m.id).collect::<Vec<_>>(), [3]);
+    assert_eq!(snapshot.meta.cursor, 9);
+
+    local::apply_pull(&[Change::Remove { kind: RecordKind::Lead, id: record_id, version: 10 }], 3, &meta)
+        .await
+        .unwrap();
+    let snapshot = local::load().await.unwrap();
+    assert!(snapshot.records.is_empty() && snapshot.outbox.is_empty());
+}

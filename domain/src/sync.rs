@@ -140,6 +140,53 @@ pub struct RecordState {
     pub fields: BTreeMap<String, FieldState>,
 }
 
+impl RecordState {
+    /// The record as the list views show it.
+    pub fn to_row(&self) -> crate::api::RecordRow {
+        crate::api::RecordRow {
+            id: self.id,
+            kind: self.kind,
+            owner_id: self.owner_id,
+            office_id: self.office_id,
+            data: serde_json::Value::Object(self.values()),
+            updated_at: self.version as i64,
+        }
+    }
+
+    /// The record's current field values as one JSON object.
+    pub fn values(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.fields.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect()
+    }
+}
+
+/// What the user sees of a record: the server's state with this device's unsent mutation
+/// replayed on top (optimistic). `owner`/`office` are the creator's for a local create.
+pub fn apply_local(
+    record: Option<RecordState>,
+    m: &Mutation,
+    owner: crate::UserId,
+    office: crate::OfficeId,
+) -> Option<RecordState> {
+    let pending = |value: &serde_json::Value| FieldState { value: value.clone(), version: 0, hlc: m.hlc };
+    match m.op {
+        Op::Delete => None,
+        Op::Create => Some(record.unwrap_or(RecordState {
+            id: m.record_id,
+            kind: m.kind,
+            owner_id: owner,
+            office_id: office,
+            version: 0,
+            fields: m.fields.iter().map(|(k, v)| (k.clone(), pending(v))).collect(),
+        })),
+        Op::Update => record.map(|mut r| {
+            for (k, v) in &m.fields {
+                r.fields.insert(k.clone(), pending(v));
+            }
+            r
+        }),
+    }
+}
+
 /// One entry of a pull.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
@@ -306,6 +353,32 @@ mod tests {
         );
         assert_eq!(merge_field(Some(&stored), Some(6), hlc(4_000, 0, 2)), FieldMerge::Lose, "concurrent and earlier");
         assert_eq!(merge_field(Some(&stored), None, hlc(4_000, 0, 2)), FieldMerge::Lose, "no base: concurrent");
+    }
+
+    #[test]
+    fn local_mutations_replay_on_top_of_the_server_state() {
+        let (owner, office) = (crate::UserId::new(), crate::OfficeId::new());
+        let id = Uuid::now_v7();
+        let m = |op, fields: serde_json::Value| Mutation {
+            id: 1,
+            kind: RecordKind::Lead,
+            record_id: id,
+            op,
+            fields: fields.as_object().unwrap().clone().into_iter().collect(),
+            base_versions: BTreeMap::new(),
+            hlc: hlc(1, 0, 1),
+        };
+        let created = apply_local(None, &m(Op::Create, serde_json::json!({ "title": "A" })), owner, office).unwrap();
+        assert_eq!((created.owner_id, created.version), (owner, 0));
+        let edited =
+            apply_local(Some(created), &m(Op::Update, serde_json::json!({ "stage": "won" })), owner, office).unwrap();
+        assert_eq!(serde_json::Value::Object(edited.values()), serde_json::json!({ "title": "A", "stage": "won" }));
+        assert_eq!(apply_local(Some(edited), &m(Op::Delete, serde_json::json!({})), owner, office), None);
+        assert_eq!(
+            apply_local(None, &m(Op::Update, serde_json::json!({ "x": 1 })), owner, office),
+            None,
+            "edit of an unknown record"
+        );
     }
 
     #[test]

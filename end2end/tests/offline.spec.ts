@@ -16,10 +16,17 @@ test('after a first visit the app shell loads with no network', async ({ page, c
   await expect(shell.heading()).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
   await expect(page.getByText('Je bent offline.')).toBeVisible();
-  // Navigation still works offline, with the cached identity.
+  // Navigation still works offline, with the cached identity, and the lists come from the
+  // records synced to this device (IndexedDB), searchable.
   await shell.open('Pijplijn');
   await expect(shell.heading()).toHaveText('Pijplijn');
+  await expect(page.getByRole('region', { name: 'Pijplijn' }).getByRole('listitem').first()).toBeVisible();
   await screenshot(page, testInfo, 'offline');
+  await shell.open('Bedrijven');
+  const rows = page.getByRole('region', { name: 'Bedrijven' }).getByRole('row');
+  await expect(rows).toHaveCount(17); // a sales manager sees all 16 companies
+  await page.getByRole('searchbox').fill('schelde');
+  await expect(rows).toHaveCount(2);
   // Back online, the indicator follows.
   await context.setOffline(false);
   await expect(page.getByRole('status').filter({ hasText: 'Online' })).toBeVisible();

@@ -3,12 +3,13 @@
 use crate::components::page::Page;
 use crate::format::{humanize, money};
 use crate::i18n::{Strings, use_i18n};
+use crate::state::Connection;
 use crate::state::Store;
-use crate::sync::api::{self, ApiFailure};
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
-use veld_domain::api::{ErrorCode, RecordRow};
+use veld_domain::api::RecordRow;
+use veld_domain::sync::RecordState;
 use veld_domain::{Language, RecordKind};
 
 /// What a column's cell function can look up besides the row itself.
@@ -98,36 +99,57 @@ pub fn ListPage(
     }
 }
 
+/// The list state every local list shares: not loaded, never synced, not allowed, or rows.
+pub enum LocalList<T> {
+    Loading,
+    NeverSynced,
+    NotAllowed,
+    Rows(T),
+}
+
+/// Reads one kind from the on-device store, saying why there is nothing to show when empty.
+pub fn local_list(store: Store, kind: RecordKind) -> LocalList<Vec<RecordState>> {
+    if !store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, veld_domain::Action::View))) {
+        return LocalList::NotAllowed;
+    }
+    if !store.local_ready.get() {
+        return LocalList::Loading;
+    }
+    let rows = store.visible(kind);
+    let never_synced = store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none()));
+    if rows.is_empty() && never_synced {
+        return if store.connection.get() == Connection::Online { LocalList::Loading } else { LocalList::NeverSynced };
+    }
+    LocalList::Rows(rows)
+}
+
 #[component]
 pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: Signal<&'static str>) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
     let query = RwSignal::new(String::new());
-    let needs_companies = kind != RecordKind::Company;
-    let data = LocalResource::new(move || async move {
-        let rows = api::records(kind).await;
-        store.observe(&rows);
-        let rows = rows?;
-        let companies =
-            if needs_companies { api::records(RecordKind::Company).await.unwrap_or_default() } else { Vec::new() };
-        let company_names =
-            companies.iter().filter_map(|c| Some((c.id.to_string(), text(c, "name")?))).collect::<HashMap<_, _>>();
-        Ok::<_, ApiFailure>((rows, company_names))
+    let company_names = Memo::new(move |_| {
+        if kind == RecordKind::Company {
+            return HashMap::new();
+        }
+        store
+            .visible(RecordKind::Company)
+            .iter()
+            .filter_map(|c| Some((c.id.to_string(), c.fields.get("name")?.value.as_str()?.to_owned())))
+            .collect::<HashMap<_, _>>()
     });
     let columns = StoredValue::new(columns);
 
     let body = move || {
         let language = store.language.get();
         let t = t();
-        match data.get() {
-            None => view! { <p class="muted">{t.loading}</p> }.into_any(),
-            Some(Err(ApiFailure::Network)) => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
-            Some(Err(ApiFailure::Server(body))) if body.error == ErrorCode::Forbidden => {
-                view! { <p class="notice">{t.not_allowed}</p> }.into_any()
-            }
-            Some(Err(_)) => view! { <p class="notice error">{t.err_server}</p> }.into_any(),
-            Some(Ok((rows, company_names))) => {
-                let lookup = Lookup { company_names, language };
+        match local_list(store, kind) {
+            LocalList::Loading => view! { <p class="muted">{t.loading}</p> }.into_any(),
+            LocalList::NeverSynced => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
+            LocalList::NotAllowed => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
+            LocalList::Rows(records) => {
+                let rows: Vec<RecordRow> = records.iter().map(RecordState::to_row).collect();
+                let lookup = Lookup { company_names: company_names.get(), language };
                 let needle = query.get().to_lowercase();
                 let cols = columns.get_value();
                 let table: Vec<Vec<String>> = rows

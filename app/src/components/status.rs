@@ -1,7 +1,7 @@
 //! The always-visible connection and sync indicator.
 
 use crate::i18n::use_i18n;
-use crate::state::{Connection, Store};
+use crate::state::{Connection, Store, SyncPhase};
 use leptos::prelude::*;
 
 #[component]
@@ -19,11 +19,20 @@ pub fn SyncStatus() -> impl IntoView {
         Connection::Unreachable => "sync-status unreachable",
     };
     let detail = move || {
-        let pending = store.pending_changes.get();
-        if pending == 0 { t().status_saved.to_owned() } else { format!("{pending} ↑") }
+        let pending = store.pending_changes();
+        match store.sync_phase.get() {
+            SyncPhase::Syncing => t().status_syncing.to_owned(),
+            SyncPhase::Failed(_) => t().status_sync_failed.to_owned(),
+            SyncPhase::Idle if pending > 0 => (t().status_pending)(pending),
+            SyncPhase::Idle => t().status_saved.to_owned(),
+        }
+    };
+    let title = move || match store.sync_phase.get() {
+        SyncPhase::Failed(reason) => reason,
+        _ => String::new(),
     };
     view! {
-        <div class=class role="status" aria-live="polite" data-testid="sync-status">
+        <div class=class role="status" aria-live="polite" data-testid="sync-status" title=title>
             <span class="dot" aria-hidden="true"></span>
             <span class="label">{label}</span>
             <span class="detail">{detail}</span>

@@ -1,9 +1,8 @@
 use crate::components::page::Page;
-use crate::components::record_list::{int, text};
+use crate::components::record_list::{LocalList, int, local_list, text};
 use crate::format::{humanize, money};
 use crate::i18n::use_i18n;
 use crate::state::Store;
-use crate::sync::api::{self, ApiFailure};
 use leptos::prelude::*;
 use veld_domain::RecordKind;
 
@@ -15,19 +14,16 @@ const OPEN_STAGES: [&str; 4] = ["qualification", "needs_analysis", "proposal", "
 pub fn PipelinePage() -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
-    let data = LocalResource::new(move || async move {
-        let rows = api::records(RecordKind::Opportunity).await;
-        store.observe(&rows);
-        rows
-    });
     let board = move || {
         let t = t();
         let lang = store.language.get();
-        match data.get() {
-            None => view! { <p class="muted">{t.loading}</p> }.into_any(),
-            Some(Err(ApiFailure::Network)) => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
-            Some(Err(_)) => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
-            Some(Ok(rows)) => view! {
+        match local_list(store, RecordKind::Opportunity) {
+            LocalList::Loading => view! { <p class="muted">{t.loading}</p> }.into_any(),
+            LocalList::NeverSynced => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
+            LocalList::NotAllowed => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
+            LocalList::Rows(records) => {
+                let rows: Vec<_> = records.iter().map(|r| r.to_row()).collect();
+                view! {
                 <div class="board" role="region" tabindex="0" aria-label=t.nav_pipeline>
                     {OPEN_STAGES
                         .iter()
@@ -62,8 +58,9 @@ pub fn PipelinePage() -> impl IntoView {
                         })
                         .collect_view()}
                 </div>
+                }
+                .into_any()
             }
-            .into_any(),
         }
     };
     view! {

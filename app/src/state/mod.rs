@@ -1,12 +1,16 @@
 //! The app's reactive store, provided once at the root. Pages and components read its signals
 //! and call its actions; they never touch storage or HTTP themselves.
 
-use crate::storage;
+use crate::storage::{self, local::SyncMeta};
 use crate::sync::api::{self, ApiFailure};
+use crate::sync::engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::HashMap;
 use veld_domain::Language;
+use veld_domain::RecordKind;
 use veld_domain::api::{ErrorCode, Me, UpdateMe};
+use veld_domain::sync::{Mutation, RecordState, apply_local};
 
 /// Whether the server can be reached, as the app last saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +20,15 @@ pub enum Connection {
     Offline,
     /// The browser has a network, but the server did not answer.
     Unreachable,
+}
+
+/// What the sync engine is doing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncPhase {
+    Idle,
+    Syncing,
+    /// The last round failed for a reason other than being offline.
+    Failed(String),
 }
 
 #[derive(Clone, Copy)]
@@ -29,8 +42,16 @@ pub struct Store {
     /// The language chosen before logging in (login page).
     pub guest_language: RwSignal<Language>,
     pub connection: RwSignal<Connection>,
-    /// Changes made on this device and not yet sent (the sync engine fills this in).
-    pub pending_changes: RwSignal<usize>,
+    /// The records on this device, as the server last sent them.
+    pub records: RwSignal<HashMap<uuid::Uuid, RecordState>>,
+    /// Local changes not yet acknowledged by the server, in order.
+    pub outbox: RwSignal<Vec<Mutation>>,
+    /// Changes the server refused for good, with its reason.
+    pub rejected: RwSignal<Vec<(Mutation, String)>>,
+    pub sync_meta: RwSignal<Option<SyncMeta>>,
+    /// The on-device data has been read (lists can render).
+    pub local_ready: RwSignal<bool>,
+    pub sync_phase: RwSignal<SyncPhase>,
     /// A new build's service worker is waiting to take over.
     pub update_available: RwSignal<bool>,
 }
@@ -47,7 +68,12 @@ pub fn provide_store() -> Store {
         language,
         guest_language,
         connection: RwSignal::new(if online { Connection::Online } else { Connection::Offline }),
-        pending_changes: RwSignal::new(0),
+        records: RwSignal::new(HashMap::new()),
+        outbox: RwSignal::new(Vec::new()),
+        rejected: RwSignal::new(Vec::new()),
+        sync_meta: RwSignal::new(None),
+        local_ready: RwSignal::new(false),
+        sync_phase: RwSignal::new(SyncPhase::Idle),
         update_available: RwSignal::new(false),
     };
     provide_context(store);
@@ -83,6 +109,7 @@ impl Store {
         storage::save_identity(&me);
         self.me.set(Some(me));
         storage::request_persistence();
+        engine::start(*self);
         Ok(())
     }
 
@@ -119,6 +146,43 @@ impl Store {
     fn forget_identity(&self) {
         storage::clear_identity();
         self.me.set(None);
+        self.records.set(HashMap::new());
+        self.outbox.set(Vec::new());
+        self.rejected.set(Vec::new());
+        self.local_ready.set(false);
+        // The next login (perhaps by someone else) starts from empty on-device data.
+        if let Some(meta) = self.sync_meta.get_untracked() {
+            let fresh = SyncMeta { user_id: None, cursor: 0, last_sync_ms: None, ..meta };
+            self.sync_meta.set(None);
+            spawn_local(async move {
+                let _ = storage::local::reset(&fresh, false).await;
+            });
+        }
+    }
+
+    /// Changes made on this device that the server has not acknowledged yet.
+    pub fn pending_changes(&self) -> usize {
+        self.outbox.with(Vec::len)
+    }
+
+    /// What the user sees of one kind: the server's records with this device's unsent changes
+    /// replayed on top.
+    pub fn visible(&self, kind: RecordKind) -> Vec<RecordState> {
+        let me = self.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id)));
+        let Some((user, office)) = me else { return Vec::new() };
+        let mut records: HashMap<uuid::Uuid, RecordState> =
+            self.records.with(|all| all.values().filter(|r| r.kind == kind).map(|r| (r.id, r.clone())).collect());
+        self.outbox.with(|outbox| {
+            for m in outbox.iter().filter(|m| m.kind == kind) {
+                if let Some(r) = apply_local(records.remove(&m.record_id), m, user, office) {
+                    records.insert(r.id, r);
+                }
+            }
+        });
+        let mut list: Vec<RecordState> = records.into_values().collect();
+        // Newest first: UUIDv7 ids sort by creation time.
+        list.sort_by_key(|r| std::cmp::Reverse(r.id));
+        list
     }
 
     /// Changes the interface language: the user's own setting when logged in.

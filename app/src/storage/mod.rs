@@ -1,6 +1,8 @@
-//! The only code that touches browser storage. For now: the cached identity (so a logged-in
-//! user keeps working offline) and the login page's language choice, in `localStorage`.
-//! Records, the outbox and sync metadata will live in IndexedDB here too.
+//! The only code that touches browser storage: the cached identity (so a logged-in user keeps
+//! working offline) and the login page's language choice in `localStorage` (here), and the
+//! records, outbox and sync metadata in IndexedDB ([`local`]).
+
+pub mod local;
 
 use veld_domain::Language;
 use veld_domain::api::Me;

@@ -5,6 +5,7 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use veld_domain::RecordKind;
 use veld_domain::api::{ErrorBody, ErrorCode, LoginRequest, Me, RecordRow, UpdateMe, UserRow};
+use veld_domain::sync::{ClientId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiFailure {
@@ -67,4 +68,14 @@ pub async fn records(kind: RecordKind) -> Result<Vec<RecordRow>, ApiFailure> {
 
 pub async fn admin_users() -> Result<Vec<UserRow>, ApiFailure> {
     read(Request::get("/api/admin/users").send().await).await
+}
+
+pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiFailure> {
+    let req = Request::post("/api/sync/push").json(request).map_err(|e| server_error(e.to_string()))?;
+    read(req.send().await).await
+}
+
+pub async fn pull(client: ClientId, cursor: u64) -> Result<PullResponse, ApiFailure> {
+    let url = format!("/api/sync/pull?client_id={}&cursor={cursor}&protocol={PROTOCOL_VERSION}", client.0);
+    read(Request::get(&url).send().await).await
 }

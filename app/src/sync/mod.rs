@@ -1,3 +1,4 @@
-//! The only code that does HTTP: the typed API client (and, later, the sync engine).
+//! The only code that does HTTP: the typed API client and the sync engine.
 
 pub mod api;
+pub mod engine;

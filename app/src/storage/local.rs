@@ -1,0 +1,196 @@
+//! The on-device database (IndexedDB, via indexed_db_futures): the records this user may see as
+//! the server last sent them, the outbox of unsent mutations, and sync metadata. Every write is
+//! one transaction; an edit writes its outbox entry with strict durability, so an acknowledged
+//! local edit survives a crash or a closed tab.
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::rc::Rc;
+use veld_domain::sync::{Change, ClientId, Hlc, Mutation, RecordState};
+
+const DB_NAME: &str = "veld";
+const DB_VERSION: u32 = 1;
+const RECORDS: &str = "records";
+const OUTBOX: &str = "outbox";
+const META: &str = "meta";
+const META_KEY: &str = "sync";
+
+/// What went wrong in the browser's storage (quota, a blocked upgrade, a corrupt entry…).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorageError(pub String);
+
+impl<E: std::fmt::Display> From<E> for StorageError {
+    fn from(err: E) -> Self {
+        StorageError(err.to_string())
+    }
+}
+
+/// Sync bookkeeping kept beside the data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SyncMeta {
+    pub client_id: ClientId,
+    /// The user whose data this is; another user's login starts from empty.
+    pub user_id: Option<veld_domain::UserId>,
+    /// The next pull starts after this version.
+    pub cursor: u64,
+    /// The id the next local mutation gets.
+    pub next_mutation: u64,
+    /// The latest HLC this device issued or saw.
+    pub last_hlc: Option<Hlc>,
+    /// When the last pull completed (ms since the epoch).
+    pub last_sync_ms: Option<i64>,
+    /// Server time minus this device's time, learnt on each pull; HLCs use the corrected time.
+    #[serde(default)]
+    pub clock_offset_ms: i64,
+}
+
+impl SyncMeta {
+    fn fresh() -> SyncMeta {
+        SyncMeta {
+            client_id: ClientId(uuid::Uuid::now_v7()),
+            user_id: None,
+            cursor: 0,
+            next_mutation: 1,
+            last_hlc: None,
+            last_sync_ms: None,
+            clock_offset_ms: 0,
+        }
+    }
+}
+
+/// Everything on the device, read at start.
+pub struct Snapshot {
+    pub records: Vec<RecordState>,
+    pub outbox: Vec<Mutation>,
+    pub meta: SyncMeta,
+}
+
+thread_local! {
+    static DB: RefCell<Option<Rc<Database>>> = const { RefCell::new(None) };
+}
+
+async fn db() -> Result<Rc<Database>, StorageError> {
+    if let Some(db) = DB.with(|d| d.borrow().clone()) {
+        return Ok(db);
+    }
+    let db = Database::open(DB_NAME)
+        .with_version(DB_VERSION)
+        .with_on_upgrade_needed(|event, db| {
+            if event.old_version() < 1.0 {
+                db.create_object_store(RECORDS).build()?;
+                db.create_object_store(OUTBOX).build()?;
+                db.create_object_store(META).build()?;
+            }
+            Ok(())
+        })
+        .await?;
+    let db = Rc::new(db);
+    DB.with(|d| *d.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}
+
+/// Outbox keys sort like the mutation ids they stand for.
+fn outbox_key(id: u64) -> String {
+    format!("{id:020}")
+}
+
+/// Reads all local data (records, outbox, metadata) for the app's start.
+pub async fn load() -> Result<Snapshot, StorageError> {
+    let db = db().await?;
+    let tx = db.transaction([RECORDS, OUTBOX, META]).build()?;
+    let records: Vec<String> = tx.object_store(RECORDS)?.get_all().primitive()?.await?.collect::<Result<_, _>>()?;
+    let outbox: Vec<String> = tx.object_store(OUTBOX)?.get_all().primitive()?.await?.collect::<Result<_, _>>()?;
+    let meta: Option<String> = tx.object_store(META)?.get(META_KEY).primitive()?.await?;
+    drop(tx);
+    let meta = match meta.map(|m| serde_json::from_str::<SyncMeta>(&m)) {
+        Some(Ok(meta)) => meta,
+        // No metadata yet (or unreadable): a new installation id, and a first full download.
+        _ => {
+            let meta = SyncMeta::fresh();
+            save_meta(&meta).await?;
+            meta
+        }
+    };
+    Ok(Snapshot {
+        records: records.iter().filter_map(|r| serde_json::from_str(r).ok()).collect(),
+        outbox: outbox.iter().map(|m| serde_json::from_str(m)).collect::<Result<_, _>>()?,
+        meta,
+    })
+}
+
+pub async fn save_meta(meta: &SyncMeta) -> Result<(), StorageError> {
+    let db = db().await?;
+    let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+    tx.object_store(META)?.put(serde_json::to_string(meta)?).with_key(META_KEY).primitive()?.await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Queues a local edit: the outbox entry and the advanced metadata in ONE strictly durable
+/// transaction.
+pub async fn enqueue(mutation: &Mutation, meta: &SyncMeta) -> Result<(), StorageError> {
+    let db = db().await?;
+    let options = TransactionOptions::new().with_durability(TransactionDurability::Strict);
+    let tx = db.transaction([OUTBOX, META]).with_mode(TransactionMode::Readwrite).with_options(options).build()?;
+    tx.object_store(OUTBOX)?
+        .put(serde_json::to_string(mutation)?)
+        .with_key(outbox_key(mutation.id))
+        .primitive()?
+        .await?;
+    tx.object_store(META)?.put(serde_json::to_string(meta)?).with_key(META_KEY).primitive()?.await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores a pull's changes, the new cursor, and drops the outbox entries the server has applied
+/// — all in one transaction, so a crash never leaves the cursor ahead of the data.
+pub async fn apply_pull(changes: &[Change], last_applied: u64, meta: &SyncMeta) -> Result<(), StorageError> {
+    let db = db().await?;
+    let tx = db.transaction([RECORDS, OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
+    let records = tx.object_store(RECORDS)?;
+    for change in changes {
+        match change {
+            Change::Upsert { record } => {
+                records.put(serde_json::to_string(record)?).with_key(record.id.to_string()).primitive()?;
+            }
+            Change::Remove { id, .. } => {
+                records.delete(id.to_string()).primitive()?;
+            }
+        }
+    }
+    if last_applied > 0 {
+        tx.object_store(OUTBOX)?.delete(outbox_key(0)..=outbox_key(last_applied)).primitive()?;
+    }
+    tx.object_store(META)?.put(serde_json::to_string(meta)?).with_key(META_KEY).primitive()?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Drops the outbox entries up to `last_applied` (after a push was answered).
+pub async fn acknowledge(last_applied: u64) -> Result<(), StorageError> {
+    if last_applied == 0 {
+        return Ok(());
+    }
+    let db = db().await?;
+    let tx = db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
+    tx.object_store(OUTBOX)?.delete(outbox_key(0)..=outbox_key(last_applied)).primitive()?.await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes every local record and the cursor (keeping the outbox and installation id): used
+/// when the server says the cursor is too old, and when another user logs in.
+pub async fn reset(meta: &SyncMeta, keep_outbox: bool) -> Result<(), StorageError> {
+    let db = db().await?;
+    let tx = db.transaction([RECORDS, OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
+    tx.object_store(RECORDS)?.clear()?;
+    if !keep_outbox {
+        tx.object_store(OUTBOX)?.clear()?;
+    }
+    tx.object_store(META)?.put(serde_json::to_string(meta)?).with_key(META_KEY).primitive()?;
+    tx.commit().await?;
+    Ok(())
+}

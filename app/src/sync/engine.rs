@@ -1,0 +1,206 @@
+//! The sync engine: pushes the outbox, pulls changes after the cursor, and keeps the store's
+//! signals and IndexedDB in step. Runs at start, after local edits (debounced), when the
+//! browser comes back online, and every 30 seconds.
+
+use crate::state::{Connection, Store, SyncPhase};
+use crate::storage::local::{self, SyncMeta};
+use crate::sync::api::{self, ApiFailure};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::BTreeMap;
+use veld_domain::RecordKind;
+use veld_domain::api::ErrorCode;
+use veld_domain::sync::{Change, Hlc, Mutation, MutationOutcome, Op, PROTOCOL_VERSION, PushRequest};
+
+/// Mutations per push request (the server accepts up to 500).
+const PUSH_BATCH: usize = 200;
+const PERIOD_MS: i32 = 30_000;
+const DEBOUNCE_MS: i32 = 400;
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Loads the device's data into the store, then syncs; sets up periodic sync.
+pub fn start(store: Store) {
+    spawn_local(async move {
+        match local::load().await {
+            Ok(snapshot) => {
+                let mut meta = snapshot.meta;
+                let user = store.me.with_untracked(|m| m.as_ref().map(|m| m.user.id));
+                let mut records = snapshot.records;
+                let mut outbox = snapshot.outbox;
+                if meta.user_id.is_some() && meta.user_id != user {
+                    // Another user's data: start this user from empty.
+                    meta = SyncMeta { user_id: user, cursor: 0, last_sync_ms: None, ..meta };
+                    records.clear();
+                    outbox.clear();
+                    if let Err(e) = local::reset(&meta, false).await {
+                        store.sync_phase.set(SyncPhase::Failed(e.0));
+                        return;
+                    }
+                } else if meta.user_id.is_none() {
+                    meta.user_id = user;
+                }
+                store.records.set(records.into_iter().map(|r| (r.id, r)).collect());
+                store.outbox.set(outbox);
+                store.sync_meta.set(Some(meta));
+                store.local_ready.set(true);
+                sync_now(store);
+            }
+            Err(e) => store.sync_phase.set(SyncPhase::Failed(e.0)),
+        }
+    });
+    let interval = set_interval_with_handle(
+        move || {
+            if store.connection.get_untracked() != Connection::Offline {
+                sync_now(store);
+            }
+        },
+        std::time::Duration::from_millis(PERIOD_MS as u64),
+    );
+    if let Ok(handle) = interval {
+        on_cleanup(move || handle.clear());
+    }
+}
+
+/// Runs one push-then-pull round unless one is already running.
+pub fn sync_now(store: Store) {
+    if store.sync_phase.get_untracked() == SyncPhase::Syncing || store.sync_meta.get_untracked().is_none() {
+        return;
+    }
+    store.sync_phase.set(SyncPhase::Syncing);
+    spawn_local(async move {
+        let result = async {
+            push(store).await?;
+            pull(store).await
+        }
+        .await;
+        store.sync_phase.set(match result {
+            Ok(()) => SyncPhase::Idle,
+            Err(SyncError::Offline) => SyncPhase::Idle,
+            Err(SyncError::Failed(reason)) => SyncPhase::Failed(reason),
+        });
+    });
+}
+
+/// Schedules a sync shortly after a local edit, so a burst of edits goes out as one push.
+fn sync_soon(store: Store) {
+    set_timeout(move || sync_now(store), std::time::Duration::from_millis(DEBOUNCE_MS as u64));
+}
+
+enum SyncError {
+    Offline,
+    Failed(String),
+}
+
+impl From<ApiFailure> for SyncError {
+    fn from(err: ApiFailure) -> Self {
+        match err {
+            ApiFailure::Network => SyncError::Offline,
+            ApiFailure::Server(body) => SyncError::Failed(body.message),
+        }
+    }
+}
+
+impl From<local::StorageError> for SyncError {
+    fn from(err: local::StorageError) -> Self {
+        SyncError::Failed(format!("storage: {}", err.0))
+    }
+}
+
+async fn push(store: Store) -> Result<(), SyncError> {
+    loop {
+        let batch: Vec<Mutation> = store.outbox.with_untracked(|o| o.iter().take(PUSH_BATCH).cloned().collect());
+        let Some(meta) = store.sync_meta.get_untracked() else { return Ok(()) };
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let request = PushRequest { protocol: PROTOCOL_VERSION, client_id: meta.client_id, mutations: batch };
+        let result = api::push(&request).await;
+        store.observe(&result);
+        let response = match result {
+            Ok(r) => r,
+            // Our outbox starts past what the server has: the pull's last_applied sorts it out.
+            Err(ApiFailure::Server(body)) if body.error == ErrorCode::MutationGap => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        for r in &response.results {
+            if let MutationOutcome::Rejected { reason } = &r.outcome {
+                let rejected = request.mutations.iter().find(|m| m.id == r.id).cloned();
+                if let Some(m) = rejected {
+                    store.rejected.update(|list| list.push((m, reason.clone())));
+                }
+            }
+        }
+        local::acknowledge(response.last_applied).await?;
+        store.outbox.update(|o| o.retain(|m| m.id > response.last_applied));
+    }
+}
+
+async fn pull(store: Store) -> Result<(), SyncError> {
+    loop {
+        let Some(mut meta) = store.sync_meta.get_untracked() else { return Ok(()) };
+        let result = api::pull(meta.client_id, meta.cursor).await;
+        store.observe(&result);
+        let response = result?;
+        meta.clock_offset_ms = response.server_time_ms - now_ms();
+        if response.reset_required {
+            meta.cursor = 0;
+            local::reset(&meta, true).await?;
+            store.records.set(Default::default());
+            store.sync_meta.set(Some(meta));
+            continue;
+        }
+        let first = meta.cursor == 0;
+        meta.cursor = response.cursor;
+        meta.last_sync_ms = Some(now_ms());
+        local::apply_pull(&response.changes, response.last_applied, &meta).await?;
+        store.records.update(|records| {
+            if first {
+                records.clear();
+            }
+            for change in response.changes {
+                match change {
+                    Change::Upsert { record } => {
+                        records.insert(record.id, record);
+                    }
+                    Change::Remove { id, .. } => {
+                        records.remove(&id);
+                    }
+                }
+            }
+        });
+        store.outbox.update(|o| o.retain(|m| m.id > response.last_applied));
+        store.sync_meta.set(Some(meta));
+        return Ok(());
+    }
+}
+
+/// Records a local change: optimistic in the UI at once, durable in the outbox, sent soon.
+pub async fn record_change(
+    store: Store,
+    kind: RecordKind,
+    record_id: uuid::Uuid,
+    op: Op,
+    fields: BTreeMap<String, serde_json::Value>,
+) -> Result<(), local::StorageError> {
+    let Some(mut meta) = store.sync_meta.get_untracked() else {
+        return Err(local::StorageError("local data is not loaded yet".into()));
+    };
+    // Each edited field records the server version it was based on (OF-3).
+    let base_versions = store.records.with_untracked(|records| {
+        records.get(&record_id).map_or_else(BTreeMap::new, |r| {
+            fields.keys().filter_map(|k| r.fields.get(k).map(|f| (k.clone(), f.version))).collect()
+        })
+    });
+    let hlc = Hlc::next(meta.last_hlc, now_ms() + meta.clock_offset_ms, meta.client_id);
+    let mutation = Mutation { id: meta.next_mutation, kind, record_id, op, fields, base_versions, hlc };
+    meta.next_mutation += 1;
+    meta.last_hlc = Some(hlc);
+    local::enqueue(&mutation, &meta).await?;
+    store.sync_meta.set(Some(meta));
+    store.outbox.update(|o| o.push(mutation));
+    sync_soon(store);
+    Ok(())
+}
