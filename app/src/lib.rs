@@ -53,7 +53,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomeRedirect/>
                     <Route path=path!("leads") view=LeadsPage/>
+                    <Route path=path!("leads/:id") view=LeadPage/>
                     <Route path=path!("opportunities") view=OpportunitiesPage/>
+                    <Route path=path!("opportunities/:id") view=OpportunityPage/>
                     <Route path=path!("pipeline") view=PipelinePage/>
                     <Route path=path!("companies") view=CompaniesPage/>
                     <Route path=path!("contacts") view=ContactsPage/>

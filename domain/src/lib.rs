@@ -9,6 +9,7 @@ pub mod email;
 pub mod ids;
 pub mod language;
 pub mod password;
+pub mod stages;
 pub mod sync;
 
 pub use access::{Action, Actor, Modules, Ownership, Permissions, RecordKind, Scope};

@@ -10,6 +10,8 @@ test('after a first visit the app shell loads with no network', async ({ page, c
       await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
     }
   });
+  // …and the first download has reached this device (the lists read only local data).
+  await expect(page.getByRole('region', { name: 'Leads' }).getByRole('row').nth(1)).toBeVisible();
   await context.setOffline(true);
   await page.reload();
   const shell = new Shell(page);

@@ -9,6 +9,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
 use veld_domain::access::presets;
+use veld_domain::stages::{LEAD_STAGES, OPPORTUNITY_STAGES, SOURCES};
 use veld_domain::{Email, Language, OfficeId, Permissions, RecordKind, UserId};
 
 /// The demo accounts' shared password, printed at start.
@@ -85,11 +86,6 @@ const INTERESTS: [&str; 8] = [
     "Trade-in of current company cars",
     "Pilot project for one department",
 ];
-const SOURCES: [&str; 5] = ["website", "showroom", "trade_fair", "referral", "phone"];
-const LEAD_STAGES: [&str; 5] = ["new", "contacted", "qualified", "converted", "disqualified"];
-/// (stage, probability %)
-const OPPORTUNITY_STAGES: [(&str, i64); 6] =
-    [("qualification", 10), ("needs_analysis", 25), ("proposal", 50), ("negotiation", 75), ("won", 100), ("lost", 0)];
 
 struct DemoUser {
     id: UserId,
@@ -162,7 +158,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         let (company, company_name, _, _, city) = companies[rng.gen_range(0..companies.len())];
         let owner = pick_owner(&users, city, &mut rng);
         let contact = contacts.iter().filter(|c| c.1 == company).map(|c| c.0).next();
-        let stage = LEAD_STAGES[weighted_stage(&mut rng, LEAD_STAGES.len())];
+        let stage = LEAD_STAGES[weighted_stage(&mut rng, LEAD_STAGES.len())].code;
         records.push(NewRecord {
             id: uuid::Uuid::now_v7(),
             kind: RecordKind::Lead,
@@ -181,7 +177,8 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     for i in 0..30 {
         let (company, company_name, _, _, city) = companies[rng.gen_range(0..companies.len())];
         let owner = pick_owner(&users, city, &mut rng);
-        let (stage, probability) = OPPORTUNITY_STAGES[weighted_stage(&mut rng, OPPORTUNITY_STAGES.len())];
+        let stage = OPPORTUNITY_STAGES[weighted_stage(&mut rng, OPPORTUNITY_STAGES.len())];
+        let (stage, probability) = (stage.code, stage.probability);
         let month = 1 + (i % 12);
         records.push(NewRecord {
             id: uuid::Uuid::now_v7(),

@@ -6,11 +6,21 @@ use crate::i18n::{Strings, use_i18n};
 use crate::state::Connection;
 use crate::state::Store;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use std::collections::HashMap;
 use std::sync::Arc;
 use veld_domain::api::RecordRow;
 use veld_domain::sync::RecordState;
 use veld_domain::{Language, RecordKind};
+
+/// Where a record of this kind opens (kinds without a page yet have none).
+pub fn detail_path(kind: RecordKind) -> Option<&'static str> {
+    match kind {
+        RecordKind::Lead => Some("/leads"),
+        RecordKind::Opportunity => Some("/opportunities"),
+        _ => None,
+    }
+}
 
 /// What a column's cell function can look up besides the row itself.
 pub struct Lookup {
@@ -49,6 +59,8 @@ pub struct Column {
     /// Hidden on narrow screens.
     pub secondary: bool,
     pub numeric: bool,
+    /// The cell links to the record's page.
+    pub link: bool,
 }
 
 impl Column {
@@ -56,7 +68,7 @@ impl Column {
         label: fn(&Strings) -> &'static str,
         cell: impl Fn(&RecordRow, &Lookup) -> String + Send + Sync + 'static,
     ) -> Column {
-        Column { label, cell: Arc::new(cell), secondary: false, numeric: false }
+        Column { label, cell: Arc::new(cell), secondary: false, numeric: false, link: false }
     }
 
     /// A text field as stored.
@@ -77,6 +89,11 @@ impl Column {
         }
     }
 
+    /// Links to the record's page (the title column).
+    pub fn link(self) -> Column {
+        Column { link: true, ..self }
+    }
+
     /// Hidden on narrow screens.
     pub fn secondary(self) -> Column {
         Column { secondary: true, ..self }
@@ -92,8 +109,18 @@ pub fn ListPage(
     columns: Vec<Column>,
 ) -> impl IntoView {
     let t = use_i18n();
+    let store = expect_context::<Store>();
+    let may_create = move || {
+        store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, veld_domain::Action::Create)))
+    };
+    let new_label = move || if kind == RecordKind::Lead { t().new_lead } else { t().new_opportunity };
     view! {
         <Page title=Signal::derive(move || title(t())) intro=Signal::derive(move || intro(t()))>
+            {detail_path(kind).map(|base| view! {
+                <Show when=may_create>
+                    <A href=format!("{base}/new") attr:class="button primary new-button">{new_label}</A>
+                </Show>
+            })}
             <RecordList kind=kind columns=columns label=Signal::derive(move || title(t()))/>
         </Page>
     }
@@ -152,10 +179,10 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
                 let lookup = Lookup { company_names: company_names.get(), language };
                 let needle = query.get().to_lowercase();
                 let cols = columns.get_value();
-                let table: Vec<Vec<String>> = rows
+                let table: Vec<(uuid::Uuid, Vec<String>)> = rows
                     .iter()
-                    .map(|r| cols.iter().map(|c| (c.cell)(r, &lookup)).collect::<Vec<_>>())
-                    .filter(|cells| needle.is_empty() || cells.iter().any(|c| c.to_lowercase().contains(&needle)))
+                    .map(|r| (r.id, cols.iter().map(|c| (c.cell)(r, &lookup)).collect::<Vec<_>>()))
+                    .filter(|(_, cells)| needle.is_empty() || cells.iter().any(|c| c.to_lowercase().contains(&needle)))
                     .collect();
                 let count = (t.count_records)(table.len());
                 if table.is_empty() {
@@ -176,13 +203,19 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
                             <tbody>
                                 {table
                                     .into_iter()
-                                    .map(|cells| {
+                                    .map(|(id, cells)| {
                                         view! {
                                             <tr>
                                                 {cells
                                                     .into_iter()
                                                     .zip(cols.iter())
-                                                    .map(|(cell, c)| view! { <td class:secondary=c.secondary class:num=c.numeric>{cell}</td> })
+                                                    .map(|(cell, c)| {
+                                                        let content = match detail_path(kind).filter(|_| c.link) {
+                                                            Some(base) => view! { <A href=format!("{base}/{id}")>{cell}</A> }.into_any(),
+                                                            None => cell.into_any(),
+                                                        };
+                                                        view! { <td class:secondary=c.secondary class:num=c.numeric>{content}</td> }
+                                                    })
                                                     .collect_view()}
                                             </tr>
                                         }

@@ -6,7 +6,7 @@ use veld_domain::RecordKind;
 pub fn LeadsPage() -> impl IntoView {
     let columns = vec![
         Column::field(|t| t.col_number, "number").secondary(),
-        Column::field(|t| t.col_title, "title"),
+        Column::field(|t| t.col_title, "title").link(),
         Column::code(|t| t.col_stage, "stage"),
         Column::code(|t| t.col_source, "source").secondary(),
         Column::money(|t| t.col_value, "expected_value").secondary(),

@@ -9,6 +9,7 @@ mod login;
 mod not_found;
 mod opportunities;
 mod pipeline;
+mod record;
 
 pub use activities::ActivitiesPage;
 pub use admin::AdminPage;
@@ -19,3 +20,4 @@ pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use opportunities::OpportunitiesPage;
 pub use pipeline::PipelinePage;
+pub use record::{LeadPage, OpportunityPage};

@@ -7,7 +7,7 @@ pub fn OpportunitiesPage() -> impl IntoView {
     let probability = |r: &_, _: &_| int(r, "probability").map(|p| format!("{p}%")).unwrap_or_default();
     let columns = vec![
         Column::field(|t| t.col_number, "number").secondary(),
-        Column::field(|t| t.col_title, "title"),
+        Column::field(|t| t.col_title, "title").link(),
         Column::code(|t| t.col_stage, "stage"),
         Column::money(|t| t.col_value, "expected_revenue").secondary(),
         Column { numeric: true, ..Column::new(|t| t.col_probability, probability) }.secondary(),

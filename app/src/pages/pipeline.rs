@@ -5,9 +5,7 @@ use crate::i18n::use_i18n;
 use crate::state::Store;
 use leptos::prelude::*;
 use veld_domain::RecordKind;
-
-/// The open opportunity stages, in order (stage configuration will make these editable).
-const OPEN_STAGES: [&str; 4] = ["qualification", "needs_analysis", "proposal", "negotiation"];
+use veld_domain::stages::OPPORTUNITY_STAGES;
 
 /// Open opportunities by stage, with each column's count and total value.
 #[component]
@@ -25,8 +23,10 @@ pub fn PipelinePage() -> impl IntoView {
                 let rows: Vec<_> = records.iter().map(|r| r.to_row()).collect();
                 view! {
                 <div class="board" role="region" tabindex="0" aria-label=t.nav_pipeline>
-                    {OPEN_STAGES
+                    {OPPORTUNITY_STAGES
                         .iter()
+                        .filter(|s| !s.end)
+                        .map(|s| s.code)
                         .map(|stage| {
                             let cards: Vec<_> = rows.iter().filter(|r| text(r, "stage").as_deref() == Some(stage)).collect();
                             let total: i64 = cards.iter().filter_map(|r| int(r, "expected_revenue")).sum();

@@ -206,6 +206,8 @@ impl Store {
         let on = window_event_listener(leptos::ev::online, move |_| {
             store.connection.set(Connection::Online);
             store.refresh_identity();
+            // Send what was changed offline at once, not at the next periodic round.
+            engine::sync_now(store);
         });
         let off = window_event_listener(leptos::ev::offline, move |_| store.connection.set(Connection::Offline));
         let update = window_event_listener_untyped("veld-update", move |_| store.update_available.set(true));

@@ -1,0 +1,80 @@
+import { expect, test, type Page } from '@playwright/test';
+import { Shell, loginAs, screenshot, users } from './fixtures/app';
+
+/** Waits until this build's service worker controls the page (so it reloads offline). */
+async function swReady(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}
+
+test('offline edits and creations survive a reload and reach a colleague after reconnecting', async ({ browser }, testInfo) => {
+  const repContext = await browser.newContext({ ...testInfo.project.use });
+  const colleagueContext = await browser.newContext({ ...testInfo.project.use });
+  const rep = await repContext.newPage();
+  const colleague = await colleagueContext.newPage();
+  try {
+    await loginAs(rep, users.rep.email); // Tom, sales rep in Amsterdam (Dutch interface)
+    await swReady(rep);
+    // One of Tom's own opportunities, as the server lists it.
+    const me = await (await rep.request.get('/api/me')).json();
+    const all = await (await rep.request.get('/api/records/opportunity')).json();
+    const mine = all.find((r: { owner_id: string }) => r.owner_id === me.user.id);
+    expect(mine, 'the demo data gives Tom an opportunity').toBeTruthy();
+    const shell = new Shell(rep);
+    await shell.open('Opportunities');
+    await expect(rep.getByRole('region', { name: 'Opportunities' }).getByRole('row').nth(1)).toBeVisible();
+
+    await repContext.setOffline(true);
+    // Edit offline.
+    await rep.getByRole('searchbox').fill(mine.data.title);
+    await rep.getByRole('link', { name: mine.data.title }).click();
+    const edited = `${mine.data.title} (beurs)`;
+    await rep.getByLabel('Titel').fill(edited);
+    await rep.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(rep.getByText('Opgeslagen op dit apparaat')).toBeVisible();
+    await expect(rep.getByRole('heading', { level: 1 })).toHaveText(edited);
+    await expect(rep.getByRole('status').filter({ hasText: '1 wijziging te versturen' })).toBeVisible();
+    // Create offline; a missing title is refused next to the field first.
+    await shell.open('Opportunities');
+    await rep.getByRole('link', { name: 'Nieuwe opportunity' }).click();
+    await rep.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(rep.getByLabel('Titel')).toHaveAccessibleDescription('Dit veld is verplicht.');
+    const created = `Beurs Utrecht – 3 bestelwagens ${Date.now()}`;
+    await rep.getByLabel('Titel').fill(created);
+    await rep.getByLabel('Waarde').fill('abc');
+    await rep.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(rep.getByLabel('Waarde')).toHaveAccessibleDescription('Vul een geheel getal in.');
+    await rep.getByLabel('Waarde').fill('42000');
+    await rep.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(rep.getByRole('heading', { level: 1 })).toHaveText(created);
+    await expect(rep.getByRole('status').filter({ hasText: '2 wijzigingen te versturen' })).toBeVisible();
+    await screenshot(rep, testInfo, 'offline-edit');
+
+    // Reload while still offline: both changes are still there.
+    await rep.reload();
+    await expect(rep.getByRole('heading', { level: 1 })).toHaveText(created);
+    await shell.open('Opportunities');
+    await rep.getByRole('searchbox').fill('(beurs)');
+    await expect(rep.getByRole('link', { name: edited })).toBeVisible();
+
+    // Reconnect: the outbox drains.
+    await repContext.setOffline(false);
+    await expect(rep.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible({ timeout: 15_000 });
+
+    // Sanne, the Amsterdam sales manager, sees both on her device.
+    await loginAs(colleague, users.manager.email);
+    await new Shell(colleague).open('Opportunities');
+    const list = colleague.getByRole('region', { name: 'Opportunities' });
+    await colleague.getByRole('searchbox').fill(created);
+    await expect(list.getByRole('link', { name: created })).toBeVisible();
+    await colleague.getByRole('searchbox').fill(edited);
+    await expect(list.getByRole('link', { name: edited })).toBeVisible();
+  } finally {
+    await repContext.close();
+    await colleagueContext.close();
+  }
+});
