@@ -78,3 +78,29 @@ test('offline edits and creations survive a reload and reach a colleague after r
     await colleagueContext.close();
   }
 });
+
+test("a colleague's change appears within seconds, without reloading", async ({ browser }, testInfo) => {
+  const a = await browser.newContext({ ...testInfo.project.use });
+  const b = await browser.newContext({ ...testInfo.project.use });
+  const writer = await a.newPage();
+  const reader = await b.newPage();
+  try {
+    await loginAs(reader, users.admin.email);
+    await new Shell(reader).open('Opportunities');
+    await expect(reader.getByRole('region', { name: 'Opportunities' }).getByRole('row').nth(1)).toBeVisible();
+    const title = `Live ${Date.now()}`;
+    await reader.getByRole('searchbox').fill(title);
+
+    await loginAs(writer, users.manager.email);
+    await new Shell(writer).open('Opportunities');
+    await writer.getByRole('link', { name: 'Nieuwe opportunity' }).click();
+    await writer.getByLabel('Titel').fill(title);
+    await writer.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(writer.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible();
+    // The reader's open list shows it (server-sent event → pull), with no reload.
+    await expect(reader.getByRole('link', { name: title })).toBeVisible({ timeout: 3_000 });
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});

@@ -10,10 +10,14 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<ServeArgs>,
     pub limiter: Arc<LoginLimiter>,
+    /// The newest change version, announced after every commit that made changes; connected
+    /// apps (server-sent events) pull when it moves.
+    pub changes: tokio::sync::broadcast::Sender<u64>,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: ServeArgs) -> AppState {
-        AppState { db, settings: Arc::new(settings), limiter: Arc::new(LoginLimiter::default()) }
+        let (changes, _) = tokio::sync::broadcast::channel(64);
+        AppState { db, settings: Arc::new(settings), limiter: Arc::new(LoginLimiter::default()), changes }
     }
 }

@@ -52,6 +52,8 @@ pub struct Store {
     /// The on-device data has been read (lists can render).
     pub local_ready: RwSignal<bool>,
     pub sync_phase: RwSignal<SyncPhase>,
+    /// A sync was asked for while one ran: run another when it ends.
+    pub sync_again: RwSignal<bool>,
     /// A new build's service worker is waiting to take over.
     pub update_available: RwSignal<bool>,
 }
@@ -74,6 +76,7 @@ pub fn provide_store() -> Store {
         sync_meta: RwSignal::new(None),
         local_ready: RwSignal::new(false),
         sync_phase: RwSignal::new(SyncPhase::Idle),
+        sync_again: RwSignal::new(false),
         update_available: RwSignal::new(false),
     };
     provide_context(store);

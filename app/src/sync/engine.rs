@@ -51,22 +51,51 @@ pub fn start(store: Store) {
             Err(e) => store.sync_phase.set(SyncPhase::Failed(e.0)),
         }
     });
-    let interval = set_interval_with_handle(
-        move || {
-            if store.connection.get_untracked() != Connection::Offline {
-                sync_now(store);
-            }
-        },
-        std::time::Duration::from_millis(PERIOD_MS as u64),
-    );
-    if let Ok(handle) = interval {
-        on_cleanup(move || handle.clear());
+    thread_local! {
+        static PERIODIC: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
+    if !PERIODIC.with(|p| p.replace(true)) {
+        // Once per page; it does nothing while logged out (no sync metadata).
+        set_interval(
+            move || {
+                if store.connection.get_untracked() != Connection::Offline {
+                    sync_now(store);
+                }
+            },
+            std::time::Duration::from_millis(PERIOD_MS as u64),
+        );
+    }
+    listen_for_changes(store);
 }
 
-/// Runs one push-then-pull round unless one is already running.
+/// Other users' changes arrive live: the server announces each commit by server-sent event and
+/// the app pulls. The browser reconnects the stream by itself after a network loss.
+fn listen_for_changes(store: Store) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    thread_local! {
+        static SOURCE: std::cell::RefCell<Option<web_sys::EventSource>> = const { std::cell::RefCell::new(None) };
+    }
+    // One stream per page; a closed one (e.g. refused while logged out) is replaced.
+    let open = SOURCE.with(|s| s.borrow().as_ref().is_some_and(|s| s.ready_state() != web_sys::EventSource::CLOSED));
+    if open {
+        return;
+    }
+    let Ok(source) = web_sys::EventSource::new("/api/sync/events") else { return };
+    let on_change = Closure::<dyn Fn(web_sys::Event)>::new(move |_| sync_now(store));
+    let _ = source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+    on_change.forget();
+    SOURCE.with(|s| *s.borrow_mut() = Some(source));
+}
+
+/// Runs one push-then-pull round; if one is running, another follows it (so a change announced
+/// mid-round is not missed).
 pub fn sync_now(store: Store) {
-    if store.sync_phase.get_untracked() == SyncPhase::Syncing || store.sync_meta.get_untracked().is_none() {
+    if store.sync_meta.get_untracked().is_none() {
+        return;
+    }
+    if store.sync_phase.get_untracked() == SyncPhase::Syncing {
+        store.sync_again.set(true);
         return;
     }
     store.sync_phase.set(SyncPhase::Syncing);
@@ -81,6 +110,10 @@ pub fn sync_now(store: Store) {
             Err(SyncError::Offline) => SyncPhase::Idle,
             Err(SyncError::Failed(reason)) => SyncPhase::Failed(reason),
         });
+        if store.sync_again.get_untracked() {
+            store.sync_again.set(false);
+            sync_now(store);
+        }
     });
 }
 

@@ -6,14 +6,19 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
-use veld_domain::sync::{ClientId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
+use futures::Stream;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use veld_domain::sync::{ClientId, MutationOutcome, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
 
 /// The most mutations one push may carry; clients send their outbox in batches.
 pub const MAX_BATCH: usize = 500;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/sync/push", post(push)).route("/sync/pull", get(pull))
+    Router::new().route("/sync/push", post(push)).route("/sync/pull", get(pull)).route("/sync/events", get(events))
 }
 
 async fn push(
@@ -26,11 +31,42 @@ async fn push(
         return Err(ApiError::validation("mutations", format!("send at most {MAX_BATCH} mutations per push")));
     }
     match state.db.push(&user.actor, &req, now_ms()).await {
-        Ok(response) => Ok(ApiJson(response)),
+        Ok(response) => {
+            let newest = response.results.iter().filter_map(|r| match r.outcome {
+                MutationOutcome::Applied { version, .. } => Some(version),
+                _ => None,
+            });
+            if let Some(version) = newest.max() {
+                // Nobody listening is fine.
+                let _ = state.changes.send(version);
+            }
+            Ok(ApiJson(response))
+        }
         Err(PushError::Gap(gap)) => Err(ApiError::MutationGap(gap.to_string())),
         Err(PushError::ForeignClient) => Err(ApiError::Forbidden),
         Err(PushError::Db(err)) => Err(ApiError::Internal(err)),
     }
+}
+
+/// `GET /api/sync/events`: a server-sent event `change` (data: the new version) whenever a
+/// change is committed, so that open apps pull within a second. Carries no record data: what
+/// each user may see is decided by the pull.
+async fn events(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let receiver = state.changes.subscribe();
+    let stream = futures::stream::unfold(receiver, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(version) => return Some((Ok(Event::default().event("change").data(version.to_string())), rx)),
+                // Missed some announcements: one event still makes the app pull everything.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 #[derive(serde::Deserialize)]
