@@ -11,7 +11,7 @@ pub mod sync;
 
 use components::shell::Shell;
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 use pages::*;
 
@@ -52,15 +52,20 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomeRedirect/>
-                    <Route path=path!("leads") view=LeadsPage/>
-                    <Route path=path!("leads/:id") view=LeadPage/>
-                    <Route path=path!("opportunities") view=OpportunitiesPage/>
-                    <Route path=path!("opportunities/:id") view=OpportunityPage/>
+                    <ParentRoute path=path!("leads") view=Outlet>
+                        <Route path=path!("") view=LeadsPage/>
+                        <Route path=path!(":id") view=LeadPage/>
+                    </ParentRoute>
+                    <ParentRoute path=path!("opportunities") view=Outlet>
+                        <Route path=path!("") view=OpportunitiesPage/>
+                        <Route path=path!(":id") view=OpportunityPage/>
+                    </ParentRoute>
                     <Route path=path!("pipeline") view=PipelinePage/>
                     <Route path=path!("companies") view=CompaniesPage/>
                     <Route path=path!("contacts") view=ContactsPage/>
                     <Route path=path!("activities") view=ActivitiesPage/>
                     <Route path=path!("admin") view=AdminPage/>
+                    <Route path=path!("pending") view=PendingPage/>
                 </ParentRoute>
             </Routes>
         </Router>

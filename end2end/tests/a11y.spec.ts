@@ -28,4 +28,16 @@ test('every app page has no axe violations', async ({ page }) => {
   }
   await shell.openAccountMenu();
   await expectNoViolations(page, 'account menu');
+  // The record pages and the Pending changes page.
+  await page.goto('/opportunities/new');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('This field is required.')).toBeVisible();
+  await expectNoViolations(page, 'new opportunity with errors');
+  await page.goto('/opportunities');
+  await page.getByRole('region', { name: 'Opportunities' }).getByRole('link').first().click();
+  await expect(page.getByLabel('Title')).not.toHaveValue('');
+  await expectNoViolations(page, 'opportunity page');
+  await page.goto('/pending');
+  await expect(page.getByRole('heading', { name: 'Pending changes' })).toBeVisible();
+  await expectNoViolations(page, 'pending changes');
 });

@@ -104,3 +104,56 @@ test("a colleague's change appears within seconds, without reloading", async ({ 
     await b.close();
   }
 });
+
+test('an edit to a record deleted elsewhere is reported on the Pending changes page, not lost silently', async ({ browser }, testInfo) => {
+  const repContext = await browser.newContext({ ...testInfo.project.use });
+  const rep = await repContext.newPage();
+  try {
+    await loginAs(rep, users.rep.email);
+    await swReady(rep);
+    const shell = new Shell(rep);
+    await shell.open('Opportunities');
+    // Tom creates an opportunity and it syncs.
+    await rep.getByRole('link', { name: 'Nieuwe opportunity' }).click();
+    const title = `Showroom ${Date.now()}`;
+    await rep.getByLabel('Titel').fill(title);
+    await rep.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(rep.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible();
+    const id = rep.url().split('/').pop()!;
+
+    // Offline, he renames it; the unsent change is listed.
+    await repContext.setOffline(true);
+    await rep.getByLabel('Titel').fill(`${title} (nieuw)`);
+    await rep.getByRole('button', { name: 'Opslaan' }).click();
+    await shell.openAccountMenu();
+    await rep.getByRole('link', { name: /^Openstaande wijzigingen/ }).click();
+    await expect(rep.getByRole('heading', { name: 'Nog niet verstuurd (1)' })).toBeVisible();
+    await expect(rep.getByText(`Wijziging · Opportunity · ${title} (nieuw)`)).toBeVisible();
+
+    // Meanwhile his manager deletes it (through the sync API, as her app would).
+    const manager = await browser.newContext();
+    const api = manager.request;
+    const base = testInfo.project.use.baseURL;
+    expect((await api.post(`${base}/api/auth/login`, { data: { email: users.manager.email, password: 'veld-demo-2026' } })).ok()).toBe(true);
+    const hlc = { wall_ms: Date.now(), counter: 0, client: crypto.randomUUID() };
+    const push = await api.post(`${base}/api/sync/push`, {
+      data: { protocol: 1, client_id: hlc.client, mutations: [{ id: 1, kind: 'opportunity', record_id: id, op: 'delete', hlc }] },
+    });
+    expect((await push.json()).results[0].outcome).toBe('applied');
+    await manager.close();
+
+    // Back online: the edit is refused with the reason, and can be dismissed.
+    await repContext.setOffline(false);
+    await expect(rep.getByRole('heading', { name: 'Geweigerd door de server (1)' })).toBeVisible({ timeout: 10_000 });
+    await expect(rep.getByText('deleted by someone else')).toBeVisible();
+    await expect(rep.getByRole('heading', { name: 'Nog niet verstuurd (0)' })).toBeVisible();
+    await screenshot(rep, testInfo, 'pending');
+    // It stays listed after a reload, until discarded.
+    await rep.reload();
+    await expect(rep.getByRole('heading', { name: 'Geweigerd door de server (1)' })).toBeVisible();
+    await rep.getByRole('button', { name: /^Verwijderen/ }).click();
+    await expect(rep.getByRole('heading', { name: 'Geweigerd door de server (0)' })).toBeVisible();
+  } finally {
+    await repContext.close();
+  }
+});

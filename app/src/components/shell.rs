@@ -7,7 +7,7 @@ use crate::components::status::SyncStatus;
 use crate::i18n::use_i18n;
 use crate::state::{Connection, Store};
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect};
+use leptos_router::components::{A, Outlet, Redirect};
 use veld_domain::Language;
 
 #[component]
@@ -93,6 +93,9 @@ fn AccountMenu() -> impl IntoView {
             <Show when=move || open.get()>
                 <div class="account-panel" id="account-panel">
                     <p class="account-detail"><strong>{name}</strong><br/>{detail}</p>
+                    <A href="/pending" on:click=move |_| open.set(false)>
+                        {move || format!("{} ({})", t().pending_title, store.pending_changes() + store.rejected.with(Vec::len))}
+                    </A>
                     <LanguagePicker/>
                     <button type="button" class="button" on:click=move |_| store.logout()>
                         <Icon d=icons::LOGOUT/>

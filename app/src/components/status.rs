@@ -3,6 +3,7 @@
 use crate::i18n::use_i18n;
 use crate::state::{Connection, Store, SyncPhase};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn SyncStatus() -> impl IntoView {
@@ -35,7 +36,7 @@ pub fn SyncStatus() -> impl IntoView {
         <div class=class role="status" aria-live="polite" data-testid="sync-status" title=title>
             <span class="dot" aria-hidden="true"></span>
             <span class="label">{label}</span>
-            <span class="detail">{detail}</span>
+            <A href="/pending" attr:class="detail">{detail}</A>
         </div>
     }
 }

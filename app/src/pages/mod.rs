@@ -8,6 +8,7 @@ mod leads;
 mod login;
 mod not_found;
 mod opportunities;
+mod pending;
 mod pipeline;
 mod record;
 
@@ -19,5 +20,6 @@ pub use leads::LeadsPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use opportunities::OpportunitiesPage;
+pub use pending::PendingPage;
 pub use pipeline::PipelinePage;
 pub use record::{LeadPage, OpportunityPage};

@@ -1,7 +1,7 @@
 //! The app's reactive store, provided once at the root. Pages and components read its signals
 //! and call its actions; they never touch storage or HTTP themselves.
 
-use crate::storage::{self, local::SyncMeta};
+use crate::storage::{self, local::Rejected, local::SyncMeta};
 use crate::sync::api::{self, ApiFailure};
 use crate::sync::engine;
 use leptos::prelude::*;
@@ -47,7 +47,7 @@ pub struct Store {
     /// Local changes not yet acknowledged by the server, in order.
     pub outbox: RwSignal<Vec<Mutation>>,
     /// Changes the server refused for good, with its reason.
-    pub rejected: RwSignal<Vec<(Mutation, String)>>,
+    pub rejected: RwSignal<Vec<Rejected>>,
     pub sync_meta: RwSignal<Option<SyncMeta>>,
     /// The on-device data has been read (lists can render).
     pub local_ready: RwSignal<bool>,

@@ -12,10 +12,11 @@ use std::rc::Rc;
 use veld_domain::sync::{Change, ClientId, Hlc, Mutation, RecordState};
 
 const DB_NAME: &str = "veld";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 const RECORDS: &str = "records";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
+const REJECTED: &str = "rejected";
 const META_KEY: &str = "sync";
 
 /// What went wrong in the browser's storage (quota, a blocked upgrade, a corrupt entry…).
@@ -61,10 +62,18 @@ impl SyncMeta {
     }
 }
 
+/// A mutation the server refused for good, kept until the user discards it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rejected {
+    pub mutation: Mutation,
+    pub reason: String,
+}
+
 /// Everything on the device, read at start.
 pub struct Snapshot {
     pub records: Vec<RecordState>,
     pub outbox: Vec<Mutation>,
+    pub rejected: Vec<Rejected>,
     pub meta: SyncMeta,
 }
 
@@ -84,6 +93,9 @@ async fn db() -> Result<Rc<Database>, StorageError> {
                 db.create_object_store(OUTBOX).build()?;
                 db.create_object_store(META).build()?;
             }
+            if event.old_version() < 2.0 {
+                db.create_object_store(REJECTED).build()?;
+            }
             Ok(())
         })
         .await?;
@@ -100,9 +112,10 @@ fn outbox_key(id: u64) -> String {
 /// Reads all local data (records, outbox, metadata) for the app's start.
 pub async fn load() -> Result<Snapshot, StorageError> {
     let db = db().await?;
-    let tx = db.transaction([RECORDS, OUTBOX, META]).build()?;
+    let tx = db.transaction([RECORDS, OUTBOX, REJECTED, META]).build()?;
     let records: Vec<String> = tx.object_store(RECORDS)?.get_all().primitive()?.await?.collect::<Result<_, _>>()?;
     let outbox: Vec<String> = tx.object_store(OUTBOX)?.get_all().primitive()?.await?.collect::<Result<_, _>>()?;
+    let rejected: Vec<String> = tx.object_store(REJECTED)?.get_all().primitive()?.await?.collect::<Result<_, _>>()?;
     let meta: Option<String> = tx.object_store(META)?.get(META_KEY).primitive()?.await?;
     drop(tx);
     let meta = match meta.map(|m| serde_json::from_str::<SyncMeta>(&m)) {
@@ -117,6 +130,7 @@ pub async fn load() -> Result<Snapshot, StorageError> {
     Ok(Snapshot {
         records: records.iter().filter_map(|r| serde_json::from_str(r).ok()).collect(),
         outbox: outbox.iter().map(|m| serde_json::from_str(m)).collect::<Result<_, _>>()?,
+        rejected: rejected.iter().filter_map(|r| serde_json::from_str(r).ok()).collect(),
         meta,
     })
 }
@@ -169,14 +183,28 @@ pub async fn apply_pull(changes: &[Change], last_applied: u64, meta: &SyncMeta) 
     Ok(())
 }
 
-/// Drops the outbox entries up to `last_applied` (after a push was answered).
-pub async fn acknowledge(last_applied: u64) -> Result<(), StorageError> {
+/// After a push was answered: drops the outbox entries up to `last_applied` and keeps the
+/// refused ones for the Pending changes page, in one transaction.
+pub async fn acknowledge(last_applied: u64, rejected: &[Rejected]) -> Result<(), StorageError> {
     if last_applied == 0 {
         return Ok(());
     }
     let db = db().await?;
-    let tx = db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
+    let tx = db.transaction([OUTBOX, REJECTED]).with_mode(TransactionMode::Readwrite).build()?;
+    let store = tx.object_store(REJECTED)?;
+    for r in rejected {
+        store.put(serde_json::to_string(r)?).with_key(outbox_key(r.mutation.id)).primitive()?;
+    }
     tx.object_store(OUTBOX)?.delete(outbox_key(0)..=outbox_key(last_applied)).primitive()?.await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Forgets a refused change (the user has read why).
+pub async fn discard_rejected(mutation_id: u64) -> Result<(), StorageError> {
+    let db = db().await?;
+    let tx = db.transaction(REJECTED).with_mode(TransactionMode::Readwrite).build()?;
+    tx.object_store(REJECTED)?.delete(outbox_key(mutation_id)).primitive()?.await?;
     tx.commit().await?;
     Ok(())
 }
@@ -185,10 +213,11 @@ pub async fn acknowledge(last_applied: u64) -> Result<(), StorageError> {
 /// when the server says the cursor is too old, and when another user logs in.
 pub async fn reset(meta: &SyncMeta, keep_outbox: bool) -> Result<(), StorageError> {
     let db = db().await?;
-    let tx = db.transaction([RECORDS, OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
+    let tx = db.transaction([RECORDS, OUTBOX, REJECTED, META]).with_mode(TransactionMode::Readwrite).build()?;
     tx.object_store(RECORDS)?.clear()?;
     if !keep_outbox {
         tx.object_store(OUTBOX)?.clear()?;
+        tx.object_store(REJECTED)?.clear()?;
     }
     tx.object_store(META)?.put(serde_json::to_string(meta)?).with_key(META_KEY).primitive()?;
     tx.commit().await?;

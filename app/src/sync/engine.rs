@@ -3,7 +3,7 @@
 //! browser comes back online, and every 30 seconds.
 
 use crate::state::{Connection, Store, SyncPhase};
-use crate::storage::local::{self, SyncMeta};
+use crate::storage::local::{self, Rejected, SyncMeta};
 use crate::sync::api::{self, ApiFailure};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,11 +30,13 @@ pub fn start(store: Store) {
                 let user = store.me.with_untracked(|m| m.as_ref().map(|m| m.user.id));
                 let mut records = snapshot.records;
                 let mut outbox = snapshot.outbox;
+                let mut rejected = snapshot.rejected;
                 if meta.user_id.is_some() && meta.user_id != user {
                     // Another user's data: start this user from empty.
                     meta = SyncMeta { user_id: user, cursor: 0, last_sync_ms: None, ..meta };
                     records.clear();
                     outbox.clear();
+                    rejected.clear();
                     if let Err(e) = local::reset(&meta, false).await {
                         store.sync_phase.set(SyncPhase::Failed(e.0));
                         return;
@@ -44,6 +46,7 @@ pub fn start(store: Store) {
                 }
                 store.records.set(records.into_iter().map(|r| (r.id, r)).collect());
                 store.outbox.set(outbox);
+                store.rejected.set(rejected);
                 store.sync_meta.set(Some(meta));
                 store.local_ready.set(true);
                 sync_now(store);
@@ -158,15 +161,19 @@ async fn push(store: Store) -> Result<(), SyncError> {
             Err(ApiFailure::Server(body)) if body.error == ErrorCode::MutationGap => return Ok(()),
             Err(e) => return Err(e.into()),
         };
-        for r in &response.results {
-            if let MutationOutcome::Rejected { reason } = &r.outcome {
-                let rejected = request.mutations.iter().find(|m| m.id == r.id).cloned();
-                if let Some(m) = rejected {
-                    store.rejected.update(|list| list.push((m, reason.clone())));
+        let rejected: Vec<Rejected> = response
+            .results
+            .iter()
+            .filter_map(|r| match &r.outcome {
+                MutationOutcome::Rejected { reason } => {
+                    let mutation = request.mutations.iter().find(|m| m.id == r.id)?.clone();
+                    Some(Rejected { mutation, reason: reason.clone() })
                 }
-            }
-        }
-        local::acknowledge(response.last_applied).await?;
+                _ => None,
+            })
+            .collect();
+        local::acknowledge(response.last_applied, &rejected).await?;
+        store.rejected.update(|list| list.extend(rejected));
         store.outbox.update(|o| o.retain(|m| m.id > response.last_applied));
     }
 }
@@ -235,5 +242,12 @@ pub async fn record_change(
     store.sync_meta.set(Some(meta));
     store.outbox.update(|o| o.push(mutation));
     sync_soon(store);
+    Ok(())
+}
+
+/// Forgets a refused change, on the device and in the store.
+pub async fn discard_rejected(store: Store, mutation_id: u64) -> Result<(), local::StorageError> {
+    local::discard_rejected(mutation_id).await?;
+    store.rejected.update(|list| list.retain(|r| r.mutation.id != mutation_id));
     Ok(())
 }
