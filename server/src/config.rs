@@ -60,6 +60,10 @@ pub struct ServeArgs {
     /// Load the demo data set when the database has no users yet.
     #[arg(long, env = "VELD_DEMO")]
     pub demo: bool,
+    /// How long deletions are kept for devices that have not synced since (days); a device
+    /// offline for longer re-downloads its data (and keeps its unsent changes).
+    #[arg(long, env = "VELD_TOMBSTONE_DAYS", default_value_t = 90)]
+    pub tombstone_days: u32,
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "VELD_LOG_JSON")]
     pub log_json: bool,
@@ -73,6 +77,7 @@ impl Default for ServeArgs {
             modules: Modules::default(),
             secure_cookies: false,
             demo: false,
+            tombstone_days: 90,
             log_json: false,
         }
     }

@@ -53,7 +53,7 @@ pub fn app(state: AppState) -> Router {
 /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests and closes the database.
 pub async fn launch(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
     let db = state.db.clone();
-    let sweeper = tokio::spawn(sweep_sessions(db.clone()));
+    let sweeper = tokio::spawn(sweep(db.clone(), state.settings.tombstone_days));
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -63,7 +63,8 @@ pub async fn launch(listener: tokio::net::TcpListener, state: AppState) -> anyho
     Ok(())
 }
 
-async fn sweep_sessions(db: db::Db) {
+/// Hourly housekeeping: expired sessions, and deletions older than the tombstone window.
+async fn sweep(db: db::Db, tombstone_days: u32) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
     loop {
         tick.tick().await;
@@ -71,6 +72,12 @@ async fn sweep_sessions(db: db::Db) {
             Ok(n) if n > 0 => tracing::info!(sessions = n, "removed expired sessions"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "could not remove expired sessions"),
+        }
+        let before = db::now_ms() - i64::from(tombstone_days) * 24 * 60 * 60 * 1000;
+        match db.purge_tombstones(before).await {
+            Ok(n) if n > 0 => tracing::info!(tombstones = n, "purged old deletions"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "could not purge old deletions"),
         }
     }
 }

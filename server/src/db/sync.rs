@@ -209,6 +209,32 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Deletes tombstones older than `before_ms` for good. Clients whose cursor is older than the
+    /// newest purged deletion may have missed it: their next pull says `reset_required`.
+    pub async fn purge_tombstones(&self, before_ms: i64) -> anyhow::Result<u64> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE sync_counter SET version = version WHERE id = 1").execute(&mut *tx).await?;
+        let newest: Option<i64> =
+            sqlx::query("SELECT MAX(version) FROM records WHERE deleted_at IS NOT NULL AND deleted_at < $1")
+                .bind(before_ms)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+        let Some(newest) = newest else { return Ok(0) };
+        let done = sqlx::query("DELETE FROM records WHERE deleted_at IS NOT NULL AND deleted_at < $1")
+            .bind(before_ms)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE sync_counter SET purged_before = $1 WHERE id = 1 AND purged_before < $1")
+            .bind(newest)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+}
+
 /// The SQL condition for "records this actor may view", across kinds; `$1` is the user id and
 /// `$2` the office id. `None` when the actor may view nothing.
 fn visibility_sql(actor: &Actor) -> Option<String> {

@@ -49,7 +49,14 @@ async fn admin_connection(url: &str) -> sqlx::AnyConnection {
     sqlx::AnyConnection::connect(url).await.expect("connect to the PostgreSQL server named by DATABASE_URL")
 }
 
-/// Drops databases left by earlier, interrupted runs (once per test process).
+/// When a test database was made: its name ends in a UUIDv7, whose first 48 bits are the
+/// creation time in milliseconds.
+fn created_ms(name: &str) -> Option<i64> {
+    i64::from_str_radix(name.strip_prefix("veld_t_")?.get(..12)?, 16).ok()
+}
+
+/// Drops databases left by earlier, interrupted runs (once per test process). Only those over an
+/// hour old: another test process may be running right now.
 async fn drop_leftovers(url: &str) {
     static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     DONE.get_or_init(|| async {
@@ -59,8 +66,12 @@ async fn drop_leftovers(url: &str) {
             .fetch_all(&mut conn)
             .await
             .expect("list test databases");
+        let hour_ago = veld_server::db::now_ms() - 60 * 60 * 1000;
         for row in rows {
             let name: String = row.get(0);
+            if created_ms(&name).is_none_or(|t| t > hour_ago) {
+                continue;
+            }
             let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
         }
     })
@@ -183,6 +194,14 @@ macro_rules! on_both_databases {
             }
         }
     )*};
+}
+
+#[test]
+fn test_database_names_carry_their_creation_time() {
+    let id = uuid::Uuid::now_v7();
+    let made = created_ms(&format!("veld_t_{}", id.simple())).unwrap();
+    assert!((veld_server::db::now_ms() - made).abs() < 5_000);
+    assert_eq!(created_ms("veld_t_zz"), None);
 }
 
 #[test]

@@ -15,6 +15,7 @@ on_both_databases!(
     unauthorised_and_stale_mutations_are_rejected_without_wedging_the_client,
     clocks_far_ahead_are_clamped,
     protocol_and_client_ownership_are_checked,
+    a_cursor_older_than_the_tombstone_window_must_reset,
 );
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -265,4 +266,35 @@ async fn protocol_and_client_ownership_are_checked(app: &TestApp) {
         "unauthenticated",
     )
     .await;
+}
+
+async fn a_cursor_older_than_the_tombstone_window_must_reset(app: &TestApp) {
+    let mut d = Device::new(app, "tom@veld.test").await;
+    let id = Uuid::now_v7();
+    {
+        let m = d.mutation(Op::Create, id, json!({ "title": "gone soon" }), &[], now_ms());
+        d.push_ok(app, &[m]).await;
+    }
+    let before_delete = d.pull(app, 0).await.cursor;
+    {
+        let m = d.mutation(Op::Delete, id, json!({}), &[], now_ms());
+        d.push_ok(app, &[m]).await;
+    }
+    let after_delete = d.pull(app, 0).await.cursor;
+    // Nothing old enough yet: nothing purged, no reset.
+    assert_eq!(app.db.purge_tombstones(now_ms() - DAY_MS).await.unwrap(), 0);
+    assert!(!d.pull(app, before_delete).await.reset_required);
+
+    assert_eq!(app.db.purge_tombstones(now_ms() + 1).await.unwrap(), 1);
+    let stale = d.pull(app, before_delete).await;
+    assert!(stale.reset_required, "this device never saw the deletion");
+    assert!(stale.changes.is_empty());
+    // A device that already saw the deletion carries on; a full download works as ever.
+    assert!(!d.pull(app, after_delete).await.reset_required);
+    let fresh = d.pull(app, 0).await;
+    assert!(!fresh.reset_required);
+    assert!(fields_of(app, &d, id).await.is_none());
+    // The device's unsent work is unaffected: pushing continues from its last id.
+    let next = d.mutation(Op::Create, Uuid::now_v7(), json!({ "title": "after reset" }), &[], now_ms());
+    assert_eq!(outcomes(&d.push_ok(app, &[next]).await), ["applied"]);
 }
