@@ -7,5 +7,8 @@ ensure_chromium
 build_app
 say "building the server (release)"
 cargo build --locked --release -p veld-server
-say "measuring"
-VELD_SERVER_BIN="$CARGO_TARGET_DIR/release/veld-server" node end2end/bench/bench.mjs "$@"
+say "measuring sync throughput on SQLite (server)"
+mkdir -p target/bench
+cargo run --locked --release -p veld-server --example bench_sync > target/bench/sync.json
+say "measuring the app (bundle, Lighthouse)"
+VELD_SERVER_BIN="$CARGO_TARGET_DIR/release/veld-server" VELD_EXTRA_FIGURES=target/bench/sync.json node end2end/bench/bench.mjs "$@"

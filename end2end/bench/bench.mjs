@@ -26,6 +26,12 @@ function figure(name, value, unit, target = null) {
   console.log(`${name.padEnd(44)} ${String(value).padStart(10)} ${unit.padEnd(6)} ${target ? `target ${target}` : ''}${verdict}`);
 }
 
+// 0. Figures measured elsewhere in the same run (the server's sync benchmark).
+if (process.env.VELD_EXTRA_FIGURES) {
+  const extra = JSON.parse(fs.readFileSync(path.resolve(root, process.env.VELD_EXTRA_FIGURES), 'utf8'));
+  for (const [name, f] of Object.entries(extra)) figure(name, f.value, f.unit, f.target);
+}
+
 // 1. Bundle sizes: raw, gzip and brotli (as precompressed by the build and sent by the server).
 const kib = (n) => Math.round((n / 1024) * 10) / 10;
 let shellGzip = 0;
