@@ -96,6 +96,7 @@ test("a colleague's change appears within seconds, without reloading", async ({ 
     await writer.getByRole('link', { name: 'Nieuwe opportunity' }).click();
     await writer.getByLabel('Titel').fill(title);
     await writer.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(writer).toHaveURL(/\/opportunities\/[0-9a-f-]{36}$/);
     await expect(writer.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible();
     // The reader's open list shows it (server-sent event → pull), with no reload.
     await expect(reader.getByRole('link', { name: title })).toBeVisible({ timeout: 3_000 });
@@ -118,6 +119,8 @@ test('an edit to a record deleted elsewhere is reported on the Pending changes p
     const title = `Showroom ${Date.now()}`;
     await rep.getByLabel('Titel').fill(title);
     await rep.getByRole('button', { name: 'Opslaan' }).click();
+    // Saved locally (the page moves to the new record), then sent.
+    await expect(rep).toHaveURL(/\/opportunities\/[0-9a-f-]{36}$/);
     await expect(rep.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible();
     const id = rep.url().split('/').pop()!;
 
