@@ -16,6 +16,7 @@ on_both_databases!(
     clocks_far_ahead_are_clamped,
     protocol_and_client_ownership_are_checked,
     a_cursor_older_than_the_tombstone_window_must_reset,
+    random_scopes_deliver_nothing_outside_a_users_scope,
 );
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -297,4 +298,84 @@ async fn a_cursor_older_than_the_tombstone_window_must_reset(app: &TestApp) {
     // The device's unsent work is unaffected: pushing continues from its last id.
     let next = d.mutation(Op::Create, Uuid::now_v7(), json!({ "title": "after reset" }), &[], now_ms());
     assert_eq!(outcomes(&d.push_ok(app, &[next]).await), ["applied"]);
+}
+
+/// Random roles, offices and owners: a pull delivers exactly the records `Actor::may` allows
+/// (SPEC OF-4), for every user, over many seeds. A failing seed is printed.
+async fn random_scopes_deliver_nothing_outside_a_users_scope(app: &TestApp) {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    use veld_domain::access::Grants;
+    use veld_domain::{Action, Actor, Ownership, Permissions, Scope};
+    use veld_server::db::{NewRecord, NewUser};
+
+    let scopes = [Scope::None, Scope::Own, Scope::Office, Scope::All];
+    let kinds = [RecordKind::Company, RecordKind::Lead, RecordKind::Opportunity];
+    for seed in 0..20u64 {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut offices = Vec::new();
+        for o in 0..3 {
+            offices.push(app.db.ensure_office(&format!("S{seed} office {o}")).await.unwrap().0);
+        }
+        let mut actors = Vec::new();
+        for u in 0..4 {
+            let permissions = Permissions {
+                kinds: kinds
+                    .iter()
+                    .map(|&k| (k, Grants { view: scopes[rng.gen_range(0..4)], ..Grants::NONE }))
+                    .collect(),
+                admin: false,
+            };
+            let role = app.db.ensure_role(&format!("S{seed} role {u}"), &permissions).await.unwrap();
+            let office = offices[rng.gen_range(0..offices.len())];
+            let email = veld_domain::Email::parse(&format!("s{seed}u{u}@veld.test")).unwrap();
+            let user = NewUser {
+                email,
+                name: format!("U{u}"),
+                language: veld_domain::Language::En,
+                office,
+                role,
+                password_hash: "-".into(),
+            };
+            let id = app.db.insert_user(&user).await.unwrap().unwrap();
+            actors.push(Actor { user: id, office, permissions });
+        }
+        let records: Vec<NewRecord> = (0..40)
+            .map(|_| {
+                let owner = &actors[rng.gen_range(0..actors.len())];
+                NewRecord {
+                    id: Uuid::now_v7(),
+                    kind: kinds[rng.gen_range(0..kinds.len())],
+                    owner: owner.user,
+                    // Records may sit in an office other than their owner's.
+                    office: offices[rng.gen_range(0..offices.len())],
+                    data: json!({ "seed": seed }),
+                }
+            })
+            .collect();
+        app.db.insert_records(&records).await.unwrap();
+        for actor in &actors {
+            let pulled = app.db.pull(actor, veld_domain::sync::ClientId(Uuid::now_v7()), 0, now_ms()).await.unwrap();
+            let mut got: Vec<Uuid> = pulled
+                .changes
+                .iter()
+                .filter_map(|c| match c {
+                    veld_domain::sync::Change::Upsert { record }
+                        if record.fields.get("seed").is_some_and(|f| f.value == json!(seed)) =>
+                    {
+                        Some(record.id)
+                    }
+                    _ => None,
+                })
+                .collect();
+            let mut want: Vec<Uuid> = records
+                .iter()
+                .filter(|r| actor.may(Action::View, r.kind, Ownership { owner: r.owner, office: r.office }))
+                .map(|r| r.id)
+                .collect();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "seed {seed}: user {} with {:?}", actor.user, actor.permissions.kinds);
+        }
+    }
 }
