@@ -112,8 +112,30 @@ pub enum MutationOutcome {
     /// Applied earlier: this was a repeated delivery.
     Duplicate,
     /// Refused for good (not allowed, record deleted elsewhere, malformed): it will never apply,
-    /// and the client's queue moves past it.
-    Rejected { reason: String },
+    /// and the client's queue moves past it. `code` is for the app to translate; `reason` is
+    /// the server's English wording, for logs and older apps.
+    Rejected {
+        #[serde(default)]
+        code: RejectCode,
+        reason: String,
+    },
+}
+
+/// Why a mutation was refused.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    /// The user's role does not allow this on this record.
+    NotAllowed,
+    /// The record was deleted elsewhere before this change arrived.
+    DeletedElsewhere,
+    /// The record does not exist on the server.
+    NotFound,
+    /// A record with this id exists already.
+    AlreadyExists,
+    /// The change is malformed (too many fields, bad names, wrong kind).
+    #[default]
+    Malformed,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -148,7 +148,7 @@ test('an edit to a record deleted elsewhere is reported on the Pending changes p
     // Back online: the edit is refused with the reason, and can be dismissed.
     await repContext.setOffline(false);
     await expect(rep.getByRole('heading', { name: 'Geweigerd door de server (1)' })).toBeVisible({ timeout: 10_000 });
-    await expect(rep.getByText('deleted by someone else')).toBeVisible();
+    await expect(rep.getByText('Iemand anders heeft dit record verwijderd')).toBeVisible();
     await expect(rep.getByRole('heading', { name: 'Nog niet verstuurd (0)' })).toBeVisible();
     await screenshot(rep, testInfo, 'pending');
     // It stays listed after a reload, until discarded.

@@ -3,12 +3,23 @@
 
 use crate::components::page::Page;
 use crate::format::humanize;
-use crate::i18n::use_i18n;
+use crate::i18n::{Strings, use_i18n};
 use crate::state::Store;
 use crate::sync::engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use veld_domain::sync::{Mutation, Op};
+use veld_domain::sync::{Mutation, Op, RejectCode};
+
+/// The refusal in the user's language.
+fn reject_text(t: &Strings, code: RejectCode) -> &'static str {
+    match code {
+        RejectCode::NotAllowed => t.reject_not_allowed,
+        RejectCode::DeletedElsewhere => t.reject_deleted_elsewhere,
+        RejectCode::NotFound => t.reject_not_found,
+        RejectCode::AlreadyExists => t.reject_already_exists,
+        RejectCode::Malformed => t.reject_malformed,
+    }
+}
 
 /// "title: New name, stage: Won" — what a mutation changes, readable.
 fn describe_fields(m: &Mutation) -> String {
@@ -67,7 +78,7 @@ pub fn PendingPage() -> impl IntoView {
                             <li class="card rejected">
                                 <strong>{op_label(r.mutation.op)}" · "{humanize(r.mutation.kind.as_str())}" · "{title_of(&r.mutation)}</strong>
                                 <span class="muted">{describe_fields(&r.mutation)}</span>
-                                <span class="reason">{r.reason.clone()}</span>
+                                <span class="reason" title=r.reason.clone()>{move || reject_text(t(), r.code)}</span>
                                 <button
                                     type="button"
                                     class="button"

@@ -66,6 +66,8 @@ impl SyncMeta {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rejected {
     pub mutation: Mutation,
+    #[serde(default)]
+    pub code: veld_domain::sync::RejectCode,
     pub reason: String,
 }
 

@@ -165,9 +165,9 @@ async fn push(store: Store) -> Result<(), SyncError> {
             .results
             .iter()
             .filter_map(|r| match &r.outcome {
-                MutationOutcome::Rejected { reason } => {
+                MutationOutcome::Rejected { code, reason } => {
                     let mutation = request.mutations.iter().find(|m| m.id == r.id)?.clone();
-                    Some(Rejected { mutation, reason: reason.clone() })
+                    Some(Rejected { mutation, code: *code, reason: reason.clone() })
                 }
                 _ => None,
             })

@@ -10,7 +10,7 @@ use sqlx::Row;
 use std::collections::BTreeMap;
 use veld_domain::sync::{
     BatchStep, Change, ClientId, FieldMerge, FieldState, Gap, Hlc, Mutation, MutationOutcome, MutationResult, Op,
-    PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, RecordState, merge_field, plan_batch,
+    PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, RecordState, RejectCode, merge_field, plan_batch,
 };
 use veld_domain::{Action, Actor, OfficeId, Ownership, RecordKind, Scope, UserId};
 
@@ -84,7 +84,7 @@ impl Db {
                 BatchStep::Skip => MutationOutcome::Duplicate,
                 BatchStep::Apply => {
                     let outcome = apply(&mut tx, actor, m, &mut version, now_ms).await?;
-                    if let MutationOutcome::Rejected { reason } = &outcome {
+                    if let MutationOutcome::Rejected { reason, .. } = &outcome {
                         sqlx::query(
                             "INSERT INTO sync_rejections (client_id, mutation_id, record_id, reason, created_at) \
                              VALUES ($1, $2, $3, $4, $5)",
@@ -253,8 +253,8 @@ fn visibility_sql(actor: &Actor) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" OR "))
 }
 
-fn reject(reason: impl Into<String>) -> MutationOutcome {
-    MutationOutcome::Rejected { reason: reason.into() }
+fn reject(code: RejectCode, reason: impl Into<String>) -> MutationOutcome {
+    MutationOutcome::Rejected { code, reason: reason.into() }
 }
 
 async fn load(conn: &mut AnyConnection, id: uuid::Uuid) -> anyhow::Result<Option<StoredRecord>> {
@@ -285,10 +285,10 @@ async fn apply(
     now_ms: i64,
 ) -> anyhow::Result<MutationOutcome> {
     if m.fields.len() > MAX_FIELDS {
-        return Ok(reject(format!("a change may set at most {MAX_FIELDS} fields")));
+        return Ok(reject(RejectCode::Malformed, format!("a change may set at most {MAX_FIELDS} fields")));
     }
     if m.fields.keys().any(|k| k.is_empty() || k.len() > 64) {
-        return Ok(reject("field names must have 1 to 64 characters"));
+        return Ok(reject(RejectCode::Malformed, "field names must have 1 to 64 characters"));
     }
     let hlc = m.hlc.clamped(now_ms);
     let existing = load(conn, m.record_id).await?;
@@ -297,11 +297,14 @@ async fn apply(
     match m.op {
         Op::Create => {
             if existing.is_some() {
-                return Ok(reject(format!("a record with id {} exists already", m.record_id)));
+                return Ok(reject(
+                    RejectCode::AlreadyExists,
+                    format!("a record with id {} exists already", m.record_id),
+                ));
             }
             let ownership = Ownership { owner: actor.user, office: actor.office };
             if !actor.may(Action::Create, m.kind, ownership) {
-                return Ok(reject(format!("your role does not allow creating a {what}")));
+                return Ok(reject(RejectCode::NotAllowed, format!("your role does not allow creating a {what}")));
             }
             *version += 1;
             let v = *version as u64;
@@ -325,10 +328,16 @@ async fn apply(
         }
         Op::Update | Op::Delete => {
             let Some(mut record) = existing else {
-                return Ok(reject(format!("the {what} does not exist (it may never have reached the server)")));
+                return Ok(reject(
+                    RejectCode::NotFound,
+                    format!("the {what} does not exist (it may never have reached the server)"),
+                ));
             };
             if record.kind != kind_name {
-                return Ok(reject(format!("record {} is a {}, not a {what}", m.record_id, record.kind)));
+                return Ok(reject(
+                    RejectCode::Malformed,
+                    format!("record {} is a {}, not a {what}", m.record_id, record.kind),
+                ));
             }
             let ownership = Ownership { owner: record.owner, office: record.office };
             if m.op == Op::Delete {
@@ -336,7 +345,10 @@ async fn apply(
                     return Ok(MutationOutcome::Applied { version: *version as u64, conflicts: 0 });
                 }
                 if !actor.may(Action::Delete, m.kind, ownership) {
-                    return Ok(reject(format!("your role does not allow deleting this {what}")));
+                    return Ok(reject(
+                        RejectCode::NotAllowed,
+                        format!("your role does not allow deleting this {what}"),
+                    ));
                 }
                 *version += 1;
                 sqlx::query("UPDATE records SET deleted_at = $1, version = $2, updated_at = $1 WHERE id = $3")
@@ -348,10 +360,13 @@ async fn apply(
                 return Ok(MutationOutcome::Applied { version: *version as u64, conflicts: 0 });
             }
             if record.deleted {
-                return Ok(reject(format!("this {what} was deleted by someone else; your changes were not applied")));
+                return Ok(reject(
+                    RejectCode::DeletedElsewhere,
+                    format!("this {what} was deleted by someone else; your changes were not applied"),
+                ));
             }
             if !actor.may(Action::Edit, m.kind, ownership) {
-                return Ok(reject(format!("your role does not allow editing this {what}")));
+                return Ok(reject(RejectCode::NotAllowed, format!("your role does not allow editing this {what}")));
             }
             *version += 1;
             let v = *version as u64;

@@ -193,6 +193,7 @@ async fn unauthorised_and_stale_mutations_are_rejected_without_wedging_the_clien
     let body = stranger.push_ok(app, &[bad, own]).await;
     assert_eq!(outcomes(&body), ["rejected", "applied"]);
     assert!(body["results"][0]["reason"].as_str().unwrap().contains("does not allow editing"), "{body}");
+    assert_eq!(body["results"][0]["code"], "not_allowed");
     assert_eq!(body["last_applied"], 2);
     // A sales rep may not create leads at all.
     let lead = Mutation {
@@ -213,6 +214,7 @@ async fn unauthorised_and_stale_mutations_are_rejected_without_wedging_the_clien
         owner.push_ok(app, &[m]).await
     };
     assert!(body["results"][0]["reason"].as_str().unwrap().contains("deleted by someone else"), "{body}");
+    assert_eq!(body["results"][0]["code"], "deleted_elsewhere");
     let removed = owner.pull(app, before).await;
     assert!(
         removed.changes.iter().any(|c| matches!(c, veld_domain::sync::Change::Remove { id: r, .. } if *r == id)),
