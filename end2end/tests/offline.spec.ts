@@ -1,15 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { Shell, loginAs, screenshot, users } from './fixtures/app';
+import { Shell, loginAs, screenshot, swReady, users } from './fixtures/app';
 
 test('after a first visit the app shell loads with no network', async ({ page, context }, testInfo) => {
   await loginAs(page, users.manager.email);
   // Wait until this build's service worker controls the page (precache complete).
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-    }
-  });
+  await swReady(page);
   // …and the first download has reached this device (the lists read only local data).
   await expect(page.getByRole('region', { name: 'Leads' }).getByRole('row').nth(1)).toBeVisible();
   await context.setOffline(true);

@@ -1,15 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { Shell, loginAs, screenshot, users } from './fixtures/app';
-
-/** Waits until this build's service worker controls the page (so it reloads offline). */
-async function swReady(page: Page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
-}
+import { expect, test } from '@playwright/test';
+import { Shell, loginAs, screenshot, swReady, users } from './fixtures/app';
 
 test('offline edits and creations survive a reload and reach a colleague after reconnecting', async ({ browser }, testInfo) => {
   const repContext = await browser.newContext({ ...testInfo.project.use });

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Shell, loginAs, users } from './fixtures/app';
+import { Shell, loginAs, swReady, users } from './fixtures/app';
 
 const dist = path.resolve(__dirname, '../../dist');
 
@@ -12,12 +12,7 @@ test('a new deployment is offered with a reload prompt, and reloading switches t
       const keys = await caches.keys();
       return keys.filter((k) => k.startsWith('veld-shell-')).sort();
     });
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
+  await swReady(page);
   const before = await version();
   expect(before).toHaveLength(1);
 
