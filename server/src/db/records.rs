@@ -5,7 +5,7 @@ use anyhow::Context;
 use sqlx::Row;
 use veld_domain::api::RecordRow;
 use veld_domain::sync::{ClientId, Hlc};
-use veld_domain::{Action, Actor, OfficeId, RecordKind, Scope, UserId};
+use veld_domain::{Actor, OfficeId, RecordKind, UserId};
 
 pub struct NewRecord {
     pub id: uuid::Uuid,
@@ -57,20 +57,13 @@ impl Db {
     /// The records of one kind the actor may view: the scope filter runs in SQL, from the
     /// same `domain` grant the client sees.
     pub async fn visible_records(&self, actor: &Actor, kind: RecordKind) -> anyhow::Result<Vec<RecordRow>> {
-        let (filter, param) = match actor.permissions.scope(kind, Action::View) {
-            Scope::None => return Ok(Vec::new()),
-            Scope::Own => (" AND owner_id = $2", Some(actor.user.to_string())),
-            Scope::Office => (" AND office_id = $2", Some(actor.office.to_string())),
-            Scope::All => ("", None),
-        };
+        // The same visibility rule the sync pull uses, narrowed to one kind.
+        let Some(visible) = super::sync::visibility_sql(actor) else { return Ok(Vec::new()) };
         let sql = format!(
             "SELECT id, kind, owner_id, office_id, data, updated_at FROM records \
-             WHERE kind = $1 AND deleted_at IS NULL{filter} ORDER BY updated_at DESC, id"
+             WHERE kind = $3 AND deleted_at IS NULL AND ({visible}) ORDER BY updated_at DESC, id"
         );
-        let mut query = sqlx::query(&sql).bind(kind.as_str());
-        if let Some(param) = param {
-            query = query.bind(param);
-        }
+        let query = sqlx::query(&sql).bind(actor.user.to_string()).bind(actor.office.to_string()).bind(kind.as_str());
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| {

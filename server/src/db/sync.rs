@@ -237,7 +237,7 @@ impl Db {
 
 /// The SQL condition for "records this actor may view", across kinds; `$1` is the user id and
 /// `$2` the office id. `None` when the actor may view nothing.
-fn visibility_sql(actor: &Actor) -> Option<String> {
+pub(super) fn visibility_sql(actor: &Actor) -> Option<String> {
     let parts: Vec<String> = RecordKind::ALL
         .iter()
         .filter_map(|&kind| {
