@@ -11,6 +11,14 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+mod decide;
+mod replica;
+#[cfg(any(test, feature = "sim"))]
+pub mod sim;
+
+pub use decide::{Conflict, Decision, Effect, MAX_FIELDS, OWNER_FIELD, StoredRecord, ZERO_HLC, decide};
+pub use replica::{Rejected, Replica, answered_up_to, apply_changes, base_versions, pull_acked, take_refusals};
+
 /// The protocol version a client speaks; the server refuses others with a clear error.
 pub const PROTOCOL_VERSION: u32 = 1;
 
@@ -190,12 +198,14 @@ pub fn apply_local(
     office: crate::OfficeId,
 ) -> Option<RecordState> {
     let pending = |value: &serde_json::Value| FieldState { value: value.clone(), version: 0, hlc: m.hlc };
+    // A change of owner shows at once (the new office is the server's to say).
+    let new_owner = m.fields.get(OWNER_FIELD).and_then(|v| v.as_str()?.parse::<crate::UserId>().ok());
     match m.op {
         Op::Delete => None,
         Op::Create => Some(record.unwrap_or(RecordState {
             id: m.record_id,
             kind: m.kind,
-            owner_id: owner,
+            owner_id: new_owner.unwrap_or(owner),
             office_id: office,
             version: 0,
             fields: m.fields.iter().map(|(k, v)| (k.clone(), pending(v))).collect(),
@@ -203,6 +213,9 @@ pub fn apply_local(
         Op::Update => record.map(|mut r| {
             for (k, v) in &m.fields {
                 r.fields.insert(k.clone(), pending(v));
+            }
+            if let Some(owner) = new_owner {
+                r.owner_id = owner;
             }
             r
         }),
@@ -233,6 +246,10 @@ pub struct PullResponse {
     /// The cursor is older than the tombstone window: drop the local copy (keep the outbox!)
     /// and pull again from 0.
     pub reset_required: bool,
+    /// This client's refused mutations after the pull's `acked` id, up to `last_applied`: a
+    /// refusal whose push answer was lost still reaches the user.
+    #[serde(default)]
+    pub rejected: Vec<MutationResult>,
 }
 
 /// What to do with each mutation of a pushed batch, given the client's last applied id.
@@ -295,10 +312,15 @@ pub enum FieldMerge {
 
 /// Decides one field of an update (SPEC OF-3): last writer by hybrid logical clock wins among
 /// concurrent edits; every loser is returned for the conflict log, never silently dropped.
+///
+/// A client's own earlier value never counts as concurrent: the server applies each client's
+/// mutations in order, so its later edit saw its earlier one (two offline edits of one field are
+/// a sequence, not a conflict).
 pub fn merge_field(current: Option<&FieldState>, base_version: Option<u64>, incoming: Hlc) -> FieldMerge {
     match current {
         None => FieldMerge::Apply,
         Some(cur) if base_version == Some(cur.version) => FieldMerge::Apply,
+        Some(cur) if cur.hlc.client == incoming.client => FieldMerge::Apply,
         Some(cur) if incoming > cur.hlc => FieldMerge::Overwrite { lost: cur.clone() },
         Some(_) => FieldMerge::Lose,
     }
@@ -375,6 +397,11 @@ mod tests {
         );
         assert_eq!(merge_field(Some(&stored), Some(6), hlc(4_000, 0, 2)), FieldMerge::Lose, "concurrent and earlier");
         assert_eq!(merge_field(Some(&stored), None, hlc(4_000, 0, 2)), FieldMerge::Lose, "no base: concurrent");
+        assert_eq!(
+            merge_field(Some(&stored), Some(3), hlc(4_000, 0, 1)),
+            FieldMerge::Apply,
+            "the same client's later edit follows its earlier one, whatever the clocks say"
+        );
     }
 
     #[test]

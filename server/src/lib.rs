@@ -2,6 +2,7 @@
 //! `main.rs` only calls [`cli::main`], so tests drive the very same code.
 
 pub mod auth;
+pub mod automation;
 pub mod cli;
 pub mod config;
 pub mod db;

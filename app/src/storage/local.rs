@@ -63,13 +63,7 @@ impl SyncMeta {
 }
 
 /// A mutation the server refused for good, kept until the user discards it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Rejected {
-    pub mutation: Mutation,
-    #[serde(default)]
-    pub code: veld_domain::sync::RejectCode,
-    pub reason: String,
-}
+pub use veld_domain::sync::Rejected;
 
 /// Everything on the device, read at start.
 pub struct Snapshot {
@@ -161,11 +155,21 @@ pub async fn enqueue(mutation: &Mutation, meta: &SyncMeta) -> Result<(), Storage
     Ok(())
 }
 
-/// Stores a pull's changes, the new cursor, and drops the outbox entries the server has applied
-/// — all in one transaction, so a crash never leaves the cursor ahead of the data.
-pub async fn apply_pull(changes: &[Change], last_applied: u64, meta: &SyncMeta) -> Result<(), StorageError> {
+/// Stores a pull's changes, the new cursor, the refusals it reported, and drops the outbox
+/// entries the server has answered — all in one transaction, so a crash never leaves the cursor
+/// ahead of the data.
+pub async fn apply_pull(
+    changes: &[Change],
+    last_applied: u64,
+    rejected: &[Rejected],
+    meta: &SyncMeta,
+) -> Result<(), StorageError> {
     let db = db().await?;
-    let tx = db.transaction([RECORDS, OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
+    let tx = db.transaction([RECORDS, OUTBOX, REJECTED, META]).with_mode(TransactionMode::Readwrite).build()?;
+    let refused = tx.object_store(REJECTED)?;
+    for r in rejected {
+        refused.put(serde_json::to_string(r)?).with_key(outbox_key(r.mutation.id)).primitive()?;
+    }
     let records = tx.object_store(RECORDS)?;
     for change in changes {
         match change {
@@ -185,8 +189,8 @@ pub async fn apply_pull(changes: &[Change], last_applied: u64, meta: &SyncMeta) 
     Ok(())
 }
 
-/// After a push was answered: drops the outbox entries up to `last_applied` and keeps the
-/// refused ones for the Pending changes page, in one transaction.
+/// After a push was answered: drops the outbox entries up to `last_applied` (the last one the
+/// answer covers) and keeps the refused ones for the Pending changes page, in one transaction.
 pub async fn acknowledge(last_applied: u64, rejected: &[Rejected]) -> Result<(), StorageError> {
     if last_applied == 0 {
         return Ok(());

@@ -75,7 +75,8 @@ pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiFailure> {
     read(req.send().await).await
 }
 
-pub async fn pull(client: ClientId, cursor: u64) -> Result<PullResponse, ApiFailure> {
-    let url = format!("/api/sync/pull?client_id={}&cursor={cursor}&protocol={PROTOCOL_VERSION}", client.0);
+pub async fn pull(client: ClientId, cursor: u64, acked: u64) -> Result<PullResponse, ApiFailure> {
+    let url =
+        format!("/api/sync/pull?client_id={}&cursor={cursor}&acked={acked}&protocol={PROTOCOL_VERSION}", client.0);
     read(Request::get(&url).send().await).await
 }

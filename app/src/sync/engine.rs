@@ -10,7 +10,9 @@ use leptos::task::spawn_local;
 use std::collections::BTreeMap;
 use veld_domain::RecordKind;
 use veld_domain::api::ErrorCode;
-use veld_domain::sync::{Change, Hlc, Mutation, MutationOutcome, Op, PROTOCOL_VERSION, PushRequest};
+use veld_domain::sync::{
+    Change, Hlc, Mutation, Op, PROTOCOL_VERSION, PushRequest, answered_up_to, base_versions, pull_acked, take_refusals,
+};
 
 /// Mutations per push request (the server accepts up to 500).
 const PUSH_BATCH: usize = 200;
@@ -161,27 +163,21 @@ async fn push(store: Store) -> Result<(), SyncError> {
             Err(ApiFailure::Server(body)) if body.error == ErrorCode::MutationGap => return Ok(()),
             Err(e) => return Err(e.into()),
         };
-        let rejected: Vec<Rejected> = response
-            .results
-            .iter()
-            .filter_map(|r| match &r.outcome {
-                MutationOutcome::Rejected { code, reason } => {
-                    let mutation = request.mutations.iter().find(|m| m.id == r.id)?.clone();
-                    Some(Rejected { mutation, code: *code, reason: reason.clone() })
-                }
-                _ => None,
-            })
-            .collect();
-        local::acknowledge(response.last_applied, &rejected).await?;
+        let rejected: Vec<Rejected> = take_refusals(&request.mutations, &response.results);
+        // Only what this answer covers leaves the outbox; anything the server applied beyond it
+        // (a delayed earlier push) is answered by the next pull, refusals included.
+        let answered = answered_up_to(&response);
+        local::acknowledge(answered, &rejected).await?;
         store.rejected.update(|list| list.extend(rejected));
-        store.outbox.update(|o| o.retain(|m| m.id > response.last_applied));
+        store.outbox.update(|o| o.retain(|m| m.id > answered));
     }
 }
 
 async fn pull(store: Store) -> Result<(), SyncError> {
     loop {
         let Some(mut meta) = store.sync_meta.get_untracked() else { return Ok(()) };
-        let result = api::pull(meta.client_id, meta.cursor).await;
+        let acked = store.outbox.with_untracked(|o| pull_acked(o, meta.next_mutation));
+        let result = api::pull(meta.client_id, meta.cursor, acked).await;
         store.observe(&result);
         let response = result?;
         meta.clock_offset_ms = response.server_time_ms - now_ms();
@@ -195,7 +191,9 @@ async fn pull(store: Store) -> Result<(), SyncError> {
         let first = meta.cursor == 0;
         meta.cursor = response.cursor;
         meta.last_sync_ms = Some(now_ms());
-        local::apply_pull(&response.changes, response.last_applied, &meta).await?;
+        let rejected = store.outbox.with_untracked(|o| take_refusals(o, &response.rejected));
+        local::apply_pull(&response.changes, response.last_applied, &rejected, &meta).await?;
+        store.rejected.update(|list| list.extend(rejected));
         store.records.update(|records| {
             if first {
                 records.clear();
@@ -229,11 +227,7 @@ pub async fn record_change(
         return Err(local::StorageError("local data is not loaded yet".into()));
     };
     // Each edited field records the server version it was based on (OF-3).
-    let base_versions = store.records.with_untracked(|records| {
-        records.get(&record_id).map_or_else(BTreeMap::new, |r| {
-            fields.keys().filter_map(|k| r.fields.get(k).map(|f| (k.clone(), f.version))).collect()
-        })
-    });
+    let base_versions = store.records.with_untracked(|records| base_versions(records.get(&record_id), &fields));
     let hlc = Hlc::next(meta.last_hlc, now_ms() + meta.clock_offset_ms, meta.client_id);
     let mutation = Mutation { id: meta.next_mutation, kind, record_id, op, fields, base_versions, hlc };
     meta.next_mutation += 1;

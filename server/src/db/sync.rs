@@ -9,10 +9,11 @@ use sqlx::AnyConnection;
 use sqlx::Row;
 use std::collections::BTreeMap;
 use veld_domain::sync::{
-    BatchStep, Change, ClientId, FieldMerge, FieldState, Gap, Hlc, Mutation, MutationOutcome, MutationResult, Op,
-    PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, RecordState, RejectCode, merge_field, plan_batch,
+    BatchStep, Change, ClientId, Conflict, Effect, FieldState, Gap, Hlc, Mutation, MutationOutcome, MutationResult,
+    OWNER_FIELD, Op, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, RejectCode, StoredRecord, ZERO_HLC,
+    decide, plan_batch,
 };
-use veld_domain::{Action, Actor, OfficeId, Ownership, RecordKind, Scope, UserId};
+use veld_domain::{Action, Actor, OfficeId, RecordKind, Scope, UserId};
 
 /// Why a push was refused as a whole (nothing of it applied).
 #[derive(Debug, thiserror::Error)]
@@ -38,17 +39,18 @@ struct FieldMeta {
     hlc: Hlc,
 }
 
-struct StoredRecord {
-    kind: String,
-    owner: UserId,
-    office: OfficeId,
-    data: Map<String, Value>,
-    meta: BTreeMap<String, FieldMeta>,
-    deleted: bool,
+/// A change the push applied, handed to automation in the same transaction (the seam the
+/// triggers issue builds on: rules run once per applied change, before the commit).
+#[derive(Clone, Debug)]
+pub struct AppliedChange {
+    pub record_id: uuid::Uuid,
+    pub kind: RecordKind,
+    pub op: Op,
+    /// The fields the mutation set (empty for a delete).
+    pub fields: Vec<String>,
+    pub version: u64,
+    pub actor: UserId,
 }
-
-/// The most fields one mutation may carry; more is a malformed client.
-const MAX_FIELDS: usize = 200;
 
 impl Db {
     /// Applies a pushed batch in ONE transaction: duplicates are skipped, a gap refuses the
@@ -79,12 +81,15 @@ impl Db {
         let plan = plan_batch(last_applied, &ids)?;
 
         let mut results = Vec::with_capacity(plan.len());
+        let mut applied = Vec::new();
         for (m, step) in req.mutations.iter().zip(plan) {
             let outcome = match step {
-                BatchStep::Skip => MutationOutcome::Duplicate,
+                // A repeated delivery: its first answer may have been lost, so a refusal is
+                // said again (the user must hear of it).
+                BatchStep::Skip => refusal(&mut tx, &client, m.id).await?.unwrap_or(MutationOutcome::Duplicate),
                 BatchStep::Apply => {
-                    let outcome = apply(&mut tx, actor, m, &mut version, now_ms).await?;
-                    if let MutationOutcome::Rejected { reason, .. } = &outcome {
+                    let outcome = apply(&mut tx, actor, m, &mut version, now_ms, &mut applied).await?;
+                    if let MutationOutcome::Rejected { .. } = &outcome {
                         sqlx::query(
                             "INSERT INTO sync_rejections (client_id, mutation_id, record_id, reason, created_at) \
                              VALUES ($1, $2, $3, $4, $5)",
@@ -92,7 +97,7 @@ impl Db {
                         .bind(&client)
                         .bind(m.id as i64)
                         .bind(m.record_id.to_string())
-                        .bind(reason)
+                        .bind(serde_json::to_string(&outcome).map_err(anyhow::Error::from)?)
                         .bind(now_ms)
                         .execute(&mut *tx)
                         .await?;
@@ -116,6 +121,7 @@ impl Db {
             .bind(now_ms)
             .execute(&mut *tx)
             .await?;
+        crate::automation::after_changes(&mut tx, &applied, &mut version, now_ms).await?;
         sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1").bind(version).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(PushResponse { last_applied, results })
@@ -123,11 +129,16 @@ impl Db {
 
     /// The changes after `cursor` that the actor may see, read from one snapshot, and the
     /// client's last applied mutation id.
+    ///
+    /// Records that left the actor's scope after `cursor` (handed to another owner or office)
+    /// come as removals; refusals of this client's mutations after `acked` come along, so a
+    /// refusal whose push answer was lost still reaches the user.
     pub async fn pull(
         &self,
         actor: &Actor,
         client: ClientId,
         cursor: u64,
+        acked: u64,
         now_ms: i64,
     ) -> anyhow::Result<PullResponse> {
         let mut tx = self.pool().begin().await?;
@@ -152,7 +163,23 @@ impl Db {
             last_applied,
             server_time_ms: now_ms,
             reset_required: false,
+            rejected: Vec::new(),
         };
+        if acked < last_applied {
+            let rows = sqlx::query(
+                "SELECT mutation_id, reason FROM sync_rejections \
+                 WHERE client_id = $1 AND mutation_id > $2 AND mutation_id <= $3 ORDER BY mutation_id",
+            )
+            .bind(client.0.to_string())
+            .bind(acked as i64)
+            .bind(last_applied as i64)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in rows {
+                let id = r.try_get::<i64, _>(0)? as u64;
+                response.rejected.push(MutationResult { id, outcome: stored_refusal(&r.try_get::<String, _>(1)?) });
+            }
+        }
         if cursor > 0 && (cursor as i64) < purged_before {
             response.reset_required = true;
             response.cursor = 0;
@@ -170,40 +197,53 @@ impl Db {
             .bind(head)
             .fetch_all(&mut *tx)
             .await?;
+        let mut changes: Vec<(u64, Change)> = Vec::with_capacity(rows.len());
         for r in rows {
             let id: uuid::Uuid = r.try_get::<String, _>(0)?.parse().context("record id")?;
             let kind = RecordKind::parse(&r.try_get::<String, _>(1)?).context("record kind")?;
             let version = r.try_get::<i64, _>(6)? as u64;
             if r.try_get::<Option<i64>, _>(7)?.is_some() {
-                response.changes.push(Change::Remove { kind, id, version });
+                changes.push((version, Change::Remove { kind, id, version }));
                 continue;
             }
             let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(4)?).context("record data")?;
             let meta: BTreeMap<String, FieldMeta> =
                 serde_json::from_str(&r.try_get::<String, _>(5)?).context("record meta")?;
-            let fields = data
-                .into_iter()
-                .map(|(name, value)| {
-                    let m = meta.get(&name);
-                    let state = FieldState {
-                        value,
-                        version: m.map_or(version, |m| m.version),
-                        hlc: m.map_or(Hlc { wall_ms: 0, counter: 0, client: ClientId(uuid::Uuid::nil()) }, |m| m.hlc),
-                    };
-                    (name, state)
-                })
-                .collect();
-            response.changes.push(Change::Upsert {
-                record: RecordState {
-                    id,
-                    kind,
-                    owner_id: r.try_get::<String, _>(2)?.parse().context("owner id")?,
-                    office_id: r.try_get::<String, _>(3)?.parse().context("office id")?,
-                    version,
-                    fields,
-                },
-            });
+            let record = StoredRecord {
+                id,
+                kind,
+                owner: r.try_get::<String, _>(2)?.parse().context("owner id")?,
+                office: r.try_get::<String, _>(3)?.parse().context("office id")?,
+                fields: fields_of(data, &meta, version),
+                version,
+                deleted: false,
+            };
+            changes.push((version, Change::Upsert { record: record.to_state() }));
         }
+        // Records moved out of sight since the cursor: visible then through the old owner or
+        // office, not visible now.
+        if let Some(was_visible) = visibility_sql_on(actor, "r.kind", "m.old_owner", "m.old_office") {
+            let visible_now = visibility_sql_on(actor, "r.kind", "r.owner_id", "r.office_id").unwrap_or("1=0".into());
+            let sql = format!(
+                "SELECT DISTINCT r.id, r.kind, r.version FROM record_moves m JOIN records r ON r.id = m.record_id \
+                 WHERE m.version > $3 AND r.version <= $4 AND ({was_visible}) AND NOT ({visible_now})"
+            );
+            let moved = sqlx::query(&sql)
+                .bind(actor.user.to_string())
+                .bind(actor.office.to_string())
+                .bind(cursor as i64)
+                .bind(head)
+                .fetch_all(&mut *tx)
+                .await?;
+            for r in moved {
+                let id: uuid::Uuid = r.try_get::<String, _>(0)?.parse().context("record id")?;
+                let kind = RecordKind::parse(&r.try_get::<String, _>(1)?).context("record kind")?;
+                let version = r.try_get::<i64, _>(2)? as u64;
+                changes.push((version, Change::Remove { kind, id, version }));
+            }
+            changes.sort_by_key(|(v, _)| *v);
+        }
+        response.changes = changes.into_iter().map(|(_, c)| c).collect();
         tx.commit().await?;
         Ok(response)
     }
@@ -238,188 +278,256 @@ impl Db {
 /// The SQL condition for "records this actor may view", across kinds; `$1` is the user id and
 /// `$2` the office id. `None` when the actor may view nothing.
 pub(super) fn visibility_sql(actor: &Actor) -> Option<String> {
+    visibility_sql_on(actor, "kind", "owner_id", "office_id")
+}
+
+/// [`visibility_sql`] over the given kind, owner and office columns.
+fn visibility_sql_on(actor: &Actor, kind_col: &str, owner_col: &str, office_col: &str) -> Option<String> {
     let parts: Vec<String> = RecordKind::ALL
         .iter()
         .filter_map(|&kind| {
             let k = kind.as_str();
             match actor.permissions.scope(kind, Action::View) {
                 Scope::None => None,
-                Scope::Own => Some(format!("(kind = '{k}' AND owner_id = $1)")),
-                Scope::Office => Some(format!("(kind = '{k}' AND office_id = $2)")),
-                Scope::All => Some(format!("kind = '{k}'")),
+                Scope::Own => Some(format!("({kind_col} = '{k}' AND {owner_col} = $1)")),
+                Scope::Office => Some(format!("({kind_col} = '{k}' AND {office_col} = $2)")),
+                Scope::All => Some(format!("{kind_col} = '{k}'")),
             }
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join(" OR "))
 }
 
-fn reject(code: RejectCode, reason: impl Into<String>) -> MutationOutcome {
-    MutationOutcome::Rejected { code, reason: reason.into() }
+/// A refusal as stored: the outcome as JSON (older rows: the English reason only).
+fn stored_refusal(text: &str) -> MutationOutcome {
+    serde_json::from_str::<MutationOutcome>(text)
+        .ok()
+        .filter(|o| matches!(o, MutationOutcome::Rejected { .. }))
+        .unwrap_or_else(|| MutationOutcome::Rejected { code: RejectCode::Malformed, reason: text.to_owned() })
+}
+
+/// The refusal of an earlier delivery of this mutation, if it was refused.
+async fn refusal(conn: &mut AnyConnection, client: &str, id: u64) -> anyhow::Result<Option<MutationOutcome>> {
+    let row = sqlx::query("SELECT reason FROM sync_rejections WHERE client_id = $1 AND mutation_id = $2")
+        .bind(client)
+        .bind(id as i64)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| Ok(stored_refusal(&r.try_get::<String, _>(0)?))).transpose()
 }
 
 async fn load(conn: &mut AnyConnection, id: uuid::Uuid) -> anyhow::Result<Option<StoredRecord>> {
-    let row = sqlx::query("SELECT kind, owner_id, office_id, data, meta, deleted_at FROM records WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| {
-        Ok(StoredRecord {
-            kind: r.try_get(0)?,
-            owner: r.try_get::<String, _>(1)?.parse().context("owner id")?,
-            office: r.try_get::<String, _>(2)?.parse().context("office id")?,
-            data: serde_json::from_str(&r.try_get::<String, _>(3)?).context("record data")?,
-            meta: serde_json::from_str(&r.try_get::<String, _>(4)?).context("record meta")?,
-            deleted: r.try_get::<Option<i64>, _>(5)?.is_some(),
-        })
-    })
-    .transpose()
+    let row =
+        sqlx::query("SELECT kind, owner_id, office_id, data, meta, version, deleted_at FROM records WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(r) = row else { return Ok(None) };
+    let version = r.try_get::<i64, _>(5)? as u64;
+    let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(3)?).context("record data")?;
+    let meta: BTreeMap<String, FieldMeta> = serde_json::from_str(&r.try_get::<String, _>(4)?).context("record meta")?;
+    Ok(Some(StoredRecord {
+        id,
+        kind: RecordKind::parse(&r.try_get::<String, _>(0)?).context("record kind")?,
+        owner: r.try_get::<String, _>(1)?.parse().context("owner id")?,
+        office: r.try_get::<String, _>(2)?.parse().context("office id")?,
+        fields: fields_of(data, &meta, version),
+        version,
+        deleted: r.try_get::<Option<i64>, _>(6)?.is_some(),
+    }))
 }
 
-/// Applies one mutation inside the batch's transaction. `Ok(Rejected)` is a permanent refusal
-/// (recorded, and the queue moves on); `Err` is a transient failure that aborts the batch.
+/// Joins stored values and their bookkeeping; a field without any (records from before sync)
+/// counts as set by the record's version at clock zero.
+fn fields_of(
+    data: Map<String, Value>,
+    meta: &BTreeMap<String, FieldMeta>,
+    version: u64,
+) -> BTreeMap<String, FieldState> {
+    data.into_iter()
+        .map(|(name, value)| {
+            let m = meta.get(&name);
+            let state =
+                FieldState { value, version: m.map_or(version, |m| m.version), hlc: m.map_or(ZERO_HLC, |m| m.hlc) };
+            (name, state)
+        })
+        .collect()
+}
+
+/// Splits fields into the stored values and bookkeeping columns.
+fn columns_of(fields: &BTreeMap<String, FieldState>) -> anyhow::Result<(String, String)> {
+    let data: Map<String, Value> = fields.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect();
+    let meta: BTreeMap<&String, FieldMeta> =
+        fields.iter().map(|(k, f)| (k, FieldMeta { version: f.version, hlc: f.hlc })).collect();
+    Ok((serde_json::to_string(&data)?, serde_json::to_string(&meta)?))
+}
+
+/// The office of an active user (for a change of owner).
+async fn office_of(conn: &mut AnyConnection, m: &Mutation) -> anyhow::Result<Option<(UserId, OfficeId)>> {
+    let Some(user) = m.fields.get(OWNER_FIELD).and_then(|v| v.as_str()?.parse::<UserId>().ok()) else {
+        return Ok(None);
+    };
+    let row = sqlx::query("SELECT office_id FROM users WHERE id = $1 AND disabled_at IS NULL")
+        .bind(user.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| Ok((user, r.try_get::<String, _>(0)?.parse().context("office id")?))).transpose()
+}
+
+/// Applies one mutation inside the batch's transaction: `decide` says what happens, this stores
+/// it. `Ok(Rejected)` is a permanent refusal (recorded, and the queue moves on); `Err` is a
+/// transient failure that aborts the batch.
 async fn apply(
     conn: &mut AnyConnection,
     actor: &Actor,
     m: &Mutation,
     version: &mut i64,
     now_ms: i64,
+    applied: &mut Vec<AppliedChange>,
 ) -> anyhow::Result<MutationOutcome> {
-    if m.fields.len() > MAX_FIELDS {
-        return Ok(reject(RejectCode::Malformed, format!("a change may set at most {MAX_FIELDS} fields")));
-    }
-    if m.fields.keys().any(|k| k.is_empty() || k.len() > 64) {
-        return Ok(reject(RejectCode::Malformed, "field names must have 1 to 64 characters"));
-    }
-    let hlc = m.hlc.clamped(now_ms);
     let existing = load(conn, m.record_id).await?;
-    let kind_name = m.kind.as_str();
-    let what = kind_name.replace('_', " ");
-    match m.op {
-        Op::Create => {
-            if existing.is_some() {
-                return Ok(reject(
-                    RejectCode::AlreadyExists,
-                    format!("a record with id {} exists already", m.record_id),
-                ));
-            }
-            let ownership = Ownership { owner: actor.user, office: actor.office };
-            if !actor.may(Action::Create, m.kind, ownership) {
-                return Ok(reject(RejectCode::NotAllowed, format!("your role does not allow creating a {what}")));
-            }
-            *version += 1;
-            let v = *version as u64;
-            let meta: BTreeMap<&String, FieldMeta> =
-                m.fields.keys().map(|k| (k, FieldMeta { version: v, hlc })).collect();
+    let new_owner = office_of(conn, m).await?;
+    let lookup = |user: UserId| new_owner.filter(|(u, _)| *u == user).map(|(_, o)| o);
+    let next = (*version + 1) as u64;
+    let decision = decide(existing.as_ref(), actor, m, next, now_ms, &lookup);
+    let changed = match decision.effect {
+        Effect::Nothing => false,
+        Effect::Insert(record) => {
+            let (data, meta) = columns_of(&record.fields)?;
             sqlx::query(
                 "INSERT INTO records (id, kind, owner_id, office_id, data, meta, version, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
             )
-            .bind(m.record_id.to_string())
-            .bind(kind_name)
-            .bind(actor.user.to_string())
-            .bind(actor.office.to_string())
-            .bind(serde_json::to_string(&m.fields)?)
-            .bind(serde_json::to_string(&meta)?)
-            .bind(*version)
+            .bind(record.id.to_string())
+            .bind(record.kind.as_str())
+            .bind(record.owner.to_string())
+            .bind(record.office.to_string())
+            .bind(data)
+            .bind(meta)
+            .bind(next as i64)
             .bind(now_ms)
             .execute(&mut *conn)
             .await?;
-            Ok(MutationOutcome::Applied { version: v, conflicts: 0 })
+            true
         }
-        Op::Update | Op::Delete => {
-            let Some(mut record) = existing else {
-                return Ok(reject(
-                    RejectCode::NotFound,
-                    format!("the {what} does not exist (it may never have reached the server)"),
-                ));
-            };
-            if record.kind != kind_name {
-                return Ok(reject(
-                    RejectCode::Malformed,
-                    format!("record {} is a {}, not a {what}", m.record_id, record.kind),
-                ));
-            }
-            let ownership = Ownership { owner: record.owner, office: record.office };
-            if m.op == Op::Delete {
-                if record.deleted {
-                    return Ok(MutationOutcome::Applied { version: *version as u64, conflicts: 0 });
-                }
-                if !actor.may(Action::Delete, m.kind, ownership) {
-                    return Ok(reject(
-                        RejectCode::NotAllowed,
-                        format!("your role does not allow deleting this {what}"),
-                    ));
-                }
-                *version += 1;
-                sqlx::query("UPDATE records SET deleted_at = $1, version = $2, updated_at = $1 WHERE id = $3")
-                    .bind(now_ms)
-                    .bind(*version)
-                    .bind(m.record_id.to_string())
-                    .execute(&mut *conn)
-                    .await?;
-                return Ok(MutationOutcome::Applied { version: *version as u64, conflicts: 0 });
-            }
-            if record.deleted {
-                return Ok(reject(
-                    RejectCode::DeletedElsewhere,
-                    format!("this {what} was deleted by someone else; your changes were not applied"),
-                ));
-            }
-            if !actor.may(Action::Edit, m.kind, ownership) {
-                return Ok(reject(RejectCode::NotAllowed, format!("your role does not allow editing this {what}")));
-            }
-            *version += 1;
-            let v = *version as u64;
-            let mut conflicts = 0;
-            for (field, value) in &m.fields {
-                let current = record.data.get(field).map(|value| FieldState {
-                    value: value.clone(),
-                    version: record.meta.get(field).map_or(0, |f| f.version),
-                    hlc: record
-                        .meta
-                        .get(field)
-                        .map_or(Hlc { wall_ms: 0, counter: 0, client: ClientId(uuid::Uuid::nil()) }, |f| f.hlc),
-                });
-                let incoming = FieldState { value: value.clone(), version: v, hlc };
-                // (does the incoming value win, and the conflict entry as (lost, kept) if any)
-                let (incoming_wins, conflict) =
-                    match merge_field(current.as_ref(), m.base_versions.get(field).copied(), hlc) {
-                        FieldMerge::Apply => (true, None),
-                        FieldMerge::Overwrite { lost } => (true, Some((lost, incoming.clone()))),
-                        FieldMerge::Lose => (false, current.map(|kept| (incoming.clone(), kept))),
-                    };
-                if let Some((lost, kept)) = conflict {
-                    conflicts += 1;
-                    sqlx::query(
-                        "INSERT INTO sync_conflicts (id, record_id, field, lost_value, lost_hlc, kept_value, kept_hlc, version, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(uuid::Uuid::now_v7().to_string())
-                    .bind(m.record_id.to_string())
-                    .bind(field)
-                    .bind(lost.value.to_string())
-                    .bind(serde_json::to_string(&lost.hlc)?)
-                    .bind(kept.value.to_string())
-                    .bind(serde_json::to_string(&kept.hlc)?)
-                    .bind(*version)
-                    .bind(now_ms)
-                    .execute(&mut *conn)
-                    .await?;
-                }
-                if incoming_wins {
-                    record.data.insert(field.clone(), value.clone());
-                    record.meta.insert(field.clone(), FieldMeta { version: v, hlc });
-                }
-            }
-            sqlx::query("UPDATE records SET data = $1, meta = $2, version = $3, updated_at = $4 WHERE id = $5")
-                .bind(serde_json::to_string(&record.data)?)
-                .bind(serde_json::to_string(&record.meta)?)
-                .bind(*version)
+        Effect::Delete(record) => {
+            sqlx::query("UPDATE records SET deleted_at = $1, version = $2, updated_at = $1 WHERE id = $3")
                 .bind(now_ms)
-                .bind(m.record_id.to_string())
+                .bind(next as i64)
+                .bind(record.id.to_string())
                 .execute(&mut *conn)
                 .await?;
-            Ok(MutationOutcome::Applied { version: v, conflicts })
+            true
         }
+        Effect::Update { record, conflicts, moved_from } => {
+            for conflict in &conflicts {
+                log_conflict(conn, record.id, conflict, next, now_ms).await?;
+            }
+            if let Some(from) = moved_from {
+                sqlx::query(
+                    "INSERT INTO record_moves (record_id, version, old_owner, old_office) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(record.id.to_string())
+                .bind(next as i64)
+                .bind(from.owner.to_string())
+                .bind(from.office.to_string())
+                .execute(&mut *conn)
+                .await?;
+            }
+            let (data, meta) = columns_of(&record.fields)?;
+            sqlx::query(
+                "UPDATE records SET data = $1, meta = $2, version = $3, updated_at = $4, owner_id = $5, office_id = $6 \
+                 WHERE id = $7",
+            )
+            .bind(data)
+            .bind(meta)
+            .bind(next as i64)
+            .bind(now_ms)
+            .bind(record.owner.to_string())
+            .bind(record.office.to_string())
+            .bind(record.id.to_string())
+            .execute(&mut *conn)
+            .await?;
+            true
+        }
+    };
+    if changed {
+        *version += 1;
+        applied.push(AppliedChange {
+            record_id: m.record_id,
+            kind: m.kind,
+            op: m.op,
+            fields: m.fields.keys().cloned().collect(),
+            version: next,
+            actor: actor.user,
+        });
     }
+    Ok(decision.outcome)
+}
+
+async fn log_conflict(
+    conn: &mut AnyConnection,
+    record: uuid::Uuid,
+    c: &Conflict,
+    version: u64,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO sync_conflicts (id, record_id, field, lost_value, lost_hlc, kept_value, kept_hlc, version, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(record.to_string())
+    .bind(&c.field)
+    .bind(c.lost.value.to_string())
+    .bind(serde_json::to_string(&c.lost.hlc)?)
+    .bind(c.kept.value.to_string())
+    .bind(serde_json::to_string(&c.kept.hlc)?)
+    .bind(version as i64)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl Db {
+    /// A record as stored, tombstones included.
+    pub async fn stored_record(&self, id: uuid::Uuid) -> anyhow::Result<Option<StoredRecord>> {
+        let mut conn = self.pool().acquire().await?;
+        load(&mut conn, id).await
+    }
+
+    /// A record's conflict log, oldest first.
+    pub async fn conflicts(&self, record: uuid::Uuid) -> anyhow::Result<Vec<ConflictEntry>> {
+        let rows = sqlx::query(
+            "SELECT field, lost_value, lost_hlc, kept_value, kept_hlc, version, created_at FROM sync_conflicts \
+             WHERE record_id = $1 ORDER BY version, id",
+        )
+        .bind(record.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let version = r.try_get::<i64, _>(5)? as u64;
+                let state = |value: usize, hlc: usize| -> anyhow::Result<FieldState> {
+                    Ok(FieldState {
+                        value: serde_json::from_str(&r.try_get::<String, _>(value)?)?,
+                        version,
+                        hlc: serde_json::from_str(&r.try_get::<String, _>(hlc)?)?,
+                    })
+                };
+                Ok(ConflictEntry {
+                    conflict: Conflict { field: r.try_get(0)?, lost: state(1, 2)?, kept: state(3, 4)? },
+                    at_ms: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A logged conflict and when it happened.
+#[derive(Clone, Debug)]
+pub struct ConflictEntry {
+    pub conflict: Conflict,
+    pub at_ms: i64,
 }

@@ -74,6 +74,9 @@ struct PullQuery {
     client_id: uuid::Uuid,
     #[serde(default)]
     cursor: u64,
+    /// The last mutation id whose answer the client has; refusals after it come along.
+    #[serde(default)]
+    acked: u64,
     #[serde(default = "current_protocol")]
     protocol: u32,
 }
@@ -89,7 +92,7 @@ async fn pull(
 ) -> ApiResult<ApiJson<PullResponse>> {
     let Query(q) = query?;
     check_protocol(q.protocol)?;
-    Ok(ApiJson(state.db.pull(&user.actor, ClientId(q.client_id), q.cursor, now_ms()).await?))
+    Ok(ApiJson(state.db.pull(&user.actor, ClientId(q.client_id), q.cursor, q.acked, now_ms()).await?))
 }
 
 fn check_protocol(protocol: u32) -> ApiResult<()> {

@@ -7,5 +7,6 @@ mod accounts;
 mod cli;
 mod errors;
 mod records;
+mod simulation;
 mod static_files;
 mod sync;

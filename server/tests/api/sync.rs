@@ -357,7 +357,7 @@ async fn random_scopes_deliver_nothing_outside_a_users_scope(app: &TestApp) {
             .collect();
         app.db.insert_records(&records).await.unwrap();
         for actor in &actors {
-            let pulled = app.db.pull(actor, veld_domain::sync::ClientId(Uuid::now_v7()), 0, now_ms()).await.unwrap();
+            let pulled = app.db.pull(actor, veld_domain::sync::ClientId(Uuid::now_v7()), 0, 0, now_ms()).await.unwrap();
             let mut got: Vec<Uuid> = pulled
                 .changes
                 .iter()
