@@ -78,9 +78,16 @@ async fn drop_leftovers(url: &str) {
     .await;
 }
 
-impl TestApp {
-    /// Starts a server; `None` (with a printed notice) for PostgreSQL when none is configured.
-    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+/// A fresh, empty database: a SQLite file in a temp directory, or a new PostgreSQL database.
+pub struct TestDatabase {
+    pub url: String,
+    pub dir: TempDir,
+    pg_database: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// `None` (with a printed notice) for PostgreSQL when none is configured.
+    pub async fn create(backend: Backend) -> Option<TestDatabase> {
         let dir = tempfile::tempdir().expect("temp dir");
         let (url, pg_database) = match backend {
             Backend::Sqlite => (format!("sqlite://{}?mode=rwc", dir.path().join("veld.db").display()), None),
@@ -103,6 +110,22 @@ impl TestApp {
                 (with_database(&server, &name), Some((server, name)))
             }
         };
+        Some(TestDatabase { url, dir, pg_database })
+    }
+
+    /// Drops a PostgreSQL database (the SQLite file goes with the temp directory).
+    pub async fn drop_database(&self) {
+        if let Some((server, name)) = &self.pg_database {
+            let mut conn = admin_connection(server).await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
+        }
+    }
+}
+
+impl TestApp {
+    /// Starts a server; `None` (with a printed notice) for PostgreSQL when none is configured.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let TestDatabase { url, dir, pg_database } = TestDatabase::create(backend).await?;
         let db = Db::connect(&url).await.expect("connect and migrate");
         demo::ensure_default_roles(&db).await.expect("default roles");
         demo::load(&db).await.expect("demo data");

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod cli;
+mod crash;
 mod errors;
 mod records;
 mod simulation;

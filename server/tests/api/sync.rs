@@ -17,6 +17,8 @@ on_both_databases!(
     protocol_and_client_ownership_are_checked,
     a_cursor_older_than_the_tombstone_window_must_reset,
     random_scopes_deliver_nothing_outside_a_users_scope,
+    a_record_handed_to_another_office_leaves_the_old_offices_devices,
+    a_refusal_whose_answer_was_lost_is_repeated,
 );
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -380,4 +382,71 @@ async fn random_scopes_deliver_nothing_outside_a_users_scope(app: &TestApp) {
             assert_eq!(got, want, "seed {seed}: user {} with {:?}", actor.user, actor.permissions.kinds);
         }
     }
+}
+
+async fn me(app: &TestApp, device: &Device) -> veld_domain::api::Me {
+    device.client.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap()
+}
+
+async fn a_record_handed_to_another_office_leaves_the_old_offices_devices(app: &TestApp) {
+    use veld_domain::sync::Change;
+    let mut admin = Device::new(app, "admin@veld.test").await;
+    let tom = Device::new(app, "tom@veld.test").await; // rep, Amsterdam: sees Amsterdam's opportunities
+    let lotte = Device::new(app, "lotte@veld.test").await; // rep, Antwerpen
+    let (tom_me, lotte_me) = (me(app, &tom).await, me(app, &lotte).await);
+    let id = Uuid::now_v7();
+    let create = admin.mutation(Op::Create, id, json!({ "title": "Fleet", "owner_id": tom_me.user.id }), &[], now_ms());
+    admin.push_ok(app, &[create]).await;
+    let tom_start = tom.pull(app, 0).await;
+    let lotte_start = lotte.pull(app, 0).await;
+    let held = |p: &PullResponse| p.changes.iter().any(|c| matches!(c, Change::Upsert { record } if record.id == id));
+    assert!(held(&tom_start) && !held(&lotte_start), "created for Tom, in Amsterdam");
+
+    let hand_over = admin.mutation(Op::Update, id, json!({ "owner_id": lotte_me.user.id }), &[], now_ms());
+    let body = admin.push_ok(app, &[hand_over]).await;
+    assert_eq!(outcomes(&body), ["applied"], "{body}");
+    let tom_after = tom.pull(app, tom_start.cursor).await;
+    assert!(
+        tom_after.changes.iter().any(|c| matches!(c, Change::Remove { id: r, .. } if *r == id)),
+        "Amsterdam's rep gets a removal: {:?}",
+        tom_after.changes
+    );
+    let lotte_after = lotte.pull(app, lotte_start.cursor).await;
+    let record = lotte_after.changes.iter().find_map(|c| match c {
+        Change::Upsert { record } if record.id == id => Some(record.clone()),
+        _ => None,
+    });
+    let record = record.expect("Antwerpen's rep now has it");
+    assert_eq!((record.owner_id, record.office_id), (lotte_me.user.id, lotte_me.office.id));
+    // A rep may not give their records away.
+    let mut lotte = lotte;
+    let give = lotte.mutation(Op::Update, id, json!({ "owner_id": tom_me.user.id }), &[], now_ms());
+    let body = lotte.push_ok(app, &[give]).await;
+    assert_eq!(body["results"][0]["code"], "not_allowed", "{body}");
+    // An unknown owner is refused with a reason.
+    let nobody = admin.mutation(Op::Update, id, json!({ "owner_id": Uuid::now_v7() }), &[], now_ms());
+    let body = admin.push_ok(app, &[nobody]).await;
+    assert_eq!(body["results"][0]["code"], "not_found", "{body}");
+}
+
+async fn a_refusal_whose_answer_was_lost_is_repeated(app: &TestApp) {
+    let mut rep = Device::new(app, "tom@veld.test").await;
+    let lead = Mutation {
+        kind: RecordKind::Lead,
+        ..rep.mutation(Op::Create, Uuid::now_v7(), json!({ "title": "L" }), &[], now_ms())
+    };
+    let first = rep.push_ok(app, std::slice::from_ref(&lead)).await;
+    assert_eq!(first["results"][0]["code"], "not_allowed");
+    // The answer was lost; the app sends it again and must still hear of the refusal.
+    let again = rep.push_ok(app, &[lead]).await;
+    assert_eq!(outcomes(&again), ["rejected"], "{again}");
+    assert_eq!(again["results"][0]["code"], "not_allowed");
+    // …and a pull after it (acked 0) carries it too.
+    let url = app.url(&format!("/api/sync/pull?client_id={}&cursor=0&acked=0", rep.id.0));
+    let pulled: PullResponse = rep.client.get(url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(pulled.rejected.len(), 1);
+    assert_eq!(pulled.rejected[0].id, 1);
+    let url = app.url(&format!("/api/sync/pull?client_id={}&cursor=0&acked=1", rep.id.0));
+    let pulled: PullResponse = rep.client.get(url).send().await.unwrap().json().await.unwrap();
+    assert!(pulled.rejected.is_empty(), "nothing after what the app has acknowledged");
 }
