@@ -128,3 +128,23 @@ mod tests {
         );
     }
 }
+
+/// A value that lost to a concurrent edit (SPEC OF-3), as the record's history and the Pending
+/// changes page show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConflictView {
+    pub record_id: uuid::Uuid,
+    pub kind: crate::RecordKind,
+    /// The record's title (or name) now, for lists of conflicts across records.
+    pub record_title: Option<String>,
+    pub field: String,
+    pub lost_value: serde_json::Value,
+    /// Who made the losing edit, when known.
+    pub lost_by: Option<String>,
+    pub lost_at_ms: i64,
+    pub kept_value: serde_json::Value,
+    pub kept_by: Option<String>,
+    pub kept_at_ms: i64,
+    /// When the server resolved it.
+    pub at_ms: i64,
+}

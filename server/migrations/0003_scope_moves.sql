@@ -12,3 +12,8 @@ CREATE INDEX record_moves_by_version ON record_moves (version);
 
 -- Refusals are looked up by client and id range (pull) and for repeated deliveries (push).
 CREATE INDEX sync_rejections_by_client ON sync_rejections (client_id, mutation_id);
+
+-- Who made each side of a conflict (the app installations; their users give the names).
+ALTER TABLE sync_conflicts ADD COLUMN lost_client TEXT;
+ALTER TABLE sync_conflicts ADD COLUMN kept_client TEXT;
+CREATE INDEX sync_conflicts_by_lost_client ON sync_conflicts (lost_client);

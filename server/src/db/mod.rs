@@ -7,7 +7,7 @@ mod sync;
 
 pub use accounts::{NewUser, UserAuth};
 pub use records::NewRecord;
-pub use sync::{AppliedChange, ConflictEntry, PushError};
+pub use sync::{AppliedChange, ConflictEntry, ConflictFilter, PushError};
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

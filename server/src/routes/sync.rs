@@ -18,7 +18,11 @@ use veld_domain::sync::{ClientId, MutationOutcome, PROTOCOL_VERSION, PullRespons
 pub const MAX_BATCH: usize = 500;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/sync/push", post(push)).route("/sync/pull", get(pull)).route("/sync/events", get(events))
+    Router::new()
+        .route("/sync/push", post(push))
+        .route("/sync/pull", get(pull))
+        .route("/sync/events", get(events))
+        .route("/sync/conflicts", get(my_conflicts))
 }
 
 async fn push(
@@ -103,4 +107,24 @@ fn check_protocol(protocol: u32) -> ApiResult<()> {
             "this app speaks sync protocol {protocol}, the server speaks {PROTOCOL_VERSION}: reload the app"
         )))
     }
+}
+
+/// `GET /api/sync/conflicts`: the user's own edits that lost to a concurrent one (last 100),
+/// for the Pending changes page.
+async fn my_conflicts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<ApiJson<Vec<veld_domain::api::ConflictView>>> {
+    let all = state.db.conflict_views(crate::db::ConflictFilter::LostBy(user.actor.user), 100).await?;
+    // Only records the user may still see.
+    let mut visible = Vec::with_capacity(all.len());
+    for c in all {
+        if let Some(r) = state.db.stored_record(c.record_id).await?
+            && !r.deleted
+            && user.actor.may(veld_domain::Action::View, r.kind, r.ownership())
+        {
+            visible.push(c);
+        }
+    }
+    Ok(ApiJson(visible))
 }

@@ -177,6 +177,32 @@ async fn concurrent_edits_keep_different_fields_and_log_the_losing_value(app: &T
             .await
             .unwrap();
     assert_eq!(rows, [("stage".to_owned(), "\"lost\"".to_owned(), "\"won\"".to_owned())]);
+
+    // The record's history shows it, with both sides named; the loser's Pending page lists it.
+    let history: Vec<veld_domain::api::ConflictView> = rep
+        .client
+        .get(app.url(&format!("/api/records/opportunity/{id}/conflicts")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    let c = &history[0];
+    assert_eq!((c.field.as_str(), &c.lost_value, &c.kept_value), ("stage", &json!("lost"), &json!("won")));
+    assert_eq!((c.lost_by.as_deref(), c.kept_by.as_deref()), (Some("Sanne de Vries"), Some("Tom Jansen")));
+    assert_eq!(c.record_title.as_deref(), Some("12 vans"));
+    let mine: Vec<veld_domain::api::ConflictView> =
+        manager.client.get(app.url("/api/sync/conflicts")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(mine, history, "Sanne's edit lost");
+    let theirs: Vec<veld_domain::api::ConflictView> =
+        rep.client.get(app.url("/api/sync/conflicts")).send().await.unwrap().json().await.unwrap();
+    assert!(theirs.is_empty(), "Tom's edit won");
+    // Outside the user's scope, the record does not exist.
+    let lotte = app.client_for("lotte@veld.test").await;
+    let res = lotte.get(app.url(&format!("/api/records/opportunity/{id}/conflicts"))).send().await.unwrap();
+    expect_error(res, 404, "not_found").await;
 }
 
 async fn unauthorised_and_stale_mutations_are_rejected_without_wedging_the_client(app: &TestApp) {
