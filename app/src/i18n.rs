@@ -96,6 +96,17 @@ pub struct Strings {
     pub reject_not_found: &'static str,
     pub reject_already_exists: &'static str,
     pub reject_malformed: &'static str,
+    // Conflicts (history)
+    pub history_title: &'static str,
+    /// (received, total)
+    pub download_progress: fn(u64, u64) -> String,
+    pub download_label: &'static str,
+    pub conflicts_none: &'static str,
+    pub conflicts_offline: &'static str,
+    pub pending_conflicts: &'static str,
+    pub someone: &'static str,
+    /// (field, losing value, who, winning value, who)
+    pub conflict_line: fn(&str, &str, &str, &str, &str) -> String,
     // Columns
     pub col_number: &'static str,
     pub col_title: &'static str,
@@ -200,6 +211,16 @@ pub static EN: Strings = Strings {
     reject_not_found: "This record does not exist on the server.",
     reject_already_exists: "A record with this id exists already.",
     reject_malformed: "The server could not read this change.",
+    history_title: "History",
+    download_progress: |done, total| format!("Downloading your data: {done} of {total} changes"),
+    download_label: "Download progress",
+    conflicts_none: "No conflicting edits.",
+    conflicts_offline: "The history needs a connection to the server.",
+    pending_conflicts: "Your edits that were overwritten",
+    someone: "someone",
+    conflict_line: |field, lost, lost_by, kept, kept_by| {
+        format!("{field}: “{lost}” ({lost_by}) was overwritten by a later edit, “{kept}” ({kept_by}).")
+    },
     col_number: "No.",
     col_title: "Title",
     col_name: "Name",
@@ -305,6 +326,16 @@ pub static NL: Strings = Strings {
     reject_not_found: "Dit record bestaat niet op de server.",
     reject_already_exists: "Er bestaat al een record met deze id.",
     reject_malformed: "De server kon deze wijziging niet lezen.",
+    history_title: "Geschiedenis",
+    download_progress: |done, total| format!("Uw gegevens downloaden: {done} van {total} wijzigingen"),
+    download_label: "Voortgang van de download",
+    conflicts_none: "Geen conflicterende wijzigingen.",
+    conflicts_offline: "De geschiedenis heeft een verbinding met de server nodig.",
+    pending_conflicts: "Uw wijzigingen die werden overschreven",
+    someone: "iemand",
+    conflict_line: |field, lost, lost_by, kept, kept_by| {
+        format!("{field}: ‘{lost}’ ({lost_by}) is overschreven door een latere wijziging, ‘{kept}’ ({kept_by}).")
+    },
     col_number: "Nr.",
     col_title: "Titel",
     col_name: "Naam",

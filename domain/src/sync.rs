@@ -250,6 +250,12 @@ pub struct PullResponse {
     /// refusal whose push answer was lost still reaches the user.
     #[serde(default)]
     pub rejected: Vec<MutationResult>,
+    /// The pull stopped at its limit: pull again from `cursor` for the rest.
+    #[serde(default)]
+    pub more: bool,
+    /// How many changes are left after this page (for the first download's progress bar).
+    #[serde(default)]
+    pub remaining: u64,
 }
 
 /// What to do with each mutation of a pushed batch, given the client's last applied id.

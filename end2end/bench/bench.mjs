@@ -94,9 +94,138 @@ try {
   } finally {
     await chrome.kill();
   }
+
+  // 3. Sync in the browser: bootstrap of 50,000 records into IndexedDB (vs raw bulk put of the
+  //    same data in the same page), then edit → UI latency with them all cached.
+  await syncBenchmarks(base);
 } finally {
   server.kill('SIGTERM');
   fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function syncBenchmarks(base) {
+  const count = Number(process.env.VELD_BENCH_RECORDS ?? 50_000);
+  // Seed through the sync API as the administrator (batches of 500, as an app would push).
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@veld.test', password: 'veld-demo-2026' }),
+  });
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const client = crypto.randomUUID();
+  const stages = ['qualification', 'needs_analysis', 'proposal', 'negotiation'];
+  let firstId = null;
+  for (let start = 0, id = 1; start < count; start += 500) {
+    const mutations = [];
+    for (let i = start; i < Math.min(count, start + 500); i++, id++) {
+      const recordId = crypto.randomUUID();
+      firstId ??= recordId;
+      mutations.push({
+        id, kind: 'opportunity', record_id: recordId, op: 'create',
+        fields: { title: `Bench deal ${i}`, stage: stages[i % 4], value: 1000 + (i % 97) * 250, source: 'trade_fair', close_date: '2027-03-31' },
+        hlc: { wall_ms: Date.now(), counter: 0, client },
+      });
+    }
+    const res = await fetch(`${base}/api/sync/push`, {
+      method: 'POST', headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ protocol: 1, client_id: client, mutations }),
+    });
+    if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
+  }
+
+  const { chromium } = await import('@playwright/test');
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+  try {
+    const context = await browser.newContext({ baseURL: base });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByLabel(/E-mail address|E-mailadres/).fill('admin@veld.test');
+    await page.getByLabel(/^(Password|Wachtwoord)$/).fill('veld-demo-2026');
+    await page.getByRole('button', { name: /^(Log in|Inloggen)$/ }).click();
+    // The first download starts right after login; wait for its end mark.
+    await page.waitForFunction(() => performance.getEntriesByName('veld:download:end').length > 0, null, { timeout: 300_000 });
+    const veldMs = await page.evaluate(() => {
+      const start = performance.getEntriesByName('veld:download:start')[0].startTime;
+      const end = performance.getEntriesByName('veld:download:end')[0].startTime;
+      return end - start;
+    });
+    const total = count + 150; // the demo data comes along
+    // Raw baseline: the same pages of records, fetched first (untimed), then put into a fresh
+    // IndexedDB store one transaction per page, as Veld does.
+    const rawMs = await page.evaluate(async () => {
+      const pages = [];
+      let cursor = 0;
+      for (;;) {
+        const res = await fetch(`/api/sync/pull?client_id=${crypto.randomUUID()}&cursor=${cursor}`);
+        const body = await res.json();
+        pages.push(body.changes.map((c) => [c.record.id, JSON.stringify(c.record)]));
+        cursor = body.cursor;
+        if (!body.more) break;
+      }
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open(`raw-bench-${Date.now()}`, 1);
+        open.onupgradeneeded = () => open.result.createObjectStore('records');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const t0 = performance.now();
+      for (const rows of pages) {
+        await new Promise((resolve, reject) => {
+          const tx = db.transaction('records', 'readwrite');
+          const store = tx.objectStore('records');
+          for (const [id, json] of rows) store.put(json, id);
+          tx.oncomplete = resolve;
+          tx.onerror = () => reject(tx.error);
+        });
+      }
+      return performance.now() - t0;
+    });
+    figure('sync.bootstrap_50k.ms', Math.round(veldMs), 'ms', '<= 5000');
+    figure('sync.bootstrap_50k.records_per_s', Math.round(total / (veldMs / 1000)), 'rec/s');
+    figure('sync.bootstrap_50k.raw_put_ms', Math.round(rawMs), 'ms');
+    figure('sync.bootstrap_50k.ratio_to_raw', Math.round((rawMs / veldMs) * 100) / 100, 'x', '>= 0.5');
+
+    // Edit → UI: with every record cached, open one and save new titles; time from the Save
+    // click to the DOM showing the new heading (the next paint follows within the frame).
+    await page.goto(`/opportunities/${firstId}`);
+    await page.getByRole('heading', { level: 1, name: 'Bench deal 0' }).waitFor({ timeout: 120_000 });
+    const latencies = await page.evaluate(async () => {
+      const input = document.getElementById('field-title');
+      const button = document.querySelector('form.record-form button[type=submit]');
+      const main = document.querySelector('main');
+      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const out = [];
+      for (let i = 0; i < 60; i++) {
+        const title = `Bench deal 0 edit ${i}`;
+        setter.call(input, title);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await frame();
+        // The moment the DOM shows the new title (a MutationObserver fires right after it).
+        const shown = new Promise((resolve, reject) => {
+          const mo = new MutationObserver(() => {
+            if (main.querySelector('h1')?.textContent === title) {
+              mo.disconnect();
+              resolve(performance.now());
+            }
+          });
+          mo.observe(main, { childList: true, subtree: true, characterData: true });
+          setTimeout(() => reject(new Error('the heading did not update')), 5000);
+        });
+        const t0 = performance.now();
+        button.click();
+        out.push((await shown) - t0);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      return out;
+    });
+    latencies.sort((a, b) => a - b);
+    const pct = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 10) / 10;
+    figure('sync.edit_to_ui.cached_records', total, 'rec');
+    figure('sync.edit_to_ui.p50', pct(50), 'ms', '<= 5');
+    figure('sync.edit_to_ui.p95', pct(95), 'ms', '<= 16');
+  } finally {
+    await browser.close();
+  }
 }
 
 const out = path.join(root, 'target', 'bench');

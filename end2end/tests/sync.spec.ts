@@ -150,3 +150,63 @@ test('an edit to a record deleted elsewhere is reported on the Pending changes p
     await repContext.close();
   }
 });
+
+test('concurrent edits of the same field keep the later one and show the other as a conflict in the history', async ({ browser }, testInfo) => {
+  const tomContext = await browser.newContext({ ...testInfo.project.use });
+  const sanneContext = await browser.newContext({ ...testInfo.project.use });
+  const tom = await tomContext.newPage();
+  const sanne = await sanneContext.newPage();
+  try {
+    // Tom (rep) and Sanne (his manager) both have Tom's opportunity open.
+    await loginAs(tom, users.rep.email);
+    await swReady(tom);
+    const me = await (await tom.request.get('/api/me')).json();
+    const all = await (await tom.request.get('/api/records/opportunity')).json();
+    const record = all.find((r: { owner_id: string }) => r.owner_id === me.user.id);
+    await tom.goto(`/opportunities/${record.id}`);
+    await expect(tom.getByRole('heading', { level: 1 })).toHaveText(record.data.title);
+    await loginAs(sanne, users.manager.email);
+    await swReady(sanne);
+    await sanne.goto(`/opportunities/${record.id}`);
+    await expect(sanne.getByRole('heading', { level: 1 })).toHaveText(record.data.title);
+    await expect(tom.getByRole('heading', { name: 'Geschiedenis' })).toBeVisible();
+    await expect(tom.getByText('Geen conflicterende wijzigingen.')).toBeVisible();
+
+    // Both go offline and rename it: Tom first, Sanne a moment later.
+    await tomContext.setOffline(true);
+    await sanneContext.setOffline(true);
+    const stamp = Date.now();
+    const tomsTitle = `Tom ${stamp}`;
+    const sannesTitle = `Sanne ${stamp}`;
+    await tom.getByLabel('Titel').fill(tomsTitle);
+    await tom.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(tom.getByRole('heading', { level: 1 })).toHaveText(tomsTitle);
+    await tom.waitForTimeout(50);
+    await sanne.getByLabel('Titel').fill(sannesTitle);
+    await sanne.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(sanne.getByRole('heading', { level: 1 })).toHaveText(sannesTitle);
+
+    // Tom's edit reaches the server first; Sanne's, later in time, wins when it arrives.
+    await tomContext.setOffline(false);
+    await expect(tom.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible({ timeout: 15_000 });
+    await sanneContext.setOffline(false);
+    await expect(sanne.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible({ timeout: 15_000 });
+
+    // Tom's screen follows live: the later title, and his value in the history, with both names.
+    await expect(tom.getByRole('heading', { level: 1 })).toHaveText(sannesTitle, { timeout: 10_000 });
+    const history = tom.getByRole('region', { name: 'Geschiedenis' });
+    const entry = history.getByRole('listitem').filter({ hasText: `‘${tomsTitle}’` });
+    await expect(entry).toContainText(`‘${tomsTitle}’ (${users.rep.name})`, { timeout: 10_000 });
+    await expect(entry).toContainText(`‘${sannesTitle}’ (${users.manager.name})`);
+    await screenshot(tom, testInfo, 'conflict-history');
+
+    // …and on his Pending changes page, as an edit of his that was overwritten.
+    await new Shell(tom).openAccountMenu();
+    await tom.getByRole('link', { name: /^Openstaande wijzigingen/ }).click();
+    const mine = tom.getByRole('region', { name: 'Uw wijzigingen die werden overschreven' });
+    await expect(mine.getByRole('listitem').filter({ hasText: tomsTitle })).toContainText(sannesTitle);
+  } finally {
+    await tomContext.close();
+    await sanneContext.close();
+  }
+});

@@ -92,12 +92,12 @@ async fn main() -> anyhow::Result<()> {
     }
     let raw_secs = start.elapsed().as_secs_f64();
 
-    let head = db.pull(&actor, client, 0, 0, now_ms()).await?.cursor;
+    let head = db.pull(&actor, client, 0, 0, u32::MAX, now_ms()).await?.cursor;
     let runs = 10;
     let start = Instant::now();
     let mut changes = 0;
     for _ in 0..runs {
-        changes = db.pull(&actor, client, head - 1_000, 0, now_ms()).await?.changes.len();
+        changes = db.pull(&actor, client, head - 1_000, 0, u32::MAX, now_ms()).await?.changes.len();
     }
     let pull_ms = start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
     anyhow::ensure!(changes == 1_000, "the pull returned {changes} changes");

@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod conflicts;
 pub mod icons;
 pub mod nav;
 pub mod page;

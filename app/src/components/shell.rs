@@ -3,7 +3,7 @@
 
 use crate::components::icons::{self, Icon};
 use crate::components::nav::{BottomNav, SideNav, close_on_escape};
-use crate::components::status::SyncStatus;
+use crate::components::status::{DownloadProgress, SyncStatus};
 use crate::i18n::use_i18n;
 use crate::state::{Connection, Store};
 use leptos::prelude::*;
@@ -38,6 +38,7 @@ pub fn Shell() -> impl IntoView {
                 <SideNav/>
                 <main id="main" tabindex="-1">
                     <UpdatePrompt/>
+                    <DownloadProgress/>
                     <Show when=move || store.connection.get() == Connection::Offline>
                         <p class="banner offline-banner">{move || t().status_offline_hint}</p>
                     </Show>

@@ -40,3 +40,20 @@ pub fn SyncStatus() -> impl IntoView {
         </div>
     }
 }
+
+/// The first download's progress bar, shown while it comes in pages (SPEC OF-2).
+#[component]
+pub fn DownloadProgress() -> impl IntoView {
+    let t = crate::i18n::use_i18n();
+    let store = expect_context::<Store>();
+    move || {
+        store.download.get().map(|(done, total)| {
+            view! {
+                <div class="download-progress" role="status">
+                    <label for="download-bar">{(t().download_progress)(done, total)}</label>
+                    <progress id="download-bar" max=total.max(1) value=done aria-label=t().download_label></progress>
+                </div>
+            }
+        })
+    }
+}

@@ -1,6 +1,7 @@
 //! Pending changes: what this device has not sent yet, and what the server refused (with its
 //! reason), so no edit disappears without the user knowing (SPEC OF-2, OF-3).
 
+use crate::components::conflicts::{ConflictList, ConflictSource};
 use crate::components::page::Page;
 use crate::format::humanize;
 use crate::i18n::{Strings, use_i18n};
@@ -100,6 +101,7 @@ pub fn PendingPage() -> impl IntoView {
                     </ul>
                 </Show>
             </section>
+            <ConflictList source=ConflictSource::Mine heading_id="conflicts-heading"/>
         </Page>
     }
 }

@@ -1,6 +1,7 @@
 //! A lead's or opportunity's page: view and edit its main fields, or create a new one. Saving
 //! writes to this device first (the outbox) and syncs when it can, so it works offline.
 
+use crate::components::conflicts::{ConflictList, ConflictSource};
 use crate::components::record_list::{detail_path, int, text};
 use crate::format::humanize;
 use crate::i18n::{Strings, use_i18n};
@@ -77,8 +78,9 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
     let is_new = move || id_param() == "new";
     let record = Memo::new(move |_| {
         let id: uuid::Uuid = id_param().parse().ok()?;
-        store.visible(kind).into_iter().find(|r| r.id == id)
+        store.visible_one(kind, id)
     });
+    let record_id = Memo::new(move |_| record.with(|r| r.as_ref().map(|r| r.id)));
     let fields = StoredValue::new(form_fields(kind));
     // The form's text per field, and an error per field.
     let values = RwSignal::new(BTreeMap::<&'static str, String>::new());
@@ -254,6 +256,7 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
                     </div>
                 </form>
             </Show>
+            {move || record_id.get().map(|id| view! { <ConflictList source=ConflictSource::Record(kind, id) heading_id="history-heading"/> })}
         </section>
     }
 }

@@ -46,6 +46,9 @@ pub struct Store {
     pub records: RwSignal<HashMap<uuid::Uuid, RecordState>>,
     /// Local changes not yet acknowledged by the server, in order.
     pub outbox: RwSignal<Vec<Mutation>>,
+    /// Local changes shown already but still being written to the device (milliseconds): the
+    /// interface does not wait for the disk.
+    pub saving: RwSignal<Vec<Mutation>>,
     /// Changes the server refused for good, with its reason.
     pub rejected: RwSignal<Vec<Rejected>>,
     pub sync_meta: RwSignal<Option<SyncMeta>>,
@@ -56,6 +59,8 @@ pub struct Store {
     pub sync_again: RwSignal<bool>,
     /// A new build's service worker is waiting to take over.
     pub update_available: RwSignal<bool>,
+    /// The first download, while it comes in pages: (changes received, changes in all).
+    pub download: RwSignal<Option<(u64, u64)>>,
 }
 
 /// Creates the store from what this device remembers and provides it as context.
@@ -72,12 +77,14 @@ pub fn provide_store() -> Store {
         connection: RwSignal::new(if online { Connection::Online } else { Connection::Offline }),
         records: RwSignal::new(HashMap::new()),
         outbox: RwSignal::new(Vec::new()),
+        saving: RwSignal::new(Vec::new()),
         rejected: RwSignal::new(Vec::new()),
         sync_meta: RwSignal::new(None),
         local_ready: RwSignal::new(false),
         sync_phase: RwSignal::new(SyncPhase::Idle),
         sync_again: RwSignal::new(false),
         update_available: RwSignal::new(false),
+        download: RwSignal::new(None),
     };
     provide_context(store);
     store
@@ -175,17 +182,33 @@ impl Store {
         let Some((user, office)) = me else { return Vec::new() };
         let mut records: HashMap<uuid::Uuid, RecordState> =
             self.records.with(|all| all.values().filter(|r| r.kind == kind).map(|r| (r.id, r.clone())).collect());
-        self.outbox.with(|outbox| {
-            for m in outbox.iter().filter(|m| m.kind == kind) {
-                if let Some(r) = apply_local(records.remove(&m.record_id), m, user, office) {
-                    records.insert(r.id, r);
-                }
+        let mut replay = |m: &Mutation| {
+            if m.kind == kind
+                && let Some(r) = apply_local(records.remove(&m.record_id), m, user, office)
+            {
+                records.insert(r.id, r);
             }
-        });
+        };
+        self.outbox.with(|outbox| outbox.iter().for_each(&mut replay));
+        self.saving.with(|saving| saving.iter().for_each(&mut replay));
         let mut list: Vec<RecordState> = records.into_values().collect();
         // Newest first: UUIDv7 ids sort by creation time.
         list.sort_by_key(|r| std::cmp::Reverse(r.id));
         list
+    }
+
+    /// What the user sees of one record (without touching the others: cheap with many cached).
+    pub fn visible_one(&self, kind: RecordKind, id: uuid::Uuid) -> Option<RecordState> {
+        let (user, office) = self.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id)))?;
+        let mut record = self.records.with(|all| all.get(&id).filter(|r| r.kind == kind).cloned());
+        let mut replay = |m: &Mutation| {
+            if m.record_id == id && m.kind == kind {
+                record = apply_local(record.take(), m, user, office);
+            }
+        };
+        self.outbox.with(|outbox| outbox.iter().for_each(&mut replay));
+        self.saving.with(|saving| saving.iter().for_each(&mut replay));
+        record
     }
 
     /// Changes the interface language: the user's own setting when logged in.

@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use veld_domain::RecordKind;
-use veld_domain::api::{ErrorBody, ErrorCode, LoginRequest, Me, RecordRow, UpdateMe, UserRow};
+use veld_domain::api::{ConflictView, ErrorBody, ErrorCode, LoginRequest, Me, RecordRow, UpdateMe, UserRow};
 use veld_domain::sync::{ClientId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -79,4 +79,14 @@ pub async fn pull(client: ClientId, cursor: u64, acked: u64) -> Result<PullRespo
     let url =
         format!("/api/sync/pull?client_id={}&cursor={cursor}&acked={acked}&protocol={PROTOCOL_VERSION}", client.0);
     read(Request::get(&url).send().await).await
+}
+
+/// A record's conflict log (its history's conflicting edits).
+pub async fn record_conflicts(kind: RecordKind, id: uuid::Uuid) -> Result<Vec<ConflictView>, ApiFailure> {
+    read(Request::get(&format!("/api/records/{}/{id}/conflicts", kind.as_str())).send().await).await
+}
+
+/// This user's edits that lost to concurrent ones.
+pub async fn my_conflicts() -> Result<Vec<ConflictView>, ApiFailure> {
+    read(Request::get("/api/sync/conflicts").send().await).await
 }

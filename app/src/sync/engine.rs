@@ -173,9 +173,22 @@ async fn push(store: Store) -> Result<(), SyncError> {
     }
 }
 
+/// Marks a moment for the benchmarks (`performance.getEntriesByName`).
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 async fn pull(store: Store) -> Result<(), SyncError> {
+    // Changes received in this round, for the first download's progress.
+    let mut received = 0u64;
     loop {
         let Some(mut meta) = store.sync_meta.get_untracked() else { return Ok(()) };
+        let first = meta.cursor == 0;
+        if first {
+            mark("veld:download:start");
+        }
         let acked = store.outbox.with_untracked(|o| pull_acked(o, meta.next_mutation));
         let result = api::pull(meta.client_id, meta.cursor, acked).await;
         store.observe(&result);
@@ -188,12 +201,13 @@ async fn pull(store: Store) -> Result<(), SyncError> {
             store.sync_meta.set(Some(meta));
             continue;
         }
-        let first = meta.cursor == 0;
         meta.cursor = response.cursor;
         meta.last_sync_ms = Some(now_ms());
         let rejected = store.outbox.with_untracked(|o| take_refusals(o, &response.rejected));
+        // Each page is one IndexedDB transaction (records, cursor, acknowledgements together).
         local::apply_pull(&response.changes, response.last_applied, &rejected, &meta).await?;
         store.rejected.update(|list| list.extend(rejected));
+        received += response.changes.len() as u64;
         store.records.update(|records| {
             if first {
                 records.clear();
@@ -211,11 +225,28 @@ async fn pull(store: Store) -> Result<(), SyncError> {
         });
         store.outbox.update(|o| o.retain(|m| m.id > response.last_applied));
         store.sync_meta.set(Some(meta));
+        if response.more {
+            // A first download (or a long absence) comes in pages: show how far it is.
+            store.download.set(Some((received, received + response.remaining)));
+            continue;
+        }
+        if store.download.get_untracked().is_some() || first {
+            store.download.set(None);
+            mark("veld:download:end");
+        }
         return Ok(());
     }
 }
 
-/// Records a local change: optimistic in the UI at once, durable in the outbox, sent soon.
+thread_local! {
+    /// Serialises outbox writes: ids and clocks are taken in the order the writes commit.
+    static WRITER: std::rc::Rc<futures::lock::Mutex<()>> = std::rc::Rc::new(futures::lock::Mutex::new(()));
+    static SHOWN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Records a local change: shown at once (optimistic), then written durably to the outbox
+/// (strict durability), then sent soon. Resolves when it is durable; on a storage failure the
+/// change disappears from the screen again and the error is returned for the page to show.
 pub async fn record_change(
     store: Store,
     kind: RecordKind,
@@ -223,18 +254,42 @@ pub async fn record_change(
     op: Op,
     fields: BTreeMap<String, serde_json::Value>,
 ) -> Result<(), local::StorageError> {
-    let Some(mut meta) = store.sync_meta.get_untracked() else {
+    let Some(meta) = store.sync_meta.get_untracked() else {
         return Err(local::StorageError("local data is not loaded yet".into()));
     };
-    // Each edited field records the server version it was based on (OF-3).
-    let base_versions = store.records.with_untracked(|records| base_versions(records.get(&record_id), &fields));
+    // On screen now, under a token of its own until it has its place in the outbox.
+    let token = SHOWN.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
     let hlc = Hlc::next(meta.last_hlc, now_ms() + meta.clock_offset_ms, meta.client_id);
-    let mutation = Mutation { id: meta.next_mutation, kind, record_id, op, fields, base_versions, hlc };
-    meta.next_mutation += 1;
-    meta.last_hlc = Some(hlc);
-    local::enqueue(&mutation, &meta).await?;
-    store.sync_meta.set(Some(meta));
-    store.outbox.update(|o| o.push(mutation));
+    let shown =
+        Mutation { id: token, kind, record_id, op, fields: fields.clone(), base_versions: BTreeMap::new(), hlc };
+    store.saving.update(|s| s.push(shown));
+
+    let writer = WRITER.with(std::rc::Rc::clone);
+    let _turn = writer.lock().await;
+    let result = async {
+        let Some(mut meta) = store.sync_meta.get_untracked() else {
+            return Err(local::StorageError("logged out meanwhile".into()));
+        };
+        // Each edited field records the server version it was based on (OF-3).
+        let base_versions = store.records.with_untracked(|records| base_versions(records.get(&record_id), &fields));
+        let hlc = Hlc::next(meta.last_hlc, now_ms() + meta.clock_offset_ms, meta.client_id);
+        let mutation = Mutation { id: meta.next_mutation, kind, record_id, op, fields, base_versions, hlc };
+        meta.next_mutation += 1;
+        meta.last_hlc = Some(hlc);
+        local::enqueue(&mutation, &meta).await?;
+        Ok((mutation, meta))
+    }
+    .await;
+    // (Effects run after this task yields: the three updates render as one.)
+    store.saving.update(|s| s.retain(|m| m.id != token));
+    if let Ok((mutation, meta)) = &result {
+        store.sync_meta.set(Some(meta.clone()));
+        store.outbox.update(|o| o.push(mutation.clone()));
+    }
+    result?;
     sync_soon(store);
     Ok(())
 }

@@ -235,6 +235,8 @@ mod tests {
             server_time_ms: 61_000,
             reset_required: true,
             rejected: vec![],
+            more: false,
+            remaining: 0,
         };
         assert!(!r.apply_pull(reset, 1_000));
         assert_eq!((r.cursor, r.outbox.len(), r.clock_offset_ms), (0, 1, 60_000));

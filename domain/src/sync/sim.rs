@@ -318,10 +318,12 @@ fn pull(server: &mut dyn SimServer, c: &mut Client, who: usize, report: &mut Rep
         report.pulls += 1;
         let response = server.pull(who, c.replica.client, c.replica.cursor, c.replica.pull_acked())?;
         let device_now = server.now_ms() + c.skew_ms;
-        if c.replica.apply_pull(response, device_now) {
+        let more = response.more;
+        if !c.replica.apply_pull(response, device_now) {
+            report.resets += 1;
+        } else if !more {
             return Ok(());
         }
-        report.resets += 1;
     }
 }
 
@@ -667,6 +669,8 @@ impl SimServer for MemoryServer {
             server_time_ms: self.now_ms,
             reset_required: false,
             rejected,
+            more: false,
+            remaining: 0,
         })
     }
 

@@ -139,6 +139,7 @@ impl Db {
         client: ClientId,
         cursor: u64,
         acked: u64,
+        limit: u32,
         now_ms: i64,
     ) -> anyhow::Result<PullResponse> {
         let mut tx = self.pool().begin().await?;
@@ -164,6 +165,8 @@ impl Db {
             server_time_ms: now_ms,
             reset_required: false,
             rejected: Vec::new(),
+            more: false,
+            remaining: 0,
         };
         if acked < last_applied {
             let rows = sqlx::query(
@@ -186,17 +189,40 @@ impl Db {
             return Ok(response);
         }
         let Some(visible) = visibility_sql(actor) else { return Ok(response) };
+        let limit = limit.max(1);
         let sql = format!(
             "SELECT id, kind, owner_id, office_id, data, meta, version, deleted_at FROM records \
-             WHERE version > $3 AND version <= $4 AND ({visible}) ORDER BY version"
+             WHERE version > $3 AND version <= $4 AND ({visible}) ORDER BY version LIMIT $5"
         );
-        let rows = sqlx::query(&sql)
+        let mut rows = sqlx::query(&sql)
             .bind(actor.user.to_string())
             .bind(actor.office.to_string())
             .bind(cursor as i64)
             .bind(head)
+            .bind(i64::from(limit) + 1)
             .fetch_all(&mut *tx)
             .await?;
+        // A full page: stop at its last version; the rest comes with the next pull.
+        let page_end = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            response.more = true;
+            rows.last().map(|r| r.try_get::<i64, _>(6)).transpose()?.unwrap_or(head)
+        } else {
+            head
+        };
+        response.cursor = page_end as u64;
+        if response.more {
+            let count = format!("SELECT COUNT(*) FROM records WHERE version > $3 AND version <= $4 AND ({visible})");
+            let remaining: i64 = sqlx::query(&count)
+                .bind(actor.user.to_string())
+                .bind(actor.office.to_string())
+                .bind(page_end)
+                .bind(head)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+            response.remaining = remaining as u64;
+        }
         let mut changes: Vec<(u64, Change)> = Vec::with_capacity(rows.len());
         for r in rows {
             let id: uuid::Uuid = r.try_get::<String, _>(0)?.parse().context("record id")?;
@@ -226,13 +252,13 @@ impl Db {
             let visible_now = visibility_sql_on(actor, "r.kind", "r.owner_id", "r.office_id").unwrap_or("1=0".into());
             let sql = format!(
                 "SELECT DISTINCT r.id, r.kind, r.version FROM record_moves m JOIN records r ON r.id = m.record_id \
-                 WHERE m.version > $3 AND r.version <= $4 AND ({was_visible}) AND NOT ({visible_now})"
+                 WHERE m.version > $3 AND m.version <= $4 AND ({was_visible}) AND NOT ({visible_now})"
             );
             let moved = sqlx::query(&sql)
                 .bind(actor.user.to_string())
                 .bind(actor.office.to_string())
                 .bind(cursor as i64)
-                .bind(head)
+                .bind(page_end)
                 .fetch_all(&mut *tx)
                 .await?;
             for r in moved {

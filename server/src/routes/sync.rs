@@ -81,8 +81,18 @@ struct PullQuery {
     /// The last mutation id whose answer the client has; refusals after it come along.
     #[serde(default)]
     acked: u64,
+    /// Changes per page (at most [`MAX_PULL`]).
+    #[serde(default = "default_pull")]
+    limit: u32,
     #[serde(default = "current_protocol")]
     protocol: u32,
+}
+
+/// The most changes one pull returns; a first download comes in pages of this size.
+pub const MAX_PULL: u32 = 2_000;
+
+fn default_pull() -> u32 {
+    MAX_PULL
 }
 
 fn current_protocol() -> u32 {
@@ -96,7 +106,9 @@ async fn pull(
 ) -> ApiResult<ApiJson<PullResponse>> {
     let Query(q) = query?;
     check_protocol(q.protocol)?;
-    Ok(ApiJson(state.db.pull(&user.actor, ClientId(q.client_id), q.cursor, q.acked, now_ms()).await?))
+    Ok(ApiJson(
+        state.db.pull(&user.actor, ClientId(q.client_id), q.cursor, q.acked, q.limit.min(MAX_PULL), now_ms()).await?,
+    ))
 }
 
 fn check_protocol(protocol: u32) -> ApiResult<()> {

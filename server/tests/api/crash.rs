@@ -207,9 +207,14 @@ async fn crash_loop(db: &TestDatabase, name: &str) {
         server = Server::start(db, port);
         wait_for_health(&probe, &base).await;
 
-        let changes = pull(&checker_http, &base, checker_id, checker.cursor).await;
-        checker.cursor = changes.cursor;
-        apply_changes(&mut checker.records, changes.changes);
+        loop {
+            let page = pull(&checker_http, &base, checker_id, checker.cursor).await;
+            checker.cursor = page.cursor;
+            apply_changes(&mut checker.records, page.changes);
+            if !page.more {
+                break;
+            }
+        }
         for d in &devices {
             let applied = pull(&d.http, &base, d.client, checker.cursor).await.last_applied;
             assert!(

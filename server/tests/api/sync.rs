@@ -19,6 +19,7 @@ on_both_databases!(
     random_scopes_deliver_nothing_outside_a_users_scope,
     a_record_handed_to_another_office_leaves_the_old_offices_devices,
     a_refusal_whose_answer_was_lost_is_repeated,
+    a_first_download_comes_in_pages_with_a_count_of_what_remains,
 );
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -385,7 +386,11 @@ async fn random_scopes_deliver_nothing_outside_a_users_scope(app: &TestApp) {
             .collect();
         app.db.insert_records(&records).await.unwrap();
         for actor in &actors {
-            let pulled = app.db.pull(actor, veld_domain::sync::ClientId(Uuid::now_v7()), 0, 0, now_ms()).await.unwrap();
+            let pulled = app
+                .db
+                .pull(actor, veld_domain::sync::ClientId(Uuid::now_v7()), 0, 0, u32::MAX, now_ms())
+                .await
+                .unwrap();
             let mut got: Vec<Uuid> = pulled
                 .changes
                 .iter()
@@ -475,4 +480,30 @@ async fn a_refusal_whose_answer_was_lost_is_repeated(app: &TestApp) {
     let url = app.url(&format!("/api/sync/pull?client_id={}&cursor=0&acked=1", rep.id.0));
     let pulled: PullResponse = rep.client.get(url).send().await.unwrap().json().await.unwrap();
     assert!(pulled.rejected.is_empty(), "nothing after what the app has acknowledged");
+}
+
+async fn a_first_download_comes_in_pages_with_a_count_of_what_remains(app: &TestApp) {
+    let admin = Device::new(app, "admin@veld.test").await;
+    let whole = admin.pull(app, 0).await;
+    assert!(!whole.more && whole.remaining == 0);
+    let total = whole.changes.len();
+    assert!(total > 20, "the demo data has more than a page of 7");
+    let mut cursor = 0;
+    let mut got = Vec::new();
+    let mut pages = 0;
+    loop {
+        let url = app.url(&format!("/api/sync/pull?client_id={}&cursor={cursor}&limit=7", admin.id.0));
+        let page: PullResponse = admin.client.get(url).send().await.unwrap().json().await.unwrap();
+        pages += 1;
+        assert!(page.changes.len() <= 7);
+        got.extend(page.changes);
+        assert_eq!(page.remaining as usize, if page.more { total - got.len() } else { 0 }, "page {pages}");
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(pages, total.div_ceil(7));
+    assert_eq!(got, whole.changes, "the pages add up to the whole, in order");
+    assert_eq!(cursor, whole.cursor);
 }
