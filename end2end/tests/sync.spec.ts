@@ -157,20 +157,23 @@ test('concurrent edits of the same field keep the later one and show the other a
   const tom = await tomContext.newPage();
   const sanne = await sanneContext.newPage();
   try {
-    // Tom (rep) and Sanne (his manager) both have Tom's opportunity open.
+    // Tom (rep) creates an opportunity; he and Sanne (his manager) both have it open.
     await loginAs(tom, users.rep.email);
     await swReady(tom);
-    const me = await (await tom.request.get('/api/me')).json();
-    const all = await (await tom.request.get('/api/records/opportunity')).json();
-    const record = all.find((r: { owner_id: string }) => r.owner_id === me.user.id);
-    await tom.goto(`/opportunities/${record.id}`);
-    await expect(tom.getByRole('heading', { level: 1 })).toHaveText(record.data.title);
-    await loginAs(sanne, users.manager.email);
-    await swReady(sanne);
-    await sanne.goto(`/opportunities/${record.id}`);
-    await expect(sanne.getByRole('heading', { level: 1 })).toHaveText(record.data.title);
+    await new Shell(tom).open('Opportunities');
+    await tom.getByRole('link', { name: 'Nieuwe opportunity' }).click();
+    const original = `Wagenpark ${Date.now()}`;
+    await tom.getByLabel('Titel').fill(original);
+    await tom.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(tom).toHaveURL(/\/opportunities\/[0-9a-f-]{36}$/);
+    await expect(tom.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible({ timeout: 15_000 });
+    const url = new URL(tom.url()).pathname;
     await expect(tom.getByRole('heading', { name: 'Geschiedenis' })).toBeVisible();
     await expect(tom.getByText('Geen conflicterende wijzigingen.')).toBeVisible();
+    await loginAs(sanne, users.manager.email);
+    await swReady(sanne);
+    await sanne.goto(url);
+    await expect(sanne.getByRole('heading', { level: 1 })).toHaveText(original);
 
     // Both go offline and rename it: Tom first, Sanne a moment later.
     await tomContext.setOffline(true);

@@ -9,7 +9,7 @@ use crate::state::Store;
 use crate::sync::api::{self, ApiFailure};
 use leptos::prelude::*;
 use veld_domain::RecordKind;
-use veld_domain::api::ConflictView;
+use veld_domain::api::{ConflictView, ErrorCode};
 
 /// Whose conflicts to show.
 #[derive(Clone, Copy, PartialEq)]
@@ -51,7 +51,11 @@ pub fn ConflictList(source: ConflictSource, heading_id: &'static str) -> impl In
         match log.get() {
             None => view! { <p class="muted">{t.loading}</p> }.into_any(),
             Some(Err(ApiFailure::Network)) => view! { <p class="muted">{t.conflicts_offline}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="notice">{format!("{e:?}")}</p> }.into_any(),
+            // Not on the server yet (created on this device, unsent): nothing can conflict.
+            Some(Err(ApiFailure::Server(body))) if body.error == ErrorCode::NotFound => {
+                view! { <p class="muted">{t.conflicts_none}</p> }.into_any()
+            }
+            Some(Err(ApiFailure::Server(body))) => view! { <p class="notice">{body.message}</p> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t.conflicts_none}</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <ul class="change-list">
