@@ -131,15 +131,22 @@ async fn the_outbox_and_records_persist_in_indexed_db_and_acknowledged_changes_l
         fields: [("title".to_owned(), FieldState { value: serde_json::json!("v2"), version: 9, hlc })].into(),
     };
     meta.cursor = 9;
-    local::apply_pull(&[Change::Upsert { record: record.clone() }], 2, &meta).await.unwrap();
+    local::apply_pull(&[Change::Upsert { record: record.clone() }], 2, &[], &meta).await.unwrap();
     let snapshot = local::load().await.unwrap();
     assert_eq!(snapshot.records, vec![record]);
     assert_eq!(snapshot.outbox.iter().map(|m| m.id).collect::<Vec<_>>(), [3]);
     assert_eq!(snapshot.meta.cursor, 9);
 
-    local::apply_pull(&[Change::Remove { kind: RecordKind::Lead, id: record_id, version: 10 }], 3, &meta)
+    // Mutation 3 was refused (the pull reports it): it moves to the refused store with the rest.
+    let refused = veld_domain::sync::Rejected {
+        mutation: snapshot.outbox[0].clone(),
+        code: veld_domain::sync::RejectCode::NotAllowed,
+        reason: "not yours".into(),
+    };
+    local::apply_pull(&[Change::Remove { kind: RecordKind::Lead, id: record_id, version: 10 }], 3, &[refused], &meta)
         .await
         .unwrap();
     let snapshot = local::load().await.unwrap();
     assert!(snapshot.records.is_empty() && snapshot.outbox.is_empty());
+    assert_eq!(snapshot.rejected.iter().map(|r| r.mutation.id).collect::<Vec<_>>(), [3]);
 }

@@ -86,31 +86,62 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
     let values = RwSignal::new(BTreeMap::<&'static str, String>::new());
     let errors = RwSignal::new(BTreeMap::<&'static str, &'static str>::new());
     let notice = RwSignal::new(None::<&'static str>);
+    // Fields the user has typed in since the last save or cancel: a sync arriving meanwhile
+    // must not overwrite them.
+    let dirty = RwSignal::new(std::collections::BTreeSet::<&'static str>::new());
     let reset = move || {
         let row = record.get_untracked().map(|r| r.to_row());
-        values.set(
-            fields
-                .get_value()
-                .iter()
-                .map(|(name, _, input)| {
-                    let current = row.as_ref().and_then(|r| match input {
-                        Input::Amount => int(r, name).map(|v| v.to_string()),
-                        _ => text(r, name),
-                    });
-                    let default = match input {
-                        Input::Choice(options) if is_new() => options[0].to_owned(),
-                        _ => String::new(),
-                    };
-                    (*name, current.unwrap_or(default))
-                })
-                .collect(),
-        );
+        let fresh: BTreeMap<&'static str, String> = fields
+            .get_value()
+            .iter()
+            .map(|(name, _, input)| {
+                let current = row.as_ref().and_then(|r| match input {
+                    Input::Amount => int(r, name).map(|v| v.to_string()),
+                    _ => text(r, name),
+                });
+                let default = match input {
+                    Input::Choice(options) if is_new() => options[0].to_owned(),
+                    _ => String::new(),
+                };
+                (*name, current.unwrap_or(default))
+            })
+            .collect();
+        // Rewriting identical text would move the caret of the field being typed in.
+        if values.with_untracked(|v| *v != fresh) {
+            values.set(fresh);
+        }
         errors.set(BTreeMap::new());
+        dirty.set(Default::default());
+    };
+    // The record changed underneath (a sync, or this page's own save): refresh the fields the
+    // user is not editing.
+    let refresh = move || {
+        if dirty.with_untracked(|d| d.is_empty()) {
+            reset();
+            return;
+        }
+        let row = record.get_untracked().map(|r| r.to_row());
+        let Some(row) = row else { return };
+        let editing = dirty.get_untracked();
+        let mut next = values.get_untracked();
+        for (name, _, input) in fields.get_value().iter() {
+            if editing.contains(name) {
+                continue;
+            }
+            let current = match input {
+                Input::Amount => int(&row, name).map(|v| v.to_string()),
+                _ => text(&row, name),
+            };
+            next.insert(*name, current.unwrap_or_default());
+        }
+        if values.with_untracked(|v| *v != next) {
+            values.set(next);
+        }
     };
     // Fill the form when the record arrives or changes underneath (a sync).
     Effect::new(move |_| {
         record.track();
-        reset();
+        refresh();
     });
     let may_edit = move || {
         store.me.with(|me| {
@@ -156,6 +187,8 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
             None => (Op::Create, uuid::Uuid::now_v7()),
         };
         let navigate = navigate.clone();
+        // What was typed is now the record's (shown at once): later syncs may refresh it.
+        dirty.set(Default::default());
         spawn_local(async move {
             match engine::record_change(store, kind, id, op, changed).await {
                 Ok(()) => {
@@ -204,6 +237,9 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
                                     let text = event_target_value(&ev);
                                     values.update(|v| {
                                         v.insert(name, text);
+                                    });
+                                    dirty.update(|d| {
+                                        d.insert(name);
                                     });
                                     notice.set(None);
                                 };

@@ -189,19 +189,17 @@ pub async fn apply_pull(
     Ok(())
 }
 
-/// After a push was answered: drops the outbox entries up to `last_applied` (the last one the
-/// answer covers) and keeps the refused ones for the Pending changes page, in one transaction.
-pub async fn acknowledge(last_applied: u64, rejected: &[Rejected]) -> Result<(), StorageError> {
-    if last_applied == 0 {
-        return Ok(());
-    }
+/// Moves refused mutations from the outbox to the `rejected` store (for the Pending changes
+/// page), in one transaction. Applied ones stay in the outbox until a pull's `last_applied`.
+pub async fn refuse(rejected: &[Rejected]) -> Result<(), StorageError> {
     let db = db().await?;
     let tx = db.transaction([OUTBOX, REJECTED]).with_mode(TransactionMode::Readwrite).build()?;
-    let store = tx.object_store(REJECTED)?;
+    let refused = tx.object_store(REJECTED)?;
+    let outbox = tx.object_store(OUTBOX)?;
     for r in rejected {
-        store.put(serde_json::to_string(r)?).with_key(outbox_key(r.mutation.id)).primitive()?;
+        refused.put(serde_json::to_string(r)?).with_key(outbox_key(r.mutation.id)).primitive()?;
+        outbox.delete(outbox_key(r.mutation.id)).primitive()?;
     }
-    tx.object_store(OUTBOX)?.delete(outbox_key(0)..=outbox_key(last_applied)).primitive()?.await?;
     tx.commit().await?;
     Ok(())
 }

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use std::collections::BTreeMap;
 use veld_domain::RecordKind;
 use veld_domain::api::ErrorCode;
+use veld_domain::sync::PullResponse;
 use veld_domain::sync::{
     Change, Hlc, Mutation, Op, PROTOCOL_VERSION, PushRequest, answered_up_to, base_versions, pull_acked, take_refusals,
 };
@@ -148,8 +149,13 @@ impl From<local::StorageError> for SyncError {
 }
 
 async fn push(store: Store) -> Result<(), SyncError> {
+    // Answered mutations stay in the outbox — and on screen — until the pull that follows
+    // brings their effect (its `last_applied` drops them), so nothing flickers back to the old
+    // value in between; this round sends each one once.
+    let mut answered = 0u64;
     loop {
-        let batch: Vec<Mutation> = store.outbox.with_untracked(|o| o.iter().take(PUSH_BATCH).cloned().collect());
+        let batch: Vec<Mutation> =
+            store.outbox.with_untracked(|o| o.iter().filter(|m| m.id > answered).take(PUSH_BATCH).cloned().collect());
         let Some(meta) = store.sync_meta.get_untracked() else { return Ok(()) };
         if batch.is_empty() {
             return Ok(());
@@ -164,12 +170,19 @@ async fn push(store: Store) -> Result<(), SyncError> {
             Err(e) => return Err(e.into()),
         };
         let rejected: Vec<Rejected> = take_refusals(&request.mutations, &response.results);
-        // Only what this answer covers leaves the outbox; anything the server applied beyond it
-        // (a delayed earlier push) is answered by the next pull, refusals included.
-        let answered = answered_up_to(&response);
-        local::acknowledge(answered, &rejected).await?;
-        store.rejected.update(|list| list.extend(rejected));
-        store.outbox.update(|o| o.retain(|m| m.id > answered));
+        // Refusals leave the outbox now (they will never apply); anything the server applied
+        // beyond this answer (a delayed earlier push) is answered by the pull, refusals included.
+        let up_to = answered_up_to(&response);
+        if !rejected.is_empty() {
+            local::refuse(&rejected).await?;
+            let ids: Vec<u64> = rejected.iter().map(|r| r.mutation.id).collect();
+            store.outbox.update(|o| o.retain(|m| !ids.contains(&m.id)));
+            store.rejected.update(|list| list.extend(rejected));
+        }
+        if up_to <= answered {
+            return Ok(());
+        }
+        answered = up_to;
     }
 }
 
@@ -183,6 +196,8 @@ fn mark(name: &str) {
 async fn pull(store: Store) -> Result<(), SyncError> {
     // Changes received in this round, for the first download's progress.
     let mut received = 0u64;
+    // The next page, already asked for while this one is stored.
+    let mut prefetched: Option<futures::channel::oneshot::Receiver<Result<PullResponse, ApiFailure>>> = None;
     loop {
         let Some(mut meta) = store.sync_meta.get_untracked() else { return Ok(()) };
         let first = meta.cursor == 0;
@@ -190,7 +205,10 @@ async fn pull(store: Store) -> Result<(), SyncError> {
             mark("veld:download:start");
         }
         let acked = store.outbox.with_untracked(|o| pull_acked(o, meta.next_mutation));
-        let result = api::pull(meta.client_id, meta.cursor, acked).await;
+        let result = match prefetched.take() {
+            Some(next) => next.await.unwrap_or(Err(ApiFailure::Network)),
+            None => api::pull(meta.client_id, meta.cursor, acked).await,
+        };
         store.observe(&result);
         let response = result?;
         meta.clock_offset_ms = response.server_time_ms - now_ms();
@@ -200,6 +218,15 @@ async fn pull(store: Store) -> Result<(), SyncError> {
             store.records.set(Default::default());
             store.sync_meta.set(Some(meta));
             continue;
+        }
+        if response.more {
+            // Pages arrive while the last one is written: network and IndexedDB overlap.
+            let (tx, rx) = futures::channel::oneshot::channel();
+            let (client, cursor) = (meta.client_id, response.cursor);
+            spawn_local(async move {
+                let _ = tx.send(api::pull(client, cursor, acked).await);
+            });
+            prefetched = Some(rx);
         }
         meta.cursor = response.cursor;
         meta.last_sync_ms = Some(now_ms());
