@@ -115,6 +115,27 @@ pub struct Report {
     pub resets: u64,
 }
 
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} mutations ({} applied, {} refused), {} conflicts logged, {} pushes ({} requests lost, {} answers lost, \
+             {} duplicated, {} delayed/reordered), {} pulls, {} resets",
+            self.mutations,
+            self.applied,
+            self.rejected,
+            self.conflicts,
+            self.pushes,
+            self.lost_requests,
+            self.lost_responses,
+            self.duplicated,
+            self.delayed,
+            self.pulls,
+            self.resets
+        )
+    }
+}
+
 impl std::ops::AddAssign for Report {
     fn add_assign(&mut self, o: Report) {
         self.mutations += o.mutations;
@@ -739,20 +760,9 @@ mod tests {
             total
         });
         println!(
-            "simulation: {} seeds × 5 clients × 200 edits in {:.1} s: {} mutations ({} applied, {} refused), {} conflicts logged, \
-             {} pushes ({} requests lost, {} answers lost, {} duplicated, {} delayed/reordered), {} pulls",
+            "simulation: {} seeds × 5 clients × 200 edits in {:.1} s: {total}",
             seeds.len(),
-            started.elapsed().as_secs_f64(),
-            total.mutations,
-            total.applied,
-            total.rejected,
-            total.conflicts,
-            total.pushes,
-            total.lost_requests,
-            total.lost_responses,
-            total.duplicated,
-            total.delayed,
-            total.pulls
+            started.elapsed().as_secs_f64()
         );
         assert_eq!(total.mutations, seeds.len() as u64 * 5 * 200);
         assert!(
