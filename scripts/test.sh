@@ -19,7 +19,8 @@ if [[ "${DATABASE_URL:-}" == postgres* ]]; then
 else
   say "unit and integration tests (SQLite; PostgreSQL tests skip: DATABASE_URL is not set to postgres://…)"
 fi
-cargo test --locked -p veld-domain -p veld-server -p veld-app
+# --show-output: the simulation, crash test and other figure-printing tests show their figures.
+cargo test --locked -p veld-domain -p veld-server -p veld-app -- --show-output
 
 say "wasm tests in headless Chromium"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
