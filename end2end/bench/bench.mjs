@@ -208,6 +208,8 @@ async function syncBenchmarks(base) {
         // Poll the DOM between tasks (a MessageChannel round trip: no timer clamping).
         const channel = new MessageChannel();
         const tick = () => new Promise((r) => { channel.port1.onmessage = () => r(); channel.port2.postMessage(0); });
+        performance.clearMarks('veld:edit:submit');
+        performance.clearMarks('veld:edit:shown');
         const t0 = performance.now();
         button.click();
         while (main.querySelector('h1')?.textContent !== title) {
@@ -215,10 +217,17 @@ async function syncBenchmarks(base) {
           if (performance.now() - t0 > 5000) throw new Error(`the heading did not update: ${main.querySelector('h1')?.textContent}; input ${document.getElementById('field-title')?.value}; notice ${main.querySelector('.form-notice')?.textContent}; same button ${button.isConnected}`);
         }
         const shown = Promise.resolve(performance.now());
-        return (await shown) - t0;
+        const t1 = await shown;
+        const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
+        if (window.__veldSplits === undefined) window.__veldSplits = [];
+        window.__veldSplits.push([at('veld:edit:submit') - t0, at('veld:edit:shown') - at('veld:edit:submit'), t1 - at('veld:edit:shown')]);
+        return t1 - t0;
       }, title));
       await page.waitForTimeout(30);
     }
+    const splits = await page.evaluate(() => window.__veldSplits);
+    const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return Math.round(s[Math.floor(s.length / 2)] * 10) / 10; };
+    console.log(`  (edit → UI, medians: click → submit handler ${median(splits.map((x) => x[0]))} ms, handler → change shown ${median(splits.map((x) => x[1]))} ms, shown → DOM ${median(splits.map((x) => x[2]))} ms)`);
     latencies.sort((a, b) => a - b);
     const pct = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 10) / 10;
     figure('sync.edit_to_ui.cached_records', total, 'rec');

@@ -30,9 +30,11 @@ fn shown(v: &serde_json::Value) -> String {
 pub fn ConflictList(source: ConflictSource, heading_id: &'static str) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
+    // Re-read after every sync round that moved the cursor (not on every local edit, which
+    // changes the rest of the sync metadata).
+    let cursor = Memo::new(move |_| store.sync_meta.with(|m| m.as_ref().map(|m| m.cursor)));
     let log = LocalResource::new(move || {
-        // Re-read after every sync round that moved the cursor.
-        let _ = store.sync_meta.with(|m| m.as_ref().map(|m| m.cursor));
+        cursor.track();
         async move {
             let result = match source {
                 ConflictSource::Record(kind, id) => api::record_conflicts(kind, id).await,

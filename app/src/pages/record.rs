@@ -157,6 +157,7 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
     let navigate = use_navigate();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        engine::mark("veld:edit:submit");
         let t = crate::i18n::strings(store.language.get_untracked());
         let current = record.get_untracked().map(|r| r.values()).unwrap_or_default();
         let mut changed = BTreeMap::new();

@@ -187,7 +187,7 @@ async fn push(store: Store) -> Result<(), SyncError> {
 }
 
 /// Marks a moment for the benchmarks (`performance.getEntriesByName`).
-fn mark(name: &str) {
+pub fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.mark(name);
     }
@@ -293,6 +293,7 @@ pub async fn record_change(
     let shown =
         Mutation { id: token, kind, record_id, op, fields: fields.clone(), base_versions: BTreeMap::new(), hlc };
     store.saving.update(|s| s.push(shown));
+    mark("veld:edit:shown");
 
     let writer = WRITER.with(std::rc::Rc::clone);
     let _turn = writer.lock().await;
