@@ -89,7 +89,7 @@ struct PullQuery {
 }
 
 /// The most changes one pull returns; a first download comes in pages of this size.
-pub const MAX_PULL: u32 = 2_000;
+pub const MAX_PULL: u32 = 5_000;
 
 fn default_pull() -> u32 {
     MAX_PULL
