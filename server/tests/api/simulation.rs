@@ -2,7 +2,7 @@
 //! and PostgreSQL: the same random creates, edits, owner changes and deletes, lost, delayed,
 //! duplicated and reordered deliveries and skewed clocks as the in-memory thousand seeds, here
 //! through the real push and pull handlers and SQL. `VELD_SIM_HTTP_SEEDS` sets the number of
-//! seeds per database (default 2); a failure names its seed.
+//! seeds per database (default 5); a failure names its seed.
 
 use crate::helpers::TestApp;
 use crate::on_both_databases;
@@ -79,7 +79,7 @@ async fn random_sessions_converge_on_the_real_server(app: &TestApp) {
     let marketing = app.client_for("mark@veld.test").await;
     let mark: Me = marketing.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap();
     let cast = Cast::new(actors, vec![(mark.user.id, mark.office.id)]);
-    let seeds: u64 = std::env::var("VELD_SIM_HTTP_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(2);
+    let seeds: u64 = std::env::var("VELD_SIM_HTTP_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
     let mut server = HttpServer { handle: Handle::current(), base: app.url(""), clients, db: app.db.clone() };
     let started = std::time::Instant::now();
     let (server, total) = tokio::task::spawn_blocking(move || {
