@@ -9,6 +9,7 @@ pub mod email;
 pub mod ids;
 pub mod language;
 pub mod password;
+pub mod phone;
 pub mod stages;
 pub mod sync;
 
@@ -16,3 +17,4 @@ pub use access::{Action, Actor, Modules, Ownership, Permissions, RecordKind, Sco
 pub use email::Email;
 pub use ids::{OfficeId, RoleId, UserId};
 pub use language::Language;
+pub use phone::Phone;
