@@ -16,16 +16,16 @@
 //! store: a thousand seeds in seconds) and, in the server's tests, against the real server over
 //! HTTP on SQLite and PostgreSQL. A failing seed is printed; `run(seed, …)` replays it exactly.
 
-use super::{
-    BatchStep, Change, ClientId, Conflict, Effect, Mutation, MutationOutcome, MutationResult, Op, PROTOCOL_VERSION,
-    PullResponse, PushRequest, PushResponse, RejectCode, Replica, StoredRecord, decide, plan_batch,
-};
+use super::{ClientId, Mutation, Op, PullResponse, PushRequest, PushResponse, Replica, StoredRecord};
 use crate::{Action, Actor, OfficeId, Ownership, RecordKind, UserId, access::presets};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
+
+mod memory;
+pub use memory::MemoryServer;
 
 /// A push the server refused as a whole.
 #[derive(Debug)]
@@ -45,8 +45,8 @@ pub trait SimServer {
     fn advance(&mut self, _ms: i64) {}
     /// A record as stored (tombstones included), for the final checks.
     fn record(&mut self, id: Uuid) -> Option<StoredRecord>;
-    /// The conflict log of a record.
-    fn conflicts(&mut self, id: Uuid) -> Vec<Conflict>;
+    /// The conflict log of a record: each losing (field, value).
+    fn lost_values(&mut self, id: Uuid) -> Vec<(String, Value)>;
 }
 
 /// The five users of a simulation: an administrator, and a manager and a rep in each of two
@@ -416,10 +416,10 @@ fn check(
         ids.extend(c.made.values().map(|m| m.mutation.record_id));
     }
     let mut stored: BTreeMap<Uuid, StoredRecord> = BTreeMap::new();
-    let mut conflicts: BTreeMap<Uuid, Vec<Conflict>> = BTreeMap::new();
+    let mut conflicts: BTreeMap<Uuid, Vec<(String, Value)>> = BTreeMap::new();
     for &id in &ids {
         if let Some(r) = server.record(id) {
-            conflicts.insert(id, server.conflicts(id));
+            conflicts.insert(id, server.lost_values(id));
             stored.insert(id, r);
         }
     }
@@ -532,7 +532,7 @@ fn check(
                     || later_own_edit(c, refused, *id, m.record_id, field);
                 let logged = conflicts
                     .get(&m.record_id)
-                    .is_some_and(|list| list.iter().any(|k| k.field == *field && k.lost.value == *value));
+                    .is_some_and(|list| list.iter().any(|(f, lost)| f == field && lost == value));
                 if !(current || replaced_knowingly || logged) {
                     return Err(format!(
                         "client {who}'s applied write {field} = {value} to {} was lost: not current, not replaced by an edit that saw it, not in the conflict log",
@@ -550,166 +550,6 @@ fn later_own_edit(c: &Client, refused: &BTreeSet<u64>, after: u64, record: Uuid,
     c.made
         .range(after + 1..)
         .any(|(id, m)| !refused.contains(id) && m.mutation.record_id == record && m.mutation.fields.contains_key(field))
-}
-
-/// The server's decisions over an in-memory store: `plan_batch` and `decide`, with the same
-/// bookkeeping the database layer does (last-applied per client, refusals remembered and
-/// repeated for duplicates, version counter, conflict log, moves out of scope).
-pub struct MemoryServer {
-    cast_users: Vec<(UserId, OfficeId)>,
-    actors: Vec<Actor>,
-    now_ms: i64,
-    version: u64,
-    records: BTreeMap<Uuid, StoredRecord>,
-    by_version: BTreeMap<u64, Uuid>,
-    clients: BTreeMap<ClientId, (UserId, u64)>,
-    refusals: BTreeMap<(ClientId, u64), (RejectCode, String)>,
-    conflicts: BTreeMap<Uuid, Vec<Conflict>>,
-    /// (version, record, ownership before the move)
-    moves: Vec<(u64, Uuid, Ownership)>,
-    /// How often each (client, mutation) was applied: must end at one.
-    applications: BTreeMap<(ClientId, u64), u32>,
-}
-
-impl MemoryServer {
-    pub fn new(cast: &Cast) -> MemoryServer {
-        MemoryServer {
-            cast_users: cast.users.clone(),
-            actors: cast.actors.clone(),
-            now_ms: 1_800_000_000_000,
-            version: 1,
-            records: BTreeMap::new(),
-            by_version: BTreeMap::new(),
-            clients: BTreeMap::new(),
-            refusals: BTreeMap::new(),
-            conflicts: BTreeMap::new(),
-            moves: Vec::new(),
-            applications: BTreeMap::new(),
-        }
-    }
-
-    /// Applied more than once, if anything was.
-    pub fn applied_twice(&self) -> Option<(ClientId, u64)> {
-        self.applications.iter().find(|(_, n)| **n > 1).map(|(k, _)| *k)
-    }
-
-    fn store(&mut self, record: StoredRecord, old_version: Option<u64>) {
-        if let Some(v) = old_version {
-            self.by_version.remove(&v);
-        }
-        self.by_version.insert(record.version, record.id);
-        self.records.insert(record.id, record);
-    }
-}
-
-impl SimServer for MemoryServer {
-    fn push(&mut self, who: usize, request: &PushRequest) -> Result<PushResponse, Refusal> {
-        let actor = self.actors[who].clone();
-        let (owner, mut last_applied) = self.clients.get(&request.client_id).copied().unwrap_or((actor.user, 0));
-        if owner != actor.user {
-            return Err(Refusal::Other("foreign client".into()));
-        }
-        let ids: Vec<u64> = request.mutations.iter().map(|m| m.id).collect();
-        let plan = plan_batch(last_applied, &ids).map_err(|g| Refusal::Gap(g.to_string()))?;
-        let users = std::mem::take(&mut self.cast_users);
-        let office_of = |u: UserId| users.iter().find(|(x, _)| *x == u).map(|(_, o)| *o);
-        let mut results = Vec::new();
-        for (m, step) in request.mutations.iter().zip(plan) {
-            let outcome = match step {
-                BatchStep::Skip => match self.refusals.get(&(request.client_id, m.id)) {
-                    Some((code, reason)) => MutationOutcome::Rejected { code: *code, reason: reason.clone() },
-                    None => MutationOutcome::Duplicate,
-                },
-                BatchStep::Apply => {
-                    let existing = self.records.get(&m.record_id).cloned();
-                    let decision = decide(existing.as_ref(), &actor, m, self.version + 1, self.now_ms, &office_of);
-                    *self.applications.entry((request.client_id, m.id)).or_default() += 1;
-                    let old = existing.map(|r| r.version);
-                    match decision.effect {
-                        Effect::Nothing => {}
-                        Effect::Insert(r) | Effect::Delete(r) => {
-                            self.version += 1;
-                            self.store(r, old);
-                        }
-                        Effect::Update { record, conflicts, moved_from } => {
-                            self.version += 1;
-                            self.conflicts.entry(record.id).or_default().extend(conflicts);
-                            if let Some(from) = moved_from {
-                                self.moves.push((record.version, record.id, from));
-                            }
-                            self.store(record, old);
-                        }
-                    }
-                    if let MutationOutcome::Rejected { code, reason } = &decision.outcome {
-                        self.refusals.insert((request.client_id, m.id), (*code, reason.clone()));
-                    }
-                    last_applied = m.id;
-                    decision.outcome
-                }
-            };
-            results.push(MutationResult { id: m.id, outcome });
-        }
-        self.cast_users = users;
-        self.clients.insert(request.client_id, (actor.user, last_applied));
-        Ok(PushResponse { last_applied, results })
-    }
-
-    fn pull(&mut self, who: usize, client: ClientId, cursor: u64, acked: u64) -> Result<PullResponse, String> {
-        let actor = &self.actors[who];
-        let mut changes = Vec::new();
-        for (&version, id) in self.by_version.range(cursor + 1..) {
-            let r = &self.records[id];
-            let visible = |o: Ownership| actor.may(Action::View, r.kind, o);
-            if visible(r.ownership()) {
-                changes.push(if r.deleted {
-                    Change::Remove { kind: r.kind, id: r.id, version }
-                } else {
-                    Change::Upsert { record: r.to_state() }
-                });
-            } else if self.moves.iter().any(|(v, m, from)| *v > cursor && m == id && visible(*from)) {
-                changes.push(Change::Remove { kind: r.kind, id: r.id, version });
-            }
-        }
-        let last_applied = self.clients.get(&client).map_or(0, |(_, l)| *l);
-        let rejected = if acked >= last_applied {
-            Vec::new()
-        } else {
-            self.refusals
-                .range((client, acked + 1)..=(client, last_applied))
-                .map(|((_, id), (code, reason))| MutationResult {
-                    id: *id,
-                    outcome: MutationOutcome::Rejected { code: *code, reason: reason.clone() },
-                })
-                .collect()
-        };
-        Ok(PullResponse {
-            protocol: PROTOCOL_VERSION,
-            cursor: self.version,
-            changes,
-            last_applied,
-            server_time_ms: self.now_ms,
-            reset_required: false,
-            rejected,
-            more: false,
-            remaining: 0,
-        })
-    }
-
-    fn now_ms(&mut self) -> i64 {
-        self.now_ms
-    }
-
-    fn advance(&mut self, ms: i64) {
-        self.now_ms += ms;
-    }
-
-    fn record(&mut self, id: Uuid) -> Option<StoredRecord> {
-        self.records.get(&id).cloned()
-    }
-
-    fn conflicts(&mut self, id: Uuid) -> Vec<Conflict> {
-        self.conflicts.get(&id).cloned().unwrap_or_default()
-    }
 }
 
 #[cfg(test)]

@@ -2,12 +2,14 @@
 //! queries are written once in portable SQL (`$1` placeholders work on SQLite and PostgreSQL).
 
 mod accounts;
+mod conflicts;
 mod records;
 mod sync;
 
 pub use accounts::{NewUser, UserAuth};
+pub use conflicts::ConflictFilter;
 pub use records::NewRecord;
-pub use sync::{AppliedChange, ConflictEntry, ConflictFilter, PushError};
+pub use sync::{AppliedChange, PushError};
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

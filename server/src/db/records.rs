@@ -2,9 +2,12 @@
 
 use super::{Db, now_ms};
 use anyhow::Context;
+use serde_json::{Map, Value};
+use sqlx::AnyConnection;
 use sqlx::Row;
+use std::collections::BTreeMap;
 use veld_domain::api::RecordRow;
-use veld_domain::sync::{ClientId, Hlc};
+use veld_domain::sync::{ClientId, FieldState, Hlc, StoredRecord, ZERO_HLC};
 use veld_domain::{Actor, OfficeId, RecordKind, UserId};
 
 pub struct NewRecord {
@@ -27,27 +30,21 @@ impl Db {
         let hlc = Hlc { wall_ms: now, counter: 0, client: ClientId(uuid::Uuid::nil()) };
         for r in records {
             version += 1;
-            let meta: serde_json::Map<String, serde_json::Value> = r
-                .data
-                .as_object()
-                .context("a record's data is a JSON object")?
-                .keys()
-                .map(|k| (k.clone(), serde_json::json!({ "version": version, "hlc": hlc })))
+            let values = r.data.as_object().context("a record's data is a JSON object")?;
+            let fields = values
+                .iter()
+                .map(|(k, v)| (k.clone(), FieldState { value: v.clone(), version: version as u64, hlc }))
                 .collect();
-            sqlx::query(
-                "INSERT INTO records (id, kind, owner_id, office_id, data, meta, version, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-            )
-            .bind(r.id.to_string())
-            .bind(r.kind.as_str())
-            .bind(r.owner.to_string())
-            .bind(r.office.to_string())
-            .bind(r.data.to_string())
-            .bind(serde_json::Value::Object(meta).to_string())
-            .bind(version)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            let record = StoredRecord {
+                id: r.id,
+                kind: r.kind,
+                owner: r.owner,
+                office: r.office,
+                fields,
+                version: version as u64,
+                deleted: false,
+            };
+            insert_record(&mut tx, &record, now).await?;
         }
         sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1").bind(version).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -80,4 +77,77 @@ impl Db {
             })
             .collect()
     }
+}
+
+/// Per-field bookkeeping stored beside the values: `{field: {version, hlc}}`.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(super) struct FieldMeta {
+    pub version: u64,
+    pub hlc: Hlc,
+}
+
+pub(super) async fn load(conn: &mut AnyConnection, id: uuid::Uuid) -> anyhow::Result<Option<StoredRecord>> {
+    let row =
+        sqlx::query("SELECT kind, owner_id, office_id, data, meta, version, deleted_at FROM records WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(r) = row else { return Ok(None) };
+    let version = r.try_get::<i64, _>(5)? as u64;
+    let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(3)?).context("record data")?;
+    let meta: BTreeMap<String, FieldMeta> = serde_json::from_str(&r.try_get::<String, _>(4)?).context("record meta")?;
+    Ok(Some(StoredRecord {
+        id,
+        kind: RecordKind::parse(&r.try_get::<String, _>(0)?).context("record kind")?,
+        owner: r.try_get::<String, _>(1)?.parse().context("owner id")?,
+        office: r.try_get::<String, _>(2)?.parse().context("office id")?,
+        fields: fields_of(data, &meta, version),
+        version,
+        deleted: r.try_get::<Option<i64>, _>(6)?.is_some(),
+    }))
+}
+
+/// Joins stored values and their bookkeeping; a field without any (records from before sync)
+/// counts as set by the record's version at clock zero.
+pub(super) fn fields_of(
+    data: Map<String, Value>,
+    meta: &BTreeMap<String, FieldMeta>,
+    version: u64,
+) -> BTreeMap<String, FieldState> {
+    data.into_iter()
+        .map(|(name, value)| {
+            let m = meta.get(&name);
+            let state =
+                FieldState { value, version: m.map_or(version, |m| m.version), hlc: m.map_or(ZERO_HLC, |m| m.hlc) };
+            (name, state)
+        })
+        .collect()
+}
+
+/// Splits fields into the stored values and bookkeeping columns.
+pub(super) fn columns_of(fields: &BTreeMap<String, FieldState>) -> anyhow::Result<(String, String)> {
+    let data: Map<String, Value> = fields.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect();
+    let meta: BTreeMap<&String, FieldMeta> =
+        fields.iter().map(|(k, f)| (k, FieldMeta { version: f.version, hlc: f.hlc })).collect();
+    Ok((serde_json::to_string(&data)?, serde_json::to_string(&meta)?))
+}
+
+/// Stores a new record (its values, per-field bookkeeping and version).
+pub(super) async fn insert_record(conn: &mut AnyConnection, record: &StoredRecord, now_ms: i64) -> anyhow::Result<()> {
+    let (data, meta) = columns_of(&record.fields)?;
+    sqlx::query(
+        "INSERT INTO records (id, kind, owner_id, office_id, data, meta, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+    )
+    .bind(record.id.to_string())
+    .bind(record.kind.as_str())
+    .bind(record.owner.to_string())
+    .bind(record.office.to_string())
+    .bind(data)
+    .bind(meta)
+    .bind(record.version as i64)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! changes after a cursor from one snapshot. The decisions (skip, refuse, merge) come from
 //! `veld_domain::sync`; this module only loads, stores and counts.
 
+use super::records::{FieldMeta, columns_of, fields_of, insert_record, load};
 use super::{Backend, Db};
 use anyhow::Context;
 use serde_json::{Map, Value};
@@ -9,9 +10,8 @@ use sqlx::AnyConnection;
 use sqlx::Row;
 use std::collections::BTreeMap;
 use veld_domain::sync::{
-    BatchStep, Change, ClientId, Conflict, Effect, FieldState, Gap, Hlc, Mutation, MutationOutcome, MutationResult,
-    OWNER_FIELD, Op, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, RejectCode, StoredRecord, ZERO_HLC,
-    decide, plan_batch,
+    BatchStep, Change, ClientId, Effect, Gap, Mutation, MutationOutcome, MutationResult, OWNER_FIELD, Op,
+    PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, RejectCode, StoredRecord, decide, plan_batch,
 };
 use veld_domain::{Action, Actor, OfficeId, RecordKind, Scope, UserId};
 
@@ -30,13 +30,6 @@ impl From<sqlx::Error> for PushError {
     fn from(err: sqlx::Error) -> Self {
         PushError::Db(err.into())
     }
-}
-
-/// Per-field bookkeeping stored beside the values: `{field: {version, hlc}}`.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct FieldMeta {
-    version: u64,
-    hlc: Hlc,
 }
 
 /// A change the push applied, handed to automation in the same transaction (the seam the
@@ -342,52 +335,6 @@ async fn refusal(conn: &mut AnyConnection, client: &str, id: u64) -> anyhow::Res
     row.map(|r| Ok(stored_refusal(&r.try_get::<String, _>(0)?))).transpose()
 }
 
-async fn load(conn: &mut AnyConnection, id: uuid::Uuid) -> anyhow::Result<Option<StoredRecord>> {
-    let row =
-        sqlx::query("SELECT kind, owner_id, office_id, data, meta, version, deleted_at FROM records WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some(r) = row else { return Ok(None) };
-    let version = r.try_get::<i64, _>(5)? as u64;
-    let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(3)?).context("record data")?;
-    let meta: BTreeMap<String, FieldMeta> = serde_json::from_str(&r.try_get::<String, _>(4)?).context("record meta")?;
-    Ok(Some(StoredRecord {
-        id,
-        kind: RecordKind::parse(&r.try_get::<String, _>(0)?).context("record kind")?,
-        owner: r.try_get::<String, _>(1)?.parse().context("owner id")?,
-        office: r.try_get::<String, _>(2)?.parse().context("office id")?,
-        fields: fields_of(data, &meta, version),
-        version,
-        deleted: r.try_get::<Option<i64>, _>(6)?.is_some(),
-    }))
-}
-
-/// Joins stored values and their bookkeeping; a field without any (records from before sync)
-/// counts as set by the record's version at clock zero.
-fn fields_of(
-    data: Map<String, Value>,
-    meta: &BTreeMap<String, FieldMeta>,
-    version: u64,
-) -> BTreeMap<String, FieldState> {
-    data.into_iter()
-        .map(|(name, value)| {
-            let m = meta.get(&name);
-            let state =
-                FieldState { value, version: m.map_or(version, |m| m.version), hlc: m.map_or(ZERO_HLC, |m| m.hlc) };
-            (name, state)
-        })
-        .collect()
-}
-
-/// Splits fields into the stored values and bookkeeping columns.
-fn columns_of(fields: &BTreeMap<String, FieldState>) -> anyhow::Result<(String, String)> {
-    let data: Map<String, Value> = fields.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect();
-    let meta: BTreeMap<&String, FieldMeta> =
-        fields.iter().map(|(k, f)| (k, FieldMeta { version: f.version, hlc: f.hlc })).collect();
-    Ok((serde_json::to_string(&data)?, serde_json::to_string(&meta)?))
-}
-
 /// The office of an active user (for a change of owner).
 async fn office_of(conn: &mut AnyConnection, m: &Mutation) -> anyhow::Result<Option<(UserId, OfficeId)>> {
     let Some(user) = m.fields.get(OWNER_FIELD).and_then(|v| v.as_str()?.parse::<UserId>().ok()) else {
@@ -419,21 +366,7 @@ async fn apply(
     let changed = match decision.effect {
         Effect::Nothing => false,
         Effect::Insert(record) => {
-            let (data, meta) = columns_of(&record.fields)?;
-            sqlx::query(
-                "INSERT INTO records (id, kind, owner_id, office_id, data, meta, version, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-            )
-            .bind(record.id.to_string())
-            .bind(record.kind.as_str())
-            .bind(record.owner.to_string())
-            .bind(record.office.to_string())
-            .bind(data)
-            .bind(meta)
-            .bind(next as i64)
-            .bind(now_ms)
-            .execute(&mut *conn)
-            .await?;
+            insert_record(conn, &record, now_ms).await?;
             true
         }
         Effect::Delete(record) => {
@@ -447,7 +380,7 @@ async fn apply(
         }
         Effect::Update { record, conflicts, moved_from } => {
             for conflict in &conflicts {
-                log_conflict(conn, record.id, conflict, next, now_ms).await?;
+                super::conflicts::log_conflict(conn, record.id, conflict, next, now_ms).await?;
             }
             if let Some(from) = moved_from {
                 sqlx::query(
@@ -491,125 +424,10 @@ async fn apply(
     Ok(decision.outcome)
 }
 
-async fn log_conflict(
-    conn: &mut AnyConnection,
-    record: uuid::Uuid,
-    c: &Conflict,
-    version: u64,
-    now_ms: i64,
-) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO sync_conflicts (id, record_id, field, lost_value, lost_hlc, kept_value, kept_hlc, version, created_at, \
-         lost_client, kept_client) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(record.to_string())
-    .bind(&c.field)
-    .bind(c.lost.value.to_string())
-    .bind(serde_json::to_string(&c.lost.hlc)?)
-    .bind(c.kept.value.to_string())
-    .bind(serde_json::to_string(&c.kept.hlc)?)
-    .bind(version as i64)
-    .bind(now_ms)
-    .bind(c.lost.hlc.client.0.to_string())
-    .bind(c.kept.hlc.client.0.to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Which conflicts to list.
-pub enum ConflictFilter {
-    /// Of one record.
-    Record(uuid::Uuid),
-    /// Where this user's edit lost, newest first.
-    LostBy(UserId),
-}
-
-impl Db {
-    /// Conflicts for the history and the Pending changes page, with the names of both sides.
-    pub async fn conflict_views(
-        &self,
-        filter: ConflictFilter,
-        limit: i64,
-    ) -> anyhow::Result<Vec<veld_domain::api::ConflictView>> {
-        let (condition, order, key) = match filter {
-            ConflictFilter::Record(id) => ("c.record_id = $1", "c.version DESC, c.id", id.to_string()),
-            ConflictFilter::LostBy(user) => ("lc.user_id = $1", "c.created_at DESC, c.id", user.to_string()),
-        };
-        let sql = format!(
-            "SELECT c.record_id, r.kind, r.data, c.field, c.lost_value, c.lost_hlc, lu.name, c.kept_value, c.kept_hlc, \
-             ku.name, c.created_at \
-             FROM sync_conflicts c JOIN records r ON r.id = c.record_id \
-             LEFT JOIN sync_clients lc ON lc.client_id = c.lost_client LEFT JOIN users lu ON lu.id = lc.user_id \
-             LEFT JOIN sync_clients kc ON kc.client_id = c.kept_client LEFT JOIN users ku ON ku.id = kc.user_id \
-             WHERE {condition} ORDER BY {order} LIMIT $2"
-        );
-        let rows = sqlx::query(&sql).bind(key).bind(limit).fetch_all(self.pool()).await?;
-        rows.into_iter()
-            .map(|r| {
-                let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(2)?).unwrap_or_default();
-                let title = ["title", "name", "subject"]
-                    .iter()
-                    .find_map(|k| data.get(*k).and_then(Value::as_str).map(str::to_owned));
-                let lost_hlc: Hlc = serde_json::from_str(&r.try_get::<String, _>(5)?)?;
-                let kept_hlc: Hlc = serde_json::from_str(&r.try_get::<String, _>(8)?)?;
-                Ok(veld_domain::api::ConflictView {
-                    record_id: r.try_get::<String, _>(0)?.parse().context("record id")?,
-                    kind: RecordKind::parse(&r.try_get::<String, _>(1)?).context("record kind")?,
-                    record_title: title,
-                    field: r.try_get(3)?,
-                    lost_value: serde_json::from_str(&r.try_get::<String, _>(4)?)?,
-                    lost_by: r.try_get(6)?,
-                    lost_at_ms: lost_hlc.wall_ms,
-                    kept_value: serde_json::from_str(&r.try_get::<String, _>(7)?)?,
-                    kept_by: r.try_get(9)?,
-                    kept_at_ms: kept_hlc.wall_ms,
-                    at_ms: r.try_get(10)?,
-                })
-            })
-            .collect()
-    }
-}
-
 impl Db {
     /// A record as stored, tombstones included.
     pub async fn stored_record(&self, id: uuid::Uuid) -> anyhow::Result<Option<StoredRecord>> {
         let mut conn = self.pool().acquire().await?;
         load(&mut conn, id).await
     }
-
-    /// A record's conflict log, oldest first.
-    pub async fn conflicts(&self, record: uuid::Uuid) -> anyhow::Result<Vec<ConflictEntry>> {
-        let rows = sqlx::query(
-            "SELECT field, lost_value, lost_hlc, kept_value, kept_hlc, version, created_at FROM sync_conflicts \
-             WHERE record_id = $1 ORDER BY version, id",
-        )
-        .bind(record.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                let version = r.try_get::<i64, _>(5)? as u64;
-                let state = |value: usize, hlc: usize| -> anyhow::Result<FieldState> {
-                    Ok(FieldState {
-                        value: serde_json::from_str(&r.try_get::<String, _>(value)?)?,
-                        version,
-                        hlc: serde_json::from_str(&r.try_get::<String, _>(hlc)?)?,
-                    })
-                };
-                Ok(ConflictEntry {
-                    conflict: Conflict { field: r.try_get(0)?, lost: state(1, 2)?, kept: state(3, 4)? },
-                    at_ms: r.try_get(6)?,
-                })
-            })
-            .collect()
-    }
-}
-
-/// A logged conflict and when it happened.
-#[derive(Clone, Debug)]
-pub struct ConflictEntry {
-    pub conflict: Conflict,
-    pub at_ms: i64,
 }

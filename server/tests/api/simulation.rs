@@ -12,8 +12,8 @@ use uuid::Uuid;
 use veld_domain::Actor;
 use veld_domain::api::Me;
 use veld_domain::sync::sim::{Cast, Refusal, SimServer, run};
-use veld_domain::sync::{ClientId, Conflict, PullResponse, PushRequest, PushResponse, StoredRecord};
-use veld_server::db::Db;
+use veld_domain::sync::{ClientId, PullResponse, PushRequest, PushResponse, StoredRecord};
+use veld_server::db::{ConflictFilter, Db};
 
 on_both_databases!(random_sessions_converge_on_the_real_server);
 
@@ -60,9 +60,9 @@ impl SimServer for HttpServer {
         self.handle.block_on(self.db.stored_record(id)).expect("read a record")
     }
 
-    fn conflicts(&mut self, id: Uuid) -> Vec<Conflict> {
-        let entries = self.handle.block_on(self.db.conflicts(id)).expect("read conflicts");
-        entries.into_iter().map(|e| e.conflict).collect()
+    fn lost_values(&mut self, id: Uuid) -> Vec<(String, serde_json::Value)> {
+        let log = self.handle.block_on(self.db.conflict_views(ConflictFilter::Record(id), i64::MAX));
+        log.expect("read conflicts").into_iter().map(|c| (c.field, c.lost_value)).collect()
     }
 }
 
