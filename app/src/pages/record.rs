@@ -189,6 +189,7 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
         };
         let navigate = navigate.clone();
         // What was typed is now the record's (shown at once): later syncs may refresh it.
+        let (typed, editing) = (values.get_untracked(), dirty.get_untracked());
         dirty.set(Default::default());
         spawn_local(async move {
             match engine::record_change(store, kind, id, op, changed).await {
@@ -198,7 +199,12 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
                         navigate(&format!("{}/{id}", detail_path(kind).unwrap_or("")), Default::default());
                     }
                 }
-                Err(_) => notice.set(Some(t.err_storage)),
+                // Not stored: the form gets back what the user typed, to try again.
+                Err(_) => {
+                    values.set(typed);
+                    dirty.set(editing);
+                    notice.set(Some(t.err_storage));
+                }
             }
         });
     };
