@@ -19,10 +19,14 @@ pub enum RecordKind {
     Placement,
     Activity,
     Attachment,
+    /// Configuration (CF-1): a stage of the lead or opportunity list.
+    Stage,
+    /// Configuration (CF-2): an entry of one of the eight tables.
+    TableEntry,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 8] = [
+    pub const ALL: [RecordKind; 10] = [
         RecordKind::Company,
         RecordKind::Contact,
         RecordKind::Lead,
@@ -31,6 +35,8 @@ impl RecordKind {
         RecordKind::Placement,
         RecordKind::Activity,
         RecordKind::Attachment,
+        RecordKind::Stage,
+        RecordKind::TableEntry,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,7 +49,15 @@ impl RecordKind {
             RecordKind::Placement => "placement",
             RecordKind::Activity => "activity",
             RecordKind::Attachment => "attachment",
+            RecordKind::Stage => "stage",
+            RecordKind::TableEntry => "table_entry",
         }
+    }
+
+    /// Configuration kinds: everyone sees them (every device needs the stage rules), only
+    /// administrators change them, whatever their role's grants say.
+    pub fn is_config(self) -> bool {
+        matches!(self, RecordKind::Stage | RecordKind::TableEntry)
     }
 
     pub fn parse(s: &str) -> Option<RecordKind> {
@@ -110,6 +124,10 @@ pub struct Permissions {
 
 impl Permissions {
     pub fn grants(&self, kind: RecordKind) -> Grants {
+        if kind.is_config() {
+            let change = if self.admin { Scope::All } else { Scope::None };
+            return Grants { view: Scope::All, create: change, edit: change, delete: change };
+        }
         self.kinds.get(&kind).copied().unwrap_or(Grants::NONE)
     }
 
@@ -304,7 +322,12 @@ mod tests {
         let json = serde_json::to_string(&p).unwrap();
         assert_eq!(serde_json::from_str::<Permissions>(&json).unwrap(), p);
         let empty: Permissions = serde_json::from_str("{}").unwrap();
-        assert!(RecordKind::ALL.iter().all(|&k| !empty.can_at_all(k, Action::View)));
+        assert!(RecordKind::ALL.iter().filter(|k| !k.is_config()).all(|&k| !empty.can_at_all(k, Action::View)));
+        // Configuration: everyone reads it, only administrators change it.
+        assert!(empty.can_at_all(RecordKind::Stage, Action::View));
+        assert!(!empty.can_at_all(RecordKind::Stage, Action::Edit));
+        assert!(presets::administrator().can_at_all(RecordKind::TableEntry, Action::Create));
+        assert!(!presets::sales_manager().can_at_all(RecordKind::TableEntry, Action::Edit));
     }
 
     #[test]

@@ -5,11 +5,13 @@
 
 pub mod access;
 pub mod api;
+pub mod config;
 pub mod email;
 pub mod ids;
 pub mod language;
 pub mod password;
 pub mod phone;
+pub mod records;
 pub mod stages;
 pub mod sync;
 

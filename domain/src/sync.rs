@@ -20,7 +20,8 @@ pub use decide::{Conflict, Decision, Effect, MAX_FIELDS, OWNER_FIELD, StoredReco
 pub use replica::{Rejected, Replica, answered_up_to, apply_changes, base_versions, pull_acked, take_refusals};
 
 /// The protocol version a client speaks; the server refuses others with a clear error.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// 2: configuration kinds (`stage`, `table_entry`) and the `invalid` refusal.
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// How far ahead of the server's clock a client's timestamp may be before it is clamped.
 pub const MAX_CLOCK_SKEW_MS: i64 = 60_000;
@@ -144,6 +145,9 @@ pub enum RejectCode {
     /// The change is malformed (too many fields, bad names, wrong kind).
     #[default]
     Malformed,
+    /// The change breaks a rule of the record (a required field, a stage transition, a blocked
+    /// contact, a second conversion): the reason says which.
+    Invalid,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,504 @@
+//! The business records' rules (SPEC DM-1…DM-8, LO-5), shared by the app (to say what is wrong
+//! next to the field, offline too) and the server (to refuse what breaks them, whatever client
+//! sent it). Records are JSON objects of field values; this module knows their fields.
+//!
+//! Validation looks only at what a change touches, so a record saved before a rule existed is
+//! not wedged by it; and it judges the state after the merge, so a change that became invalid
+//! through a colleague's concurrent edit is refused with a reason rather than half-applied.
+
+use crate::config::{Stages, TransitionError};
+use crate::{Email, Phone, RecordKind};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+/// A contact linked to a lead or opportunity, with its role (a code of the role table).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedContact {
+    pub id: Uuid,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// Why a change breaks a rule: the field it concerns and what is wrong, in English (the app
+/// shows its own translation for the codes it knows, this text otherwise).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct Invalid {
+    pub field: String,
+    pub code: InvalidCode,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvalidCode {
+    Required,
+    EmailOrPhoneRequired,
+    BadEmail,
+    BadPhone,
+    BadNumber,
+    StageNotAllowed,
+    ContactBlocked,
+    NotFound,
+    AlreadyConverted,
+    LinkedElsewhere,
+    FixedRole,
+    BadConfig,
+}
+
+fn invalid(field: &str, code: InvalidCode, message: impl Into<String>) -> Invalid {
+    Invalid { field: field.to_owned(), code, message: message.into() }
+}
+
+/// What validation may look up: other records a change refers to, and the stage lists.
+#[derive(Clone, Debug, Default)]
+pub struct Known {
+    pub records: HashMap<Uuid, (RecordKind, Map<String, Value>)>,
+    pub stages: BTreeMap<RecordKind, Stages>,
+}
+
+/// A string field, trimmed; `None` when absent, null or blank.
+pub fn text<'a>(values: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
+    values.get(field)?.as_str().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A reference field (`company_id`, `lead_id`, …).
+pub fn id_of(values: &Map<String, Value>, field: &str) -> Option<Uuid> {
+    text(values, field)?.parse().ok()
+}
+
+/// The contacts a lead or opportunity links, in order.
+pub fn contacts_of(values: &Map<String, Value>) -> Vec<LinkedContact> {
+    values.get("contacts").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default()
+}
+
+pub fn contacts_value(contacts: &[LinkedContact]) -> Value {
+    serde_json::to_value(contacts).unwrap_or(Value::Array(Vec::new()))
+}
+
+/// A contact's display name.
+pub fn contact_name(values: &Map<String, Value>) -> String {
+    let parts: Vec<&str> = [text(values, "first_name"), text(values, "last_name")].into_iter().flatten().collect();
+    parts.join(" ")
+}
+
+/// Whether a contact is blocked, and why.
+pub fn blocked(values: &Map<String, Value>) -> Option<String> {
+    values
+        .get("blocked")
+        .and_then(Value::as_bool)
+        .filter(|b| *b)
+        .map(|_| text(values, "blocked_reason").unwrap_or_default().to_owned())
+}
+
+/// The other records a change to a record of `kind` refers to (for the server to load).
+pub fn references(kind: RecordKind, fields: &Map<String, Value>) -> Vec<Uuid> {
+    let mut out = Vec::new();
+    if matches!(kind, RecordKind::Lead | RecordKind::Opportunity) {
+        out.extend(contacts_of(fields).into_iter().map(|c| c.id));
+    }
+    out.extend(["lead_id", "opportunity_id"].iter().filter_map(|f| id_of(fields, f)));
+    out
+}
+
+/// Normalises a contact's e-mail and phone as typed (so duplicates are found), or says what is
+/// wrong with them. `country` is the contact's, else the office's (ISO 3166, e.g. `NL`).
+pub fn normalise_contact(values: &mut Map<String, Value>) -> Result<(), Invalid> {
+    let country = text(values, "country").map(str::to_owned);
+    if let Some(raw) = text(values, "email").map(str::to_owned) {
+        let email = Email::parse(&raw).map_err(|e| invalid("email", InvalidCode::BadEmail, e.to_string()))?;
+        values.insert("email".into(), json!(email.as_str()));
+    }
+    if let Some(raw) = text(values, "phone").map(str::to_owned) {
+        let phone = Phone::parse(&raw, country.as_deref().or(Some("NL")))
+            .map_err(|e| invalid("phone", InvalidCode::BadPhone, e.to_string()))?;
+        values.insert("phone".into(), json!(phone.as_str()));
+    }
+    if text(values, "email").is_none() && text(values, "phone").is_none() {
+        return Err(invalid(
+            "email",
+            InvalidCode::EmailOrPhoneRequired,
+            "a contact needs an e-mail address or a phone number",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a change to record `id` of `kind`: `before` is the stored state (none for a create),
+/// `after` the state the change would leave, `changed` the fields the change set.
+pub fn validate(
+    kind: RecordKind,
+    id: Uuid,
+    before: Option<&Map<String, Value>>,
+    after: &Map<String, Value>,
+    changed: &[String],
+    known: &Known,
+) -> Result<(), Invalid> {
+    let touched = |f: &str| before.is_none() || changed.iter().any(|c| c == f);
+    let was = |f: &str| before.and_then(|b| b.get(f)).filter(|v| !v.is_null());
+    let required = |f: &str, what: &str| {
+        if touched(f) && text(after, f).is_none() {
+            Err(invalid(f, InvalidCode::Required, format!("{what} is required")))
+        } else {
+            Ok(())
+        }
+    };
+    for f in ["expected_value", "expected_revenue", "probability"] {
+        if touched(f) && after.get(f).is_some_and(|v| !v.is_null() && v.as_f64().is_none_or(|n| n < 0.0)) {
+            return Err(invalid(f, InvalidCode::BadNumber, format!("`{f}` must be a number of at least 0")));
+        }
+    }
+    if touched("probability") && after.get("probability").and_then(Value::as_f64).is_some_and(|p| p > 100.0) {
+        return Err(invalid("probability", InvalidCode::BadNumber, "a probability is at most 100"));
+    }
+    match kind {
+        RecordKind::Company => required("name", "a company's name"),
+        RecordKind::Contact => {
+            if ["email", "phone", "country"].iter().any(|f| touched(f)) {
+                let mut copy = after.clone();
+                normalise_contact(&mut copy)?;
+            }
+            if (touched("first_name") || touched("last_name")) && contact_name(after).is_empty() {
+                return Err(invalid("last_name", InvalidCode::Required, "a contact needs a name"));
+            }
+            Ok(())
+        }
+        RecordKind::Lead | RecordKind::Opportunity => {
+            required("title", "a title")?;
+            if touched("stage")
+                && let Some(to) = text(after, "stage")
+            {
+                let from = before.and_then(|b| text(b, "stage"));
+                if let Some(stages) = known.stages.get(&kind).filter(|s| !s.0.is_empty()) {
+                    // Conversion (LO-5) closes a lead from whatever stage it is in.
+                    let converting = kind == RecordKind::Lead
+                        && changed.iter().any(|c| c == "opportunity_id")
+                        && stages.default_end().is_some_and(|e| e.code == to);
+                    if !converting {
+                        stages.check_move(from, to).map_err(|e: TransitionError| {
+                            invalid("stage", InvalidCode::StageNotAllowed, e.to_string())
+                        })?;
+                    }
+                }
+            }
+            if touched("contacts") {
+                let old = before.map(contacts_of).unwrap_or_default();
+                for c in contacts_of(after) {
+                    let previous = old.iter().find(|o| o.id == c.id);
+                    if previous.is_none() {
+                        match known.records.get(&c.id) {
+                            Some((RecordKind::Contact, values)) => {
+                                if let Some(reason) = blocked(values) {
+                                    let name = contact_name(values);
+                                    let why = if reason.is_empty() { String::new() } else { format!(": {reason}") };
+                                    return Err(invalid(
+                                        "contacts",
+                                        InvalidCode::ContactBlocked,
+                                        format!("{name} is blocked and cannot be linked{why}"),
+                                    ));
+                                }
+                            }
+                            _ => {
+                                return Err(invalid(
+                                    "contacts",
+                                    InvalidCode::NotFound,
+                                    "a linked contact does not exist",
+                                ));
+                            }
+                        }
+                    }
+                    if let Some(prev) = previous
+                        && prev.role != c.role
+                        && prev.role.as_deref().is_some_and(is_fixed_role)
+                    {
+                        return Err(invalid(
+                            "contacts",
+                            InvalidCode::FixedRole,
+                            format!("the role `{}` is fixed", prev.role.as_deref().unwrap_or_default()),
+                        ));
+                    }
+                }
+            }
+            if kind == RecordKind::Lead
+                && touched("opportunity_id")
+                && let (Some(old), Some(new)) = (was("opportunity_id"), after.get("opportunity_id"))
+                && old != new
+            {
+                return Err(invalid(
+                    "opportunity_id",
+                    InvalidCode::AlreadyConverted,
+                    format!("this lead was converted already, to opportunity {}", old.as_str().unwrap_or_default()),
+                ));
+            }
+            if kind == RecordKind::Opportunity
+                && touched("lead_id")
+                && let Some(lead) = id_of(after, "lead_id")
+            {
+                match known.records.get(&lead) {
+                    Some((RecordKind::Lead, values)) => {
+                        if let Some(other) = id_of(values, "opportunity_id").filter(|o| *o != id) {
+                            return Err(invalid(
+                                "lead_id",
+                                InvalidCode::AlreadyConverted,
+                                format!("this lead was converted already, to opportunity {other}"),
+                            ));
+                        }
+                    }
+                    _ => return Err(invalid("lead_id", InvalidCode::NotFound, "the lead does not exist")),
+                }
+            }
+            Ok(())
+        }
+        RecordKind::JobOrder => {
+            required("title", "a title")?;
+            for (f, what) in [("lead_id", "lead"), ("opportunity_id", "opportunity")] {
+                if touched(f)
+                    && let (Some(old), Some(new)) = (was(f), after.get(f).filter(|v| !v.is_null()))
+                    && old != new
+                {
+                    return Err(invalid(
+                        f,
+                        InvalidCode::LinkedElsewhere,
+                        format!(
+                            "this job order is linked to another {what} already ({}); a job order belongs to one {what}",
+                            old.as_str().unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        RecordKind::Stage => {
+            let stage = crate::config::StageDef::from_values(after)
+                .ok_or_else(|| invalid("code", InvalidCode::BadConfig, "this is not a valid stage"))?;
+            if stage.code.trim().is_empty() || stage.name.get("en").is_empty() {
+                return Err(invalid("code", InvalidCode::Required, "a stage needs a code and a name"));
+            }
+            if !matches!(stage.list, RecordKind::Lead | RecordKind::Opportunity) {
+                return Err(invalid("list", InvalidCode::BadConfig, "stages belong to leads or opportunities"));
+            }
+            Ok(())
+        }
+        RecordKind::TableEntry => {
+            let entry = crate::config::TableEntry::from_values(after)
+                .ok_or_else(|| invalid("code", InvalidCode::BadConfig, "this is not a valid table entry"))?;
+            if entry.code.trim().is_empty() || entry.label.get("en").is_empty() {
+                return Err(invalid("code", InvalidCode::Required, "an entry needs a code and a label"));
+            }
+            Ok(())
+        }
+        RecordKind::Placement | RecordKind::Activity | RecordKind::Attachment => Ok(()),
+    }
+}
+
+/// Roles whose holder's role cannot be changed on a linked contact (seed 000: main contact and
+/// signing authority).
+pub fn is_fixed_role(role: &str) -> bool {
+    matches!(role, "main_contact" | "signing_authority")
+}
+
+/// The fields of a lead's conversion (LO-5): the new opportunity's (company, contacts with
+/// roles, description, source and the link back) and the lead's update (link to the
+/// opportunity, the default end stage).
+pub struct Conversion {
+    pub opportunity: Map<String, Value>,
+    pub lead_update: Map<String, Value>,
+}
+
+/// Why a lead cannot be converted.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConvertError {
+    #[error("this lead was converted already")]
+    AlreadyConverted(Uuid),
+    #[error("no opportunity stages are configured")]
+    NoStages,
+}
+
+pub fn convert_lead(
+    lead_id: Uuid,
+    opportunity_id: Uuid,
+    lead: &Map<String, Value>,
+    lead_stages: &Stages,
+    opportunity_stages: &Stages,
+) -> Result<Conversion, ConvertError> {
+    if let Some(existing) = id_of(lead, "opportunity_id") {
+        return Err(ConvertError::AlreadyConverted(existing));
+    }
+    let start = opportunity_stages.default_stage().ok_or(ConvertError::NoStages)?;
+    let mut opportunity = Map::new();
+    for f in ["title", "interest", "description", "source", "company_id", "contacts", "priority", "category"] {
+        if let Some(v) = lead.get(f).filter(|v| !v.is_null()) {
+            opportunity.insert(f.into(), v.clone());
+        }
+    }
+    if let Some(v) = lead.get("expected_value").filter(|v| !v.is_null()) {
+        opportunity.insert("expected_revenue".into(), v.clone());
+    }
+    opportunity.insert("stage".into(), json!(start.code));
+    opportunity.insert("probability".into(), json!(start.probability));
+    opportunity.insert("lead_id".into(), json!(lead_id.to_string()));
+    let mut lead_update = Map::new();
+    lead_update.insert("opportunity_id".into(), json!(opportunity_id.to_string()));
+    if let Some(end) = lead_stages.default_end() {
+        lead_update.insert("stage".into(), json!(end.code));
+    }
+    Ok(Conversion { opportunity, lead_update })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::default_stages;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    fn known() -> Known {
+        let mut k = Known::default();
+        for list in [RecordKind::Lead, RecordKind::Opportunity] {
+            k.stages.insert(list, Stages::of(list, default_stages()));
+        }
+        k
+    }
+
+    fn check(
+        kind: RecordKind,
+        before: Option<Value>,
+        after: Value,
+        changed: &[&str],
+        known: &Known,
+    ) -> Result<(), InvalidCode> {
+        let changed: Vec<String> = changed.iter().map(|s| (*s).to_owned()).collect();
+        validate(kind, Uuid::nil(), before.map(obj).as_ref(), &obj(after), &changed, known).map_err(|e| e.code)
+    }
+
+    #[test]
+    fn a_contact_needs_an_email_or_a_phone_and_they_are_normalised() {
+        let k = Known::default();
+        let c = RecordKind::Contact;
+        assert_eq!(check(c, None, json!({"last_name": "Smit"}), &[], &k), Err(InvalidCode::EmailOrPhoneRequired));
+        assert_eq!(check(c, None, json!({"last_name": "Smit", "email": "x"}), &[], &k), Err(InvalidCode::BadEmail));
+        assert_eq!(check(c, None, json!({"last_name": "Smit", "phone": "06 12"}), &[], &k), Err(InvalidCode::BadPhone));
+        assert_eq!(check(c, None, json!({"last_name": "Smit", "phone": "06 1234 5678"}), &[], &k), Ok(()));
+        assert_eq!(check(c, None, json!({"email": "a@b.nl"}), &[], &k), Err(InvalidCode::Required));
+        // An old contact without either is not wedged by an edit of its function.
+        assert_eq!(
+            check(c, Some(json!({"last_name": "S"})), json!({"last_name": "S", "function": "CEO"}), &["function"], &k),
+            Ok(())
+        );
+        let mut v = obj(json!({"email": "  Eva@Example.NL ", "phone": "06-1234 5678"}));
+        normalise_contact(&mut v).unwrap();
+        assert_eq!(v["email"], "eva@example.nl");
+        assert_eq!(v["phone"], "+31612345678");
+    }
+
+    #[test]
+    fn stage_changes_follow_the_configuration() {
+        let k = known();
+        let lead = |stage: &str| json!({"title": "T", "stage": stage});
+        let l = RecordKind::Lead;
+        assert_eq!(check(l, Some(lead("new")), lead("contacted"), &["stage"], &k), Ok(()));
+        assert_eq!(check(l, Some(lead("new")), lead("converted"), &["stage"], &k), Err(InvalidCode::StageNotAllowed));
+        assert_eq!(check(l, None, lead("nope"), &[], &k), Err(InvalidCode::StageNotAllowed));
+        // Without configuration (an old database) nothing is refused.
+        assert_eq!(check(l, Some(lead("new")), lead("converted"), &["stage"], &Known::default()), Ok(()));
+        assert_eq!(check(l, None, json!({"title": " "}), &[], &k), Err(InvalidCode::Required));
+    }
+
+    #[test]
+    fn blocked_contacts_cannot_be_linked_and_fixed_roles_stay() {
+        let mut k = known();
+        let (ok, bad) = (Uuid::now_v7(), Uuid::now_v7());
+        k.records.insert(ok, (RecordKind::Contact, obj(json!({"first_name": "Eva"}))));
+        k.records.insert(
+            bad,
+            (RecordKind::Contact, obj(json!({"first_name": "Bo", "blocked": true, "blocked_reason": "GDPR"}))),
+        );
+        let with = |ids: &[(Uuid, &str)]| {
+            let cs: Vec<Value> = ids.iter().map(|(id, r)| json!({"id": id, "role": r})).collect();
+            json!({"title": "T", "contacts": cs})
+        };
+        let l = RecordKind::Lead;
+        assert_eq!(check(l, None, with(&[(ok, "user")]), &[], &k), Ok(()));
+        assert_eq!(check(l, None, with(&[(bad, "user")]), &[], &k), Err(InvalidCode::ContactBlocked));
+        assert_eq!(check(l, None, with(&[(Uuid::now_v7(), "user")]), &[], &k), Err(InvalidCode::NotFound));
+        let before = with(&[(ok, "main_contact")]);
+        assert_eq!(
+            check(l, Some(before.clone()), with(&[(ok, "user")]), &["contacts"], &k),
+            Err(InvalidCode::FixedRole)
+        );
+        let before_user = with(&[(ok, "user")]);
+        assert_eq!(check(l, Some(before_user), with(&[(ok, "main_contact")]), &["contacts"], &k), Ok(()));
+        // A blocked contact linked before the block is not a reason to refuse other edits.
+        let linked = with(&[(bad, "user")]);
+        assert_eq!(check(l, Some(linked.clone()), linked, &["title"], &k), Ok(()));
+    }
+
+    #[test]
+    fn a_lead_converts_once_and_a_job_order_has_one_lead() {
+        let mut k = known();
+        let (lead, opp, other) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        k.records.insert(lead, (RecordKind::Lead, obj(json!({"title": "L", "opportunity_id": opp.to_string()}))));
+        let o = RecordKind::Opportunity;
+        let new_opp = json!({"title": "O", "lead_id": lead.to_string()});
+        let changed: Vec<String> = Vec::new();
+        assert_eq!(validate(o, opp, None, &obj(new_opp.clone()), &changed, &k), Ok(()));
+        assert_eq!(
+            validate(o, other, None, &obj(new_opp), &changed, &k).map_err(|e| e.code),
+            Err(InvalidCode::AlreadyConverted)
+        );
+        let l = RecordKind::Lead;
+        let converted = json!({"title": "L", "opportunity_id": opp.to_string()});
+        let again = json!({"title": "L", "opportunity_id": other.to_string()});
+        assert_eq!(check(l, Some(converted), again, &["opportunity_id"], &k), Err(InvalidCode::AlreadyConverted));
+        let j = RecordKind::JobOrder;
+        let linked = json!({"title": "J", "lead_id": lead.to_string()});
+        assert_eq!(
+            check(j, Some(linked.clone()), json!({"title": "J", "lead_id": other.to_string()}), &["lead_id"], &k),
+            Err(InvalidCode::LinkedElsewhere)
+        );
+        assert_eq!(check(j, Some(linked), json!({"title": "J", "lead_id": null}), &["lead_id"], &k), Ok(()));
+    }
+
+    #[test]
+    fn conversion_copies_the_lead_and_closes_it() {
+        let k = known();
+        let contact = Uuid::now_v7();
+        let lead = obj(json!({
+            "title": "Vans", "interest": "12 vans", "source": "showroom", "company_id": "c1",
+            "contacts": [{"id": contact, "role": "main_contact"}], "expected_value": 5000, "stage": "qualified"
+        }));
+        let (id, opp) = (Uuid::now_v7(), Uuid::now_v7());
+        let c =
+            convert_lead(id, opp, &lead, &k.stages[&RecordKind::Lead], &k.stages[&RecordKind::Opportunity]).unwrap();
+        assert_eq!(c.opportunity["title"], "Vans");
+        assert_eq!(c.opportunity["stage"], "qualification");
+        assert_eq!(c.opportunity["expected_revenue"], 5000);
+        assert_eq!(c.opportunity["lead_id"], id.to_string());
+        assert_eq!(contacts_of(&c.opportunity), vec![LinkedContact { id: contact, role: Some("main_contact".into()) }]);
+        assert_eq!(c.lead_update["stage"], "converted");
+        assert_eq!(c.lead_update["opportunity_id"], opp.to_string());
+        // The conversion's own stage change is allowed from any stage; a plain one is not.
+        let mut after = lead.clone();
+        after.extend(c.lead_update.clone());
+        let changed: Vec<String> = c.lead_update.keys().cloned().collect();
+        assert_eq!(validate(RecordKind::Lead, id, Some(&lead), &after, &changed, &k), Ok(()));
+        let mut plain = lead.clone();
+        plain.insert("stage".into(), json!("converted"));
+        let mut fresh = plain.clone();
+        fresh.insert("stage".into(), json!("new"));
+        assert_eq!(
+            validate(RecordKind::Lead, id, Some(&fresh), &plain, &["stage".to_owned()], &k).map_err(|e| e.code),
+            Err(InvalidCode::StageNotAllowed)
+        );
+        let mut done = lead.clone();
+        done.insert("opportunity_id".into(), json!(Uuid::now_v7().to_string()));
+        assert!(matches!(
+            convert_lead(id, opp, &done, &k.stages[&RecordKind::Lead], &k.stages[&RecordKind::Opportunity]),
+            Err(ConvertError::AlreadyConverted(_))
+        ));
+    }
+}
