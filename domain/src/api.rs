@@ -148,3 +148,26 @@ pub struct ConflictView {
     /// When the server resolved it.
     pub at_ms: i64,
 }
+
+/// One applied change of a record (DM-3 history): who made it (or which automation rule), when,
+/// and each field's old and new value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub version: u64,
+    pub at_ms: i64,
+    /// The user's name; `None` for changes made by Veld itself (configuration defaults).
+    pub by: Option<String>,
+    /// The automation rule that made the change, when one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// `create`, `update` or `delete`.
+    pub op: String,
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: serde_json::Value,
+    pub new: serde_json::Value,
+}

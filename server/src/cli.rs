@@ -44,6 +44,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let url = cli.db.url();
     let db = Db::connect(&url).await?;
     demo::ensure_default_roles(&db).await?;
+    let loaded = db.ensure_default_config().await?;
+    if loaded > 0 {
+        tracing::info!(records = loaded, "default stages and tables loaded");
+    }
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(db, args).await,
         Command::AddUser(args) => add_user(&db, args).await,

@@ -9,7 +9,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
 use veld_domain::access::presets;
-use veld_domain::stages::{LEAD_STAGES, OPPORTUNITY_STAGES, SOURCES};
+use veld_domain::config::{StageDef, Table, default_stages, default_tables};
 use veld_domain::{Email, Language, OfficeId, Permissions, RecordKind, UserId};
 
 /// The demo accounts' shared password, printed at start.
@@ -134,11 +134,14 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         });
     }
     let mut contacts = Vec::new();
+    const BLOCKED: usize = 13;
     for i in 0..32 {
         let (company, company_name, owner, office, _) = companies[i % companies.len()];
         let (first, last) = (FIRST[i % FIRST.len()], LAST[(i * 7) % LAST.len()]);
         let id = uuid::Uuid::now_v7();
-        contacts.push((id, company, format!("{first} {last}")));
+        if i != BLOCKED {
+            contacts.push((id, company));
+        }
         let domain = company_name.to_lowercase().replace(' ', "");
         let function = ["Purchasing", "Director", "Operations", "Finance"][i % 4];
         let local = format!("{}.{}", first.to_lowercase(), last.to_lowercase().replace(' ', ""));
@@ -150,15 +153,27 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             data: json!({
                 "first_name": first, "last_name": last, "company_id": company.to_string(),
                 "email": format!("{local}@{domain}.example"), "phone": format!("+316{:08}", 20_000_000 + i * 7919),
-                "function": function, "blocked": i == 13,
+                "function": function, "blocked": i == BLOCKED,
+                "blocked_reason": if i == BLOCKED { "Asked not to be contacted (GDPR)" } else { "" },
             }),
         });
     }
+    let stages_of = |list: RecordKind| -> Vec<StageDef> {
+        let mut v: Vec<StageDef> = default_stages().into_iter().filter(|s| s.list == list).collect();
+        v.sort_by_key(|s| s.index);
+        v
+    };
+    let (lead_stages, opportunity_stages) = (stages_of(RecordKind::Lead), stages_of(RecordKind::Opportunity));
+    let sources: Vec<String> = default_tables()
+        .into_iter()
+        .filter(|e| e.table == Table::Source && e.list == RecordKind::Lead)
+        .map(|e| e.code)
+        .collect();
     for i in 0..40 {
         let (company, company_name, _, _, city) = companies[rng.gen_range(0..companies.len())];
         let owner = pick_owner(&users, city, &mut rng);
         let contact = contacts.iter().filter(|c| c.1 == company).map(|c| c.0).next();
-        let stage = LEAD_STAGES[weighted_stage(&mut rng, LEAD_STAGES.len())].code;
+        let stage = &lead_stages[weighted_stage(&mut rng, lead_stages.len())].code;
         records.push(NewRecord {
             id: uuid::Uuid::now_v7(),
             kind: RecordKind::Lead,
@@ -168,8 +183,8 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
                 "number": format!("L{:05}", 10_001 + i),
                 "title": format!("{} – {}", company_name, INTERESTS[i % INTERESTS.len()]),
                 "interest": INTERESTS[i % INTERESTS.len()], "stage": stage,
-                "source": SOURCES.choose(&mut rng), "company_id": company.to_string(),
-                "contact_ids": contact.map(|c| vec![c.to_string()]).unwrap_or_default(),
+                "source": sources.choose(&mut rng), "company_id": company.to_string(),
+                "contacts": contact.map(|c| vec![json!({"id": c.to_string(), "role": "main_contact"})]).unwrap_or_default(),
                 "expected_value": rng.gen_range(5..200) * 500,
             }),
         });
@@ -177,8 +192,9 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     for i in 0..30 {
         let (company, company_name, _, _, city) = companies[rng.gen_range(0..companies.len())];
         let owner = pick_owner(&users, city, &mut rng);
-        let stage = OPPORTUNITY_STAGES[weighted_stage(&mut rng, OPPORTUNITY_STAGES.len())];
-        let (stage, probability) = (stage.code, stage.probability);
+        let stage = &opportunity_stages[weighted_stage(&mut rng, opportunity_stages.len())];
+        let (stage, probability) = (&stage.code, stage.probability);
+        let contact = contacts.iter().filter(|c| c.1 == company).map(|c| c.0).next();
         let month = 1 + (i % 12);
         records.push(NewRecord {
             id: uuid::Uuid::now_v7(),
@@ -191,7 +207,8 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
                 "stage": stage, "probability": probability,
                 "expected_revenue": rng.gen_range(10..400) * 250,
                 "expected_close_date": format!("2027-{month:02}-15"),
-                "source": SOURCES.choose(&mut rng), "company_id": company.to_string(),
+                "source": sources.choose(&mut rng), "company_id": company.to_string(),
+                "contacts": contact.map(|c| vec![json!({"id": c.to_string(), "role": "main_contact"})]).unwrap_or_default(),
             }),
         });
     }

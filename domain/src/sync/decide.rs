@@ -34,6 +34,11 @@ impl StoredRecord {
         Ownership { owner: self.owner, office: self.office }
     }
 
+    /// The record's current values.
+    pub fn values(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.fields.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect()
+    }
+
     /// The record as a pull delivers it.
     pub fn to_state(&self) -> super::RecordState {
         super::RecordState {

@@ -22,13 +22,20 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
+/// Veld's own user, office and role (migration 0004): owner of the configuration records.
+pub const SYSTEM_ID: &str = "00000000-0000-0000-0000-000000000000";
+
 fn parse_id<T: std::str::FromStr<Err = uuid::Error>>(s: &str, what: &str) -> anyhow::Result<T> {
     s.parse().with_context(|| format!("stored {what} id `{s}` is not a UUID"))
 }
 
 impl Db {
     pub async fn count_users(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query("SELECT COUNT(*) FROM users").fetch_one(self.pool()).await?.try_get(0)
+        sqlx::query("SELECT COUNT(*) FROM users WHERE id <> $1")
+            .bind(SYSTEM_ID)
+            .fetch_one(self.pool())
+            .await?
+            .try_get(0)
     }
 
     pub async fn ensure_office(&self, name: &str) -> anyhow::Result<(OfficeId, bool)> {
@@ -72,7 +79,10 @@ impl Db {
     }
 
     pub async fn role_names(&self) -> anyhow::Result<Vec<String>> {
-        let rows = sqlx::query("SELECT name FROM roles ORDER BY name").fetch_all(self.pool()).await?;
+        let rows = sqlx::query("SELECT name FROM roles WHERE id <> $1 ORDER BY name")
+            .bind(SYSTEM_ID)
+            .fetch_all(self.pool())
+            .await?;
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 
@@ -165,8 +175,9 @@ impl Db {
         let rows = sqlx::query(
             "SELECT u.id, u.name, u.email, u.language, o.name, r.name, u.disabled_at \
              FROM users u JOIN offices o ON o.id = u.office_id JOIN roles r ON r.id = u.role_id \
-             ORDER BY u.name",
+             WHERE u.id <> $1 ORDER BY u.name",
         )
+        .bind(SYSTEM_ID)
         .fetch_all(self.pool())
         .await?;
         rows.iter()

@@ -3,10 +3,11 @@
 
 mod accounts;
 mod conflicts;
+mod history;
 mod records;
 mod sync;
 
-pub use accounts::{NewUser, UserAuth};
+pub use accounts::{NewUser, SYSTEM_ID, UserAuth};
 pub use conflicts::ConflictFilter;
 pub use records::NewRecord;
 pub use sync::{AppliedChange, PushError};

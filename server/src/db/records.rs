@@ -51,6 +51,33 @@ impl Db {
         Ok(())
     }
 
+    /// Loads the default configuration (stages and tables, `veld_domain::config::defaults`)
+    /// into a database that has none, owned by Veld's own user. Returns how many were loaded.
+    pub async fn ensure_default_config(&self) -> anyhow::Result<usize> {
+        let count: i64 = sqlx::query("SELECT COUNT(*) FROM records WHERE kind = $1 OR kind = $2")
+            .bind(RecordKind::Stage.as_str())
+            .bind(RecordKind::TableEntry.as_str())
+            .fetch_one(self.pool())
+            .await?
+            .try_get(0)?;
+        if count > 0 {
+            return Ok(0);
+        }
+        let system: uuid::Uuid = super::SYSTEM_ID.parse()?;
+        let records: Vec<NewRecord> = veld_domain::config::defaults()
+            .into_iter()
+            .map(|(kind, values)| NewRecord {
+                id: uuid::Uuid::now_v7(),
+                kind,
+                owner: UserId(system),
+                office: OfficeId(system),
+                data: Value::Object(values),
+            })
+            .collect();
+        self.insert_records(&records).await?;
+        Ok(records.len())
+    }
+
     /// The records of one kind the actor may view: the scope filter runs in SQL, from the
     /// same `domain` grant the client sees.
     pub async fn visible_records(&self, actor: &Actor, kind: RecordKind) -> anyhow::Result<Vec<RecordRow>> {

@@ -2,6 +2,7 @@
 //! changes after a cursor from one snapshot. The decisions (skip, refuse, merge) come from
 //! `veld_domain::sync`; this module only loads, stores and counts.
 
+use super::history::{Logged, log_change};
 use super::records::{FieldMeta, columns_of, fields_of, insert_record, load};
 use super::{Backend, Db};
 use anyhow::Context;
@@ -9,6 +10,10 @@ use serde_json::{Map, Value};
 use sqlx::AnyConnection;
 use sqlx::Row;
 use std::collections::BTreeMap;
+use veld_domain::api::FieldChange;
+use veld_domain::config::{StageDef, Stages};
+use veld_domain::records::{Known, references, validate};
+use veld_domain::sync::Decision;
 use veld_domain::sync::{
     BatchStep, Change, ClientId, Effect, Gap, Mutation, MutationOutcome, MutationResult, OWNER_FIELD, Op,
     PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, RejectCode, StoredRecord, decide, plan_batch,
@@ -363,13 +368,23 @@ async fn apply(
     let lookup = |user: UserId| new_owner.filter(|(u, _)| *u == user).map(|(_, o)| o);
     let next = (*version + 1) as u64;
     let decision = decide(existing.as_ref(), actor, m, next, now_ms, &lookup);
+    let decision = check_rules(conn, existing.as_ref(), m, decision).await?;
+    let before = existing.as_ref().map(StoredRecord::values).unwrap_or_default();
+    let logged = |record, op| Logged { record, version: next, user: Some(actor.user), op, rule: None };
     let changed = match decision.effect {
         Effect::Nothing => false,
         Effect::Insert(record) => {
             insert_record(conn, &record, now_ms).await?;
+            let changes: Vec<FieldChange> = record
+                .fields
+                .iter()
+                .map(|(k, f)| FieldChange { field: k.clone(), old: Value::Null, new: f.value.clone() })
+                .collect();
+            log_change(conn, logged(record.id, "create"), &changes, now_ms).await?;
             true
         }
         Effect::Delete(record) => {
+            log_change(conn, logged(record.id, "delete"), &[], now_ms).await?;
             sqlx::query("UPDATE records SET deleted_at = $1, version = $2, updated_at = $1 WHERE id = $3")
                 .bind(now_ms)
                 .bind(next as i64)
@@ -392,6 +407,18 @@ async fn apply(
                 .bind(from.office.to_string())
                 .execute(&mut *conn)
                 .await?;
+            }
+            let changes: Vec<FieldChange> = m
+                .fields
+                .keys()
+                .filter_map(|k| {
+                    let old = before.get(k).cloned().unwrap_or(Value::Null);
+                    let new = record.fields.get(k).map(|f| f.value.clone()).unwrap_or(Value::Null);
+                    (old != new).then(|| FieldChange { field: k.clone(), old, new })
+                })
+                .collect();
+            if !changes.is_empty() {
+                log_change(conn, logged(record.id, "update"), &changes, now_ms).await?;
             }
             let (data, meta) = columns_of(&record.fields)?;
             sqlx::query(
@@ -422,6 +449,52 @@ async fn apply(
         });
     }
     Ok(decision.outcome)
+}
+
+/// Applies the records' rules (`veld_domain::records::validate`) to what `decide` would store:
+/// a change that breaks one is refused with the reason, and nothing of it is stored.
+async fn check_rules(
+    conn: &mut AnyConnection,
+    existing: Option<&StoredRecord>,
+    m: &Mutation,
+    decision: Decision,
+) -> anyhow::Result<Decision> {
+    let after = match &decision.effect {
+        Effect::Insert(record) | Effect::Update { record, .. } => record.values(),
+        _ => return Ok(decision),
+    };
+    let before = existing.map(StoredRecord::values);
+    let mut known = Known::default();
+    for id in references(m.kind, &after) {
+        if let Some(r) = load(conn, id).await?.filter(|r| !r.deleted) {
+            known.records.insert(id, (r.kind, r.values()));
+        }
+    }
+    if matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity) && m.fields.contains_key("stage") {
+        known.stages.insert(m.kind, stages(conn, m.kind).await?);
+    }
+    let changed: Vec<String> = m.fields.keys().cloned().collect();
+    Ok(match validate(m.kind, m.record_id, before.as_ref(), &after, &changed, &known) {
+        Ok(()) => decision,
+        Err(invalid) => Decision {
+            outcome: MutationOutcome::Rejected { code: RejectCode::Invalid, reason: invalid.message },
+            effect: Effect::Nothing,
+        },
+    })
+}
+
+/// The configured stages of one list.
+pub(super) async fn stages(conn: &mut AnyConnection, list: RecordKind) -> anyhow::Result<Stages> {
+    let rows = sqlx::query("SELECT data FROM records WHERE kind = $1 AND deleted_at IS NULL")
+        .bind(RecordKind::Stage.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut all = Vec::with_capacity(rows.len());
+    for r in rows {
+        let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(0)?).context("stage data")?;
+        all.extend(StageDef::from_values(&data));
+    }
+    Ok(Stages::of(list, all))
 }
 
 impl Db {

@@ -1,5 +1,5 @@
 //! `GET /api/records/{kind}`: the records of a kind the user may see (a read-only view beside
-//! the sync protocol), and a record's conflict log.
+//! the sync protocol), a record's history and its conflict log.
 
 use crate::auth::CurrentUser;
 use crate::db::ConflictFilter;
@@ -8,11 +8,37 @@ use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
-use veld_domain::api::{ConflictView, RecordRow};
+use veld_domain::api::{ConflictView, HistoryEntry, RecordRow};
 use veld_domain::{Action, RecordKind};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/records/{kind}", get(list)).route("/records/{kind}/{id}/conflicts", get(conflicts))
+    Router::new()
+        .route("/records/{kind}", get(list))
+        .route("/records/{kind}/{id}/conflicts", get(conflicts))
+        .route("/records/{kind}/{id}/history", get(history))
+}
+
+/// A record the user may see, or 404 (a record outside the user's scope does not exist for them).
+async fn visible_record(state: &AppState, user: &CurrentUser, kind: &str, id: &str) -> ApiResult<uuid::Uuid> {
+    let kind = RecordKind::parse(kind).ok_or_else(|| ApiError::NotFound(format!("no record kind `{kind}`")))?;
+    let id: uuid::Uuid = id.parse().map_err(|_| ApiError::NotFound(format!("`{id}` is not a record id")))?;
+    let record = state.db.stored_record(id).await?;
+    let visible = record.is_some_and(|r| r.kind == kind && user.actor.may(Action::View, kind, r.ownership()));
+    if !visible {
+        return Err(ApiError::NotFound("no such record".into()));
+    }
+    Ok(id)
+}
+
+/// `GET /api/records/{kind}/{id}/history`: the record's applied changes, newest first: who,
+/// when, each field's old and new value.
+async fn history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((kind, id)): Path<(String, String)>,
+) -> ApiResult<ApiJson<Vec<HistoryEntry>>> {
+    let id = visible_record(&state, &user, &kind, &id).await?;
+    Ok(ApiJson(state.db.history(id, 500).await?))
 }
 
 /// `GET /api/records/{kind}/{id}/conflicts`: the values that lost concurrent edits of a record
@@ -22,13 +48,7 @@ async fn conflicts(
     user: CurrentUser,
     Path((kind, id)): Path<(String, String)>,
 ) -> ApiResult<ApiJson<Vec<ConflictView>>> {
-    let kind = RecordKind::parse(&kind).ok_or_else(|| ApiError::NotFound(format!("no record kind `{kind}`")))?;
-    let id: uuid::Uuid = id.parse().map_err(|_| ApiError::NotFound(format!("`{id}` is not a record id")))?;
-    let record = state.db.stored_record(id).await?;
-    let visible = record.is_some_and(|r| r.kind == kind && user.actor.may(Action::View, kind, r.ownership()));
-    if !visible {
-        return Err(ApiError::NotFound("no such record".into()));
-    }
+    let id = visible_record(&state, &user, &kind, &id).await?;
     Ok(ApiJson(state.db.conflict_views(ConflictFilter::Record(id), 200).await?))
 }
 

@@ -128,6 +128,7 @@ impl TestApp {
         let TestDatabase { url, dir, pg_database } = TestDatabase::create(backend).await?;
         let db = Db::connect(&url).await.expect("connect and migrate");
         demo::ensure_default_roles(&db).await.expect("default roles");
+        db.ensure_default_config().await.expect("default configuration");
         demo::load(&db).await.expect("demo data");
 
         let dist = dir.path().join("dist");

@@ -7,6 +7,7 @@ mod accounts;
 mod cli;
 mod crash;
 mod errors;
+mod leads;
 mod records;
 mod simulation;
 mod static_files;

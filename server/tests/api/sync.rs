@@ -28,23 +28,36 @@ fn now_ms() -> i64 {
     veld_server::db::now_ms()
 }
 
-struct Device {
-    client: Client,
-    id: ClientId,
-    next: u64,
+/// One app installation of a demo user, pushing and pulling like the app does.
+pub(crate) struct Device {
+    pub(crate) client: Client,
+    pub(crate) id: ClientId,
+    pub(crate) next: u64,
 }
 
 impl Device {
-    async fn new(app: &TestApp, email: &str) -> Device {
+    pub(crate) async fn new(app: &TestApp, email: &str) -> Device {
         Device { client: app.client_for(email).await, id: ClientId(Uuid::now_v7()), next: 1 }
     }
 
     fn mutation(&mut self, op: Op, record: Uuid, fields: Value, base: &[(&str, u64)], wall_ms: i64) -> Mutation {
+        self.mutation_of(RecordKind::Opportunity, op, record, fields, base, wall_ms)
+    }
+
+    pub(crate) fn mutation_of(
+        &mut self,
+        kind: RecordKind,
+        op: Op,
+        record: Uuid,
+        fields: Value,
+        base: &[(&str, u64)],
+        wall_ms: i64,
+    ) -> Mutation {
         let id = self.next;
         self.next += 1;
         Mutation {
             id,
-            kind: RecordKind::Opportunity,
+            kind,
             record_id: record,
             op,
             fields: fields.as_object().cloned().unwrap_or_default().into_iter().collect(),
@@ -53,18 +66,18 @@ impl Device {
         }
     }
 
-    async fn push(&self, app: &TestApp, mutations: &[Mutation]) -> reqwest::Response {
+    pub(crate) async fn push(&self, app: &TestApp, mutations: &[Mutation]) -> reqwest::Response {
         let req = PushRequest { protocol: PROTOCOL_VERSION, client_id: self.id, mutations: mutations.to_vec() };
         self.client.post(app.url("/api/sync/push")).json(&req).send().await.unwrap()
     }
 
-    async fn push_ok(&self, app: &TestApp, mutations: &[Mutation]) -> Value {
+    pub(crate) async fn push_ok(&self, app: &TestApp, mutations: &[Mutation]) -> Value {
         let res = self.push(app, mutations).await;
         assert_eq!(res.status(), 200);
         res.json().await.unwrap()
     }
 
-    async fn pull(&self, app: &TestApp, cursor: u64) -> PullResponse {
+    pub(crate) async fn pull(&self, app: &TestApp, cursor: u64) -> PullResponse {
         let url = app.url(&format!("/api/sync/pull?client_id={}&cursor={cursor}", self.id.0));
         let res = self.client.get(url).send().await.unwrap();
         assert_eq!(res.status(), 200);
@@ -73,7 +86,7 @@ impl Device {
 }
 
 /// The record's current fields as the user's pull sees them.
-async fn fields_of(app: &TestApp, device: &Device, id: Uuid) -> Option<Value> {
+pub(crate) async fn fields_of(app: &TestApp, device: &Device, id: Uuid) -> Option<Value> {
     use veld_domain::sync::Change;
     device.pull(app, 0).await.changes.into_iter().find_map(|c| match c {
         Change::Upsert { record } if record.id == id => {
@@ -83,7 +96,7 @@ async fn fields_of(app: &TestApp, device: &Device, id: Uuid) -> Option<Value> {
     })
 }
 
-fn outcomes(body: &Value) -> Vec<String> {
+pub(crate) fn outcomes(body: &Value) -> Vec<String> {
     body["results"].as_array().unwrap().iter().map(|r| r["outcome"].as_str().unwrap().to_owned()).collect()
 }
 
@@ -260,17 +273,17 @@ async fn clocks_far_ahead_are_clamped(app: &TestApp) {
     let mut honest = Device::new(app, "sanne@veld.test").await;
     let id = Uuid::now_v7();
     {
-        let m = fast.mutation(Op::Create, id, json!({ "stage": "proposal" }), &[], now_ms());
+        let m = fast.mutation(Op::Create, id, json!({ "title": "Fleet", "note": "first" }), &[], now_ms());
         fast.push_ok(app, &[m]).await
     };
     let base = fast.pull(app, 0).await.cursor;
-    let ahead = fast.mutation(Op::Update, id, json!({ "stage": "won" }), &[("stage", base)], now_ms() + DAY_MS);
+    let ahead = fast.mutation(Op::Update, id, json!({ "note": "ahead" }), &[("note", base)], now_ms() + DAY_MS);
     fast.push_ok(app, &[ahead]).await;
     // Two minutes later, a concurrent edit from a correct clock: the clamp keeps it from losing
     // to a timestamp a day in the future.
-    let later = honest.mutation(Op::Update, id, json!({ "stage": "lost" }), &[("stage", base)], now_ms() + 120_000);
+    let later = honest.mutation(Op::Update, id, json!({ "note": "honest" }), &[("note", base)], now_ms() + 120_000);
     honest.push_ok(app, &[later]).await;
-    assert_eq!(fields_of(app, &fast, id).await.unwrap()["stage"], "lost");
+    assert_eq!(fields_of(app, &fast, id).await.unwrap()["note"], "honest");
 }
 
 async fn protocol_and_client_ownership_are_checked(app: &TestApp) {

@@ -1,0 +1,71 @@
+//! Record history (SPEC DM-3, TR-3): every applied change with who made it and each field's old
+//! and new value, written in the transaction that applies the change.
+
+use super::Db;
+use sqlx::{AnyConnection, Row};
+use veld_domain::UserId;
+use veld_domain::api::{FieldChange, HistoryEntry};
+
+/// Which change a history entry is about.
+pub(crate) struct Logged<'a> {
+    pub record: uuid::Uuid,
+    pub version: u64,
+    pub user: Option<UserId>,
+    /// `create`, `update` or `delete`.
+    pub op: &'a str,
+    /// The automation rule that made the change, if one did.
+    pub rule: Option<&'a str>,
+}
+
+/// Logs one applied change.
+pub(crate) async fn log_change(
+    conn: &mut AnyConnection,
+    entry: Logged<'_>,
+    changes: &[FieldChange],
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    let Logged { record, version, user, op, rule } = entry;
+    sqlx::query(
+        "INSERT INTO record_history (id, record_id, version, user_id, op, changes, rule, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(record.to_string())
+    .bind(version as i64)
+    .bind(user.map(|u| u.to_string()))
+    .bind(op)
+    .bind(serde_json::to_string(changes)?)
+    .bind(rule)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl Db {
+    /// A record's history, newest first.
+    pub async fn history(&self, record: uuid::Uuid, limit: i64) -> anyhow::Result<Vec<HistoryEntry>> {
+        let rows = sqlx::query(
+            "SELECT h.version, h.created_at, u.name, h.rule, h.op, h.changes FROM record_history h \
+             LEFT JOIN users u ON u.id = h.user_id AND u.id <> $3 \
+             WHERE h.record_id = $1 ORDER BY h.version DESC, h.id DESC LIMIT $2",
+        )
+        .bind(record.to_string())
+        .bind(limit)
+        .bind(super::accounts::SYSTEM_ID)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(HistoryEntry {
+                    version: r.try_get::<i64, _>(0)? as u64,
+                    at_ms: r.try_get(1)?,
+                    by: r.try_get(2)?,
+                    rule: r.try_get(3)?,
+                    op: r.try_get(4)?,
+                    changes: serde_json::from_str(&r.try_get::<String, _>(5)?)?,
+                })
+            })
+            .collect()
+    }
+}
