@@ -28,6 +28,8 @@ pub fn start() {
 #[component]
 pub fn App() -> impl IntoView {
     let store = state::provide_store();
+    // The overview's current selection, for previous/next on the detail page.
+    provide_context(RwSignal::new(components::overview::Selection::default()));
     store.watch_environment();
     // With a cached identity, confirm it; without one, ask whether a session exists — except
     // on the login page itself, where the answer would only be "no" (and a console error).

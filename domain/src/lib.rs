@@ -12,7 +12,6 @@ pub mod language;
 pub mod password;
 pub mod phone;
 pub mod records;
-pub mod stages;
 pub mod sync;
 
 pub use access::{Action, Actor, Modules, Ownership, Permissions, RecordKind, Scope};

@@ -1,9 +1,12 @@
 //! Reusable view pieces.
 
 pub mod conflicts;
+pub mod history;
 pub mod icons;
 pub mod nav;
+pub mod overview;
 pub mod page;
+pub mod picker;
 pub mod record_list;
 pub mod shell;
 pub mod status;

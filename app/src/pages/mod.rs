@@ -11,6 +11,7 @@ mod opportunities;
 mod pending;
 mod pipeline;
 mod record;
+pub(crate) mod wizard;
 
 pub use activities::ActivitiesPage;
 pub use admin::AdminPage;

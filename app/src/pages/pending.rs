@@ -19,6 +19,7 @@ fn reject_text(t: &Strings, code: RejectCode) -> &'static str {
         RejectCode::NotFound => t.reject_not_found,
         RejectCode::AlreadyExists => t.reject_already_exists,
         RejectCode::Malformed => t.reject_malformed,
+        RejectCode::Invalid => t.reject_invalid,
     }
 }
 

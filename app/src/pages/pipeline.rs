@@ -1,11 +1,10 @@
 use crate::components::page::Page;
 use crate::components::record_list::{LocalList, int, local_list, text};
-use crate::format::{humanize, money};
+use crate::format::money;
 use crate::i18n::use_i18n;
 use crate::state::Store;
 use leptos::prelude::*;
 use veld_domain::RecordKind;
-use veld_domain::stages::OPPORTUNITY_STAGES;
 
 /// Open opportunities by stage, with each column's count and total value.
 #[component]
@@ -21,16 +20,20 @@ pub fn PipelinePage() -> impl IntoView {
             LocalList::NotAllowed => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
             LocalList::Rows(records) => {
                 let rows: Vec<_> = records.iter().map(|r| r.to_row()).collect();
+                let config = store.config.get();
+                let stages: Vec<(String, String)> = config
+                    .opportunity_stages
+                    .active()
+                    .filter(|s| !s.end)
+                    .map(|s| (s.code.clone(), s.name.get(lang.code()).to_owned()))
+                    .collect();
                 view! {
                 <div class="board" role="region" tabindex="0" aria-label=t.nav_pipeline>
-                    {OPPORTUNITY_STAGES
-                        .iter()
-                        .filter(|s| !s.end)
-                        .map(|s| s.code)
-                        .map(|stage| {
-                            let cards: Vec<_> = rows.iter().filter(|r| text(r, "stage").as_deref() == Some(stage)).collect();
+                    {stages
+                        .into_iter()
+                        .map(|(stage, heading)| {
+                            let cards: Vec<_> = rows.iter().filter(|r| text(r, "stage").as_deref() == Some(stage.as_str())).collect();
                             let total: i64 = cards.iter().filter_map(|r| int(r, "expected_revenue")).sum();
-                            let heading = humanize(stage);
                             let name = heading.clone();
                             view! {
                                 <section class="column" aria-label=name>

@@ -1,20 +1,26 @@
-//! A lead's or opportunity's page: view and edit its main fields, or create a new one. Saving
-//! writes to this device first (the outbox) and syncs when it can, so it works offline.
+//! A lead's or opportunity's page (LO-4…LO-8): the General form (Save validates, Cancel discards,
+//! Print), the stage selector offering only allowed transitions with the stage's instructions,
+//! linked contacts with their roles, "+ Opportunity" conversion, previous/next through the
+//! overview's selection, and the history. `…/new` opens the creation wizard instead. Saving
+//! writes to this device first (the outbox) and syncs when it can, so all of it works offline.
 
 use crate::components::conflicts::{ConflictList, ConflictSource};
-use crate::components::record_list::{detail_path, int, text};
-use crate::format::humanize;
+use crate::components::history::History;
+use crate::components::overview::{Selection, base};
+use crate::components::picker::{Picker, name_of};
 use crate::i18n::{Strings, use_i18n};
+use crate::pages::wizard::Wizard;
 use crate::state::Store;
 use crate::sync::engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use std::collections::BTreeMap;
-use veld_domain::stages::{LEAD_STAGES, OPPORTUNITY_STAGES, SOURCES};
+use std::collections::{BTreeMap, BTreeSet};
+use veld_domain::config::Table;
+use veld_domain::records::{Invalid, InvalidCode, LinkedContact, contacts_of, contacts_value, convert_lead, id_of};
 use veld_domain::sync::Op;
-use veld_domain::{Action, Ownership, RecordKind};
+use veld_domain::{Action, Actor, Ownership, RecordKind};
 
 #[component]
 pub fn LeadPage() -> impl IntoView {
@@ -26,153 +32,326 @@ pub fn OpportunityPage() -> impl IntoView {
     view! { <RecordPage kind=RecordKind::Opportunity/> }
 }
 
-/// One editable field: its name, its label, its input type.
-type FormField = (&'static str, fn(&Strings) -> &'static str, Input);
-
-/// The editable fields of a kind.
-fn form_fields(kind: RecordKind) -> Vec<FormField> {
-    let stages = if kind == RecordKind::Lead { &LEAD_STAGES[..] } else { &OPPORTUNITY_STAGES[..] };
-    let stage = Input::Choice(stages.iter().map(|s| s.code).collect());
-    match kind {
-        RecordKind::Lead => vec![
-            ("title", |t| t.col_title, Input::Text { required: true }),
-            ("stage", |t| t.col_stage, stage),
-            ("source", |t| t.col_source, Input::Choice(SOURCES.to_vec())),
-            ("expected_value", |t| t.col_value, Input::Amount),
-        ],
-        _ => vec![
-            ("title", |t| t.col_title, Input::Text { required: true }),
-            ("stage", |t| t.col_stage, stage),
-            ("expected_revenue", |t| t.col_value, Input::Amount),
-            ("probability", |t| t.col_probability, Input::Amount),
-            ("expected_close_date", |t| t.col_close_date, Input::Date),
-        ],
-    }
-}
-
-#[derive(Clone)]
+/// How a field is edited.
+#[derive(Clone, Copy, PartialEq)]
 enum Input {
     Text { required: bool },
-    Choice(Vec<&'static str>),
+    LongText,
+    Stage,
+    Table(Table),
     Amount,
+    Percent,
     Date,
 }
 
+/// One editable field: its name, its label, its input.
+type FormField = (&'static str, fn(&Strings) -> &'static str, Input);
+
+/// The General tab's fields of a kind.
+fn form_fields(kind: RecordKind) -> Vec<FormField> {
+    let mut fields: Vec<FormField> = vec![
+        ("title", |t| t.col_title, Input::Text { required: true }),
+        ("stage", |t| t.col_stage, Input::Stage),
+        ("source", |t| t.col_source, Input::Table(Table::Source)),
+        ("priority", |t| t.col_priority, Input::Table(Table::Priority)),
+        ("category", |t| t.col_category, Input::Table(Table::Category)),
+        ("interest", |t| t.col_interest, Input::LongText),
+    ];
+    if kind == RecordKind::Lead {
+        fields.push(("expected_value", |t| t.col_value, Input::Amount));
+    } else {
+        fields.extend([
+            ("expected_revenue", (|t: &Strings| t.col_value) as fn(&Strings) -> &'static str, Input::Amount),
+            ("probability", |t| t.col_probability, Input::Percent),
+            ("expected_close_date", |t| t.col_close_date, Input::Date),
+            ("completion_date", |t| t.col_completion_date, Input::Date),
+            ("lost_reason", |t| t.col_lost_reason, Input::LongText),
+        ]);
+    }
+    fields
+}
+
 /// Checks one field's text and turns it into the stored JSON value.
-fn parse(input: &Input, raw: &str, t: &Strings) -> Result<serde_json::Value, &'static str> {
+fn parse(input: Input, raw: &str, t: &Strings) -> Result<serde_json::Value, &'static str> {
     let raw = raw.trim();
     match input {
         Input::Text { required: true } if raw.is_empty() => Err(t.err_required),
-        Input::Amount if raw.is_empty() => Ok(serde_json::Value::Null),
-        Input::Amount => raw.parse::<i64>().map(serde_json::Value::from).map_err(|_| t.err_whole_number),
+        Input::Amount | Input::Percent if raw.is_empty() => Ok(serde_json::Value::Null),
+        Input::Amount => match raw.replace(['.', ',', ' ', '€'], "").parse::<i64>() {
+            Ok(v) if v >= 0 => Ok(v.into()),
+            _ => Err(t.err_whole_number),
+        },
+        Input::Percent => match raw.trim_end_matches('%').trim().parse::<i64>() {
+            Ok(v) if (0..=100).contains(&v) => Ok(v.into()),
+            _ => Err(t.err_percent),
+        },
+        Input::Table(_) | Input::Stage | Input::Date if raw.is_empty() => Ok(serde_json::Value::Null),
         _ => Ok(serde_json::Value::from(raw)),
+    }
+}
+
+/// The user's words for a rule the domain says is broken.
+pub fn invalid_text(t: &Strings, e: &Invalid) -> String {
+    match e.code {
+        InvalidCode::Required => t.err_required.to_owned(),
+        InvalidCode::EmailOrPhoneRequired => t.err_email_or_phone.to_owned(),
+        InvalidCode::BadEmail => t.err_email_malformed.to_owned(),
+        InvalidCode::BadPhone => t.err_phone.to_owned(),
+        InvalidCode::StageNotAllowed => t.err_stage_not_allowed.to_owned(),
+        InvalidCode::ContactBlocked => format!("{} ({})", t.err_contact_blocked, e.message),
+        InvalidCode::AlreadyConverted => t.err_already_converted.to_owned(),
+        InvalidCode::FixedRole => t.err_fixed_role.to_owned(),
+        _ => e.message.clone(),
+    }
+}
+
+fn value_text(v: Option<&serde_json::Value>) -> String {
+    match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => String::new(),
     }
 }
 
 #[component]
 fn RecordPage(kind: RecordKind) -> impl IntoView {
-    let t = use_i18n();
-    let store = expect_context::<Store>();
     let params = use_params_map();
     let id_param = move || params.with(|p| p.get("id").unwrap_or_default());
-    let is_new = move || id_param() == "new";
-    let record = Memo::new(move |_| {
-        let id: uuid::Uuid = id_param().parse().ok()?;
-        store.visible_one(kind, id)
-    });
-    let record_id = Memo::new(move |_| record.with(|r| r.as_ref().map(|r| r.id)));
-    let fields = StoredValue::new(form_fields(kind));
-    // The form's text per field, and an error per field.
-    let values = RwSignal::new(BTreeMap::<&'static str, String>::new());
-    let errors = RwSignal::new(BTreeMap::<&'static str, &'static str>::new());
-    let notice = RwSignal::new(None::<&'static str>);
-    // Fields the user has typed in since the last save or cancel: a sync arriving meanwhile
-    // must not overwrite them.
-    let dirty = RwSignal::new(std::collections::BTreeSet::<&'static str>::new());
-    let reset = move || {
-        let row = record.get_untracked().map(|r| r.to_row());
-        let fresh: BTreeMap<&'static str, String> = fields
-            .get_value()
-            .iter()
-            .map(|(name, _, input)| {
-                let current = row.as_ref().and_then(|r| match input {
-                    Input::Amount => int(r, name).map(|v| v.to_string()),
-                    _ => text(r, name),
-                });
-                let default = match input {
-                    Input::Choice(options) if is_new() => options[0].to_owned(),
-                    _ => String::new(),
-                };
-                (*name, current.unwrap_or(default))
+    view! {
+        {move || if id_param() == "new" {
+            view! { <Wizard kind=kind/> }.into_any()
+        } else {
+            let id = id_param().parse::<uuid::Uuid>().ok();
+            view! { <RecordView kind=kind id=id/> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let record = Memo::new(move |_| id.and_then(|id| store.visible_one(kind, id)));
+    if let Some(id) = id {
+        store.remember(kind, id);
+    }
+    let may_edit = Memo::new(move |_| {
+        store.me.with(|me| {
+            let Some(me) = me else { return false };
+            let actor = Actor { user: me.user.id, office: me.office.id, permissions: me.permissions.clone() };
+            record.with(|r| {
+                r.as_ref().is_some_and(|r| actor.may(Action::Edit, kind, Ownership { owner: r.owner_id, office: r.office_id }))
             })
-            .collect();
-        // Rewriting identical text would move the caret of the field being typed in.
-        if values.with_untracked(|v| *v != fresh) {
-            values.set(fresh);
+        })
+    });
+    let heading = move || {
+        let t = t();
+        match record.get() {
+            Some(r) => r.fields.get("title").and_then(|f| f.value.as_str().map(str::to_owned)).unwrap_or_default(),
+            None => t.record_not_found.to_owned(),
         }
-        errors.set(BTreeMap::new());
-        dirty.set(Default::default());
     };
-    // The record changed underneath (a sync, or this page's own save): refresh the fields the
-    // user is not editing.
-    let refresh = move || {
-        if dirty.with_untracked(|d| d.is_empty()) {
-            reset();
-            return;
-        }
-        let row = record.get_untracked().map(|r| r.to_row());
-        let Some(row) = row else { return };
-        let editing = dirty.get_untracked();
-        let mut next = values.get_untracked();
-        for (name, _, input) in fields.get_value().iter() {
-            if editing.contains(name) {
-                continue;
-            }
-            let current = match input {
-                Input::Amount => int(&row, name).map(|v| v.to_string()),
-                _ => text(&row, name),
+    let list = base(kind);
+    // Re-render the page's parts only when the record appears or goes, not on each change.
+    let exists = Memo::new(move |_| record.with(Option::is_some));
+    view! {
+        <section class="page record-page">
+            <p class="breadcrumb">
+                <A href=list>{move || if kind == RecordKind::Lead { t().nav_leads } else { t().nav_opportunities }}</A>
+            </p>
+            <div class="record-heading">
+                <h1>{heading}</h1>
+                <PrevNext kind=kind id=id/>
+            </div>
+            {move || exists.get().then(|| {
+                let id = id.unwrap_or_default();
+                view! {
+                    <Show when=move || !may_edit.get()>
+                        <p class="notice">{move || t().read_only}</p>
+                    </Show>
+                    <Links kind=kind record=record/>
+                    <GeneralForm kind=kind record=record may_edit=may_edit/>
+                    <ContactsTab kind=kind record=record may_edit=may_edit/>
+                    <History kind=kind id=id/>
+                    <ConflictList source=ConflictSource::Record(kind, id) heading_id="history-heading"/>
+                }
+            })}
+        </section>
+    }
+}
+
+/// Previous / next through the overview's current selection (LO-2).
+#[component]
+fn PrevNext(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
+    let t = use_i18n();
+    let selection = expect_context::<RwSignal<Selection>>();
+    let around = move || {
+        let id = id?;
+        selection.with(|s| {
+            let pos = s.0.iter().position(|x| *x == id)?;
+            Some((pos, s.0.len(), pos.checked_sub(1).map(|p| s.0[p]), s.0.get(pos + 1).copied()))
+        })
+    };
+    move || {
+        around().map(|(pos, len, prev, next)| {
+            let t = t();
+            let link = move |target: Option<uuid::Uuid>, label: &'static str, rel: &'static str| match target {
+                Some(to) => view! { <A href=format!("{}/{to}", base(kind)) attr:class="button" attr:rel=rel>{label}</A> }.into_any(),
+                None => view! { <span class="button disabled" aria-disabled="true">{label}</span> }.into_any(),
             };
-            next.insert(*name, current.unwrap_or_default());
+            view! {
+                <nav class="prev-next" aria-label=t.selection_nav>
+                    {link(prev, t.previous, "prev")}
+                    <span class="muted">{format!("{} / {len}", pos + 1)}</span>
+                    {link(next, t.next, "next")}
+                </nav>
+            }
+        })
+    }
+}
+
+/// The record's links: company, lead ↔ opportunity, and for a lead "+ Opportunity" (LO-5).
+#[component]
+fn Links(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>>) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
+    let values = move || record.with(|r| r.as_ref().map(|r| r.values()).unwrap_or_default());
+    let may_convert = move || {
+        kind == RecordKind::Lead
+            && store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(RecordKind::Opportunity, Action::Create)))
+            && store.me.with(|m| m.as_ref().is_some_and(|m| m.modules.opportunities))
+    };
+    let convert = move |_| {
+        let Some(lead) = record.get_untracked() else { return };
+        let config = store.config.get_untracked();
+        let t = crate::i18n::strings(store.language.get_untracked());
+        let opportunity = uuid::Uuid::now_v7();
+        let conversion = match convert_lead(lead.id, opportunity, &lead.values(), &config.lead_stages, &config.opportunity_stages) {
+            Ok(c) => c,
+            Err(_) => {
+                error.set(Some(t.err_already_converted.to_owned()));
+                return;
+            }
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let created = engine::record_change(store, RecordKind::Opportunity, opportunity, Op::Create, conversion.opportunity.into_iter().collect()).await;
+            let closed = match created {
+                Ok(()) => engine::record_change(store, RecordKind::Lead, lead.id, Op::Update, conversion.lead_update.into_iter().collect()).await,
+                Err(e) => Err(e),
+            };
+            match closed {
+                Ok(()) => navigate(&format!("/opportunities/{opportunity}"), Default::default()),
+                Err(_) => error.set(Some(t.err_storage.to_owned())),
+            }
+        });
+    };
+    move || {
+        let convert = convert.clone();
+        let t = t();
+        let v = values();
+        let company = id_of(&v, "company_id").map(|c| {
+            let name = name_of(&store, RecordKind::Company, c).unwrap_or_else(|| t.unknown_record.to_owned());
+            view! { <span class="link-chip"><span class="muted">{t.col_company}": "</span>{name}</span> }
+        });
+        let converted = id_of(&v, "opportunity_id").map(|o| {
+            view! { <span class="link-chip">{t.converted_to}" "<A href=format!("/opportunities/{o}")>{t.open_opportunity}</A></span> }
+        });
+        let from_lead = id_of(&v, "lead_id").map(|l| {
+            view! { <span class="link-chip">{t.from_lead}" "<A href=format!("/leads/{l}")>{t.open_lead}</A></span> }
+        });
+        let can_convert = may_convert() && id_of(&v, "opportunity_id").is_none();
+        view! {
+            <div class="record-links">
+                {company}
+                {converted}
+                {from_lead}
+                {can_convert.then(|| view! {
+                    <button type="button" class="button primary" on:click=convert>{t.convert}</button>
+                })}
+                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{t.print}</button>
+                <p class="field-error" role="alert">{move || error.get()}</p>
+            </div>
         }
+    }
+}
+
+/// The General tab: the record's fields with Save (validates) and Cancel (discards edits).
+#[component]
+fn GeneralForm(
+    kind: RecordKind,
+    record: Memo<Option<veld_domain::sync::RecordState>>,
+    may_edit: Memo<bool>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let fields = StoredValue::new(form_fields(kind));
+    // The form's text per field, an error per field, and the fields typed in since the last
+    // save: a sync landing meanwhile must not overwrite them.
+    let values = RwSignal::new(BTreeMap::<&'static str, String>::new());
+    let errors = RwSignal::new(BTreeMap::<&'static str, String>::new());
+    let dirty = RwSignal::new(BTreeSet::<&'static str>::new());
+    let notice = RwSignal::new(None::<&'static str>);
+    let current = move |name: &str| record.with_untracked(|r| value_text(r.as_ref().and_then(|r| r.fields.get(name)).map(|f| &f.value)));
+    let refresh = move |all: bool| {
+        let editing = if all { BTreeSet::new() } else { dirty.get_untracked() };
+        let mut next = values.get_untracked();
+        for (name, _, _) in fields.get_value() {
+            if !editing.contains(name) {
+                next.insert(name, current(name));
+            }
+        }
+        // Rewriting identical text would move the caret of the field being typed in.
         if values.with_untracked(|v| *v != next) {
             values.set(next);
         }
+        if all {
+            errors.set(BTreeMap::new());
+            dirty.set(BTreeSet::new());
+        }
     };
-    // Fill the form when the record arrives or changes underneath (a sync).
     Effect::new(move |_| {
         record.track();
-        refresh();
+        refresh(false);
     });
-    let may_edit = move || {
-        store.me.with(|me| {
-            let Some(me) = me else { return false };
-            let actor =
-                veld_domain::Actor { user: me.user.id, office: me.office.id, permissions: me.permissions.clone() };
-            match record.get() {
-                Some(r) => actor.may(Action::Edit, kind, Ownership { owner: r.owner_id, office: r.office_id }),
-                None => actor.may(Action::Create, kind, Ownership { owner: me.user.id, office: me.office.id }),
-            }
-        })
+    // The stage the form shows (saved or just chosen): its instructions appear under it.
+    let chosen_stage = move || values.with(|v| v.get("stage").cloned().unwrap_or_default());
+    let instructions = move || {
+        let lang = store.language.get().code();
+        let code = chosen_stage();
+        store.config.with(|c| c.stages(kind).get(&code).map(|s| s.instructions.get(lang).to_owned())).filter(|s| !s.is_empty())
     };
-    let navigate = use_navigate();
+
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         engine::mark("veld:edit:submit");
         let t = crate::i18n::strings(store.language.get_untracked());
-        let current = record.get_untracked().map(|r| r.values()).unwrap_or_default();
+        let Some(r) = record.get_untracked() else { return };
+        let before = r.values();
         let mut changed = BTreeMap::new();
         let mut problems = BTreeMap::new();
         for (name, _, input) in fields.get_value() {
             let raw = values.with_untracked(|v| v.get(name).cloned().unwrap_or_default());
-            match parse(&input, &raw, t) {
-                // An empty amount on a field that never had one is no change.
-                Ok(value) if (current.contains_key(name) || !value.is_null()) && current.get(name) != Some(&value) => {
+            match parse(input, &raw, t) {
+                Ok(value) if (before.contains_key(name) || !value.is_null()) && before.get(name) != Some(&value) => {
                     changed.insert(name.to_owned(), value);
                 }
                 Ok(_) => {}
                 Err(message) => {
-                    problems.insert(name, message);
+                    problems.insert(name, message.to_owned());
                 }
+            }
+        }
+        if problems.is_empty() && !changed.is_empty() {
+            let mut after = before.clone();
+            after.extend(changed.clone());
+            let names: Vec<String> = changed.keys().cloned().collect();
+            let known = store.known_for(kind, &after);
+            if let Err(e) = veld_domain::records::validate(kind, r.id, Some(&before), &after, &names, &known) {
+                let field = fields.get_value().iter().map(|f| f.0).find(|f| *f == e.field).unwrap_or("title");
+                problems.insert(field, invalid_text(t, &e));
             }
         }
         errors.set(problems.clone());
@@ -183,22 +362,11 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
             notice.set(Some(t.nothing_changed));
             return;
         }
-        let (op, id) = match record.get_untracked() {
-            Some(r) => (Op::Update, r.id),
-            None => (Op::Create, uuid::Uuid::now_v7()),
-        };
-        let navigate = navigate.clone();
-        // What was typed is now the record's (shown at once): later syncs may refresh it.
         let (typed, editing) = (values.get_untracked(), dirty.get_untracked());
-        dirty.set(Default::default());
+        dirty.set(BTreeSet::new());
         spawn_local(async move {
-            match engine::record_change(store, kind, id, op, changed).await {
-                Ok(()) => {
-                    notice.set(Some(t.saved_locally));
-                    if op == Op::Create {
-                        navigate(&format!("{}/{id}", detail_path(kind).unwrap_or("")), Default::default());
-                    }
-                }
+            match engine::record_change(store, kind, r.id, Op::Update, changed).await {
+                Ok(()) => notice.set(Some(t.saved_locally)),
                 // Not stored: the form gets back what the user typed, to try again.
                 Err(_) => {
                     values.set(typed);
@@ -209,97 +377,223 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
         });
     };
 
-    let heading = move || {
+    let field_view = move |(name, label, input): FormField| {
         let t = t();
-        match (is_new(), record.get()) {
-            (true, _) => if kind == RecordKind::Lead { t.new_lead } else { t.new_opportunity }.to_owned(),
-            (false, Some(r)) => {
-                r.fields.get("title").and_then(|f| f.value.as_str().map(str::to_owned)).unwrap_or_default()
+        let id = format!("field-{name}");
+        let error_id = format!("{id}-error");
+        let value = move || values.with(|v| v.get(name).cloned().unwrap_or_default());
+        let on_input = move |ev| {
+            let text = event_target_value(&ev);
+            // A new stage brings its probability, unless the user typed one.
+            if name == "stage" && kind == RecordKind::Opportunity && !dirty.with_untracked(|d| d.contains("probability")) {
+                let p = store.config.with_untracked(|c| c.stages(kind).get(&text).map(|s| s.probability));
+                if let Some(p) = p {
+                    values.update(|v| {
+                        v.insert("probability", p.to_string());
+                    });
+                    dirty.update(|d| {
+                        d.insert("probability");
+                    });
+                }
             }
-            (false, None) => t.record_not_found.to_owned(),
+            values.update(|v| {
+                v.insert(name, text);
+            });
+            dirty.update(|d| {
+                d.insert(name);
+            });
+            notice.set(None);
+        };
+        let invalid = move || errors.with(|e| e.contains_key(name)).to_string();
+        let disabled = move || !may_edit.get();
+        let control = match input {
+            Input::Stage | Input::Table(_) => {
+                let options = move || {
+                    let lang = store.language.get().code();
+                    let saved = record.with(|r| r.as_ref().and_then(|r| r.fields.get(name)).map(|f| value_text(Some(&f.value)))).unwrap_or_default();
+                    store.config.with(|c| {
+                        let list: Vec<(String, String)> = match input {
+                            // Only the stages the saved one may move to (LO-4).
+                            Input::Stage => c.stages(kind).choices(Some(saved.as_str()).filter(|s| !s.is_empty())).into_iter().map(|s| (s.code.clone(), s.name.get(lang).to_owned())).collect(),
+                            Input::Table(table) => {
+                                let mut l: Vec<(String, String)> = vec![(String::new(), "—".to_owned())];
+                                l.extend(c.tables.entries(kind, table).into_iter().map(|e| (e.code.clone(), e.label.get(lang).to_owned())));
+                                if !saved.is_empty() && !l.iter().any(|(c, _)| *c == saved) {
+                                    l.push((saved.clone(), saved.clone()));
+                                }
+                                l
+                            }
+                            _ => Vec::new(),
+                        };
+                        list.into_iter().map(|(code, label)| view! { <option value=code>{label}</option> }).collect_view()
+                    })
+                };
+                view! {
+                    <select id=id.clone() prop:value=value on:change=on_input disabled=disabled aria-describedby=error_id.clone()>
+                        {options}
+                    </select>
+                }
+                .into_any()
+            }
+            Input::LongText => view! {
+                <textarea id=id.clone() prop:value=value on:input=on_input disabled=disabled aria-invalid=invalid aria-describedby=error_id.clone() rows="3"></textarea>
+            }
+            .into_any(),
+            other => {
+                let numeric = matches!(other, Input::Amount | Input::Percent);
+                let kind_attr = if matches!(other, Input::Date) { "date" } else { "text" };
+                view! {
+                    <input
+                        id=id.clone()
+                        type=kind_attr
+                        inputmode=if numeric { "numeric" } else { "text" }
+                        prop:value=value
+                        on:input=on_input
+                        aria-invalid=invalid
+                        aria-describedby=error_id.clone()
+                        disabled=disabled
+                    />
+                }
+                .into_any()
+            }
+        };
+        let wide = matches!(input, Input::LongText | Input::Text { .. });
+        view! {
+            <div class="field" class:wide=wide>
+                <label for=id>{label(t)}</label>
+                {control}
+                {(name == "stage").then(|| view! {
+                    <p class="instructions" aria-live="polite">{instructions}</p>
+                })}
+                <p class="field-error" id=error_id>{move || errors.with(|e| e.get(name).cloned())}</p>
+            </div>
         }
     };
-    let list = detail_path(kind).unwrap_or("/");
+
     view! {
-        <section class="page">
-            <p class="breadcrumb">
-                <A href=list>{move || if kind == RecordKind::Lead { t().nav_leads } else { t().nav_opportunities }}</A>
-            </p>
-            <h1>{heading}</h1>
-            <Show when=move || is_new() || record.with(Option::is_some)>
-                <Show when=move || !may_edit()>
-                    <p class="notice">{move || t().read_only}</p>
-                </Show>
-                <form class="card record-form" on:submit=save.clone() novalidate>
-                    {move || {
-                        let t = t();
-                        fields
-                            .get_value()
-                            .into_iter()
-                            .map(|(name, label, input)| {
-                                let id = format!("field-{name}");
-                                let error_id = format!("{id}-error");
-                                let value = move || values.with(|v| v.get(name).cloned().unwrap_or_default());
-                                let on_input = move |ev| {
-                                    let text = event_target_value(&ev);
-                                    values.update(|v| {
-                                        v.insert(name, text);
-                                    });
-                                    dirty.update(|d| {
-                                        d.insert(name);
-                                    });
-                                    notice.set(None);
-                                };
-                                let invalid = move || errors.with(|e| e.contains_key(name)).to_string();
-                                let control = match input {
-                                    Input::Choice(options) => view! {
-                                        <select id=id.clone() prop:value=value on:change=on_input disabled=move || !may_edit()>
-                                            {options
-                                                .into_iter()
-                                                .map(|o| view! { <option value=o>{humanize(o)}</option> })
-                                                .collect_view()}
-                                        </select>
-                                    }
-                                    .into_any(),
-                                    other => {
-                                        // Amounts are text with a numeric keyboard: the app checks them
-                                        // and says what is wrong, instead of the browser silently
-                                        // dropping what it cannot parse.
-                                        let numeric = matches!(other, Input::Amount);
-                                        let kind_attr = if matches!(other, Input::Date) { "date" } else { "text" };
-                                        view! {
-                                            <input
-                                                id=id.clone()
-                                                type=kind_attr
-                                                inputmode=if numeric { "numeric" } else { "text" }
-                                                prop:value=value
-                                                on:input=on_input
-                                                aria-invalid=invalid
-                                                aria-describedby=error_id.clone()
-                                                disabled=move || !may_edit()
-                                            />
-                                        }
-                                        .into_any()
-                                    }
-                                };
-                                view! {
-                                    <div class="field">
-                                        <label for=id>{label(t)}</label>
-                                        {control}
-                                        <p class="field-error" id=error_id>{move || errors.with(|e| e.get(name).copied())}</p>
-                                    </div>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                    <p class="form-notice" role="status">{move || notice.get()}</p>
-                    <div class="form-actions">
-                        <button type="submit" class="button primary" disabled=move || !may_edit()>{move || t().save}</button>
-                        <button type="button" class="button" on:click=move |_| { reset(); notice.set(None); }>{move || t().cancel}</button>
-                    </div>
-                </form>
+        <form class="card record-form" on:submit=save novalidate aria-label=move || t().tab_general>
+            <h2>{move || t().tab_general}</h2>
+            <div class="form-grid">
+                {move || fields.get_value().into_iter().map(field_view).collect_view()}
+            </div>
+            <p class="form-notice" role="status">{move || notice.get()}</p>
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || !may_edit.get()>{move || t().save}</button>
+                <button type="button" class="button" on:click=move |_| { refresh(true); notice.set(None); }>{move || t().cancel}</button>
+            </div>
+        </form>
+    }
+}
+
+/// The record's contacts with their roles (LO-6): add an existing one, change a role (the main
+/// contact's and signing authority's are fixed), remove one. Each change is saved at once.
+#[component]
+fn ContactsTab(
+    kind: RecordKind,
+    record: Memo<Option<veld_domain::sync::RecordState>>,
+    may_edit: Memo<bool>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let error = RwSignal::new(None::<String>);
+    let adding = RwSignal::new(false);
+    let linked = Memo::new(move |_| record.with(|r| r.as_ref().map(|r| contacts_of(&r.values())).unwrap_or_default()));
+    let save = move |next: Vec<LinkedContact>| {
+        let Some(r) = record.get_untracked() else { return };
+        let t = crate::i18n::strings(store.language.get_untracked());
+        let before = r.values();
+        let mut after = before.clone();
+        after.insert("contacts".into(), contacts_value(&next));
+        let known = store.known_for(kind, &after);
+        if let Err(e) = veld_domain::records::validate(kind, r.id, Some(&before), &after, &["contacts".to_owned()], &known) {
+            error.set(Some(invalid_text(t, &e)));
+            return;
+        }
+        error.set(None);
+        spawn_local(async move {
+            let fields = [("contacts".to_owned(), contacts_value(&next))].into();
+            if engine::record_change(store, kind, r.id, Op::Update, fields).await.is_err() {
+                error.set(Some(t.err_storage.to_owned()));
+            }
+        });
+    };
+    let add = Callback::new(move |id: uuid::Uuid| {
+        let mut next = linked.get_untracked();
+        if next.iter().any(|c| c.id == id) {
+            return;
+        }
+        let has_main = next.iter().any(|c| c.role.as_deref() == Some("main_contact"));
+        next.push(LinkedContact { id, role: Some(if has_main { "user" } else { "main_contact" }.to_owned()) });
+        adding.set(false);
+        save(next);
+    });
+    let company = Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))));
+    let exclude = Signal::derive(move || linked.with(|l| l.iter().map(|c| c.id).collect::<Vec<_>>()));
+    let rows = move || {
+        let t = t();
+        let lang = store.language.get().code();
+        let roles: Vec<(String, String, bool)> = store.config.with(|c| {
+            c.tables.entries(kind, Table::Role).into_iter().map(|e| (e.code.clone(), e.label.get(lang).to_owned(), e.fixed)).collect()
+        });
+        linked
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let name = name_of(&store, RecordKind::Contact, c.id).unwrap_or_else(|| t.unknown_record.to_owned());
+                let detail = store.visible_one(RecordKind::Contact, c.id).map(|r| {
+                    let v = r.values();
+                    [veld_domain::records::text(&v, "email"), veld_domain::records::text(&v, "phone")].into_iter().flatten().collect::<Vec<_>>().join(" · ")
+                });
+                let fixed = c.role.as_deref().is_some_and(veld_domain::records::is_fixed_role);
+                let role_label = format!("{} {name}", t.col_role);
+                let remove_label = format!("{} {name}", t.remove);
+                let current = c.role.clone().unwrap_or_default();
+                let options = roles
+                    .iter()
+                    .map(|(code, label, _)| view! { <option value=code.clone() selected=*code == current>{label.clone()}</option> })
+                    .collect_view();
+                let change = move |ev| {
+                    let mut next = linked.get_untracked();
+                    if let Some(x) = next.get_mut(i) {
+                        x.role = Some(event_target_value(&ev)).filter(|s| !s.is_empty());
+                    }
+                    save(next);
+                };
+                let remove = move |_| {
+                    let mut next = linked.get_untracked();
+                    next.remove(i);
+                    save(next);
+                };
+                view! {
+                    <li class="card contact-row">
+                        <span class="contact-name"><strong>{name}</strong><span class="muted">{detail}</span></span>
+                        <select aria-label=role_label on:change=change disabled=move || fixed || !may_edit.get()>
+                            <option value="">"—"</option>
+                            {options}
+                        </select>
+                        <button type="button" class="button" aria-label=remove_label on:click=remove disabled=move || !may_edit.get()>{t.remove}</button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="pending-section contacts-tab" aria-labelledby="contacts-heading">
+            <h2 id="contacts-heading">{move || t().tab_contacts}</h2>
+            <Show when=move || linked.with(Vec::is_empty)>
+                <p class="muted">{move || t().no_contacts}</p>
             </Show>
-            {move || record_id.get().map(|id| view! { <ConflictList source=ConflictSource::Record(kind, id) heading_id="history-heading"/> })}
+            <ul class="change-list">{rows}</ul>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <Show when=move || may_edit.get()>
+                <Show
+                    when=move || adding.get()
+                    fallback=move || view! { <button type="button" class="button" on:click=move |_| adding.set(true)>{move || t().add_existing_contact}</button> }
+                >
+                    <Picker kind=RecordKind::Contact label=Signal::derive(move || t().find_contact) on_pick=add company=company exclude=exclude/>
+                </Show>
+            </Show>
         </section>
     }
 }

@@ -1,7 +1,10 @@
 //! The app's reactive store, provided once at the root. Pages and components read its signals
 //! and call its actions; they never touch storage or HTTP themselves.
 
+pub mod config;
+
 use crate::storage::{self, local::Rejected, local::SyncMeta};
+pub use config::{Config, Context};
 use crate::sync::api::{self, ApiFailure};
 use crate::sync::engine;
 use leptos::prelude::*;
@@ -61,6 +64,10 @@ pub struct Store {
     pub update_available: RwSignal<bool>,
     /// The first download, while it comes in pages: (changes received, changes in all).
     pub download: RwSignal<Option<(u64, u64)>>,
+    /// Stages and tables as synced to this device.
+    pub config: Memo<Config>,
+    /// The most recently opened records (context bar, wizard).
+    pub context: RwSignal<Context>,
 }
 
 /// Creates the store from what this device remembers and provides it as context.
@@ -69,15 +76,18 @@ pub fn provide_store() -> Store {
     let guest_language = RwSignal::new(storage::load_language().unwrap_or_else(browser_language));
     let language = Memo::new(move |_| me.with(|m| m.as_ref().map(|m| m.user.language)).unwrap_or(guest_language.get()));
     let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
+    let records = RwSignal::new(HashMap::new());
+    let outbox = RwSignal::new(Vec::new());
+    let saving = RwSignal::new(Vec::new());
     let store = Store {
         me,
         checking_session: RwSignal::new(false),
         language,
         guest_language,
         connection: RwSignal::new(if online { Connection::Online } else { Connection::Offline }),
-        records: RwSignal::new(HashMap::new()),
-        outbox: RwSignal::new(Vec::new()),
-        saving: RwSignal::new(Vec::new()),
+        records,
+        outbox,
+        saving,
         rejected: RwSignal::new(Vec::new()),
         sync_meta: RwSignal::new(None),
         local_ready: RwSignal::new(false),
@@ -85,7 +95,11 @@ pub fn provide_store() -> Store {
         sync_again: RwSignal::new(false),
         update_available: RwSignal::new(false),
         download: RwSignal::new(None),
+        config: Memo::new(|_| Config::default()),
+        context: RwSignal::new(config::load_context()),
     };
+    // Configuration is read from the records: a memo, so pages recompute only when it changed.
+    let store = Store { config: Memo::new(move |_| config::read_config(&store)), ..store };
     provide_context(store);
     store
 }
@@ -195,6 +209,42 @@ impl Store {
         // Newest first: UUIDv7 ids sort by creation time.
         list.sort_by_key(|r| std::cmp::Reverse(r.id));
         list
+    }
+
+    /// Calls `f` on every record of the given kinds as the user sees it, without copying the
+    /// records no local change touches (cheap with tens of thousands cached).
+    pub fn visible_each(&self, kinds: &[RecordKind], mut f: impl FnMut(&RecordState)) {
+        let me = self.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id)));
+        let Some((user, office)) = me else { return };
+        let mut touched: HashMap<uuid::Uuid, Option<RecordState>> = HashMap::new();
+        let mut note = |m: &Mutation| {
+            if kinds.contains(&m.kind) {
+                touched.entry(m.record_id).or_insert(None);
+            }
+        };
+        self.outbox.with(|o| o.iter().for_each(&mut note));
+        self.saving.with(|s| s.iter().for_each(&mut note));
+        self.records.with(|all| {
+            for r in all.values() {
+                if !kinds.contains(&r.kind) {
+                    continue;
+                }
+                match touched.get_mut(&r.id) {
+                    Some(slot) => *slot = Some(r.clone()),
+                    None => f(r),
+                }
+            }
+        });
+        let mut replay = |m: &Mutation| {
+            if let Some(slot) = touched.get_mut(&m.record_id) {
+                *slot = apply_local(slot.take(), m, user, office);
+            }
+        };
+        self.outbox.with(|o| o.iter().for_each(&mut replay));
+        self.saving.with(|s| s.iter().for_each(&mut replay));
+        for r in touched.values().flatten() {
+            f(r);
+        }
     }
 
     /// What the user sees of one record (without touching the others: cheap with many cached).

@@ -60,3 +60,21 @@ pub fn request_persistence() {
         });
     }
 }
+
+/// A small JSON value kept in `localStorage` (the wizard's draft, the context bar): `None` when
+/// absent or unreadable.
+pub fn load_json<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    serde_json::from_str(&local()?.get_item(key).ok().flatten()?).ok()
+}
+
+pub fn save_json<T: serde::Serialize>(key: &str, value: &T) {
+    if let (Some(storage), Ok(json)) = (local(), serde_json::to_string(value)) {
+        let _ = storage.set_item(key, &json);
+    }
+}
+
+pub fn remove(key: &str) {
+    if let Some(storage) = local() {
+        let _ = storage.remove_item(key);
+    }
+}

@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use veld_domain::RecordKind;
-use veld_domain::api::{ConflictView, ErrorBody, ErrorCode, LoginRequest, Me, RecordRow, UpdateMe, UserRow};
+use veld_domain::api::{HistoryEntry, ConflictView, ErrorBody, ErrorCode, LoginRequest, Me, RecordRow, UpdateMe, UserRow};
 use veld_domain::sync::{ClientId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -89,4 +89,9 @@ pub async fn record_conflicts(kind: RecordKind, id: uuid::Uuid) -> Result<Vec<Co
 /// This user's edits that lost to concurrent ones.
 pub async fn my_conflicts() -> Result<Vec<ConflictView>, ApiFailure> {
     read(Request::get("/api/sync/conflicts").send().await).await
+}
+
+/// A record's history: every applied change with who made it and each field's old and new value.
+pub async fn record_history(kind: RecordKind, id: uuid::Uuid) -> Result<Vec<HistoryEntry>, ApiFailure> {
+    read(Request::get(&format!("/api/records/{}/{id}/history", kind.as_str())).send().await).await
 }

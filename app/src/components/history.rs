@@ -1,0 +1,93 @@
+//! A record's history (DM-3): each applied change with who made it (or which automation rule),
+//! when, and every field's old and new value; read from the server, so online only.
+
+use crate::format::humanize;
+use crate::i18n::use_i18n;
+use crate::state::Store;
+use crate::sync::api::{self, ApiFailure};
+use leptos::prelude::*;
+use veld_domain::RecordKind;
+use veld_domain::api::{ErrorCode, HistoryEntry};
+
+/// A value as a history line shows it.
+pub fn shown(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) if s.is_empty() => "—".into(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::Array(items) => items.len().to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A date and time in the interface language.
+pub fn when(ms: i64, lang: &str) -> String {
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+        .to_locale_string(lang, &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
+}
+
+#[component]
+pub fn History(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let cursor = Memo::new(move |_| store.sync_meta.with(|m| m.as_ref().map(|m| m.cursor)));
+    let log = LocalResource::new(move || {
+        cursor.track();
+        async move {
+            let result = api::record_history(kind, id).await;
+            store.observe(&result);
+            result
+        }
+    });
+    let body = move || {
+        let t = t();
+        let lang = store.language.get().code();
+        match log.get() {
+            None => view! { <p class="muted">{t.loading}</p> }.into_any(),
+            Some(Err(ApiFailure::Network)) => view! { <p class="muted">{t.history_offline}</p> }.into_any(),
+            Some(Err(ApiFailure::Server(body))) if body.error == ErrorCode::NotFound => {
+                view! { <p class="muted">{t.history_unsent}</p> }.into_any()
+            }
+            Some(Err(ApiFailure::Server(body))) => view! { <p class="notice">{body.message}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t.history_none}</p> }.into_any(),
+            Some(Ok(list)) => view! {
+                <ol class="change-list history">
+                    {list.into_iter().map(|h: HistoryEntry| {
+                        let who = match (&h.rule, &h.by) {
+                            (Some(rule), _) => (t.history_by_rule)(rule),
+                            (None, Some(by)) => by.clone(),
+                            (None, None) => t.app_name.to_owned(),
+                        };
+                        let what = match h.op.as_str() {
+                            "create" => t.op_create,
+                            "delete" => t.op_delete,
+                            _ => t.op_update,
+                        };
+                        let lines = h.changes.iter().filter(|c| h.op != "create" || !c.new.is_null()).map(|c| {
+                            let line = if h.op == "create" {
+                                format!("{}: {}", humanize(&c.field), shown(&c.new))
+                            } else {
+                                format!("{}: {} → {}", humanize(&c.field), shown(&c.old), shown(&c.new))
+                            };
+                            view! { <li>{line}</li> }
+                        }).collect_view();
+                        view! {
+                            <li class="card">
+                                <span><strong>{who}</strong>" · "{what}" · "<span class="muted">{when(h.at_ms, lang)}</span></span>
+                                <ul class="field-changes">{lines}</ul>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            }
+            .into_any(),
+        }
+    };
+    view! {
+        <section class="pending-section history-section" aria-labelledby="changes-heading">
+            <h2 id="changes-heading">{move || t().changes_title}</h2>
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,691 @@
+//! The leads and opportunities overview (LO-1, LO-2): a tab per stage group plus "mine", "my
+//! office" and "all"; search as you type over title, company, contacts, e-mails and phones;
+//! sortable columns; a bulk-action bar for the selected rows; and a virtualised table that stays
+//! fluid with tens of thousands of records on the device.
+//!
+//! The work is split so that a keystroke does the least: the rows (text to show and to search)
+//! are built once per change of the data, their order once per change of the sort, and a
+//! keystroke only filters that order and renders the visible window.
+
+use crate::components::page::Page;
+use crate::format::money;
+use crate::i18n::{Strings, use_i18n};
+use crate::state::{Connection, Store};
+use crate::sync::engine;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use veld_domain::config::Table;
+use veld_domain::records::{contact_name, contacts_of, text};
+use veld_domain::sync::Op;
+use veld_domain::{Action, Actor, OfficeId, Ownership, RecordKind, UserId};
+
+/// Height of one table row in pixels: the window maths relies on it (see `.records.virtual`).
+const ROW_PX: f64 = 45.0;
+/// Rows rendered above and below the visible ones, so fast scrolling shows no gap.
+const OVERSCAN: usize = 8;
+
+/// One record as the overview shows and searches it, computed once per data change.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub id: uuid::Uuid,
+    pub number: String,
+    pub title: String,
+    pub company: String,
+    pub contacts: String,
+    pub stage: String,
+    pub stage_index: i64,
+    pub stage_group: String,
+    pub source: String,
+    pub value: Option<i64>,
+    pub probability: Option<i64>,
+    pub close_date: String,
+    pub owner: UserId,
+    pub office: OfficeId,
+    /// Lower-case text searched by the search box.
+    pub haystack: String,
+}
+
+/// A value shared by memos, compared by identity (rebuilding it is the change).
+#[derive(Clone, Debug)]
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Builds the overview rows of one kind from the device's records.
+pub fn build_rows(store: &Store, kind: RecordKind, language: &str) -> Vec<Row> {
+    let mut companies: HashMap<uuid::Uuid, String> = HashMap::new();
+    let mut contacts: HashMap<uuid::Uuid, String> = HashMap::new();
+    store.visible_each(&[RecordKind::Company, RecordKind::Contact], |r| {
+        let v = r.values();
+        if r.kind == RecordKind::Company {
+            companies.insert(r.id, text(&v, "name").unwrap_or_default().to_owned());
+        } else {
+            let mut s = contact_name(&v);
+            for f in ["email", "phone"] {
+                if let Some(x) = text(&v, f) {
+                    s.push('\u{1f}');
+                    s.push_str(x);
+                }
+            }
+            contacts.insert(r.id, s);
+        }
+    });
+    let config = store.config.get();
+    let stages = config.stages(kind);
+    let mut rows = Vec::new();
+    store.visible_each(&[kind], |r| {
+        let v = r.values();
+        let stage_code = text(&v, "stage").unwrap_or_default();
+        let stage = stages.get(stage_code);
+        let company = v
+            .get("company_id")
+            .and_then(|c| c.as_str()?.parse().ok())
+            .and_then(|c| companies.get(&c).cloned())
+            .unwrap_or_default();
+        let linked: Vec<&String> = contacts_of(&v).iter().filter_map(|c| contacts.get(&c.id)).collect();
+        let contact_names: Vec<&str> = linked.iter().map(|s| s.split('\u{1f}').next().unwrap_or_default()).collect();
+        let title = text(&v, "title").unwrap_or_default().to_owned();
+        let number = text(&v, "number").unwrap_or_default().to_owned();
+        let mut haystack = format!("{title}\u{1f}{number}\u{1f}{company}");
+        for c in &linked {
+            haystack.push('\u{1f}');
+            haystack.push_str(c);
+        }
+        if let Some(interest) = text(&v, "interest") {
+            haystack.push('\u{1f}');
+            haystack.push_str(interest);
+        }
+        let source_code = text(&v, "source").unwrap_or_default();
+        rows.push(Row {
+            id: r.id,
+            number,
+            title,
+            company,
+            contacts: contact_names.join(", "),
+            stage: stage.map(|s| s.name.get(language).to_owned()).unwrap_or_else(|| stage_code.to_owned()),
+            stage_index: stage.map_or(i64::MAX, |s| s.index),
+            stage_group: stage.and_then(|s| s.stage_group.clone()).unwrap_or_default(),
+            source: config.tables.label(kind, Table::Source, source_code, language).to_owned(),
+            value: v.get(if kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" }).and_then(|x| x.as_i64()),
+            probability: v.get("probability").and_then(|x| x.as_i64()),
+            close_date: text(&v, "expected_close_date").unwrap_or_default().to_owned(),
+            owner: r.owner_id,
+            office: r.office_id,
+            haystack: haystack.to_lowercase(),
+        });
+    });
+    // Newest first until the user sorts: UUIDv7 ids sort by creation time.
+    rows.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
+    rows
+}
+
+/// Which records a tab shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Mine,
+    Office,
+    All,
+    Group(String),
+}
+
+impl Tab {
+    fn key(&self) -> String {
+        match self {
+            Tab::Mine => "mine".into(),
+            Tab::Office => "office".into(),
+            Tab::All => "all".into(),
+            Tab::Group(g) => format!("group-{g}"),
+        }
+    }
+
+    fn parse(s: &str) -> Tab {
+        match s {
+            "mine" => Tab::Mine,
+            "office" => Tab::Office,
+            "" | "all" => Tab::All,
+            other => other.strip_prefix("group-").map(|g| Tab::Group(g.to_owned())).unwrap_or(Tab::All),
+        }
+    }
+
+    fn admits(&self, row: &Row, me: UserId, office: OfficeId) -> bool {
+        match self {
+            Tab::Mine => row.owner == me,
+            Tab::Office => row.office == office,
+            Tab::All => true,
+            Tab::Group(g) => &row.stage_group == g,
+        }
+    }
+}
+
+/// A string of the interface.
+type Text = fn(&Strings) -> &'static str;
+
+/// The sortable columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Col {
+    Number,
+    Title,
+    Company,
+    Contacts,
+    Stage,
+    Source,
+    Value,
+    Probability,
+    CloseDate,
+}
+
+impl Col {
+    fn label(self, t: &Strings) -> &'static str {
+        match self {
+            Col::Number => t.col_number,
+            Col::Title => t.col_title,
+            Col::Company => t.col_company,
+            Col::Contacts => t.col_contacts,
+            Col::Stage => t.col_stage,
+            Col::Source => t.col_source,
+            Col::Value => t.col_value,
+            Col::Probability => t.col_probability,
+            Col::CloseDate => t.col_close_date,
+        }
+    }
+
+    fn numeric(self) -> bool {
+        matches!(self, Col::Value | Col::Probability)
+    }
+
+    /// Hidden on narrow screens.
+    fn secondary(self) -> bool {
+        !matches!(self, Col::Title | Col::Stage | Col::Value)
+    }
+
+    fn cell(self, r: &Row, lang: veld_domain::Language) -> String {
+        match self {
+            Col::Number => r.number.clone(),
+            Col::Title => r.title.clone(),
+            Col::Company => r.company.clone(),
+            Col::Contacts => r.contacts.clone(),
+            Col::Stage => r.stage.clone(),
+            Col::Source => r.source.clone(),
+            Col::Value => r.value.map(|v| money(v, lang)).unwrap_or_default(),
+            Col::Probability => r.probability.map(|p| format!("{p} %")).unwrap_or_default(),
+            Col::CloseDate => r.close_date.clone(),
+        }
+    }
+
+    fn compare(self, a: &Row, b: &Row) -> std::cmp::Ordering {
+        let text = |x: &str, y: &str| x.to_lowercase().cmp(&y.to_lowercase());
+        match self {
+            Col::Number => a.number.cmp(&b.number),
+            Col::Title => text(&a.title, &b.title),
+            Col::Company => text(&a.company, &b.company),
+            Col::Contacts => text(&a.contacts, &b.contacts),
+            Col::Stage => a.stage_index.cmp(&b.stage_index),
+            Col::Source => text(&a.source, &b.source),
+            Col::Value => a.value.cmp(&b.value),
+            Col::Probability => a.probability.cmp(&b.probability),
+            Col::CloseDate => a.close_date.cmp(&b.close_date),
+        }
+    }
+}
+
+fn columns(kind: RecordKind) -> Vec<Col> {
+    if kind == RecordKind::Lead {
+        vec![Col::Number, Col::Title, Col::Company, Col::Contacts, Col::Stage, Col::Source, Col::Value]
+    } else {
+        vec![Col::Title, Col::Company, Col::Contacts, Col::Stage, Col::Value, Col::Probability, Col::CloseDate]
+    }
+}
+
+/// The base path of a kind's pages.
+pub fn base(kind: RecordKind) -> &'static str {
+    if kind == RecordKind::Lead { "/leads" } else { "/opportunities" }
+}
+
+/// The filtered selection of the overview last shown, for previous/next on the detail page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Selection(pub Vec<uuid::Uuid>);
+
+/// The overview page of leads or opportunities.
+#[component]
+pub fn Overview(kind: RecordKind) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let selection = expect_context::<RwSignal<Selection>>();
+    let query_map = use_query_map();
+    let tab = Memo::new(move |_| Tab::parse(&query_map.with(|q| q.get("tab").unwrap_or_default())));
+    let query = RwSignal::new(String::new());
+    let sort = RwSignal::new(None::<(Col, bool)>);
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(720.0_f64);
+    let checked = RwSignal::new(std::collections::BTreeSet::<uuid::Uuid>::new());
+    let cols = columns(kind);
+    let cols = StoredValue::new(cols);
+
+    let me = Memo::new(move |_| store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id))));
+    let allowed = move || {
+        store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::View)))
+    };
+    let rows = Memo::new(move |_| {
+        engine::mark("veld:overview:rows-start");
+        let lang = store.language.get().code();
+        let rows = Shared(Arc::new(build_rows(&store, kind, lang)));
+        engine::mark("veld:overview:rows-end");
+        rows
+    });
+    // The order of all rows under the chosen sort (recomputed when the data or the sort changes).
+    let order = Memo::new(move |_| {
+        let rows = rows.get();
+        let mut idx: Vec<u32> = (0..rows.0.len() as u32).collect();
+        if let Some((col, desc)) = sort.get() {
+            idx.sort_by(|&a, &b| {
+                let o = col.compare(&rows.0[a as usize], &rows.0[b as usize]);
+                if desc { o.reverse() } else { o }
+            });
+        }
+        Shared(Arc::new(idx))
+    });
+    // A keystroke: filter the sorted order by tab and search text.
+    let shown = Memo::new(move |_| {
+        let rows = rows.get();
+        let order = order.get();
+        let needle = query.get().trim().to_lowercase();
+        let tab = tab.get();
+        let Some((user, office)) = me.get() else { return Shared(Arc::new(Vec::new())) };
+        let out: Vec<u32> = order
+            .0
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let r = &rows.0[i as usize];
+                tab.admits(r, user, office) && (needle.is_empty() || r.haystack.contains(&needle))
+            })
+            .collect();
+        Shared(Arc::new(out))
+    });
+    // Previous/next on the detail page walk this selection.
+    Effect::new(move |_| {
+        let rows = rows.get();
+        let ids: Vec<uuid::Uuid> = shown.get().0.iter().map(|&i| rows.0[i as usize].id).collect();
+        selection.set(Selection(ids));
+    });
+    // A new search or tab starts at the top.
+    Effect::new(move |_| {
+        query.track();
+        tab.track();
+        scroll_top.set(0.0);
+    });
+
+    let tabs = move || {
+        let t = t();
+        let lang = store.language.get().code();
+        let config = store.config.get();
+        let mut out: Vec<(Tab, String)> = config
+            .tables
+            .entries(kind, Table::StageGroup)
+            .into_iter()
+            .map(|g| (Tab::Group(g.code.clone()), g.label.get(lang).to_owned()))
+            .collect();
+        let (mine, office, all) = if kind == RecordKind::Lead {
+            (t.tab_my_leads, t.tab_office_leads, t.tab_all_leads)
+        } else {
+            (t.tab_my_opportunities, t.tab_office_opportunities, t.tab_all_opportunities)
+        };
+        out.push((Tab::Mine, mine.to_owned()));
+        out.push((Tab::Office, office.to_owned()));
+        out.push((Tab::All, all.to_owned()));
+        out
+    };
+
+    let may_create = move || store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::Create)));
+    let (title, intro, new_label): (Text, Text, Text) =
+        if kind == RecordKind::Lead {
+            (|t| t.nav_leads, |t| t.leads_intro, |t| t.new_lead)
+        } else {
+            (|t| t.nav_opportunities, |t| t.opportunities_intro, |t| t.new_opportunity)
+        };
+    let wrap = NodeRef::<leptos::html::Div>::new();
+
+    // What to show instead of rows, if anything.
+    let message = move || {
+        let t = t();
+        if !allowed() {
+            return Some(view! { <p class="notice">{t.not_allowed}</p> }.into_any());
+        }
+        if !store.local_ready.get() {
+            return Some(view! { <p class="muted">{t.loading}</p> }.into_any());
+        }
+        let never_synced = store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none()));
+        if rows.with(|r| r.0.is_empty()) && never_synced {
+            return Some(if store.connection.get() == Connection::Online {
+                view! { <p class="muted">{t.loading}</p> }.into_any()
+            } else {
+                view! { <p class="notice">{t.offline_list}</p> }.into_any()
+            });
+        }
+        if shown.with(|s| s.0.is_empty()) {
+            return Some(view! { <p class="muted count" aria-live="polite">{t.empty_list}</p> }.into_any());
+        }
+        None
+    };
+    let has_rows = move || message().is_none();
+    let total = move || shown.with(|s| s.0.len());
+    // The visible window: (first, last) indices into `shown`.
+    let span = move || {
+        let total = total();
+        let first = ((scroll_top.get() / ROW_PX) as usize).saturating_sub(OVERSCAN).min(total);
+        let visible = (viewport.get() / ROW_PX).ceil() as usize + 2 * OVERSCAN;
+        (first, (first + visible).min(total))
+    };
+    Effect::new(move |_| {
+        if let Some(el) = wrap.get() {
+            viewport.set(el.client_height().max(200) as f64);
+        }
+    });
+    let header = move || {
+        let t = t();
+        cols.get_value()
+            .into_iter()
+            .map(|c| {
+                let sorted = move || sort.get().filter(|(s, _)| *s == c).map(|(_, desc)| desc);
+                let aria = move || match sorted() {
+                    Some(true) => "descending",
+                    Some(false) => "ascending",
+                    None => "none",
+                };
+                let arrow = move || match sorted() {
+                    Some(true) => " ↓",
+                    Some(false) => " ↑",
+                    None => "",
+                };
+                let click = move |_| {
+                    sort.update(|s| {
+                        *s = match *s {
+                            Some((col, false)) if col == c => Some((c, true)),
+                            Some((col, true)) if col == c => None,
+                            _ => Some((c, false)),
+                        }
+                    })
+                };
+                view! {
+                    <th scope="col" aria-sort=aria class:secondary=c.secondary() class:num=c.numeric()>
+                        <button type="button" class="sort" on:click=click>{c.label(t)}{arrow}</button>
+                    </th>
+                }
+            })
+            .collect_view()
+    };
+    let body = move || {
+        let t = t();
+        let lang = store.language.get();
+        let rows = rows.get();
+        let shown = shown.get();
+        let (first, last) = span();
+        let cols = cols.get_value();
+        let base = base(kind);
+        let above = first as f64 * ROW_PX;
+        let below = (shown.0.len() - last) as f64 * ROW_PX;
+        let lines = shown.0[first..last]
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| {
+                let r = &rows.0[i as usize];
+                let id = r.id;
+                let is_checked = move || checked.with(|c| c.contains(&id));
+                let toggle = move |_| {
+                    checked.update(|c| {
+                        if !c.remove(&id) {
+                            c.insert(id);
+                        }
+                    })
+                };
+                let select_label = format!("{} {}", t.select_row, r.title);
+                let cells = cols
+                    .iter()
+                    .map(|&c| {
+                        let text = c.cell(r, lang);
+                        let content = if c == Col::Title {
+                            view! { <A href=format!("{base}/{id}")>{text}</A> }.into_any()
+                        } else {
+                            text.into_any()
+                        };
+                        view! { <td class:secondary=c.secondary() class:num=c.numeric()>{content}</td> }
+                    })
+                    .collect_view();
+                view! {
+                    <tr aria-rowindex=first + n + 2>
+                        <td class="check">
+                            <input type="checkbox" aria-label=select_label prop:checked=is_checked on:change=toggle/>
+                        </td>
+                        {cells}
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <tr class="spacer" aria-hidden="true" style=format!("height:{above}px")></tr>
+            {lines}
+            <tr class="spacer" aria-hidden="true" style=format!("height:{below}px")></tr>
+        }
+    };
+    let all_checked = move || {
+        let n = checked.with(|c| c.len());
+        n > 0 && n == total()
+    };
+    let toggle_all = move |_| {
+        if all_checked() {
+            checked.set(Default::default());
+        } else {
+            let rows = rows.get_untracked();
+            checked.set(shown.get_untracked().0.iter().map(|&i| rows.0[i as usize].id).collect());
+        }
+    };
+    let table = view! {
+        {message}
+        <Show when=has_rows>
+            <p class="muted count" aria-live="polite">{move || (t().count_records)(total())}</p>
+            <div
+                class="table-wrap virtual"
+                role="region"
+                tabindex="0"
+                aria-label=move || title(t())
+                node_ref=wrap
+                on:scroll=move |ev| {
+                    let el = event_target::<web_sys::Element>(&ev);
+                    scroll_top.set(el.scroll_top() as f64);
+                    viewport.set(el.client_height().max(200) as f64);
+                }
+            >
+                <table class="records" aria-rowcount=move || total() + 1>
+                    <thead>
+                        <tr aria-rowindex="1">
+                            <th scope="col" class="check">
+                                <input type="checkbox" aria-label=move || (t().select_all)(total()) prop:checked=all_checked on:change=toggle_all/>
+                            </th>
+                            {header}
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </Show>
+    };
+
+    view! {
+        <Page title=Signal::derive(move || title(t())) intro=Signal::derive(move || intro(t()))>
+            <div class="overview-actions">
+                <Show when=may_create>
+                    <A href=format!("{}/new", base(kind)) attr:class="button primary new-button">{move || new_label(t())}</A>
+                </Show>
+                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || t().print}</button>
+            </div>
+            <nav class="tabs" aria-label=move || t().overview_tabs>
+                <ul>
+                    {move || {
+                        let current = tab.get();
+                        tabs()
+                            .into_iter()
+                            .map(|(tab, label)| {
+                                let href = format!("{}?tab={}", base(kind), tab.key());
+                                let current = (tab == current).then_some("page");
+                                view! { <li><A href=href attr:aria-current=current>{label}</A></li> }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </nav>
+            <div class="list-tools">
+                <label class="field search">
+                    <span class="visually-hidden">{move || format!("{} – {}", t().search, title(t()))}</span>
+                    <input
+                        type="search"
+                        placeholder=move || t().search_records
+                        prop:value=move || query.get()
+                        on:input=move |ev| {
+                            engine::mark("veld:search:input");
+                            query.set(event_target_value(&ev));
+                        }
+                    />
+                </label>
+            </div>
+            <BulkBar kind=kind checked=checked/>
+            {table}
+        </Page>
+    }
+}
+
+/// Actions on the checked rows: change stage, change priority, delete (with a confirmation that
+/// says what goes with it). Each is an ordinary change per record, so it works offline.
+#[component]
+fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uuid::Uuid>>) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let stage = RwSignal::new(String::new());
+    let priority = RwSignal::new(String::new());
+    let confirm = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let count = move || checked.with(|c| c.len());
+    let actor = move || {
+        store.me.with_untracked(|m| {
+            m.as_ref().map(|m| Actor { user: m.user.id, office: m.office.id, permissions: m.permissions.clone() })
+        })
+    };
+    // Applies `fields` to every checked record the user may edit and whose rules allow it.
+    let apply = move |fields: BTreeMap<String, serde_json::Value>| {
+        let Some(actor) = actor() else { return };
+        let ids: Vec<uuid::Uuid> = checked.get_untracked().into_iter().collect();
+        let t = crate::i18n::strings(store.language.get_untracked());
+        spawn_local(async move {
+            let (mut done, mut skipped) = (0, 0);
+            for id in ids {
+                let Some(r) = store.visible_one(kind, id) else { continue };
+                let before = r.values();
+                let mut after = before.clone();
+                after.extend(fields.clone());
+                let changed: Vec<String> = fields.keys().cloned().collect();
+                let known = store.known_for(kind, &after);
+                let ok = actor.may(Action::Edit, kind, Ownership { owner: r.owner_id, office: r.office_id })
+                    && veld_domain::records::validate(kind, id, Some(&before), &after, &changed, &known).is_ok();
+                if !ok {
+                    skipped += 1;
+                    continue;
+                }
+                if engine::record_change(store, kind, id, Op::Update, fields.clone()).await.is_ok() {
+                    done += 1;
+                }
+            }
+            notice.set(Some((t.bulk_done)(done, skipped)));
+        });
+    };
+    let delete = move || {
+        let Some(actor) = actor() else { return };
+        let ids: Vec<uuid::Uuid> = checked.get_untracked().into_iter().collect();
+        let t = crate::i18n::strings(store.language.get_untracked());
+        confirm.set(false);
+        spawn_local(async move {
+            let (mut done, mut skipped) = (0, 0);
+            for id in ids {
+                let Some(r) = store.visible_one(kind, id) else { continue };
+                if !actor.may(Action::Delete, kind, Ownership { owner: r.owner_id, office: r.office_id }) {
+                    skipped += 1;
+                    continue;
+                }
+                if engine::record_change(store, kind, id, Op::Delete, BTreeMap::new()).await.is_ok() {
+                    done += 1;
+                }
+            }
+            checked.set(Default::default());
+            notice.set(Some((t.bulk_deleted)(done, skipped)));
+        });
+    };
+    let stage_options = move || {
+        let lang = store.language.get().code();
+        store
+            .config
+            .get()
+            .stages(kind)
+            .active()
+            .map(|s| view! { <option value=s.code.clone()>{s.name.get(lang).to_owned()}</option> })
+            .collect_view()
+    };
+    let priority_options = move || {
+        let lang = store.language.get().code();
+        store
+            .config
+            .get()
+            .tables
+            .entries(kind, Table::Priority)
+            .into_iter()
+            .map(|e| view! { <option value=e.code.clone()>{e.label.get(lang).to_owned()}</option> })
+            .collect_view()
+    };
+    view! {
+        <Show when=move || { count() > 0 || notice.with(Option::is_some) }>
+            <div class="bulk-bar" role="group" aria-label=move || t().bulk_actions>
+                <Show when=move || { count() > 0 }>
+                    <strong>{move || (t().selected_count)(count())}</strong>
+                    <label class="field inline">
+                        <span>{move || t().bulk_stage}</span>
+                        <select prop:value=move || stage.get() on:change=move |ev| stage.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {stage_options}
+                        </select>
+                    </label>
+                    <button type="button" class="button" disabled=move || stage.with(String::is_empty)
+                        on:click=move |_| apply([("stage".to_owned(), serde_json::json!(stage.get_untracked()))].into())>
+                        {move || t().apply}
+                    </button>
+                    <label class="field inline">
+                        <span>{move || t().bulk_priority}</span>
+                        <select prop:value=move || priority.get() on:change=move |ev| priority.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {priority_options}
+                        </select>
+                    </label>
+                    <button type="button" class="button" disabled=move || priority.with(String::is_empty)
+                        on:click=move |_| apply([("priority".to_owned(), serde_json::json!(priority.get_untracked()))].into())>
+                        {move || t().apply}
+                    </button>
+                    <button type="button" class="button danger" on:click=move |_| confirm.set(true)>{move || t().delete}</button>
+                </Show>
+                <p class="form-notice" role="status">{move || notice.get()}</p>
+            </div>
+        </Show>
+        <Show when=move || confirm.get()>
+            <div class="confirm card" role="alertdialog" aria-labelledby="confirm-delete-text">
+                <p id="confirm-delete-text">{move || (t().confirm_delete)(count())}</p>
+                <div class="form-actions">
+                    <button type="button" class="button danger" on:click=move |_| delete()>{move || t().delete}</button>
+                    <button type="button" class="button" on:click=move |_| confirm.set(false)>{move || t().cancel}</button>
+                </div>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,206 @@
+//! The creation wizard (LO-3, Carflow): (1) company, (2) contact, (3) the record, each from the
+//! context bar, an existing one, a new one, or none. The half-filled wizard is kept on the
+//! device (a draft per kind), so a reload or going offline loses nothing; saving creates what
+//! is new — company, contact, record — as ordinary offline-first changes and opens the record.
+
+mod company;
+mod contact;
+mod details;
+
+use crate::components::overview::base;
+use crate::i18n::use_i18n;
+use crate::state::Store;
+use crate::storage;
+use crate::sync::engine;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use veld_domain::RecordKind;
+use veld_domain::sync::Op;
+
+/// What a step chose.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum Pick {
+    #[default]
+    Unset,
+    None,
+    Existing(uuid::Uuid),
+    New,
+}
+
+/// The wizard's state, kept on the device until saved or discarded.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub step: u8,
+    pub company: Pick,
+    pub company_name: String,
+    pub company_city: String,
+    pub contact: Pick,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub title: String,
+    pub interest: String,
+    pub source: String,
+    pub value: String,
+    /// The existing record copied from, if any.
+    pub copied_from: Option<uuid::Uuid>,
+}
+
+fn draft_key(kind: RecordKind) -> String {
+    format!("veld.wizard.{}.v1", kind.as_str())
+}
+
+#[component]
+pub fn Wizard(kind: RecordKind) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let draft = RwSignal::new(storage::load_json::<Draft>(&draft_key(kind)).unwrap_or_default());
+    // Every change of the draft is kept at once (a reload mid-way restores it).
+    Effect::new(move |_| draft.with(|d| storage::save_json(&draft_key(kind), d)));
+    let error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let step = move || draft.with(|d| d.step);
+    let heading = move || if kind == RecordKind::Lead { t().new_lead } else { t().new_opportunity };
+    let step_label = move || {
+        let t = t();
+        let names = [t.wizard_company, t.wizard_contact, t.wizard_record];
+        let n = step().min(2) as usize;
+        (t.wizard_step)(n + 1, names[n])
+    };
+    let discard = move |_| {
+        storage::remove(&draft_key(kind));
+        draft.set(Draft::default());
+        error.set(None);
+    };
+    let save = Callback::new(move |()| {
+        let d = draft.get_untracked();
+        let t = crate::i18n::strings(store.language.get_untracked());
+        let config = store.config.get_untracked();
+        let navigate = navigate.clone();
+        let Some(start) = config.stages(kind).default_stage().map(|s| s.code.clone()) else {
+            error.set(Some(t.err_no_stages.to_owned()));
+            return;
+        };
+        spawn_local(async move {
+            let result: Result<uuid::Uuid, ()> = async {
+                let company = match d.company {
+                    Pick::Existing(id) => Some(id),
+                    Pick::New => {
+                        let id = uuid::Uuid::now_v7();
+                        let mut f = Map::new();
+                        f.insert("name".into(), json!(d.company_name.trim()));
+                        if !d.company_city.trim().is_empty() {
+                            f.insert("city".into(), json!(d.company_city.trim()));
+                        }
+                        f.insert("status".into(), json!("prospect"));
+                        engine::record_change(store, RecordKind::Company, id, Op::Create, f.into_iter().collect()).await.map_err(|_| ())?;
+                        Some(id)
+                    }
+                    _ => None,
+                };
+                let contact = match d.contact {
+                    Pick::Existing(id) => Some(id),
+                    Pick::New => {
+                        let id = uuid::Uuid::now_v7();
+                        let mut f = contact::new_contact_fields(&d).map_err(|_| ())?;
+                        if let Some(c) = company {
+                            f.insert("company_id".into(), json!(c.to_string()));
+                        }
+                        engine::record_change(store, RecordKind::Contact, id, Op::Create, f.into_iter().collect()).await.map_err(|_| ())?;
+                        Some(id)
+                    }
+                    _ => None,
+                };
+                let id = uuid::Uuid::now_v7();
+                let mut f: Map<String, Value> = Map::new();
+                f.insert("title".into(), json!(d.title.trim()));
+                f.insert("stage".into(), json!(start));
+                if kind == RecordKind::Opportunity
+                    && let Some(s) = config.stages(kind).get(&start)
+                {
+                    f.insert("probability".into(), json!(s.probability));
+                }
+                for (k, v) in [("interest", &d.interest), ("source", &d.source)] {
+                    if !v.trim().is_empty() {
+                        f.insert(k.into(), json!(v.trim()));
+                    }
+                }
+                if let Ok(v) = d.value.trim().replace(['.', ',', ' ', '€'], "").parse::<i64>() {
+                    f.insert(if kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" }.into(), json!(v));
+                }
+                if let Some(c) = company {
+                    f.insert("company_id".into(), json!(c.to_string()));
+                }
+                if let Some(c) = contact {
+                    f.insert("contacts".into(), json!([{"id": c.to_string(), "role": "main_contact"}]));
+                }
+                engine::record_change(store, kind, id, Op::Create, f.into_iter().collect()).await.map_err(|_| ())?;
+                Ok(id)
+            }
+            .await;
+            match result {
+                Ok(id) => {
+                    storage::remove(&draft_key(kind));
+                    draft.set(Draft::default());
+                    navigate(&format!("{}/{id}", base(kind)), Default::default());
+                }
+                Err(()) => error.set(Some(t.err_storage.to_owned())),
+            }
+        });
+    });
+    view! {
+        <section class="page wizard">
+            <p class="breadcrumb">
+                <A href=base(kind)>{move || if kind == RecordKind::Lead { t().nav_leads } else { t().nav_opportunities }}</A>
+            </p>
+            <header class="page-header">
+                <h1>{heading}</h1>
+                <p class="intro">{move || t().wizard_intro}</p>
+            </header>
+            <ol class="steps" aria-label=move || t().wizard_steps>
+                {move || {
+                    let t = t();
+                    [t.wizard_company, t.wizard_contact, t.wizard_record]
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, name)| {
+                            let current = (step() as usize == i).then_some("step");
+                            let done = (step() as usize) > i;
+                            view! { <li class:done=done aria-current=current>{name}</li> }
+                        })
+                        .collect_view()
+                }}
+            </ol>
+            <div class="card wizard-card">
+                <h2 class="step-title">{step_label}</h2>
+                {move || match step() {
+                    0 => view! { <company::CompanyStep draft=draft/> }.into_any(),
+                    1 => view! { <contact::ContactStep draft=draft/> }.into_any(),
+                    _ => view! { <details::DetailsStep kind=kind draft=draft save=save/> }.into_any(),
+                }}
+                <p class="form-error" role="alert">{move || error.get()}</p>
+                <div class="form-actions wizard-nav">
+                    <Show when=move || { step() > 0 }>
+                        <button type="button" class="button" on:click=move |_| draft.update(|d| d.step -= 1)>{move || t().back}</button>
+                    </Show>
+                    <button type="button" class="button subtle" on:click=discard>{move || t().discard_draft}</button>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// A choice offered by a step: a button that shows whether it is the current one.
+#[component]
+pub fn Choice(#[prop(into)] label: Signal<String>, #[prop(into)] chosen: Signal<bool>, on_choose: Callback<()>) -> impl IntoView {
+    view! {
+        <button type="button" class="choice" aria-pressed=move || chosen.get().to_string() on:click=move |_| on_choose.run(())>
+            {move || label.get()}
+        </button>
+    }
+}

@@ -1,0 +1,98 @@
+//! The configuration on this device (stages and tables, synced as records), and the context
+//! bar's most recently opened records (LO-7).
+
+use super::Store;
+use crate::storage;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use veld_domain::RecordKind;
+use veld_domain::config::{StageDef, Stages, TableEntry, Tables};
+use veld_domain::records::Known;
+
+/// Stages of both lists and the tables, as the device holds them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Config {
+    pub lead_stages: Stages,
+    pub opportunity_stages: Stages,
+    pub tables: Tables,
+}
+
+impl Config {
+    pub fn stages(&self, kind: RecordKind) -> &Stages {
+        if kind == RecordKind::Lead { &self.lead_stages } else { &self.opportunity_stages }
+    }
+}
+
+/// Reads the configuration records among the device's records.
+pub fn read_config(store: &Store) -> Config {
+    let (mut stages, mut entries) = (Vec::new(), Vec::new());
+    store.visible_each(&[RecordKind::Stage, RecordKind::TableEntry], |r| {
+        let values = r.values();
+        match r.kind {
+            RecordKind::Stage => stages.extend(StageDef::from_values(&values)),
+            _ => entries.extend(TableEntry::from_values(&values)),
+        }
+    });
+    Config {
+        lead_stages: Stages::of(RecordKind::Lead, stages.iter().cloned()),
+        opportunity_stages: Stages::of(RecordKind::Opportunity, stages),
+        tables: Tables(entries),
+    }
+}
+
+/// The most recently opened company, contact and lead/opportunity (LO-7): shown in the context
+/// bar and offered first by the creation wizard.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Context {
+    pub company: Option<uuid::Uuid>,
+    pub contact: Option<uuid::Uuid>,
+    pub record: Option<(RecordKind, uuid::Uuid)>,
+}
+
+const CONTEXT_KEY: &str = "veld.context.v1";
+
+pub fn load_context() -> Context {
+    storage::load_json(CONTEXT_KEY).unwrap_or_default()
+}
+
+impl Store {
+    /// Notes that a record was opened, for the context bar and the wizard.
+    pub fn remember(&self, kind: RecordKind, id: uuid::Uuid) {
+        let mut context = self.context.get_untracked();
+        match kind {
+            RecordKind::Company => context.company = Some(id),
+            RecordKind::Contact => context.contact = Some(id),
+            RecordKind::Lead | RecordKind::Opportunity => context.record = Some((kind, id)),
+            _ => return,
+        }
+        if self.context.with_untracked(|c| *c != context) {
+            storage::save_json(CONTEXT_KEY, &context);
+            self.context.set(context);
+        }
+    }
+
+    /// What validation may look up on this device: the stages and every record the change
+    /// refers to.
+    pub fn known_for(&self, kind: RecordKind, values: &serde_json::Map<String, serde_json::Value>) -> Known {
+        let mut known = Known::default();
+        let config = self.config.get_untracked();
+        known.stages.insert(RecordKind::Lead, config.lead_stages);
+        known.stages.insert(RecordKind::Opportunity, config.opportunity_stages);
+        for id in veld_domain::records::references(kind, values) {
+            let found = self
+                .records
+                .with_untracked(|all| all.get(&id).map(|r| r.kind))
+                .and_then(|k| self.visible_one(k, id))
+                .or_else(|| {
+                    // Created on this device and not yet synced.
+                    [RecordKind::Contact, RecordKind::Lead, RecordKind::Opportunity]
+                        .into_iter()
+                        .find_map(|k| self.visible_one(k, id))
+                });
+            if let Some(r) = found {
+                known.records.insert(id, (r.kind, r.values()));
+            }
+        }
+        known
+    }
+}

@@ -1,0 +1,210 @@
+import { expect, test, type Page } from '@playwright/test';
+import { Shell, loginAs, screenshot, swReady, users } from './fixtures/app';
+
+// Companies of each demo office (server/src/demo.rs): a sales rep sees only their office's.
+const AMSTERDAM = ['Bakkerij Van Dijk', 'Noordzee Logistiek', 'Grachten Hotels', 'Zuidas Legal', 'Tulp Technologies'];
+const ANTWERPEN = ['Diamant Juweliers', 'Schelde Shipping', 'Brouwerij De Kroon', 'Meir Mode', 'Kempen Chemie'];
+
+/** The overview's table of records. */
+function table(page: Page, name: 'Leads' | 'Opportunities') {
+  return page.getByRole('region', { name });
+}
+
+/** Goes through the wizard's first two steps with the given choices (English interface). */
+async function wizardSteps(page: Page, company: string | null, contact: { first: string; last: string; phone?: string; email?: string } | null) {
+  if (company) {
+    await page.getByRole('button', { name: 'Create a new company' }).click();
+    await page.getByLabel('Company name').fill(company);
+  } else {
+    await page.getByRole('button', { name: 'No company' }).click();
+  }
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 2 of 3: Contact' })).toBeVisible();
+  if (contact) {
+    await page.getByRole('button', { name: 'Create a new contact' }).click();
+    await page.getByLabel('First name').fill(contact.first);
+    await page.getByLabel('Last name').fill(contact.last);
+    if (contact.email) await page.getByLabel('E-mail', { exact: true }).fill(contact.email);
+    if (contact.phone) await page.getByLabel('Phone', { exact: true }).fill(contact.phone);
+  } else {
+    await page.getByRole('button', { name: 'No contact' }).click();
+  }
+  await page.getByRole('button', { name: 'Next step' }).click();
+}
+
+test('overview tabs follow stage groups and scopes, for users of two offices', async ({ browser }, testInfo) => {
+  const a = await browser.newContext({ ...testInfo.project.use });
+  const b = await browser.newContext({ ...testInfo.project.use });
+  const tom = await a.newPage();
+  const lotte = await b.newPage();
+  try {
+    await loginAs(tom, users.rep.email);
+    await loginAs(lotte, users.antwerpRep.email);
+    for (const [page, own, other] of [
+      [tom, AMSTERDAM, ANTWERPEN],
+      [lotte, ANTWERPEN, AMSTERDAM],
+    ] as const) {
+      await new Shell(page).open('Leads');
+      const tabs = page.getByRole('navigation', { name: 'Weergaven' });
+      for (const name of ['Open', 'Gesloten', 'Mijn leads', 'Leads van mijn vestiging', 'Alle leads']) {
+        await expect(tabs.getByRole('link', { name })).toBeVisible();
+      }
+      await tabs.getByRole('link', { name: 'Leads van mijn vestiging' }).click();
+      await expect(tabs.getByRole('link', { name: 'Leads van mijn vestiging' })).toHaveAttribute('aria-current', 'page');
+      const rows = table(page, 'Leads').getByRole('row');
+      await expect(rows.nth(1)).toBeVisible();
+      const text = await table(page, 'Leads').innerText();
+      expect(own.some((c) => text.includes(c)), 'own office companies listed').toBe(true);
+      for (const c of other) expect(text, 'no other office').not.toContain(c);
+      // A stage-group tab shows only its stages.
+      await tabs.getByRole('link', { name: 'Gesloten' }).click();
+      await expect(tabs.getByRole('link', { name: 'Gesloten' })).toHaveAttribute('aria-current', 'page');
+      const closed = (await page.locator('.table-wrap').allInnerTexts()).join('\n');
+      for (const stage of ['Nieuw', 'Benaderd', 'Gekwalificeerd']) expect(closed).not.toContain(stage);
+    }
+    // Sorting by a column header says so to assistive technology.
+    await tom.getByRole('navigation', { name: 'Weergaven' }).getByRole('link', { name: 'Alle leads' }).click();
+    await table(tom, 'Leads').getByRole('button', { name: 'Titel' }).click();
+    await expect(table(tom, 'Leads').getByRole('columnheader', { name: /Titel/ })).toHaveAttribute('aria-sort', 'ascending');
+    await screenshot(tom, testInfo, 'leads-overview');
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('the wizard creates company, contact and lead; the lead converts once into an opportunity', async ({ page }, testInfo) => {
+  await loginAs(page, users.admin.email);
+  await page.goto('/leads/new');
+  await expect(page.getByRole('heading', { name: 'Step 1 of 3: Company' })).toBeVisible();
+  // Nothing chosen: the step says so.
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Choose one of the options' })).toBeVisible();
+  const stamp = Date.now();
+  const company = `Veldhoven Fietsen ${stamp}`;
+  // A new contact without e-mail and phone is refused next to the field (Carflow).
+  await wizardSteps(page, company, { first: 'Iris', last: `Bos ${stamp}` });
+  await expect(page.getByLabel('E-mail', { exact: true })).toHaveAccessibleDescription('Enter an e-mail address or a phone number.');
+  await page.getByLabel('Phone', { exact: true }).fill('06 1234 56');
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await expect(page.getByLabel('Phone', { exact: true })).toHaveAccessibleDescription(/not valid/);
+  await page.getByLabel('Phone', { exact: true }).fill('06 1234 5678');
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 3 of 3: Details' })).toBeVisible();
+  await screenshot(page, testInfo, 'wizard-details');
+  // A reload keeps the half-filled wizard.
+  await page.getByLabel('Title', { exact: true }).fill(`Twelve cargo bikes ${stamp}`);
+  await page.reload();
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue(`Twelve cargo bikes ${stamp}`);
+  await page.getByLabel('Customer interest').fill('Cargo bikes for the city centre');
+  await page.getByLabel('Source').selectOption({ label: 'Trade fair' });
+  await page.getByRole('button', { name: 'Save' }).click();
+
+  // The detail page: company, contact as main contact, the default stage and its instructions.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Twelve cargo bikes ${stamp}`);
+  await expect(page.getByText(company)).toBeVisible();
+  const contacts = page.getByRole('region', { name: 'Contacts' });
+  await expect(contacts.getByText(`Iris Bos ${stamp}`)).toBeVisible();
+  await expect(contacts.getByText('+31612345678')).toBeVisible();
+  await expect(contacts.getByRole('combobox', { name: `Role Iris Bos ${stamp}` })).toBeDisabled();
+  const stage = page.getByLabel('Stage', { exact: true });
+  await expect(stage).toHaveValue('new');
+  // Only allowed transitions are offered: not straight to Converted.
+  const offered = await stage.locator('option').allInnerTexts();
+  expect(offered).toEqual(['New', 'Contacted', 'Qualified', 'Disqualified']);
+  await stage.selectOption({ label: 'Contacted' });
+  await expect(page.getByText('Find out the need, the budget and who decides.')).toBeVisible();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved on this device')).toBeVisible();
+  await screenshot(page, testInfo, 'lead-detail');
+
+  // Convert: an opportunity linked to the lead, with its company and contact.
+  await page.getByRole('button', { name: '+ Opportunity' }).click();
+  await expect(page).toHaveURL(/\/opportunities\//);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Twelve cargo bikes ${stamp}`);
+  await expect(page.getByLabel('Stage', { exact: true })).toHaveValue('qualification');
+  await expect(page.locator('section.contacts-tab').getByText(`Iris Bos ${stamp}`)).toBeVisible();
+  await page.getByRole('link', { name: 'open the lead' }).click();
+  await expect(page.getByLabel('Stage', { exact: true })).toHaveValue('converted');
+  await expect(page.getByRole('button', { name: '+ Opportunity' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'open the opportunity' })).toBeVisible();
+  // Synced: the server has the link, and its history names who changed what.
+  await expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('.history-section')).toContainText('Ada Admin');
+  await expect(page.locator('.history-section')).toContainText('Stage: contacted → converted');
+
+  // The next wizard for this contact suggests extending the existing records instead.
+  await page.goto('/opportunities/new');
+  await page.getByRole('button', { name: 'No company' }).click();
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await page.getByLabel(/Find an existing contact/).fill(`Bos ${stamp}`);
+  await page.getByRole('button', { name: new RegExp(`Iris Bos ${stamp}`) }).click();
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await expect(page.getByText('This contact already has leads or opportunities.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Open to extend' })).toHaveCount(2);
+  await page.getByRole('button', { name: `Copy Twelve cargo bikes ${stamp}` }).first().click();
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue(`Twelve cargo bikes ${stamp}`);
+  await screenshot(page, testInfo, 'wizard-suggestion');
+});
+
+test('a blocked contact is shown but cannot be chosen, with the reason', async ({ page }) => {
+  await loginAs(page, users.manager.email);
+  await page.goto('/leads/new');
+  await page.getByRole('button', { name: 'Geen bedrijf' }).click();
+  await page.getByRole('button', { name: 'Volgende stap' }).click();
+  await page.getByLabel(/Zoek een bestaand contact/).fill('Nina Mulder');
+  const result = page.getByRole('button', { name: /Nina Mulder/ });
+  await expect(result).toBeDisabled();
+  await expect(result).toContainText('Geblokkeerd: Asked not to be contacted (GDPR)');
+  // Found by phone number too, written the national way.
+  await page.getByLabel(/Zoek een bestaand contact/).fill('06 2000');
+  await expect(page.getByRole('list', { name: 'Zoekresultaten' }).getByRole('button').first()).toBeVisible();
+});
+
+test('bulk change of stage, and all of it offline, synced afterwards', async ({ browser }, testInfo) => {
+  const context = await browser.newContext({ ...testInfo.project.use });
+  const page = await context.newPage();
+  try {
+    await loginAs(page, users.admin.email);
+    await swReady(page);
+    await expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible({ timeout: 15_000 });
+    await context.setOffline(true);
+    const stamp = Date.now();
+    const titles = [`Offline fleet ${stamp} A`, `Offline fleet ${stamp} B`];
+    for (const title of titles) {
+      await page.goto('/leads/new');
+      await wizardSteps(page, null, null);
+      await page.getByLabel('Title', { exact: true }).fill(title);
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+    }
+    // Bulk: both to Contacted from the overview's search.
+    await page.goto('/leads?tab=all');
+    await page.getByRole('searchbox').fill(`Offline fleet ${stamp}`);
+    await expect(table(page, 'Leads').getByRole('row')).toHaveCount(3); // the header and two rows (spacers are hidden)
+    await page.getByRole('checkbox', { name: 'Select all 2' }).check();
+    await page.getByRole('group', { name: 'Actions on the selected records' }).getByLabel('Stage').selectOption({ label: 'Contacted' });
+    await page.getByRole('button', { name: 'Apply' }).first().click();
+    await expect(page.getByText('2 changed.')).toBeVisible();
+    await expect(table(page, 'Leads').getByRole('cell', { name: 'Contacted' })).toHaveCount(2);
+    // Convert one offline.
+    await page.getByRole('link', { name: titles[0] }).click();
+    await page.getByRole('button', { name: '+ Opportunity' }).click();
+    await expect(page).toHaveURL(/\/opportunities\//);
+    await screenshot(page, testInfo, 'offline-converted');
+    await context.setOffline(false);
+    await expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible({ timeout: 20_000 });
+    // The server has all of it.
+    const leads = await (await page.request.get('/api/records/lead')).json();
+    const mine = leads.filter((r: { data: { title: string } }) => titles.includes(r.data.title));
+    expect(mine.length).toBe(2);
+    const converted = mine.find((r: { data: { title: string } }) => r.data.title === titles[0]);
+    expect(converted.data.stage).toBe('converted');
+    expect(converted.data.opportunity_id).toBeTruthy();
+    expect(mine.find((r: { data: { title: string } }) => r.data.title === titles[1]).data.stage).toBe('contacted');
+    const opportunities = await (await page.request.get('/api/records/opportunity')).json();
+    expect(opportunities.some((o: { id: string; data: { lead_id: string } }) => o.id === converted.data.opportunity_id && o.data.lead_id === converted.id)).toBe(true);
+  } finally {
+    await context.close();
+  }
+});
