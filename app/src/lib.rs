@@ -66,7 +66,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("companies") view=CompaniesPage/>
                     <Route path=path!("contacts") view=ContactsPage/>
                     <Route path=path!("activities") view=ActivitiesPage/>
-                    <Route path=path!("admin") view=AdminPage/>
+                    <ParentRoute path=path!("admin") view=Outlet>
+                        <Route path=path!("") view=AdminPage/>
+                        <Route path=path!("stages") view=StagesPage/>
+                        <Route path=path!("tables") view=TablesPage/>
+                    </ParentRoute>
                     <Route path=path!("pending") view=PendingPage/>
                 </ParentRoute>
             </Routes>

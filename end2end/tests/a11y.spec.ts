@@ -29,13 +29,30 @@ test('every app page has no axe violations', async ({ page }) => {
   await shell.openAccountMenu();
   await expectNoViolations(page, 'account menu');
   // The record pages and the Pending changes page.
+  // The creation wizard, each step, with its errors.
   await page.goto('/opportunities/new');
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await expect(page.getByText('Choose one of the options')).toBeVisible();
+  await expectNoViolations(page, 'wizard step 1 with an error');
+  await page.getByRole('button', { name: 'Create a new company' }).click();
+  await page.getByLabel('Company name').fill('Axe BV');
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await page.getByRole('button', { name: 'Create a new contact' }).click();
+  await page.getByLabel('Last name').fill('Axe');
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await expect(page.getByText('Enter an e-mail address or a phone number.', { exact: true })).toBeVisible();
+  await expectNoViolations(page, 'wizard step 2 with an error');
+  await page.getByRole('button', { name: 'No contact' }).click();
+  await page.getByRole('button', { name: 'Next step' }).click();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('This field is required.')).toBeVisible();
-  await expectNoViolations(page, 'new opportunity with errors');
+  await expectNoViolations(page, 'wizard step 3 with an error');
+  await page.getByRole('button', { name: 'Start over' }).click();
   await page.goto('/opportunities');
   await page.getByRole('region', { name: 'Opportunities' }).getByRole('link').first().click();
   await expect(page.getByLabel('Title')).not.toHaveValue('');
+  await page.getByRole('button', { name: 'Add existing contact' }).click();
+  await page.getByLabel(/Find an existing contact/).fill('a');
   await expectNoViolations(page, 'opportunity page');
   await page.goto('/pending');
   await expect(page.getByRole('heading', { name: 'Pending changes' })).toBeVisible();

@@ -131,7 +131,7 @@ test('the wizard creates company, contact and lead; the lead converts once into 
   // Synced: the server has the link, and its history names who changed what.
   await expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible({ timeout: 15_000 });
   await expect(page.locator('.history-section')).toContainText('Ada Admin');
-  await expect(page.locator('.history-section')).toContainText('Stage: contacted → converted');
+  await expect(page.locator('.history-section')).toContainText('Stage: Contacted → Converted');
 
   // The next wizard for this contact suggests extending the existing records instead.
   await page.goto('/opportunities/new');
@@ -206,5 +206,43 @@ test('bulk change of stage, and all of it offline, synced afterwards', async ({ 
     expect(opportunities.some((o: { id: string; data: { lead_id: string } }) => o.id === converted.data.opportunity_id && o.data.lead_id === converted.id)).toBe(true);
   } finally {
     await context.close();
+  }
+});
+
+test('an administrator changes a stage in Maintenance; it reaches a colleague and rules the stage selector', async ({ browser }, testInfo) => {
+  const a = await browser.newContext({ ...testInfo.project.use });
+  const b = await browser.newContext({ ...testInfo.project.use });
+  const admin = await a.newPage();
+  const mark = await b.newPage();
+  try {
+    await loginAs(admin, users.admin.email);
+    await admin.goto('/admin/stages');
+    await expect(admin.getByRole('heading', { level: 1, name: 'Stages' })).toBeVisible();
+    const stage = admin.locator('li.config-item').filter({ hasText: 'contacted' });
+    await stage.locator('summary').click();
+    const called = `Called ${Date.now() % 10000}`;
+    await stage.getByLabel('Name (en)').fill(called);
+    await stage.getByRole('button', { name: 'Save' }).click();
+    await expect(admin.getByText('Saved on this device')).toBeVisible();
+    await expect(admin.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible({ timeout: 15_000 });
+    await screenshot(admin, testInfo, 'maintenance-stages');
+    await admin.goto('/admin/tables');
+    await admin.getByLabel('Table', { exact: true }).selectOption({ label: 'Role' });
+    await expect(admin.getByRole('form', { name: 'main_contact' })).toContainText('fixed');
+    await screenshot(admin, testInfo, 'maintenance-tables');
+
+    // Mark (marketing, English) creates a lead: the renamed stage is offered from "New".
+    await loginAs(mark, users.marketing.email);
+    await mark.goto('/leads/new');
+    await wizardSteps(mark, null, null);
+    await mark.getByLabel('Title', { exact: true }).fill(`Stage rename ${Date.now()}`);
+    await mark.getByRole('button', { name: 'Save' }).click();
+    await expect(mark.getByLabel('Stage', { exact: true }).locator('option', { hasText: called })).toHaveCount(1, { timeout: 15_000 });
+    // Only administrators reach Maintenance.
+    await mark.goto('/admin/stages');
+    await expect(mark.getByText('Your role does not give access to this page.')).toBeVisible();
+  } finally {
+    await a.close();
+    await b.close();
   }
 });

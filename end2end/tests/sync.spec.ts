@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { Shell, loginAs, screenshot, swReady, users } from './fixtures/app';
+import { Shell, createInWizard, loginAs, screenshot, swReady, users } from './fixtures/app';
 
 test('offline edits and creations survive a reload and reach a colleague after reconnecting', async ({ browser }, testInfo) => {
   const repContext = await browser.newContext({ ...testInfo.project.use });
@@ -31,10 +31,10 @@ test('offline edits and creations survive a reload and reach a colleague after r
     // Create offline; a missing title is refused next to the field first.
     await shell.open('Opportunities');
     await rep.getByRole('link', { name: 'Nieuwe opportunity' }).click();
-    await rep.getByRole('button', { name: 'Opslaan' }).click();
-    await expect(rep.getByLabel('Titel')).toHaveAccessibleDescription('Dit veld is verplicht.');
+    await createInWizard(rep, '');
+    await expect(rep.getByLabel('Titel', { exact: true })).toHaveAccessibleDescription('Dit veld is verplicht.');
     const created = `Beurs Utrecht – 3 bestelwagens ${Date.now()}`;
-    await rep.getByLabel('Titel').fill(created);
+    await rep.getByLabel('Titel', { exact: true }).fill(created);
     await rep.getByLabel('Waarde').fill('abc');
     await rep.getByRole('button', { name: 'Opslaan' }).click();
     await expect(rep.getByLabel('Waarde')).toHaveAccessibleDescription('Vul een geheel getal in.');
@@ -84,8 +84,7 @@ test("a colleague's change appears within seconds, without reloading", async ({ 
     await loginAs(writer, users.manager.email);
     await new Shell(writer).open('Opportunities');
     await writer.getByRole('link', { name: 'Nieuwe opportunity' }).click();
-    await writer.getByLabel('Titel').fill(title);
-    await writer.getByRole('button', { name: 'Opslaan' }).click();
+    await createInWizard(writer, title);
     await expect(writer).toHaveURL(/\/opportunities\/[0-9a-f-]{36}$/);
     await expect(writer.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible();
     // The reader's open list shows it (server-sent event → pull), with no reload.
@@ -107,8 +106,7 @@ test('an edit to a record deleted elsewhere is reported on the Pending changes p
     // Tom creates an opportunity and it syncs.
     await rep.getByRole('link', { name: 'Nieuwe opportunity' }).click();
     const title = `Showroom ${Date.now()}`;
-    await rep.getByLabel('Titel').fill(title);
-    await rep.getByRole('button', { name: 'Opslaan' }).click();
+    await createInWizard(rep, title);
     // Saved locally (the page moves to the new record), then sent.
     await expect(rep).toHaveURL(/\/opportunities\/[0-9a-f-]{36}$/);
     await expect(rep.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible();
@@ -130,7 +128,7 @@ test('an edit to a record deleted elsewhere is reported on the Pending changes p
     expect((await api.post(`${base}/api/auth/login`, { data: { email: users.manager.email, password: 'veld-demo-2026' } })).ok()).toBe(true);
     const hlc = { wall_ms: Date.now(), counter: 0, client: crypto.randomUUID() };
     const push = await api.post(`${base}/api/sync/push`, {
-      data: { protocol: 1, client_id: hlc.client, mutations: [{ id: 1, kind: 'opportunity', record_id: id, op: 'delete', hlc }] },
+      data: { protocol: 2, client_id: hlc.client, mutations: [{ id: 1, kind: 'opportunity', record_id: id, op: 'delete', hlc }] },
     });
     expect((await push.json()).results[0].outcome).toBe('applied');
     await manager.close();
@@ -163,8 +161,7 @@ test('concurrent edits of the same field keep the later one and show the other a
     await new Shell(tom).open('Opportunities');
     await tom.getByRole('link', { name: 'Nieuwe opportunity' }).click();
     const original = `Wagenpark ${Date.now()}`;
-    await tom.getByLabel('Titel').fill(original);
-    await tom.getByRole('button', { name: 'Opslaan' }).click();
+    await createInWizard(tom, original);
     await expect(tom).toHaveURL(/\/opportunities\/[0-9a-f-]{36}$/);
     await expect(tom.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible({ timeout: 15_000 });
     const url = new URL(tom.url()).pathname;

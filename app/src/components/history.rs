@@ -2,12 +2,15 @@
 //! when, and every field's old and new value; read from the server, so online only.
 
 use crate::format::humanize;
-use crate::i18n::use_i18n;
+use crate::components::picker::name_of;
+use crate::i18n::{Strings, use_i18n};
 use crate::state::Store;
 use crate::sync::api::{self, ApiFailure};
 use leptos::prelude::*;
 use veld_domain::RecordKind;
 use veld_domain::api::{ErrorCode, HistoryEntry};
+use veld_domain::config::Table;
+use veld_domain::records::contacts_of;
 
 /// A value as a history line shows it.
 pub fn shown(v: &serde_json::Value) -> String {
@@ -25,6 +28,60 @@ pub fn when(ms: i64, lang: &str) -> String {
     js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
         .to_locale_string(lang, &wasm_bindgen::JsValue::UNDEFINED)
         .into()
+}
+
+/// A field's name in the interface language.
+pub fn field_label(t: &Strings, field: &str) -> String {
+    match field {
+        "title" => t.col_title,
+        "stage" => t.col_stage,
+        "source" => t.col_source,
+        "priority" => t.col_priority,
+        "category" => t.col_category,
+        "interest" => t.col_interest,
+        "company_id" => t.col_company,
+        "contacts" => t.col_contacts,
+        "expected_value" | "expected_revenue" => t.col_value,
+        "probability" => t.col_probability,
+        "expected_close_date" => t.col_close_date,
+        "completion_date" => t.col_completion_date,
+        "lost_reason" => t.col_lost_reason,
+        "number" => t.col_number,
+        "lead_id" => t.kind_lead,
+        "opportunity_id" => t.kind_opportunity,
+        other => return humanize(other),
+    }
+    .to_owned()
+}
+
+/// A stored value as the user knows it: stage and table labels, company and contact names.
+pub fn value_label(store: &Store, kind: RecordKind, field: &str, v: &serde_json::Value) -> String {
+    let lang = store.language.get_untracked().code();
+    let code = v.as_str().unwrap_or_default();
+    let table = match field {
+        "source" => Some(Table::Source),
+        "priority" => Some(Table::Priority),
+        "category" => Some(Table::Category),
+        _ => None,
+    };
+    match field {
+        "stage" if !code.is_empty() => store
+            .config
+            .with_untracked(|c| c.stages(kind).get(code).map(|s| s.name.get(lang).to_owned()))
+            .unwrap_or_else(|| code.to_owned()),
+        _ if table.is_some() && !code.is_empty() => {
+            store.config.with_untracked(|c| c.tables.label(kind, table.unwrap_or(Table::Source), code, lang).to_owned())
+        }
+        "company_id" => code.parse().ok().and_then(|id| name_of(store, RecordKind::Company, id)).unwrap_or_else(|| shown(v)),
+        "contacts" => {
+            let names: Vec<String> = contacts_of(&[("contacts".to_owned(), v.clone())].into_iter().collect())
+                .into_iter()
+                .filter_map(|c| name_of(store, RecordKind::Contact, c.id))
+                .collect();
+            if names.is_empty() { shown(v) } else { names.join(", ") }
+        }
+        _ => shown(v),
+    }
 }
 
 #[component]
@@ -66,9 +123,14 @@ pub fn History(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                         };
                         let lines = h.changes.iter().filter(|c| h.op != "create" || !c.new.is_null()).map(|c| {
                             let line = if h.op == "create" {
-                                format!("{}: {}", humanize(&c.field), shown(&c.new))
+                                format!("{}: {}", field_label(t, &c.field), value_label(&store, kind, &c.field, &c.new))
                             } else {
-                                format!("{}: {} → {}", humanize(&c.field), shown(&c.old), shown(&c.new))
+                                format!(
+                                    "{}: {} → {}",
+                                    field_label(t, &c.field),
+                                    value_label(&store, kind, &c.field, &c.old),
+                                    value_label(&store, kind, &c.field, &c.new)
+                                )
                             };
                             view! { <li>{line}</li> }
                         }).collect_view();

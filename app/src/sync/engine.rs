@@ -189,6 +189,8 @@ async fn push(store: Store) -> Result<(), SyncError> {
 /// Marks a moment for the benchmarks (`performance.getEntriesByName`).
 pub fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        // One entry per name: marks made on every render must not pile up.
+        p.clear_marks_with_mark_name(name);
         let _ = p.mark(name);
     }
 }

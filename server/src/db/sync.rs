@@ -465,7 +465,10 @@ async fn check_rules(
     };
     let before = existing.map(StoredRecord::values);
     let mut known = Known::default();
-    for id in references(m.kind, &after) {
+    // Only a create, or a change of a link, needs the records it links to.
+    let links = ["contacts", "lead_id", "opportunity_id"];
+    let relinks = m.op == Op::Create || links.iter().any(|f| m.fields.contains_key(*f));
+    for id in references(m.kind, &after).into_iter().filter(|_| relinks) {
         if let Some(r) = load(conn, id).await?.filter(|r| !r.deleted) {
             known.records.insert(id, (r.kind, r.values()));
         }
