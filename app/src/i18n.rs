@@ -128,6 +128,10 @@ pub struct Strings {
     pub count_records: fn(usize) -> String,
     pub retry_in: fn(u64) -> String,
     // Leads and opportunities
+    pub change_company: &'static str,
+    pub link_company: &'static str,
+    pub unlink_company: &'static str,
+    pub context_bar: &'static str,
     pub config_for: &'static str,
     pub admin_stages: &'static str,
     pub admin_tables: &'static str,
@@ -362,6 +366,10 @@ pub static EN: Strings = Strings {
     col_language: "Language",
     count_records: |n| if n == 1 { "1 record".into() } else { format!("{n} records") },
     retry_in: |s| format!("Try again in {} minute(s).", s.div_ceil(60)),
+    change_company: "Change company",
+    link_company: "Link a company",
+    unlink_company: "Unlink company",
+    context_bar: "Recently opened",
     config_for: "Configuration for",
     admin_stages: "Stages",
     admin_tables: "Tables",
@@ -399,8 +407,20 @@ pub static EN: Strings = Strings {
     back: "Back",
     blocked: "Blocked",
     bulk_actions: "Actions on the selected records",
-    bulk_deleted: |done, skipped| if skipped == 0 { format!("{done} deleted.") } else { format!("{done} deleted; {skipped} not (your role does not allow it).") },
-    bulk_done: |done, skipped| if skipped == 0 { format!("{done} changed.") } else { format!("{done} changed; {skipped} skipped (not allowed in their stage or for your role).") },
+    bulk_deleted: |done, skipped| {
+        if skipped == 0 {
+            format!("{done} deleted.")
+        } else {
+            format!("{done} deleted; {skipped} not (your role does not allow it).")
+        }
+    },
+    bulk_done: |done, skipped| {
+        if skipped == 0 {
+            format!("{done} changed.")
+        } else {
+            format!("{done} changed; {skipped} skipped (not allowed in their stage or for your role).")
+        }
+    },
     bulk_priority: "Priority",
     bulk_stage: "Stage",
     changes_title: "Changes",
@@ -415,7 +435,11 @@ pub static EN: Strings = Strings {
     col_last_name: "Last name",
     col_lost_reason: "Reason lost",
     col_priority: "Priority",
-    confirm_delete: |n| format!("Delete {n} record(s)? Their history goes with them; linked companies, contacts and job orders are kept."),
+    confirm_delete: |n| {
+        format!(
+            "Delete {n} record(s)? Their history goes with them; linked companies, contacts and job orders are kept."
+        )
+    },
     convert: "+ Opportunity",
     converted_to: "Converted:",
     copy: "Copy",
@@ -598,6 +622,10 @@ pub static NL: Strings = Strings {
     col_language: "Taal",
     count_records: |n| if n == 1 { "1 record".into() } else { format!("{n} records") },
     retry_in: |s| format!("Probeer het over {} minuut/minuten opnieuw.", s.div_ceil(60)),
+    change_company: "Ander bedrijf",
+    link_company: "Bedrijf koppelen",
+    unlink_company: "Bedrijf ontkoppelen",
+    context_bar: "Recent geopend",
     config_for: "Instellingen voor",
     admin_stages: "Fasen",
     admin_tables: "Tabellen",
@@ -635,8 +663,20 @@ pub static NL: Strings = Strings {
     back: "Terug",
     blocked: "Geblokkeerd",
     bulk_actions: "Acties op de geselecteerde records",
-    bulk_deleted: |done, skipped| if skipped == 0 { format!("{done} verwijderd.") } else { format!("{done} verwijderd; {skipped} niet (uw rol staat het niet toe).") },
-    bulk_done: |done, skipped| if skipped == 0 { format!("{done} gewijzigd.") } else { format!("{done} gewijzigd; {skipped} overgeslagen (niet toegestaan in hun fase of voor uw rol).") },
+    bulk_deleted: |done, skipped| {
+        if skipped == 0 {
+            format!("{done} verwijderd.")
+        } else {
+            format!("{done} verwijderd; {skipped} niet (uw rol staat het niet toe).")
+        }
+    },
+    bulk_done: |done, skipped| {
+        if skipped == 0 {
+            format!("{done} gewijzigd.")
+        } else {
+            format!("{done} gewijzigd; {skipped} overgeslagen (niet toegestaan in hun fase of voor uw rol).")
+        }
+    },
     bulk_priority: "Prioriteit",
     bulk_stage: "Fase",
     changes_title: "Wijzigingen",
@@ -651,7 +691,11 @@ pub static NL: Strings = Strings {
     col_last_name: "Achternaam",
     col_lost_reason: "Reden verloren",
     col_priority: "Prioriteit",
-    confirm_delete: |n| format!("{n} record(s) verwijderen? Hun historie gaat mee; gekoppelde bedrijven, contactpersonen en vacatures blijven bestaan."),
+    confirm_delete: |n| {
+        format!(
+            "{n} record(s) verwijderen? Hun historie gaat mee; gekoppelde bedrijven, contactpersonen en vacatures blijven bestaan."
+        )
+    },
     convert: "+ Opportunity",
     converted_to: "Omgezet:",
     copy: "Kopiëren",

@@ -124,6 +124,11 @@ test('the wizard creates company, contact and lead; the lead converts once into 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Twelve cargo bikes ${stamp}`);
   await expect(page.getByLabel('Stage', { exact: true })).toHaveValue('qualification');
   await expect(page.locator('section.contacts-tab').getByText(`Iris Bos ${stamp}`)).toBeVisible();
+  // Link another company (LO-4).
+  await page.getByRole('button', { name: 'Change company' }).click();
+  await page.getByLabel('Find an existing company').fill('Bakkerij');
+  await page.getByRole('button', { name: /Bakkerij Van Dijk/ }).click();
+  await expect(page.locator('.record-links')).toContainText('Company: Bakkerij Van Dijk');
   await page.getByRole('link', { name: 'open the lead' }).click();
   await expect(page.getByLabel('Stage', { exact: true })).toHaveValue('converted');
   await expect(page.getByRole('button', { name: '+ Opportunity' })).toHaveCount(0);
@@ -135,6 +140,9 @@ test('the wizard creates company, contact and lead; the lead converts once into 
 
   // The next wizard for this contact suggests extending the existing records instead.
   await page.goto('/opportunities/new');
+  // The context bar keeps the last opened records; the wizard offers them first (LO-7).
+  await expect(page.getByRole('navigation', { name: 'Recently opened' })).toContainText(`Twelve cargo bikes ${stamp}`);
+  await expect(page.getByRole('button', { name: `From the context bar: ${company}` })).toBeVisible();
   await page.getByRole('button', { name: 'No company' }).click();
   await page.getByRole('button', { name: 'Next step' }).click();
   await page.getByLabel(/Find an existing contact/).fill(`Bos ${stamp}`);

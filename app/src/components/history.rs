@@ -1,8 +1,8 @@
 //! A record's history (DM-3): each applied change with who made it (or which automation rule),
 //! when, and every field's old and new value; read from the server, so online only.
 
-use crate::format::humanize;
 use crate::components::picker::name_of;
+use crate::format::humanize;
 use crate::i18n::{Strings, use_i18n};
 use crate::state::Store;
 use crate::sync::api::{self, ApiFailure};
@@ -72,7 +72,9 @@ pub fn value_label(store: &Store, kind: RecordKind, field: &str, v: &serde_json:
         _ if table.is_some() && !code.is_empty() => {
             store.config.with_untracked(|c| c.tables.label(kind, table.unwrap_or(Table::Source), code, lang).to_owned())
         }
-        "company_id" => code.parse().ok().and_then(|id| name_of(store, RecordKind::Company, id)).unwrap_or_else(|| shown(v)),
+        "company_id" => {
+            code.parse().ok().and_then(|id| name_of(store, RecordKind::Company, id)).unwrap_or_else(|| shown(v))
+        }
         "contacts" => {
             let names: Vec<String> = contacts_of(&[("contacts".to_owned(), v.clone())].into_iter().collect())
                 .into_iter()

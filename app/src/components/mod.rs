@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 
 pub mod conflicts;
+pub mod context_bar;
 pub mod history;
 pub mod icons;
 pub mod nav;

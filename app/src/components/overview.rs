@@ -275,9 +275,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
     let cols = StoredValue::new(cols);
 
     let me = Memo::new(move |_| store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id))));
-    let allowed = move || {
-        store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::View)))
-    };
+    let allowed = move || store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::View)));
     let rows = Memo::new(move |_| {
         engine::mark("veld:overview:rows-start");
         let lang = store.language.get().code();
@@ -349,13 +347,13 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
         out
     };
 
-    let may_create = move || store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::Create)));
-    let (title, intro, new_label): (Text, Text, Text) =
-        if kind == RecordKind::Lead {
-            (|t| t.nav_leads, |t| t.leads_intro, |t| t.new_lead)
-        } else {
-            (|t| t.nav_opportunities, |t| t.opportunities_intro, |t| t.new_opportunity)
-        };
+    let may_create =
+        move || store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::Create)));
+    let (title, intro, new_label): (Text, Text, Text) = if kind == RecordKind::Lead {
+        (|t| t.nav_leads, |t| t.leads_intro, |t| t.new_lead)
+    } else {
+        (|t| t.nav_opportunities, |t| t.opportunities_intro, |t| t.new_opportunity)
+    };
     let wrap = NodeRef::<leptos::html::Div>::new();
 
     // What to show instead of rows, if anything.

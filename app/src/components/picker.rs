@@ -41,7 +41,8 @@ pub fn find(store: &Store, kind: RecordKind, query: &str, company: Option<uuid::
         let hay = format!("{name} {detail}").to_lowercase();
         let phone_digits: String = text(&v, "phone").unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
         // "0612…" finds "+31612…": compare national digits too.
-        let phone_hit = digits.len() >= 4 && (phone_digits.contains(&digits) || phone_digits.contains(digits.trim_start_matches('0')));
+        let phone_hit = digits.len() >= 4
+            && (phone_digits.contains(&digits) || phone_digits.contains(digits.trim_start_matches('0')));
         let in_company = company.is_some_and(|c| text(&v, "company_id") == Some(c.to_string().as_str()));
         if needle.is_empty() && !in_company {
             return;
@@ -49,12 +50,7 @@ pub fn find(store: &Store, kind: RecordKind, query: &str, company: Option<uuid::
         if needle.is_empty() || hay.contains(&needle) || phone_hit {
             out.push((
                 !in_company,
-                Found {
-                    id: r.id,
-                    name,
-                    detail,
-                    blocked: if kind == RecordKind::Contact { blocked(&v) } else { None },
-                },
+                Found { id: r.id, name, detail, blocked: if kind == RecordKind::Contact { blocked(&v) } else { None } },
             ));
         }
     });

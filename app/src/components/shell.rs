@@ -42,6 +42,7 @@ pub fn Shell() -> impl IntoView {
                     <Show when=move || store.connection.get() == Connection::Offline>
                         <p class="banner offline-banner">{move || t().status_offline_hint}</p>
                     </Show>
+                    <crate::components::context_bar::ContextBar/>
                     <Outlet/>
                 </main>
                 <BottomNav/>

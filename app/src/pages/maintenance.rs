@@ -124,7 +124,14 @@ pub fn StagesPage() -> impl IntoView {
         new_code.set(String::new());
         new_name.set(String::new());
         spawn_local(async move {
-            let _ = engine::record_change(store, RecordKind::Stage, uuid::Uuid::now_v7(), Op::Create, stage.to_values().into_iter().collect()).await;
+            let _ = engine::record_change(
+                store,
+                RecordKind::Stage,
+                uuid::Uuid::now_v7(),
+                Op::Create,
+                stage.to_values().into_iter().collect(),
+            )
+            .await;
         });
     };
     view! {
@@ -185,7 +192,10 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
             notice.set(Some(if ok { t.saved_locally } else { t.err_storage }));
         });
     };
-    let text = move |label: String, get: fn(&StageDef, &str) -> String, set: fn(&mut StageDef, &str, String), l: &'static str| {
+    let text = move |label: String,
+                     get: fn(&StageDef, &str) -> String,
+                     set: fn(&mut StageDef, &str, String),
+                     l: &'static str| {
         let input_id = format!("stage-{id}-{}-{l}", label.len());
         view! {
             <div class="field">
@@ -360,7 +370,14 @@ pub fn TablesPage() -> impl IntoView {
         new_code.set(String::new());
         new_label.set(String::new());
         spawn_local(async move {
-            let _ = engine::record_change(store, RecordKind::TableEntry, uuid::Uuid::now_v7(), Op::Create, entry.to_values().into_iter().collect()).await;
+            let _ = engine::record_change(
+                store,
+                RecordKind::TableEntry,
+                uuid::Uuid::now_v7(),
+                Op::Create,
+                entry.to_values().into_iter().collect(),
+            )
+            .await;
         });
     };
     view! {

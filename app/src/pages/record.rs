@@ -140,16 +140,18 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
             let Some(me) = me else { return false };
             let actor = Actor { user: me.user.id, office: me.office.id, permissions: me.permissions.clone() };
             record.with(|r| {
-                r.as_ref().is_some_and(|r| actor.may(Action::Edit, kind, Ownership { owner: r.owner_id, office: r.office_id }))
+                r.as_ref().is_some_and(|r| {
+                    actor.may(Action::Edit, kind, Ownership { owner: r.owner_id, office: r.office_id })
+                })
             })
         })
     });
     let heading = move || {
         let t = t();
-        match record.get() {
+        record.with(|r| match r {
             Some(r) => r.fields.get("title").and_then(|f| f.value.as_str().map(str::to_owned)).unwrap_or_default(),
             None => t.record_not_found.to_owned(),
-        }
+        })
     };
     let list = base(kind);
     // Re-render the page's parts only when the record appears or goes, not on each change.
@@ -196,7 +198,10 @@ fn PrevNext(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
         around().map(|(pos, len, prev, next)| {
             let t = t();
             let link = move |target: Option<uuid::Uuid>, label: &'static str, rel: &'static str| match target {
-                Some(to) => view! { <A href=format!("{}/{to}", base(kind)) attr:class="button" attr:rel=rel>{label}</A> }.into_any(),
+                Some(to) => {
+                    view! { <A href=format!("{}/{to}", base(kind)) attr:class="button" attr:rel=rel>{label}</A> }
+                        .into_any()
+                }
                 None => view! { <span class="button disabled" aria-disabled="true">{label}</span> }.into_any(),
             };
             view! {
@@ -217,10 +222,53 @@ fn Links(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>>)
     let store = expect_context::<Store>();
     let navigate = use_navigate();
     let error = RwSignal::new(None::<String>);
-    let values = move || record.with(|r| r.as_ref().map(|r| r.values()).unwrap_or_default());
+    let choosing = RwSignal::new(false);
+    // Only the links' own fields: the links re-render when these change, not on every edit.
+    let values = Memo::new(move |_| {
+        record.with(|r| {
+            let mut v = serde_json::Map::new();
+            if let Some(r) = r {
+                for f in ["company_id", "opportunity_id", "lead_id"] {
+                    if let Some(x) = r.fields.get(f) {
+                        v.insert(f.to_owned(), x.value.clone());
+                    }
+                }
+            }
+            v
+        })
+    });
+    let values = move || values.get();
+    let may_edit = Memo::new(move |_| {
+        store.me.with(|me| {
+            let Some(me) = me else { return false };
+            let actor = Actor { user: me.user.id, office: me.office.id, permissions: me.permissions.clone() };
+            record.with(|r| {
+                r.as_ref().is_some_and(|r| {
+                    actor.may(Action::Edit, kind, Ownership { owner: r.owner_id, office: r.office_id })
+                })
+            })
+        })
+    });
+    let may_edit = move || may_edit.get();
+    // Link (LO-4): set or clear the company.
+    let set_company = move |company: Option<uuid::Uuid>| {
+        let Some(r) = record.get_untracked() else { return };
+        let t = crate::i18n::strings(store.language.get_untracked());
+        choosing.set(false);
+        let value = company.map_or(serde_json::Value::Null, |c| serde_json::json!(c.to_string()));
+        spawn_local(async move {
+            let fields = [("company_id".to_owned(), value)].into();
+            if engine::record_change(store, kind, r.id, Op::Update, fields).await.is_err() {
+                error.set(Some(t.err_storage.to_owned()));
+            }
+        });
+    };
+    let pick_company = Callback::new(move |id| set_company(Some(id)));
     let may_convert = move || {
         kind == RecordKind::Lead
-            && store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(RecordKind::Opportunity, Action::Create)))
+            && store
+                .me
+                .with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(RecordKind::Opportunity, Action::Create)))
             && store.me.with(|m| m.as_ref().is_some_and(|m| m.modules.opportunities))
     };
     let convert = move |_| {
@@ -228,18 +276,35 @@ fn Links(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>>)
         let config = store.config.get_untracked();
         let t = crate::i18n::strings(store.language.get_untracked());
         let opportunity = uuid::Uuid::now_v7();
-        let conversion = match convert_lead(lead.id, opportunity, &lead.values(), &config.lead_stages, &config.opportunity_stages) {
-            Ok(c) => c,
-            Err(_) => {
-                error.set(Some(t.err_already_converted.to_owned()));
-                return;
-            }
-        };
+        let conversion =
+            match convert_lead(lead.id, opportunity, &lead.values(), &config.lead_stages, &config.opportunity_stages) {
+                Ok(c) => c,
+                Err(_) => {
+                    error.set(Some(t.err_already_converted.to_owned()));
+                    return;
+                }
+            };
         let navigate = navigate.clone();
         spawn_local(async move {
-            let created = engine::record_change(store, RecordKind::Opportunity, opportunity, Op::Create, conversion.opportunity.into_iter().collect()).await;
+            let created = engine::record_change(
+                store,
+                RecordKind::Opportunity,
+                opportunity,
+                Op::Create,
+                conversion.opportunity.into_iter().collect(),
+            )
+            .await;
             let closed = match created {
-                Ok(()) => engine::record_change(store, RecordKind::Lead, lead.id, Op::Update, conversion.lead_update.into_iter().collect()).await,
+                Ok(()) => {
+                    engine::record_change(
+                        store,
+                        RecordKind::Lead,
+                        lead.id,
+                        Op::Update,
+                        conversion.lead_update.into_iter().collect(),
+                    )
+                    .await
+                }
                 Err(e) => Err(e),
             };
             match closed {
@@ -248,6 +313,7 @@ fn Links(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>>)
             }
         });
     };
+    let strings = t;
     move || {
         let convert = convert.clone();
         let t = t();
@@ -263,9 +329,18 @@ fn Links(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>>)
             view! { <span class="link-chip">{t.from_lead}" "<A href=format!("/leads/{l}")>{t.open_lead}</A></span> }
         });
         let can_convert = may_convert() && id_of(&v, "opportunity_id").is_none();
+        let has_company = company.is_some();
         view! {
             <div class="record-links">
                 {company}
+                {may_edit().then(|| view! {
+                    <button type="button" class="button" aria-expanded=move || choosing.get().to_string() on:click=move |_| choosing.update(|c| *c = !*c)>
+                        {if has_company { t.change_company } else { t.link_company }}
+                    </button>
+                })}
+                {(may_edit() && has_company).then(|| view! {
+                    <button type="button" class="button subtle" on:click=move |_| set_company(None)>{t.unlink_company}</button>
+                })}
                 {converted}
                 {from_lead}
                 {can_convert.then(|| view! {
@@ -274,6 +349,11 @@ fn Links(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>>)
                 <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{t.print}</button>
                 <p class="field-error" role="alert">{move || error.get()}</p>
             </div>
+            <Show when=move || choosing.get()>
+                <div class="card link-picker">
+                    <Picker kind=RecordKind::Company label=Signal::derive(move || strings().find_company) on_pick=pick_company/>
+                </div>
+            </Show>
         }
     }
 }
@@ -294,7 +374,9 @@ fn GeneralForm(
     let errors = RwSignal::new(BTreeMap::<&'static str, String>::new());
     let dirty = RwSignal::new(BTreeSet::<&'static str>::new());
     let notice = RwSignal::new(None::<&'static str>);
-    let current = move |name: &str| record.with_untracked(|r| value_text(r.as_ref().and_then(|r| r.fields.get(name)).map(|f| &f.value)));
+    let current = move |name: &str| {
+        record.with_untracked(|r| value_text(r.as_ref().and_then(|r| r.fields.get(name)).map(|f| &f.value)))
+    };
     let refresh = move |all: bool| {
         let editing = if all { BTreeSet::new() } else { dirty.get_untracked() };
         let mut next = values.get_untracked();
@@ -321,7 +403,10 @@ fn GeneralForm(
     let instructions = move || {
         let lang = store.language.get().code();
         let code = chosen_stage();
-        store.config.with(|c| c.stages(kind).get(&code).map(|s| s.instructions.get(lang).to_owned())).filter(|s| !s.is_empty())
+        store
+            .config
+            .with(|c| c.stages(kind).get(&code).map(|s| s.instructions.get(lang).to_owned()))
+            .filter(|s| !s.is_empty())
     };
 
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -385,7 +470,10 @@ fn GeneralForm(
         let on_input = move |ev| {
             let text = event_target_value(&ev);
             // A new stage brings its probability, unless the user typed one.
-            if name == "stage" && kind == RecordKind::Opportunity && !dirty.with_untracked(|d| d.contains("probability")) {
+            if name == "stage"
+                && kind == RecordKind::Opportunity
+                && !dirty.with_untracked(|d| d.contains("probability"))
+            {
                 let p = store.config.with_untracked(|c| c.stages(kind).get(&text).map(|s| s.probability));
                 if let Some(p) = p {
                     values.update(|v| {
@@ -408,9 +496,10 @@ fn GeneralForm(
         let disabled = move || !may_edit.get();
         let control = match input {
             Input::Stage | Input::Table(_) => {
+                let saved = Memo::new(move |_| record.with(|r| r.as_ref().and_then(|r| r.fields.get(name)).map(|f| value_text(Some(&f.value)))).unwrap_or_default());
                 let options = move || {
                     let lang = store.language.get().code();
-                    let saved = record.with(|r| r.as_ref().and_then(|r| r.fields.get(name)).map(|f| value_text(Some(&f.value)))).unwrap_or_default();
+                    let saved = saved.get();
                     store.config.with(|c| {
                         let list: Vec<(String, String)> = match input {
                             // Only the stages the saved one may move to (LO-4).
@@ -505,7 +594,9 @@ fn ContactsTab(
         let mut after = before.clone();
         after.insert("contacts".into(), contacts_value(&next));
         let known = store.known_for(kind, &after);
-        if let Err(e) = veld_domain::records::validate(kind, r.id, Some(&before), &after, &["contacts".to_owned()], &known) {
+        if let Err(e) =
+            veld_domain::records::validate(kind, r.id, Some(&before), &after, &["contacts".to_owned()], &known)
+        {
             error.set(Some(invalid_text(t, &e)));
             return;
         }
@@ -533,7 +624,11 @@ fn ContactsTab(
         let t = t();
         let lang = store.language.get().code();
         let roles: Vec<(String, String, bool)> = store.config.with(|c| {
-            c.tables.entries(kind, Table::Role).into_iter().map(|e| (e.code.clone(), e.label.get(lang).to_owned(), e.fixed)).collect()
+            c.tables
+                .entries(kind, Table::Role)
+                .into_iter()
+                .map(|e| (e.code.clone(), e.label.get(lang).to_owned(), e.fixed))
+                .collect()
         });
         linked
             .get()

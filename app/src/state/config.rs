@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use veld_domain::RecordKind;
 use veld_domain::config::{StageDef, Stages, TableEntry, Tables};
 use veld_domain::records::Known;
+use veld_domain::sync::{Mutation, RecordState, apply_local};
 
 /// Stages of both lists and the tables, as the device holds them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23,16 +24,30 @@ impl Config {
     }
 }
 
-/// Reads the configuration records among the device's records.
+/// Reads the configuration records on the device, with this device's unsent changes to them.
 pub fn read_config(store: &Store) -> Config {
+    let mut records: std::collections::HashMap<uuid::Uuid, RecordState> =
+        store.config_records.get().into_iter().map(|r| (r.id, r)).collect();
+    if let Some((user, office)) = store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id))) {
+        let mut replay = |m: &Mutation| {
+            if m.kind.is_config()
+                && let Some(r) = apply_local(records.remove(&m.record_id), m, user, office)
+            {
+                records.insert(r.id, r);
+            }
+        };
+        store.outbox.with(|o| o.iter().for_each(&mut replay));
+        store.saving.with(|s| s.iter().for_each(&mut replay));
+    }
     let (mut stages, mut entries) = (Vec::new(), Vec::new());
-    store.visible_each(&[RecordKind::Stage, RecordKind::TableEntry], |r| {
+    for r in records.values() {
         let values = r.values();
         match r.kind {
             RecordKind::Stage => stages.extend(StageDef::from_values(&values)),
             _ => entries.extend(TableEntry::from_values(&values)),
         }
-    });
+    }
+    entries.sort_by(|a: &TableEntry, b| (a.order, &a.code).cmp(&(b.order, &b.code)));
     Config {
         lead_stages: Stages::of(RecordKind::Lead, stages.iter().cloned()),
         opportunity_stages: Stages::of(RecordKind::Opportunity, stages),
@@ -62,7 +77,19 @@ impl Store {
         match kind {
             RecordKind::Company => context.company = Some(id),
             RecordKind::Contact => context.contact = Some(id),
-            RecordKind::Lead | RecordKind::Opportunity => context.record = Some((kind, id)),
+            RecordKind::Lead | RecordKind::Opportunity => {
+                context.record = Some((kind, id));
+                // Its company and main contact come along: the wizard offers them next.
+                if let Some(r) = self.visible_one(kind, id) {
+                    let values = r.values();
+                    if let Some(company) = veld_domain::records::id_of(&values, "company_id") {
+                        context.company = Some(company);
+                    }
+                    if let Some(contact) = veld_domain::records::contacts_of(&values).first() {
+                        context.contact = Some(contact.id);
+                    }
+                }
+            }
             _ => return,
         }
         if self.context.with_untracked(|c| *c != context) {

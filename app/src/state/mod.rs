@@ -4,9 +4,9 @@
 pub mod config;
 
 use crate::storage::{self, local::Rejected, local::SyncMeta};
-pub use config::{Config, Context};
 use crate::sync::api::{self, ApiFailure};
 use crate::sync::engine;
+pub use config::{Config, Context};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
@@ -64,7 +64,10 @@ pub struct Store {
     pub update_available: RwSignal<bool>,
     /// The first download, while it comes in pages: (changes received, changes in all).
     pub download: RwSignal<Option<(u64, u64)>>,
-    /// Stages and tables as synced to this device.
+    /// The configuration records as the server sent them (recomputed only when records change,
+    /// not on every local edit).
+    pub config_records: Memo<Vec<RecordState>>,
+    /// Stages and tables as synced to this device, with local changes replayed.
     pub config: Memo<Config>,
     /// The most recently opened records (context bar, wizard).
     pub context: RwSignal<Context>,
@@ -95,6 +98,13 @@ pub fn provide_store() -> Store {
         sync_again: RwSignal::new(false),
         update_available: RwSignal::new(false),
         download: RwSignal::new(None),
+        config_records: Memo::new(move |_| {
+            records.with(|all| {
+                let mut list: Vec<RecordState> = all.values().filter(|r| r.kind.is_config()).cloned().collect();
+                list.sort_by_key(|r| r.id);
+                list
+            })
+        }),
         config: Memo::new(|_| Config::default()),
         context: RwSignal::new(config::load_context()),
     };

@@ -4,7 +4,9 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use veld_domain::RecordKind;
-use veld_domain::api::{HistoryEntry, ConflictView, ErrorBody, ErrorCode, LoginRequest, Me, RecordRow, UpdateMe, UserRow};
+use veld_domain::api::{
+    ConflictView, ErrorBody, ErrorCode, HistoryEntry, LoginRequest, Me, RecordRow, UpdateMe, UserRow,
+};
 use veld_domain::sync::{ClientId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
 
 #[derive(Clone, Debug, PartialEq)]

@@ -15,7 +15,8 @@ use veld_domain::records::{Invalid, blocked, normalise_contact};
 /// The new contact's fields, normalised, or what is wrong with them.
 pub fn new_contact_fields(d: &Draft) -> Result<Map<String, Value>, Invalid> {
     let mut f = Map::new();
-    for (k, v) in [("first_name", &d.first_name), ("last_name", &d.last_name), ("email", &d.email), ("phone", &d.phone)] {
+    for (k, v) in [("first_name", &d.first_name), ("last_name", &d.last_name), ("email", &d.email), ("phone", &d.phone)]
+    {
         if !v.trim().is_empty() {
             f.insert(k.into(), json!(v.trim()));
         }

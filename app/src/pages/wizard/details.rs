@@ -20,7 +20,11 @@ fn existing_for(store: &Store, contact: uuid::Uuid, lang: &str) -> Vec<(RecordKi
         let v = r.values();
         if contacts_of(&v).iter().any(|c| c.id == contact) {
             let stage = text(&v, "stage").unwrap_or_default();
-            let label = config.stages(r.kind).get(stage).map(|s| s.name.get(lang).to_owned()).unwrap_or_else(|| stage.to_owned());
+            let label = config
+                .stages(r.kind)
+                .get(stage)
+                .map(|s| s.name.get(lang).to_owned())
+                .unwrap_or_else(|| stage.to_owned());
             out.push((r.kind, r.id, text(&v, "title").unwrap_or_default().to_owned(), label));
         }
     });

@@ -98,7 +98,9 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                             f.insert("city".into(), json!(d.company_city.trim()));
                         }
                         f.insert("status".into(), json!("prospect"));
-                        engine::record_change(store, RecordKind::Company, id, Op::Create, f.into_iter().collect()).await.map_err(|_| ())?;
+                        engine::record_change(store, RecordKind::Company, id, Op::Create, f.into_iter().collect())
+                            .await
+                            .map_err(|_| ())?;
                         Some(id)
                     }
                     _ => None,
@@ -111,7 +113,9 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                         if let Some(c) = company {
                             f.insert("company_id".into(), json!(c.to_string()));
                         }
-                        engine::record_change(store, RecordKind::Contact, id, Op::Create, f.into_iter().collect()).await.map_err(|_| ())?;
+                        engine::record_change(store, RecordKind::Contact, id, Op::Create, f.into_iter().collect())
+                            .await
+                            .map_err(|_| ())?;
                         Some(id)
                     }
                     _ => None,
@@ -131,7 +135,10 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                     }
                 }
                 if let Ok(v) = d.value.trim().replace(['.', ',', ' ', '€'], "").parse::<i64>() {
-                    f.insert(if kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" }.into(), json!(v));
+                    f.insert(
+                        if kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" }.into(),
+                        json!(v),
+                    );
                 }
                 if let Some(c) = company {
                     f.insert("company_id".into(), json!(c.to_string()));
@@ -197,7 +204,11 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
 
 /// A choice offered by a step: a button that shows whether it is the current one.
 #[component]
-pub fn Choice(#[prop(into)] label: Signal<String>, #[prop(into)] chosen: Signal<bool>, on_choose: Callback<()>) -> impl IntoView {
+pub fn Choice(
+    #[prop(into)] label: Signal<String>,
+    #[prop(into)] chosen: Signal<bool>,
+    on_choose: Callback<()>,
+) -> impl IntoView {
     view! {
         <button type="button" class="choice" aria-pressed=move || chosen.get().to_string() on:click=move |_| on_choose.run(())>
             {move || label.get()}
