@@ -23,7 +23,7 @@ test('offline edits and creations survive a reload and reach a colleague after r
     await rep.getByRole('searchbox').fill(mine.data.title);
     await rep.getByRole('link', { name: mine.data.title }).click();
     const edited = `${mine.data.title} (beurs)`;
-    await rep.getByLabel('Titel').fill(edited);
+    await rep.getByLabel('Titel', { exact: true }).fill(edited);
     await rep.getByRole('button', { name: 'Opslaan' }).click();
     await expect(rep.getByText('Opgeslagen op dit apparaat')).toBeVisible();
     await expect(rep.getByRole('heading', { level: 1 })).toHaveText(edited);
@@ -114,7 +114,7 @@ test('an edit to a record deleted elsewhere is reported on the Pending changes p
 
     // Offline, he renames it; the unsent change is listed.
     await repContext.setOffline(true);
-    await rep.getByLabel('Titel').fill(`${title} (nieuw)`);
+    await rep.getByLabel('Titel', { exact: true }).fill(`${title} (nieuw)`);
     await rep.getByRole('button', { name: 'Opslaan' }).click();
     await shell.openAccountMenu();
     await rep.getByRole('link', { name: /^Openstaande wijzigingen/ }).click();
@@ -178,11 +178,11 @@ test('concurrent edits of the same field keep the later one and show the other a
     const stamp = Date.now();
     const tomsTitle = `Tom ${stamp}`;
     const sannesTitle = `Sanne ${stamp}`;
-    await tom.getByLabel('Titel').fill(tomsTitle);
+    await tom.getByLabel('Titel', { exact: true }).fill(tomsTitle);
     await tom.getByRole('button', { name: 'Opslaan' }).click();
     await expect(tom.getByRole('heading', { level: 1 })).toHaveText(tomsTitle);
     await tom.waitForTimeout(50);
-    await sanne.getByLabel('Titel').fill(sannesTitle);
+    await sanne.getByLabel('Titel', { exact: true }).fill(sannesTitle);
     await sanne.getByRole('button', { name: 'Opslaan' }).click();
     await expect(sanne.getByRole('heading', { level: 1 })).toHaveText(sannesTitle);
 

@@ -7,6 +7,7 @@
 //! are built once per change of the data, their order once per change of the sort, and a
 //! keystroke only filters that order and renders the visible window.
 
+use crate::components::overview_tools::{Condition, OverviewTools, ToolState, columns_key};
 use crate::components::page::Page;
 use crate::format::money;
 use crate::i18n::{Strings, use_i18n};
@@ -37,6 +38,8 @@ pub struct Row {
     pub company: String,
     pub contacts: String,
     pub stage: String,
+    pub stage_code: String,
+    pub source_code: String,
     pub stage_index: i64,
     pub stage_group: String,
     pub source: String,
@@ -116,6 +119,8 @@ pub fn build_rows(store: &Store, kind: RecordKind, language: &str) -> Vec<Row> {
             company,
             contacts: contact_names.join(", "),
             stage: stage.map(|s| s.name.get(language).to_owned()).unwrap_or_else(|| stage_code.to_owned()),
+            stage_code: stage_code.to_owned(),
+            source_code: str_of("source").to_owned(),
             stage_index: stage.map_or(i64::MAX, |s| s.index),
             stage_group: stage.and_then(|s| s.stage_group.clone()).unwrap_or_default(),
             source: config.tables.label(kind, Table::Source, str_of("source"), language).to_owned(),
@@ -142,7 +147,7 @@ pub enum Tab {
 }
 
 impl Tab {
-    fn key(&self) -> String {
+    pub fn key(&self) -> String {
         match self {
             Tab::Mine => "mine".into(),
             Tab::Office => "office".into(),
@@ -151,7 +156,7 @@ impl Tab {
         }
     }
 
-    fn parse(s: &str) -> Tab {
+    pub fn parse(s: &str) -> Tab {
         match s {
             "mine" => Tab::Mine,
             "office" => Tab::Office,
@@ -174,7 +179,7 @@ impl Tab {
 type Text = fn(&Strings) -> &'static str;
 
 /// The sortable columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Col {
     Number,
     Title,
@@ -188,7 +193,38 @@ pub enum Col {
 }
 
 impl Col {
-    fn label(self, t: &Strings) -> &'static str {
+    const ALL: [Col; 9] = [
+        Col::Number,
+        Col::Title,
+        Col::Company,
+        Col::Contacts,
+        Col::Stage,
+        Col::Source,
+        Col::Value,
+        Col::Probability,
+        Col::CloseDate,
+    ];
+
+    /// A stable name, for saved views.
+    pub fn code(self) -> &'static str {
+        match self {
+            Col::Number => "number",
+            Col::Title => "title",
+            Col::Company => "company",
+            Col::Contacts => "contacts",
+            Col::Stage => "stage",
+            Col::Source => "source",
+            Col::Value => "value",
+            Col::Probability => "probability",
+            Col::CloseDate => "close_date",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Col> {
+        Col::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn label(self, t: &Strings) -> &'static str {
         match self {
             Col::Number => t.col_number,
             Col::Title => t.col_title,
@@ -271,8 +307,21 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(720.0_f64);
     let checked = RwSignal::new(std::collections::BTreeSet::<uuid::Uuid>::new());
-    let cols = columns(kind);
-    let cols = StoredValue::new(cols);
+    let conditions = RwSignal::new(Vec::<Condition>::new());
+    let hidden = RwSignal::new(
+        crate::storage::load_json::<Vec<String>>(&columns_key(kind))
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|c| Col::parse(c))
+            .collect::<std::collections::BTreeSet<Col>>(),
+    );
+    let preview = RwSignal::new(None::<uuid::Uuid>);
+    let all_cols = StoredValue::new(columns(kind));
+    // The columns shown: the kind's, less those the user hid (the title always stays).
+    let cols = Memo::new(move |_| {
+        let hidden = hidden.get();
+        all_cols.get_value().into_iter().filter(|c| *c == Col::Title || !hidden.contains(c)).collect::<Vec<_>>()
+    });
 
     let me = Memo::new(move |_| store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id))));
     let allowed = move || store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::View)));
@@ -301,6 +350,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
         let order = order.get();
         let needle = query.get().trim().to_lowercase();
         let tab = tab.get();
+        let conditions = conditions.get();
         let Some((user, office)) = me.get() else { return Shared(Arc::new(Vec::new())) };
         let out: Vec<u32> = order
             .0
@@ -308,7 +358,9 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
             .copied()
             .filter(|&i| {
                 let r = &rows.0[i as usize];
-                tab.admits(r, user, office) && (needle.is_empty() || r.haystack.contains(&needle))
+                tab.admits(r, user, office)
+                    && (needle.is_empty() || r.haystack.contains(&needle))
+                    && conditions.iter().all(|c| c.admits(r))
             })
             .collect();
         Shared(Arc::new(out))
@@ -394,7 +446,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
     });
     let header = move || {
         let t = t();
-        cols.get_value()
+        cols.get()
             .into_iter()
             .map(|c| {
                 let sorted = move || sort.get().filter(|(s, _)| *s == c).map(|(_, desc)| desc);
@@ -431,7 +483,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
         let rows = rows.get();
         let shown = shown.get();
         let (first, last) = span();
-        let cols = cols.get_value();
+        let cols = cols.get();
         let base = base(kind);
         let above = first as f64 * ROW_PX;
         let below = (shown.0.len() - last) as f64 * ROW_PX;
@@ -450,6 +502,8 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                     })
                 };
                 let select_label = format!("{} {}", t.select_row, r.title);
+                let preview_label = format!("{} {}", t.preview, r.title);
+                let previewed = move || preview.get() == Some(id);
                 let cells = cols
                     .iter()
                     .map(|&c| {
@@ -468,6 +522,10 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                             <input type="checkbox" aria-label=select_label prop:checked=is_checked on:change=toggle/>
                         </td>
                         {cells}
+                        <td class="preview-cell">
+                            <button type="button" class="icon-button" aria-label=preview_label aria-pressed=move || previewed().to_string()
+                                on:click=move |_| preview.update(|p| *p = if *p == Some(id) { None } else { Some(id) })>"ⓘ"</button>
+                        </td>
                     </tr>
                 }
             })
@@ -514,6 +572,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                                 <input type="checkbox" aria-label=move || (t().select_all)(total()) prop:checked=all_checked on:change=toggle_all/>
                             </th>
                             {header}
+                            <th scope="col" class="preview-cell"><span class="visually-hidden">{move || t().preview}</span></th>
                         </tr>
                     </thead>
                     <tbody>{body}</tbody>
@@ -561,7 +620,9 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                     />
                 </label>
             </div>
+            <OverviewTools state=ToolState { kind, tab, query, sort, conditions, hidden, columns: all_cols }/>
             <BulkBar kind=kind checked=checked/>
+            {move || preview.get().map(|id| view! { <Preview kind=kind id=id close=Callback::new(move |()| preview.set(None))/> })}
             {table}
         </Page>
     }
@@ -693,5 +754,59 @@ fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uuid::
                 </div>
             </div>
         </Show>
+    }
+}
+
+/// The preview panel of the selected row (LO-1): the record's main facts and a link to open it.
+#[component]
+fn Preview(kind: RecordKind, id: uuid::Uuid, close: Callback<()>) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    move || {
+        let t = t();
+        let lang = store.language.get().code();
+        let r = store.visible_one(kind, id)?;
+        let v = r.values();
+        let config = store.config.get();
+        let stage = text(&v, "stage")
+            .and_then(|c| config.stages(kind).get(c))
+            .map(|s| s.name.get(lang).to_owned())
+            .unwrap_or_default();
+        let company = veld_domain::records::id_of(&v, "company_id")
+            .and_then(|c| crate::components::picker::name_of(&store, RecordKind::Company, c))
+            .unwrap_or_default();
+        let contacts: Vec<String> = veld_domain::records::contacts_of(&v)
+            .into_iter()
+            .filter_map(|c| crate::components::picker::name_of(&store, RecordKind::Contact, c.id))
+            .collect();
+        let value = v
+            .get(if kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" })
+            .and_then(|x| x.as_i64())
+            .map(|x| money(x, store.language.get()))
+            .unwrap_or_default();
+        let facts = [
+            (t.col_stage, stage),
+            (t.col_company, company),
+            (t.col_contacts, contacts.join(", ")),
+            (t.col_value, value),
+            (
+                t.col_source,
+                config.tables.label(kind, Table::Source, text(&v, "source").unwrap_or_default(), lang).to_owned(),
+            ),
+            (t.col_interest, text(&v, "interest").unwrap_or_default().to_owned()),
+        ];
+        let title = text(&v, "title").unwrap_or_default().to_owned();
+        Some(view! {
+            <section class="card preview" aria-label=t.preview>
+                <div class="preview-head">
+                    <h2>{title}</h2>
+                    <button type="button" class="button subtle" on:click=move |_| close.run(())>{t.close}</button>
+                </div>
+                <dl>
+                    {facts.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                </dl>
+                <A href=format!("{}/{id}", base(kind)) attr:class="button primary">{t.open}</A>
+            </section>
+        })
     }
 }

@@ -34,6 +34,8 @@ pub fn find(store: &Store, kind: RecordKind, query: &str, company: Option<uuid::
         let (name, detail) = if kind == RecordKind::Contact {
             let detail: Vec<&str> = [text(&v, "email"), text(&v, "phone")].into_iter().flatten().collect();
             (contact_name(&v), detail.join(" · "))
+        } else if kind == RecordKind::JobOrder {
+            (text(&v, "title").unwrap_or_default().to_owned(), text(&v, "status").unwrap_or_default().to_owned())
         } else {
             let detail: Vec<&str> = [text(&v, "city"), text(&v, "industry")].into_iter().flatten().collect();
             (text(&v, "name").unwrap_or_default().to_owned(), detail.join(" · "))
@@ -70,6 +72,9 @@ pub fn Picker(
     /// Ids not to offer (already linked).
     #[prop(optional, into)]
     exclude: Signal<Vec<uuid::Uuid>>,
+    /// Why a result cannot be chosen (linked elsewhere), shown with it; `None` = available.
+    #[prop(optional)]
+    unavailable: Option<Callback<Found, Option<String>>>,
 ) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
@@ -99,11 +104,11 @@ pub fn Picker(
                     <For each=move || results.get() key=|f| f.id let:f>
                         {
                             let id = f.id;
-                            let is_blocked = f.blocked.is_some();
                             let why = f.blocked.clone().map(|reason| {
                                 let t = t();
                                 if reason.is_empty() { t.blocked.to_owned() } else { format!("{}: {reason}", t.blocked) }
-                            });
+                            }).or_else(|| unavailable.and_then(|u| u.run(f.clone())));
+                            let is_blocked = why.is_some();
                             view! {
                                 <li>
                                     <button

@@ -140,7 +140,7 @@ pub fn StagesPage() -> impl IntoView {
                 <MaintenanceLinks/>
                 <KindSwitch kind=kind/>
                 <ul class="config-list">
-                    <For each=move || stages.get() key=|(id, s)| format!("{id}:{s:?}") let:item>
+                    <For each=move || stages.get() key=|(id, _)| *id let:item>
                         <StageEditor id=item.0 stage=item.1 all=stages/>
                     </For>
                 </ul>
@@ -169,10 +169,20 @@ pub fn StagesPage() -> impl IntoView {
 fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, StageDef)>>) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
-    let original = stage.to_values();
+    let saved = StoredValue::new(stage.clone());
     let draft = RwSignal::new(stage.clone());
     let notice = RwSignal::new(None::<&'static str>);
     let lang = move || store.language.get().code();
+    // The stage as stored now (a sync, or this editor's own save): shown unless being edited.
+    let current = Memo::new(move |_| all.with(|a| a.iter().find(|(i, _)| *i == id).map(|(_, s)| s.clone())));
+    Effect::new(move |_| {
+        if let Some(now) = current.get() {
+            if draft.with_untracked(|d| *d == saved.get_value()) && draft.with_untracked(|d| *d != now) {
+                draft.set(now.clone());
+            }
+            saved.set_value(now);
+        }
+    });
     let code = stage.code.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -182,7 +192,7 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
             notice.set(Some(t.err_code_and_name));
             return;
         }
-        let fields = changed(&original, &next.to_values());
+        let fields = changed(&saved.get_value().to_values(), &next.to_values());
         if fields.is_empty() {
             notice.set(Some(t.nothing_changed));
             return;
@@ -385,15 +395,15 @@ pub fn TablesPage() -> impl IntoView {
             <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().not_allowed}</p> }>
                 <MaintenanceLinks/>
                 <KindSwitch kind=kind/>
-                <label class="field inline table-choice">
-                    <span>{move || t().admin_table}</span>
-                    <select on:change=move |ev| { if let Some(x) = Table::parse(&event_target_value(&ev)) { table.set(x) } }>
+                <div class="field inline table-choice">
+                    <label for="table-choice">{move || t().admin_table}</label>
+                    <select id="table-choice" on:change=move |ev| { if let Some(x) = Table::parse(&event_target_value(&ev)) { table.set(x) } }>
                         {move || Table::ALL.map(|x| view! { <option value=x.as_str() selected=table.get() == x>{table_name(t(), x)}</option> }).collect_view()}
                     </select>
-                </label>
+                </div>
                 <ul class="config-list">
-                    <For each=move || entries.get() key=|(id, e)| format!("{id}:{e:?}") let:item>
-                        <EntryEditor id=item.0 entry=item.1/>
+                    <For each=move || entries.get() key=|(id, _)| *id let:item>
+                        <EntryEditor id=item.0 entry=item.1 all=entries/>
                     </For>
                 </ul>
                 <div class="card config-add">
@@ -418,12 +428,21 @@ pub fn TablesPage() -> impl IntoView {
 
 /// One table entry: labels per language, order, active.
 #[component]
-fn EntryEditor(id: uuid::Uuid, entry: TableEntry) -> impl IntoView {
+fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, TableEntry)>>) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
-    let original = entry.to_values();
+    let saved = StoredValue::new(entry.clone());
     let draft = RwSignal::new(entry.clone());
     let notice = RwSignal::new(None::<&'static str>);
+    let current = Memo::new(move |_| all.with(|a| a.iter().find(|(i, _)| *i == id).map(|(_, e)| e.clone())));
+    Effect::new(move |_| {
+        if let Some(now) = current.get() {
+            if draft.with_untracked(|d| *d == saved.get_value()) && draft.with_untracked(|d| *d != now) {
+                draft.set(now.clone());
+            }
+            saved.set_value(now);
+        }
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = crate::i18n::strings(store.language.get_untracked());
@@ -432,7 +451,7 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry) -> impl IntoView {
             notice.set(Some(t.err_code_and_name));
             return;
         }
-        let fields = changed(&original, &next.to_values());
+        let fields = changed(&saved.get_value().to_values(), &next.to_values());
         if fields.is_empty() {
             notice.set(Some(t.nothing_changed));
             return;

@@ -6,6 +6,7 @@
 
 use crate::components::conflicts::{ConflictList, ConflictSource};
 use crate::components::history::History;
+use crate::components::linked::{ActivitiesTab, JobOrdersTab, PlacementsTab};
 use crate::components::overview::{Selection, base};
 use crate::components::picker::{Picker, name_of};
 use crate::i18n::{Strings, use_i18n};
@@ -174,6 +175,9 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                     <Links kind=kind record=record/>
                     <GeneralForm kind=kind record=record may_edit=may_edit/>
                     <ContactsTab kind=kind record=record may_edit=may_edit/>
+                    <ActivitiesTab kind=kind id=id/>
+                    <JobOrdersTab kind=kind id=id company=Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))))/>
+                    <PlacementsTab kind=kind id=id/>
                     <History kind=kind id=id/>
                     <ConflictList source=ConflictSource::Record(kind, id) heading_id="history-heading"/>
                 }
@@ -313,13 +317,17 @@ fn Links(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>>)
             }
         });
     };
-    let strings = t;
-    move || {
+    // The chips and buttons follow the record; the company picker stays put (what is typed in
+    // it survives a sync).
+    let company_name = Memo::new(move |_| {
+        id_of(&values(), "company_id").map(|c| name_of(&store, RecordKind::Company, c).unwrap_or_default())
+    });
+    let chips = move || {
         let convert = convert.clone();
         let t = t();
         let v = values();
-        let company = id_of(&v, "company_id").map(|c| {
-            let name = name_of(&store, RecordKind::Company, c).unwrap_or_else(|| t.unknown_record.to_owned());
+        let company = company_name.get().map(|name| {
+            let name = if name.is_empty() { t.unknown_record.to_owned() } else { name };
             view! { <span class="link-chip"><span class="muted">{t.col_company}": "</span>{name}</span> }
         });
         let converted = id_of(&v, "opportunity_id").map(|o| {
@@ -331,30 +339,33 @@ fn Links(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>>)
         let can_convert = may_convert() && id_of(&v, "opportunity_id").is_none();
         let has_company = company.is_some();
         view! {
-            <div class="record-links">
-                {company}
-                {may_edit().then(|| view! {
-                    <button type="button" class="button" aria-expanded=move || choosing.get().to_string() on:click=move |_| choosing.update(|c| *c = !*c)>
-                        {if has_company { t.change_company } else { t.link_company }}
-                    </button>
-                })}
-                {(may_edit() && has_company).then(|| view! {
-                    <button type="button" class="button subtle" on:click=move |_| set_company(None)>{t.unlink_company}</button>
-                })}
-                {converted}
-                {from_lead}
-                {can_convert.then(|| view! {
-                    <button type="button" class="button primary" on:click=convert>{t.convert}</button>
-                })}
-                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{t.print}</button>
-                <p class="field-error" role="alert">{move || error.get()}</p>
-            </div>
-            <Show when=move || choosing.get()>
-                <div class="card link-picker">
-                    <Picker kind=RecordKind::Company label=Signal::derive(move || strings().find_company) on_pick=pick_company/>
-                </div>
-            </Show>
+            {company}
+            {may_edit().then(|| view! {
+                <button type="button" class="button" aria-expanded=move || choosing.get().to_string() on:click=move |_| choosing.update(|c| *c = !*c)>
+                    {if has_company { t.change_company } else { t.link_company }}
+                </button>
+            })}
+            {(may_edit() && has_company).then(|| view! {
+                <button type="button" class="button subtle" on:click=move |_| set_company(None)>{t.unlink_company}</button>
+            })}
+            {converted}
+            {from_lead}
+            {can_convert.then(|| view! {
+                <button type="button" class="button primary" on:click=convert>{t.convert}</button>
+            })}
+            <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{t.print}</button>
         }
+    };
+    view! {
+        <div class="record-links">
+            {chips}
+            <p class="field-error" role="alert">{move || error.get()}</p>
+        </div>
+        <Show when=move || choosing.get()>
+            <div class="card link-picker">
+                <Picker kind=RecordKind::Company label=Signal::derive(move || t().find_company) on_pick=pick_company/>
+            </div>
+        </Show>
     }
 }
 

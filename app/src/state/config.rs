@@ -73,6 +73,11 @@ pub fn load_context() -> Context {
 impl Store {
     /// Notes that a record was opened, for the context bar and the wizard.
     pub fn remember(&self, kind: RecordKind, id: uuid::Uuid) {
+        // Called while a page is built: nothing here may subscribe that page to the records.
+        untrack(|| self.remember_now(kind, id));
+    }
+
+    fn remember_now(&self, kind: RecordKind, id: uuid::Uuid) {
         let mut context = self.context.get_untracked();
         match kind {
             RecordKind::Company => context.company = Some(id),
