@@ -128,6 +128,7 @@ pub struct Strings {
     pub count_records: fn(usize) -> String,
     pub retry_in: fn(u64) -> String,
     // Leads and opportunities
+    pub sections: &'static str,
     pub job_order_title: &'static str,
     pub cond_stage: &'static str,
     pub cond_source: &'static str,
@@ -411,6 +412,7 @@ pub static EN: Strings = Strings {
     col_language: "Language",
     count_records: |n| if n == 1 { "1 record".into() } else { format!("{n} records") },
     retry_in: |s| format!("Try again in {} minute(s).", s.div_ceil(60)),
+    sections: "Sections of this page",
     job_order_title: "Job order title",
     cond_stage: "Stage is",
     cond_source: "Source is",
@@ -712,6 +714,7 @@ pub static NL: Strings = Strings {
     col_language: "Taal",
     count_records: |n| if n == 1 { "1 record".into() } else { format!("{n} records") },
     retry_in: |s| format!("Probeer het over {} minuut/minuten opnieuw.", s.div_ceil(60)),
+    sections: "Onderdelen van deze pagina",
     job_order_title: "Titel van de vacature",
     cond_stage: "Fase is",
     cond_source: "Bron is",

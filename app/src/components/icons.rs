@@ -22,3 +22,5 @@ pub const ACTIVITIES: &str = "M8 3v3M16 3v3M4 8h16M5 5h14v15H5zM9 14l2 2 4-4";
 pub const ADMIN: &str = "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1-1-3-2 .3-1.5-1.5.3-2-3-1-1 2h-2l-1-2-3 1 .3 2L6.6 8.3 4.6 8l-1 3 2 1v0l-2 1 1 3 2-.3 1.5 1.5-.3 2 3 1 1-2h2l1 2 3-1-.3-2 1.5-1.5 2 .3 1-3z";
 pub const MORE: &str = "M5 12h.01M12 12h.01M19 12h.01";
 pub const LOGOUT: &str = "M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10";
+/// An eye: "preview".
+pub const PREVIEW: &str = "M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12zM12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z";

@@ -7,6 +7,7 @@
 //! are built once per change of the data, their order once per change of the sort, and a
 //! keystroke only filters that order and renders the visible window.
 
+use crate::components::icons::{self, Icon};
 use crate::components::overview_tools::{Condition, OverviewTools, ToolState, columns_key};
 use crate::components::page::Page;
 use crate::format::money;
@@ -524,7 +525,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                         {cells}
                         <td class="preview-cell">
                             <button type="button" class="icon-button" aria-label=preview_label aria-pressed=move || previewed().to_string()
-                                on:click=move |_| preview.update(|p| *p = if *p == Some(id) { None } else { Some(id) })>"ⓘ"</button>
+                                on:click=move |_| preview.update(|p| *p = if *p == Some(id) { None } else { Some(id) })><Icon d=icons::PREVIEW/></button>
                         </td>
                     </tr>
                 }

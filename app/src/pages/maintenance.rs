@@ -58,7 +58,7 @@ pub fn MaintenanceLinks() -> impl IntoView {
     view! {
         <nav class="tabs" aria-label=move || t().nav_admin>
             <ul>
-                <li><A href="/admin">{move || t().admin_users}</A></li>
+                <li><A href="/admin" exact=true>{move || t().admin_users}</A></li>
                 <li><A href="/admin/stages">{move || t().admin_stages}</A></li>
                 <li><A href="/admin/tables">{move || t().admin_tables}</A></li>
             </ul>

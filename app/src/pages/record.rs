@@ -173,6 +173,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                         <p class="notice">{move || t().read_only}</p>
                     </Show>
                     <Links kind=kind record=record/>
+                    <SectionNav/>
                     <GeneralForm kind=kind record=record may_edit=may_edit/>
                     <ContactsTab kind=kind record=record may_edit=may_edit/>
                     <ActivitiesTab kind=kind id=id/>
@@ -183,6 +184,41 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                 }
             })}
         </section>
+    }
+}
+
+/// Jumps to the page's sections (a long page on a phone): General, Contacts, Activities, Job
+/// orders, Placements, Changes, History.
+#[component]
+fn SectionNav() -> impl IntoView {
+    let t = use_i18n();
+    let jump = |id: &'static str| {
+        move |_| {
+            if let Some(el) = document().get_element_by_id(id) {
+                el.scroll_into_view();
+            }
+        }
+    };
+    view! {
+        <nav class="section-nav" aria-label=move || t().sections>
+            <ul>
+                {move || {
+                    let t = t();
+                    [
+                        ("general-heading", t.tab_general),
+                        ("contacts-heading", t.tab_contacts),
+                        ("activities-heading", t.nav_activities),
+                        ("jobs-heading", t.job_orders),
+                        ("placements-heading", t.placements),
+                        ("changes-heading", t.changes_title),
+                        ("history-heading", t.history_title),
+                    ]
+                    .into_iter()
+                    .map(|(id, label)| view! { <li><button type="button" class="link-button" on:click=jump(id)>{label}</button></li> })
+                    .collect_view()
+                }}
+            </ul>
+        </nav>
     }
 }
 
@@ -572,7 +608,7 @@ fn GeneralForm(
 
     view! {
         <form class="card record-form" on:submit=save novalidate aria-label=move || t().tab_general>
-            <h2>{move || t().tab_general}</h2>
+            <h2 id="general-heading">{move || t().tab_general}</h2>
             <div class="form-grid">
                 {move || fields.get_value().into_iter().map(field_view).collect_view()}
             </div>
