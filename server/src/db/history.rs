@@ -7,39 +7,58 @@ use veld_domain::UserId;
 use veld_domain::api::{FieldChange, HistoryEntry};
 
 /// Which change a history entry is about.
-pub(crate) struct Logged<'a> {
+pub(crate) struct Logged {
     pub record: uuid::Uuid,
     pub version: u64,
     pub user: Option<UserId>,
     /// `create`, `update` or `delete`.
-    pub op: &'a str,
+    pub op: &'static str,
     /// The automation rule that made the change, if one did.
-    pub rule: Option<&'a str>,
+    pub rule: Option<String>,
 }
 
-/// Logs one applied change.
-pub(crate) async fn log_change(
-    conn: &mut AnyConnection,
-    entry: Logged<'_>,
-    changes: &[FieldChange],
-    now_ms: i64,
-) -> anyhow::Result<()> {
-    let Logged { record, version, user, op, rule } = entry;
-    sqlx::query(
-        "INSERT INTO record_history (id, record_id, version, user_id, op, changes, rule, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(record.to_string())
-    .bind(version as i64)
-    .bind(user.map(|u| u.to_string()))
-    .bind(op)
-    .bind(serde_json::to_string(changes)?)
-    .bind(rule)
-    .bind(now_ms)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+/// The history entries of one transaction, written together at its end (one multi-row INSERT
+/// per 100 entries instead of one per change).
+#[derive(Default)]
+pub(crate) struct HistoryLog {
+    entries: Vec<(Logged, String)>,
+}
+
+impl HistoryLog {
+    pub fn add(&mut self, entry: Logged, changes: &[FieldChange]) -> anyhow::Result<()> {
+        self.entries.push((entry, serde_json::to_string(changes)?));
+        Ok(())
+    }
+
+    pub async fn write(self, conn: &mut AnyConnection, now_ms: i64) -> anyhow::Result<()> {
+        const COLUMNS: usize = 8;
+        for chunk in self.entries.chunks(100) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let p: Vec<String> = (1..=COLUMNS).map(|c| format!("${}", i * COLUMNS + c)).collect();
+                    format!("({})", p.join(", "))
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO record_history (id, record_id, version, user_id, op, changes, rule, created_at) VALUES {}",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (entry, changes) in chunk {
+                query = query
+                    .bind(uuid::Uuid::now_v7().to_string())
+                    .bind(entry.record.to_string())
+                    .bind(entry.version as i64)
+                    .bind(entry.user.map(|u| u.to_string()))
+                    .bind(entry.op)
+                    .bind(changes.clone())
+                    .bind(entry.rule.clone())
+                    .bind(now_ms);
+            }
+            query.execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
 }
 
 impl Db {

@@ -2,7 +2,7 @@
 //! changes after a cursor from one snapshot. The decisions (skip, refuse, merge) come from
 //! `veld_domain::sync`; this module only loads, stores and counts.
 
-use super::history::{Logged, log_change};
+use super::history::{HistoryLog, Logged};
 use super::records::{FieldMeta, columns_of, fields_of, insert_record, load};
 use super::{Backend, Db};
 use anyhow::Context;
@@ -80,13 +80,16 @@ impl Db {
 
         let mut results = Vec::with_capacity(plan.len());
         let mut applied = Vec::new();
+        let mut history = HistoryLog::default();
+        let mut rules = RuleCache::default();
         for (m, step) in req.mutations.iter().zip(plan) {
             let outcome = match step {
                 // A repeated delivery: its first answer may have been lost, so a refusal is
                 // said again (the user must hear of it).
                 BatchStep::Skip => refusal(&mut tx, &client, m.id).await?.unwrap_or(MutationOutcome::Duplicate),
                 BatchStep::Apply => {
-                    let outcome = apply(&mut tx, actor, m, &mut version, now_ms, &mut applied).await?;
+                    let mut effects = Effects { applied: &mut applied, history: &mut history, rules: &mut rules };
+                    let outcome = apply(&mut tx, actor, m, &mut version, now_ms, &mut effects).await?;
                     if let MutationOutcome::Rejected { .. } = &outcome {
                         sqlx::query(
                             "INSERT INTO sync_rejections (client_id, mutation_id, record_id, reason, created_at) \
@@ -119,6 +122,7 @@ impl Db {
             .bind(now_ms)
             .execute(&mut *tx)
             .await?;
+        history.write(&mut tx, now_ms).await?;
         crate::automation::after_changes(&mut tx, &applied, &mut version, now_ms).await?;
         sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1").bind(version).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -361,16 +365,17 @@ async fn apply(
     m: &Mutation,
     version: &mut i64,
     now_ms: i64,
-    applied: &mut Vec<AppliedChange>,
+    effects: &mut Effects<'_>,
 ) -> anyhow::Result<MutationOutcome> {
     let existing = load(conn, m.record_id).await?;
     let new_owner = office_of(conn, m).await?;
     let lookup = |user: UserId| new_owner.filter(|(u, _)| *u == user).map(|(_, o)| o);
     let next = (*version + 1) as u64;
     let decision = decide(existing.as_ref(), actor, m, next, now_ms, &lookup);
-    let decision = check_rules(conn, existing.as_ref(), m, decision).await?;
+    let decision = check_rules(conn, existing.as_ref(), m, decision, effects.rules).await?;
     let before = existing.as_ref().map(StoredRecord::values).unwrap_or_default();
     let logged = |record, op| Logged { record, version: next, user: Some(actor.user), op, rule: None };
+    let history = &mut *effects.history;
     let changed = match decision.effect {
         Effect::Nothing => false,
         Effect::Insert(record) => {
@@ -380,11 +385,11 @@ async fn apply(
                 .iter()
                 .map(|(k, f)| FieldChange { field: k.clone(), old: Value::Null, new: f.value.clone() })
                 .collect();
-            log_change(conn, logged(record.id, "create"), &changes, now_ms).await?;
+            history.add(logged(record.id, "create"), &changes)?;
             true
         }
         Effect::Delete(record) => {
-            log_change(conn, logged(record.id, "delete"), &[], now_ms).await?;
+            history.add(logged(record.id, "delete"), &[])?;
             sqlx::query("UPDATE records SET deleted_at = $1, version = $2, updated_at = $1 WHERE id = $3")
                 .bind(now_ms)
                 .bind(next as i64)
@@ -418,7 +423,7 @@ async fn apply(
                 })
                 .collect();
             if !changes.is_empty() {
-                log_change(conn, logged(record.id, "update"), &changes, now_ms).await?;
+                history.add(logged(record.id, "update"), &changes)?;
             }
             let (data, meta) = columns_of(&record.fields)?;
             sqlx::query(
@@ -439,7 +444,11 @@ async fn apply(
     };
     if changed {
         *version += 1;
-        applied.push(AppliedChange {
+        if m.kind == RecordKind::Stage {
+            // The stage rules changed: later mutations of this batch see the new ones.
+            effects.rules.stages.clear();
+        }
+        effects.applied.push(AppliedChange {
             record_id: m.record_id,
             kind: m.kind,
             op: m.op,
@@ -451,6 +460,20 @@ async fn apply(
     Ok(decision.outcome)
 }
 
+/// What applying a batch's mutations collects besides the records: the applied changes (for
+/// automation), the history entries (written at the end), and the stage lists read so far.
+struct Effects<'a> {
+    applied: &'a mut Vec<AppliedChange>,
+    history: &'a mut HistoryLog,
+    rules: &'a mut RuleCache,
+}
+
+/// The stage lists a batch has read, until a stage changes in it.
+#[derive(Default)]
+struct RuleCache {
+    stages: std::collections::HashMap<RecordKind, Stages>,
+}
+
 /// Applies the records' rules (`veld_domain::records::validate`) to what `decide` would store:
 /// a change that breaks one is refused with the reason, and nothing of it is stored.
 async fn check_rules(
@@ -458,6 +481,7 @@ async fn check_rules(
     existing: Option<&StoredRecord>,
     m: &Mutation,
     decision: Decision,
+    cache: &mut RuleCache,
 ) -> anyhow::Result<Decision> {
     let after = match &decision.effect {
         Effect::Insert(record) | Effect::Update { record, .. } => record.values(),
@@ -474,7 +498,15 @@ async fn check_rules(
         }
     }
     if matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity) && m.fields.contains_key("stage") {
-        known.stages.insert(m.kind, stages(conn, m.kind).await?);
+        let list = match cache.stages.get(&m.kind) {
+            Some(list) => list.clone(),
+            None => {
+                let list = stages(conn, m.kind).await?;
+                cache.stages.insert(m.kind, list.clone());
+                list
+            }
+        };
+        known.stages.insert(m.kind, list);
     }
     let changed: Vec<String> = m.fields.keys().cloned().collect();
     Ok(match validate(m.kind, m.record_id, before.as_ref(), &after, &changed, &known) {
