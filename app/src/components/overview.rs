@@ -12,7 +12,7 @@ use crate::components::overview_tools::{Condition, OverviewTools, ToolState, col
 use crate::components::page::Page;
 use crate::format::money;
 use crate::i18n::{Strings, use_i18n};
-use crate::state::{Connection, Store};
+use crate::state::{Connection, Shared, Store};
 use crate::sync::engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -51,16 +51,6 @@ pub struct Row {
     pub office: OfficeId,
     /// Lower-case text searched by the search box.
     pub haystack: String,
-}
-
-/// A value shared by memos, compared by identity (rebuilding it is the change).
-#[derive(Clone, Debug)]
-pub struct Shared<T>(pub Arc<T>);
-
-impl<T> PartialEq for Shared<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
 }
 
 /// Builds the overview rows of one kind from the device's records.

@@ -15,6 +15,16 @@ use veld_domain::RecordKind;
 use veld_domain::api::{ErrorCode, Me, UpdateMe};
 use veld_domain::sync::{Mutation, RecordState, apply_local};
 
+/// A value shared by memos, compared by identity (rebuilding it is the change).
+#[derive(Clone, Debug)]
+pub struct Shared<T>(pub std::sync::Arc<T>);
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// Whether the server can be reached, as the app last saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -64,6 +74,9 @@ pub struct Store {
     pub update_available: RwSignal<bool>,
     /// The first download, while it comes in pages: (changes received, changes in all).
     pub download: RwSignal<Option<(u64, u64)>>,
+    /// The ids of the device's records per kind (recomputed when records arrive, not on local
+    /// edits), so that reading a small kind does not walk tens of thousands of others.
+    pub by_kind: Memo<Shared<HashMap<RecordKind, Vec<uuid::Uuid>>>>,
     /// The configuration records as the server sent them (recomputed only when records change,
     /// not on every local edit).
     pub config_records: Memo<Vec<RecordState>>,
@@ -98,6 +111,15 @@ pub fn provide_store() -> Store {
         sync_again: RwSignal::new(false),
         update_available: RwSignal::new(false),
         download: RwSignal::new(None),
+        by_kind: Memo::new(move |_| {
+            records.with(|all| {
+                let mut index: HashMap<RecordKind, Vec<uuid::Uuid>> = HashMap::new();
+                for r in all.values() {
+                    index.entry(r.kind).or_default().push(r.id);
+                }
+                Shared(std::sync::Arc::new(index))
+            })
+        }),
         config_records: Memo::new(move |_| {
             records.with(|all| {
                 let mut list: Vec<RecordState> = all.values().filter(|r| r.kind.is_config()).cloned().collect();
@@ -234,15 +256,22 @@ impl Store {
         };
         self.outbox.with(|o| o.iter().for_each(&mut note));
         self.saving.with(|s| s.iter().for_each(&mut note));
+        let index = self.by_kind.get();
+        let wanted: usize = kinds.iter().map(|k| index.0.get(k).map_or(0, Vec::len)).sum();
         self.records.with(|all| {
-            for r in all.values() {
-                if !kinds.contains(&r.kind) {
-                    continue;
-                }
-                match touched.get_mut(&r.id) {
-                    Some(slot) => *slot = Some(r.clone()),
-                    None => f(r),
-                }
+            let mut visit = |r: &RecordState| match touched.get_mut(&r.id) {
+                Some(slot) => *slot = Some(r.clone()),
+                None => f(r),
+            };
+            if wanted * 2 > all.len() {
+                // Most of the device's records: one pass over all of them is cheapest.
+                all.values().filter(|r| kinds.contains(&r.kind)).for_each(&mut visit);
+            } else {
+                kinds
+                    .iter()
+                    .flat_map(|k| index.0.get(k).into_iter().flatten())
+                    .filter_map(|id| all.get(id))
+                    .for_each(&mut visit);
             }
         });
         let mut replay = |m: &Mutation| {
