@@ -14,29 +14,44 @@ use veld_domain::records::text;
 pub fn ContextBar() -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
-    let items = move || {
+    // (label, name, link): a memo, so the bar re-renders only when what it shows changes, not
+    // on every edit of a record.
+    let items = Memo::new(move |_| {
         let t = t();
         let context = store.context.get();
-        let mut out = Vec::new();
+        let mut out: Vec<(&'static str, String, Option<String>)> = Vec::new();
         if let Some(name) = context.company.and_then(|id| name_of(&store, RecordKind::Company, id)) {
-            out.push(view! { <li><span class="muted">{t.col_company}": "</span>{name}</li> }.into_any());
+            out.push((t.col_company, name, None));
         }
         if let Some(name) = context.contact.and_then(|id| name_of(&store, RecordKind::Contact, id)) {
-            out.push(view! { <li><span class="muted">{t.wizard_contact}": "</span>{name}</li> }.into_any());
+            out.push((t.wizard_contact, name, None));
         }
         if let Some((kind, id)) = context.record
             && let Some(r) = store.visible_one(kind, id)
         {
             let title = text(&r.values(), "title").unwrap_or_default().to_owned();
             let label = if kind == RecordKind::Lead { t.kind_lead } else { t.kind_opportunity };
-            out.push(view! { <li><span class="muted">{label}": "</span><A href=format!("{}/{id}", base(kind))>{title}</A></li> }.into_any());
+            out.push((label, title, Some(format!("{}/{id}", base(kind)))));
         }
         out
+    });
+    let list = move || {
+        items
+            .get()
+            .into_iter()
+            .map(|(label, name, href)| {
+                let shown = match href {
+                    Some(href) => view! { <A href=href>{name}</A> }.into_any(),
+                    None => name.into_any(),
+                };
+                view! { <li><span class="muted">{label}": "</span>{shown}</li> }
+            })
+            .collect_view()
     };
     view! {
-        <Show when=move || !items().is_empty()>
+        <Show when=move || !items.with(Vec::is_empty)>
             <nav class="context-bar" aria-label=move || t().context_bar>
-                <ul>{items}</ul>
+                <ul>{list}</ul>
             </nav>
         </Show>
     }

@@ -665,6 +665,26 @@ fn ContactsTab(
         adding.set(false);
         save(next);
     });
+    // Each linked contact's name and e-mail · phone, as a memo: the rows re-render when these
+    // change, not on every edit of the record.
+    let people = Memo::new(move |_| {
+        linked
+            .get()
+            .iter()
+            .map(|c| {
+                let name = name_of(&store, RecordKind::Contact, c.id);
+                let detail = store.visible_one(RecordKind::Contact, c.id).map(|r| {
+                    let v = r.values();
+                    [veld_domain::records::text(&v, "email"), veld_domain::records::text(&v, "phone")]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                });
+                (name, detail.unwrap_or_default())
+            })
+            .collect::<Vec<_>>()
+    });
     let company = Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))));
     let exclude = Signal::derive(move || linked.with(|l| l.iter().map(|c| c.id).collect::<Vec<_>>()));
     let rows = move || {
@@ -682,11 +702,8 @@ fn ContactsTab(
             .into_iter()
             .enumerate()
             .map(|(i, c)| {
-                let name = name_of(&store, RecordKind::Contact, c.id).unwrap_or_else(|| t.unknown_record.to_owned());
-                let detail = store.visible_one(RecordKind::Contact, c.id).map(|r| {
-                    let v = r.values();
-                    [veld_domain::records::text(&v, "email"), veld_domain::records::text(&v, "phone")].into_iter().flatten().collect::<Vec<_>>().join(" · ")
-                });
+                let (name, detail) = people.with(|p| p.get(i).cloned()).unwrap_or_default();
+                let name = name.unwrap_or_else(|| t.unknown_record.to_owned());
                 let fixed = c.role.as_deref().is_some_and(veld_domain::records::is_fixed_role);
                 let role_label = format!("{} {name}", t.col_role);
                 let remove_label = format!("{} {name}", t.remove);
