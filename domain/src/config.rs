@@ -289,27 +289,34 @@ pub fn defaults() -> Vec<(RecordKind, Map<String, Value>)> {
     out
 }
 
-fn stage(list: RecordKind, code: &str, index: i64, name: Label, colour: &str, group: &str) -> StageDef {
-    StageDef {
-        list,
-        code: code.into(),
-        name,
-        index,
-        active: true,
-        default: false,
-        end: false,
-        default_end: false,
-        outcome: None,
-        colour: colour.into(),
-        next: Vec::new(),
-        previous: Vec::new(),
-        procedure: None,
-        stage_group: Some(group.into()),
-        instructions: Label::default(),
-        probability: 0,
-        email_templates: Vec::new(),
-        document_templates: Vec::new(),
+impl StageDef {
+    /// An active, open stage with no transitions (any stage may follow) and no group.
+    pub fn new(list: RecordKind, code: &str, name: Label, index: i64) -> StageDef {
+        StageDef {
+            list,
+            code: code.into(),
+            name,
+            index,
+            active: true,
+            default: false,
+            end: false,
+            default_end: false,
+            outcome: None,
+            colour: "#64748b".into(),
+            next: Vec::new(),
+            previous: Vec::new(),
+            procedure: None,
+            stage_group: None,
+            instructions: Label::default(),
+            probability: 0,
+            email_templates: Vec::new(),
+            document_templates: Vec::new(),
+        }
     }
+}
+
+fn stage(list: RecordKind, code: &str, index: i64, name: Label, colour: &str, group: &str) -> StageDef {
+    StageDef { colour: colour.into(), stage_group: Some(group.into()), ..StageDef::new(list, code, name, index) }
 }
 
 fn strings(codes: &[&str]) -> Vec<String> {

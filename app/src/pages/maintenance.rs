@@ -36,6 +36,56 @@ fn table_name(t: &Strings, table: Table) -> &'static str {
     }
 }
 
+/// "New stage" / "New entry": a code (lower case, spaces become underscores) and an English
+/// name; refuses an empty one or a code in use, next to the fields.
+#[component]
+fn AddCode(
+    heading: fn(&Strings) -> &'static str,
+    id_prefix: &'static str,
+    taken: Callback<String, bool>,
+    on_add: Callback<(String, String)>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let code = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<&'static str>);
+    let add = move |_| {
+        let t = t();
+        let c = code.get_untracked().trim().to_lowercase().replace(' ', "_");
+        let n = name.get_untracked().trim().to_owned();
+        if c.is_empty() || n.is_empty() {
+            error.set(Some(t.err_code_and_name));
+            return;
+        }
+        if taken.run(c.clone()) {
+            error.set(Some(t.err_code_taken));
+            return;
+        }
+        error.set(None);
+        code.set(String::new());
+        name.set(String::new());
+        on_add.run((c, n));
+    };
+    let (code_id, name_id) = (format!("{id_prefix}-code"), format!("{id_prefix}-name"));
+    view! {
+        <div class="card config-add">
+            <h2>{move || heading(t())}</h2>
+            <div class="form-grid">
+                <div class="field">
+                    <label for=code_id.clone()>{move || t().col_code}</label>
+                    <input id=code_id prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for=name_id.clone()>{move || t().name_en}</label>
+                    <input id=name_id prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                </div>
+            </div>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <button type="button" class="button primary" on:click=add>{move || t().add}</button>
+        </div>
+    }
+}
+
 /// Lead / opportunity switch shared by both pages.
 #[component]
 fn KindSwitch(kind: RwSignal<RecordKind>) -> impl IntoView {
@@ -84,56 +134,15 @@ pub fn StagesPage() -> impl IntoView {
         out.sort_by(|a, b| (a.1.index, &a.1.code).cmp(&(b.1.index, &b.1.code)));
         out
     });
-    let new_code = RwSignal::new(String::new());
-    let new_name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<&'static str>);
-    let add = move |_| {
-        let t = t();
-        let code = new_code.get_untracked().trim().to_lowercase().replace(' ', "_");
-        let name = new_name.get_untracked().trim().to_owned();
-        if code.is_empty() || name.is_empty() {
-            error.set(Some(t.err_code_and_name));
-            return;
-        }
-        if stages.with_untracked(|s| s.iter().any(|(_, s)| s.code == code)) {
-            error.set(Some(t.err_code_taken));
-            return;
-        }
-        error.set(None);
+    let taken = Callback::new(move |code: String| stages.with_untracked(|s| s.iter().any(|(_, s)| s.code == code)));
+    let add = Callback::new(move |(code, name): (String, String)| {
         let index = stages.with_untracked(|s| s.last().map_or(10, |(_, s)| s.index + 10));
-        let stage = StageDef {
-            list: kind.get_untracked(),
-            code,
-            name: Label::new(&name, "", ""),
-            index,
-            active: true,
-            default: false,
-            end: false,
-            default_end: false,
-            outcome: None,
-            colour: "#64748b".into(),
-            next: Vec::new(),
-            previous: Vec::new(),
-            procedure: None,
-            stage_group: None,
-            instructions: Label::default(),
-            probability: 0,
-            email_templates: Vec::new(),
-            document_templates: Vec::new(),
-        };
-        new_code.set(String::new());
-        new_name.set(String::new());
+        let stage = StageDef::new(kind.get_untracked(), &code, Label::new(&name, "", ""), index);
         spawn_local(async move {
-            let _ = engine::record_change(
-                store,
-                RecordKind::Stage,
-                uuid::Uuid::now_v7(),
-                Op::Create,
-                stage.to_values().into_iter().collect(),
-            )
-            .await;
+            let fields = stage.to_values().into_iter().collect();
+            let _ = engine::record_change(store, RecordKind::Stage, uuid::Uuid::now_v7(), Op::Create, fields).await;
         });
-    };
+    });
     view! {
         <Page title=Signal::derive(move || t().admin_stages) intro=Signal::derive(move || t().stages_intro)>
             <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().not_allowed}</p> }>
@@ -144,21 +153,7 @@ pub fn StagesPage() -> impl IntoView {
                         <StageEditor id=item.0 stage=item.1 all=stages/>
                     </For>
                 </ul>
-                <div class="card config-add">
-                    <h2>{move || t().new_stage}</h2>
-                    <div class="form-grid">
-                        <div class="field">
-                            <label for="new-stage-code">{move || t().col_code}</label>
-                            <input id="new-stage-code" prop:value=move || new_code.get() on:input=move |ev| new_code.set(event_target_value(&ev))/>
-                        </div>
-                        <div class="field">
-                            <label for="new-stage-name">{move || t().name_en}</label>
-                            <input id="new-stage-name" prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev))/>
-                        </div>
-                    </div>
-                    <p class="field-error" role="alert">{move || error.get()}</p>
-                    <button type="button" class="button primary" on:click=add>{move || t().add}</button>
-                </div>
+                <AddCode heading=|t| t.new_stage id_prefix="new-stage" taken=taken on_add=add/>
             </Show>
         </Page>
     }
@@ -352,22 +347,8 @@ pub fn TablesPage() -> impl IntoView {
         out.sort_by(|a, b| (a.1.order, &a.1.code).cmp(&(b.1.order, &b.1.code)));
         out
     });
-    let new_code = RwSignal::new(String::new());
-    let new_label = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<&'static str>);
-    let add = move |_| {
-        let t = t();
-        let code = new_code.get_untracked().trim().to_lowercase().replace(' ', "_");
-        let label = new_label.get_untracked().trim().to_owned();
-        if code.is_empty() || label.is_empty() {
-            error.set(Some(t.err_code_and_name));
-            return;
-        }
-        if entries.with_untracked(|e| e.iter().any(|(_, e)| e.code == code)) {
-            error.set(Some(t.err_code_taken));
-            return;
-        }
-        error.set(None);
+    let taken = Callback::new(move |code: String| entries.with_untracked(|e| e.iter().any(|(_, e)| e.code == code)));
+    let add = Callback::new(move |(code, label): (String, String)| {
         let entry = TableEntry {
             list: kind.get_untracked(),
             table: table.get_untracked(),
@@ -377,19 +358,12 @@ pub fn TablesPage() -> impl IntoView {
             order: entries.with_untracked(|e| e.last().map_or(1, |(_, e)| e.order + 1)),
             fixed: false,
         };
-        new_code.set(String::new());
-        new_label.set(String::new());
         spawn_local(async move {
-            let _ = engine::record_change(
-                store,
-                RecordKind::TableEntry,
-                uuid::Uuid::now_v7(),
-                Op::Create,
-                entry.to_values().into_iter().collect(),
-            )
-            .await;
+            let fields = entry.to_values().into_iter().collect();
+            let _ =
+                engine::record_change(store, RecordKind::TableEntry, uuid::Uuid::now_v7(), Op::Create, fields).await;
         });
-    };
+    });
     view! {
         <Page title=Signal::derive(move || t().admin_tables) intro=Signal::derive(move || t().tables_intro)>
             <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().not_allowed}</p> }>
@@ -406,21 +380,7 @@ pub fn TablesPage() -> impl IntoView {
                         <EntryEditor id=item.0 entry=item.1 all=entries/>
                     </For>
                 </ul>
-                <div class="card config-add">
-                    <h2>{move || t().new_entry}</h2>
-                    <div class="form-grid">
-                        <div class="field">
-                            <label for="new-entry-code">{move || t().col_code}</label>
-                            <input id="new-entry-code" prop:value=move || new_code.get() on:input=move |ev| new_code.set(event_target_value(&ev))/>
-                        </div>
-                        <div class="field">
-                            <label for="new-entry-label">{move || t().name_en}</label>
-                            <input id="new-entry-label" prop:value=move || new_label.get() on:input=move |ev| new_label.set(event_target_value(&ev))/>
-                        </div>
-                    </div>
-                    <p class="field-error" role="alert">{move || error.get()}</p>
-                    <button type="button" class="button primary" on:click=add>{move || t().add}</button>
-                </div>
+                <AddCode heading=|t| t.new_entry id_prefix="new-entry" taken=taken on_add=add/>
             </Show>
         </Page>
     }

@@ -172,7 +172,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                     <Show when=move || !may_edit.get()>
                         <p class="notice">{move || t().read_only}</p>
                     </Show>
-                    <Links kind=kind record=record/>
+                    <Links kind=kind record=record may_edit=may_edit/>
                     <SectionNav/>
                     <GeneralForm kind=kind record=record may_edit=may_edit/>
                     <ContactsTab kind=kind record=record may_edit=may_edit/>
@@ -257,7 +257,11 @@ fn PrevNext(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
 
 /// The record's links: company, lead ↔ opportunity, and for a lead "+ Opportunity" (LO-5).
 #[component]
-fn Links(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>>) -> impl IntoView {
+fn Links(
+    kind: RecordKind,
+    record: Memo<Option<veld_domain::sync::RecordState>>,
+    may_edit: Memo<bool>,
+) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
     let navigate = use_navigate();
@@ -278,17 +282,6 @@ fn Links(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>>)
         })
     });
     let values = move || values.get();
-    let may_edit = Memo::new(move |_| {
-        store.me.with(|me| {
-            let Some(me) = me else { return false };
-            let actor = Actor { user: me.user.id, office: me.office.id, permissions: me.permissions.clone() };
-            record.with(|r| {
-                r.as_ref().is_some_and(|r| {
-                    actor.may(Action::Edit, kind, Ownership { owner: r.owner_id, office: r.office_id })
-                })
-            })
-        })
-    });
     let may_edit = move || may_edit.get();
     // Link (LO-4): set or clear the company.
     let set_company = move |company: Option<uuid::Uuid>| {
