@@ -86,6 +86,26 @@ fn AddCode(
     }
 }
 
+/// An editor's saved value and its draft. When the stored value changes (a sync, or this
+/// editor's own save), the draft follows it unless the user is editing it.
+fn follow_saved<T>(id: uuid::Uuid, initial: T, all: Memo<Vec<(uuid::Uuid, T)>>) -> (StoredValue<T>, RwSignal<T>)
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let saved = StoredValue::new(initial.clone());
+    let draft = RwSignal::new(initial);
+    let current = Memo::new(move |_| all.with(|a| a.iter().find(|(i, _)| *i == id).map(|(_, x)| x.clone())));
+    Effect::new(move |_| {
+        if let Some(now) = current.get() {
+            if draft.with_untracked(|d| *d == saved.get_value() && *d != now) {
+                draft.set(now.clone());
+            }
+            saved.set_value(now);
+        }
+    });
+    (saved, draft)
+}
+
 /// Lead / opportunity switch shared by both pages.
 #[component]
 fn KindSwitch(kind: RwSignal<RecordKind>) -> impl IntoView {
@@ -164,20 +184,9 @@ pub fn StagesPage() -> impl IntoView {
 fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, StageDef)>>) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
-    let saved = StoredValue::new(stage.clone());
-    let draft = RwSignal::new(stage.clone());
+    let (saved, draft) = follow_saved(id, stage.clone(), all);
     let notice = RwSignal::new(None::<&'static str>);
     let lang = move || store.language.get().code();
-    // The stage as stored now (a sync, or this editor's own save): shown unless being edited.
-    let current = Memo::new(move |_| all.with(|a| a.iter().find(|(i, _)| *i == id).map(|(_, s)| s.clone())));
-    Effect::new(move |_| {
-        if let Some(now) = current.get() {
-            if draft.with_untracked(|d| *d == saved.get_value()) && draft.with_untracked(|d| *d != now) {
-                draft.set(now.clone());
-            }
-            saved.set_value(now);
-        }
-    });
     let code = stage.code.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -391,18 +400,8 @@ pub fn TablesPage() -> impl IntoView {
 fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, TableEntry)>>) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
-    let saved = StoredValue::new(entry.clone());
-    let draft = RwSignal::new(entry.clone());
+    let (saved, draft) = follow_saved(id, entry.clone(), all);
     let notice = RwSignal::new(None::<&'static str>);
-    let current = Memo::new(move |_| all.with(|a| a.iter().find(|(i, _)| *i == id).map(|(_, e)| e.clone())));
-    Effect::new(move |_| {
-        if let Some(now) = current.get() {
-            if draft.with_untracked(|d| *d == saved.get_value()) && draft.with_untracked(|d| *d != now) {
-                draft.set(now.clone());
-            }
-            saved.set_value(now);
-        }
-    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = crate::i18n::strings(store.language.get_untracked());
