@@ -292,6 +292,8 @@ test('activities, job orders and placements on a lead; a job order linked elsewh
   await page.getByLabel('Job order title').fill(job);
   await page.getByRole('button', { name: 'New job order' }).click();
   await expect(page.locator('#jobs-heading + p + ul, section[aria-labelledby="jobs-heading"]').getByText(job)).toBeVisible();
+  // The job order has reached the server (the placement form offers it from then on too).
+  await expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible({ timeout: 15_000 });
   await page.getByLabel('Candidate').fill('Sam de Wit');
   await page.getByRole('button', { name: 'New placement' }).click();
   await expect(page.locator('section[aria-labelledby="placements-heading"]')).toContainText(`Sam de Wit · ${job}`);

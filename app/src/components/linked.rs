@@ -311,6 +311,16 @@ pub fn PlacementsTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
     let candidate = RwSignal::new(String::new());
     let start = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // The chosen job order: the first one until the user picks another (kept while the list
+    // refreshes during a sync).
+    Effect::new(move |_| {
+        let first = jobs.with(|j| j.first().map(|(id, _)| id.to_string()));
+        if let Some(first) = first
+            && job.with_untracked(String::is_empty)
+        {
+            job.set(first);
+        }
+    });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = crate::i18n::strings(store.language.get_untracked());
@@ -361,7 +371,16 @@ pub fn PlacementsTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                     <div class="field">
                         <label for="new-placement-job">{move || t().job_order}</label>
                         <select id="new-placement-job" on:change=move |ev| job.set(event_target_value(&ev))>
-                            {move || jobs.get().into_iter().map(|(id, title)| view! { <option value=id.to_string()>{title}</option> }).collect_view()}
+                            {move || {
+                                let chosen = job.get();
+                                jobs.get()
+                                    .into_iter()
+                                    .map(|(id, title)| {
+                                        let id = id.to_string();
+                                        view! { <option value=id.clone() selected=id == chosen>{title}</option> }
+                                    })
+                                    .collect_view()
+                            }}
                         </select>
                     </div>
                     <div class="field grow">

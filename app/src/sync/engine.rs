@@ -215,6 +215,9 @@ async fn pull(store: Store) -> Result<(), SyncError> {
         let response = result?;
         meta.clock_offset_ms = response.server_time_ms - now_ms();
         if response.reset_required {
+            let writer = WRITER.with(std::rc::Rc::clone);
+            let _turn = writer.lock().await;
+            let mut meta = store.sync_meta.get_untracked().unwrap_or(meta);
             meta.cursor = 0;
             local::reset(&meta, true).await?;
             store.records.set(Default::default());
@@ -230,6 +233,14 @@ async fn pull(store: Store) -> Result<(), SyncError> {
             });
             prefetched = Some(rx);
         }
+        // Local changes made while this page was on its way took mutation ids and clocks: store
+        // the pull's fields on top of the current metadata, under the writer's lock, or the next
+        // change would reuse an id (and the server would drop it as a repeated delivery).
+        let writer = WRITER.with(std::rc::Rc::clone);
+        let _turn = writer.lock().await;
+        let clock_offset_ms = meta.clock_offset_ms;
+        let mut meta = store.sync_meta.get_untracked().unwrap_or(meta);
+        meta.clock_offset_ms = clock_offset_ms;
         meta.cursor = response.cursor;
         meta.last_sync_ms = Some(now_ms());
         let rejected = store.outbox.with_untracked(|o| take_refusals(o, &response.rejected));
