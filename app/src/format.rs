@@ -23,6 +23,12 @@ pub fn money(amount: i64, lang: Language) -> String {
     }
 }
 
+/// A whole amount as typed (`€ 31.000`, `31,000`, `31000`): separators, spaces and the euro
+/// sign are ignored; `None` when what is left is not a whole number.
+pub fn parse_amount(raw: &str) -> Option<i64> {
+    raw.trim().replace(['.', ',', ' ', '€'], "").parse().ok()
+}
+
 /// `needs_analysis` → `Needs analysis`, for codes that have no configured label yet.
 pub fn humanize(code: &str) -> String {
     let mut s = code.replace('_', " ");
@@ -45,6 +51,14 @@ mod tests {
         check(31_000, Language::En, "€31,000");
         check(1_234_567, Language::Nl, "€ 1.234.567");
         check(-1500, Language::En, "-€1,500");
+    }
+
+    #[test]
+    fn amounts_are_read_as_typed() {
+        assert_eq!(parse_amount("€ 31.000"), Some(31_000));
+        assert_eq!(parse_amount(" 31,000 "), Some(31_000));
+        assert_eq!(parse_amount("12k"), None);
+        assert_eq!(parse_amount(""), None);
     }
 
     #[test]

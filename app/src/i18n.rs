@@ -916,6 +916,21 @@ pub fn use_i18n() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'stati
     move || strings(store.language.get())
 }
 
+/// The user's words for a rule the domain says is broken.
+pub fn invalid_text(t: &Strings, e: &veld_domain::records::Invalid) -> String {
+    match e.code {
+        veld_domain::records::InvalidCode::Required => t.err_required.to_owned(),
+        veld_domain::records::InvalidCode::EmailOrPhoneRequired => t.err_email_or_phone.to_owned(),
+        veld_domain::records::InvalidCode::BadEmail => t.err_email_malformed.to_owned(),
+        veld_domain::records::InvalidCode::BadPhone => t.err_phone.to_owned(),
+        veld_domain::records::InvalidCode::StageNotAllowed => t.err_stage_not_allowed.to_owned(),
+        veld_domain::records::InvalidCode::ContactBlocked => format!("{} ({})", t.err_contact_blocked, e.message),
+        veld_domain::records::InvalidCode::AlreadyConverted => t.err_already_converted.to_owned(),
+        veld_domain::records::InvalidCode::FixedRole => t.err_fixed_role.to_owned(),
+        _ => e.message.clone(),
+    }
+}
+
 /// The translated text for an API error code.
 pub fn error_text(t: &Strings, code: ErrorCode) -> &'static str {
     match code {

@@ -3,6 +3,7 @@
 //! changes page. Read from the server (the log is not kept on the device); re-read after each
 //! sync, so a conflict appears as soon as the sync that caused it completes.
 
+use crate::components::history::shown;
 use crate::format::humanize;
 use crate::i18n::use_i18n;
 use crate::state::Store;
@@ -16,14 +17,6 @@ use veld_domain::api::{ConflictView, ErrorCode};
 pub enum ConflictSource {
     Record(RecordKind, uuid::Uuid),
     Mine,
-}
-
-fn shown(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => "—".into(),
-        other => other.to_string(),
-    }
 }
 
 #[component]

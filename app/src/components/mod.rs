@@ -1,6 +1,8 @@
 //! Reusable view pieces.
 
+pub mod bulk_bar;
 pub mod conflicts;
+pub mod contacts_tab;
 pub mod context_bar;
 pub mod history;
 pub mod icons;

@@ -1,12 +1,13 @@
 //! The leads and opportunities overview (LO-1, LO-2): a tab per stage group plus "mine", "my
 //! office" and "all"; search as you type over title, company, contacts, e-mails and phones;
-//! sortable columns; a bulk-action bar for the selected rows; and a virtualised table that stays
+//! sortable columns; the bulk bar (`bulk_bar.rs`) for the selected rows; and a virtualised table that stays
 //! fluid with tens of thousands of records on the device.
 //!
 //! The work is split so that a keystroke does the least: the rows (text to show and to search)
 //! are built once per change of the data, their order once per change of the sort, and a
 //! keystroke only filters that order and renders the visible window.
 
+use crate::components::bulk_bar::BulkBar;
 use crate::components::icons::{self, Icon};
 use crate::components::overview_tools::{Condition, OverviewTools, ToolState, columns_key};
 use crate::components::page::Page;
@@ -15,15 +16,13 @@ use crate::i18n::{Strings, use_i18n};
 use crate::state::{Connection, Shared, Store};
 use crate::sync::engine;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use veld_domain::config::Table;
 use veld_domain::records::{contact_name, text};
-use veld_domain::sync::Op;
-use veld_domain::{Action, Actor, OfficeId, Ownership, RecordKind, UserId};
+use veld_domain::{Action, OfficeId, RecordKind, UserId};
 
 /// Height of one table row in pixels: the window maths relies on it (see `.records.virtual`).
 const ROW_PX: f64 = 45.0;
@@ -616,135 +615,6 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
             {move || preview.get().map(|id| view! { <Preview kind=kind id=id close=Callback::new(move |()| preview.set(None))/> })}
             {table}
         </Page>
-    }
-}
-
-/// Actions on the checked rows: change stage, change priority, delete (with a confirmation that
-/// says what goes with it). Each is an ordinary change per record, so it works offline.
-#[component]
-fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uuid::Uuid>>) -> impl IntoView {
-    let t = use_i18n();
-    let store = expect_context::<Store>();
-    let stage = RwSignal::new(String::new());
-    let priority = RwSignal::new(String::new());
-    let confirm = RwSignal::new(false);
-    let notice = RwSignal::new(None::<String>);
-    let count = move || checked.with(|c| c.len());
-    let actor = move || {
-        store.me.with_untracked(|m| {
-            m.as_ref().map(|m| Actor { user: m.user.id, office: m.office.id, permissions: m.permissions.clone() })
-        })
-    };
-    // Applies `fields` to every checked record the user may edit and whose rules allow it.
-    let apply = move |fields: BTreeMap<String, serde_json::Value>| {
-        let Some(actor) = actor() else { return };
-        let ids: Vec<uuid::Uuid> = checked.get_untracked().into_iter().collect();
-        let t = crate::i18n::strings(store.language.get_untracked());
-        spawn_local(async move {
-            let (mut done, mut skipped) = (0, 0);
-            for id in ids {
-                let Some(r) = store.visible_one(kind, id) else { continue };
-                let before = r.values();
-                let mut after = before.clone();
-                after.extend(fields.clone());
-                let changed: Vec<String> = fields.keys().cloned().collect();
-                let known = store.known_for(kind, &after);
-                let ok = actor.may(Action::Edit, kind, Ownership { owner: r.owner_id, office: r.office_id })
-                    && veld_domain::records::validate(kind, id, Some(&before), &after, &changed, &known).is_ok();
-                if !ok {
-                    skipped += 1;
-                    continue;
-                }
-                if engine::record_change(store, kind, id, Op::Update, fields.clone()).await.is_ok() {
-                    done += 1;
-                }
-            }
-            notice.set(Some((t.bulk_done)(done, skipped)));
-        });
-    };
-    let delete = move || {
-        let Some(actor) = actor() else { return };
-        let ids: Vec<uuid::Uuid> = checked.get_untracked().into_iter().collect();
-        let t = crate::i18n::strings(store.language.get_untracked());
-        confirm.set(false);
-        spawn_local(async move {
-            let (mut done, mut skipped) = (0, 0);
-            for id in ids {
-                let Some(r) = store.visible_one(kind, id) else { continue };
-                if !actor.may(Action::Delete, kind, Ownership { owner: r.owner_id, office: r.office_id }) {
-                    skipped += 1;
-                    continue;
-                }
-                if engine::record_change(store, kind, id, Op::Delete, BTreeMap::new()).await.is_ok() {
-                    done += 1;
-                }
-            }
-            checked.set(Default::default());
-            notice.set(Some((t.bulk_deleted)(done, skipped)));
-        });
-    };
-    let stage_options = move || {
-        let lang = store.language.get().code();
-        store
-            .config
-            .get()
-            .stages(kind)
-            .active()
-            .map(|s| view! { <option value=s.code.clone()>{s.name.get(lang).to_owned()}</option> })
-            .collect_view()
-    };
-    let priority_options = move || {
-        let lang = store.language.get().code();
-        store
-            .config
-            .get()
-            .tables
-            .entries(kind, Table::Priority)
-            .into_iter()
-            .map(|e| view! { <option value=e.code.clone()>{e.label.get(lang).to_owned()}</option> })
-            .collect_view()
-    };
-    view! {
-        <Show when=move || { count() > 0 || notice.with(Option::is_some) }>
-            <div class="bulk-bar" role="group" aria-label=move || t().bulk_actions>
-                <Show when=move || { count() > 0 }>
-                    <strong>{move || (t().selected_count)(count())}</strong>
-                    <label class="field inline">
-                        <span>{move || t().bulk_stage}</span>
-                        <select prop:value=move || stage.get() on:change=move |ev| stage.set(event_target_value(&ev))>
-                            <option value="">"—"</option>
-                            {stage_options}
-                        </select>
-                    </label>
-                    <button type="button" class="button" disabled=move || stage.with(String::is_empty)
-                        on:click=move |_| apply([("stage".to_owned(), serde_json::json!(stage.get_untracked()))].into())>
-                        {move || t().apply}
-                    </button>
-                    <label class="field inline">
-                        <span>{move || t().bulk_priority}</span>
-                        <select prop:value=move || priority.get() on:change=move |ev| priority.set(event_target_value(&ev))>
-                            <option value="">"—"</option>
-                            {priority_options}
-                        </select>
-                    </label>
-                    <button type="button" class="button" disabled=move || priority.with(String::is_empty)
-                        on:click=move |_| apply([("priority".to_owned(), serde_json::json!(priority.get_untracked()))].into())>
-                        {move || t().apply}
-                    </button>
-                    <button type="button" class="button danger" on:click=move |_| confirm.set(true)>{move || t().delete}</button>
-                </Show>
-                <p class="form-notice" role="status">{move || notice.get()}</p>
-            </div>
-        </Show>
-        <Show when=move || confirm.get()>
-            <div class="confirm card" role="alertdialog" aria-labelledby="confirm-delete-text">
-                <p id="confirm-delete-text">{move || (t().confirm_delete)(count())}</p>
-                <div class="form-actions">
-                    <button type="button" class="button danger" on:click=move |_| delete()>{move || t().delete}</button>
-                    <button type="button" class="button" on:click=move |_| confirm.set(false)>{move || t().cancel}</button>
-                </div>
-            </div>
-        </Show>
     }
 }
 

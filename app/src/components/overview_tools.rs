@@ -75,7 +75,7 @@ impl Condition {
         if v.is_empty() {
             return true;
         }
-        let number = || v.replace(['.', ',', ' ', '€'], "").parse::<i64>().ok();
+        let number = || crate::format::parse_amount(v);
         match self.field {
             CondField::Stage => r.stage_code == v,
             CondField::Source => r.source_code == v,

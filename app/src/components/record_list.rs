@@ -15,11 +15,7 @@ use veld_domain::{Language, RecordKind};
 
 /// Where a record of this kind opens (kinds without a page yet have none).
 pub fn detail_path(kind: RecordKind) -> Option<&'static str> {
-    match kind {
-        RecordKind::Lead => Some("/leads"),
-        RecordKind::Opportunity => Some("/opportunities"),
-        _ => None,
-    }
+    matches!(kind, RecordKind::Lead | RecordKind::Opportunity).then(|| crate::components::overview::base(kind))
 }
 
 /// What a column's cell function can look up besides the row itself.

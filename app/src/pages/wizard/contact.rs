@@ -4,8 +4,7 @@
 
 use super::{Choice, Draft, Pick};
 use crate::components::picker::{Picker, name_of};
-use crate::i18n::use_i18n;
-use crate::pages::record::invalid_text;
+use crate::i18n::{invalid_text, use_i18n};
 use crate::state::Store;
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};

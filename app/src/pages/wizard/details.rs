@@ -64,7 +64,7 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
     };
     let finish = move |_| {
         let (title, value) = draft.with_untracked(|d| (d.title.trim().is_empty(), d.value.trim().to_owned()));
-        let bad_value = !value.is_empty() && value.replace(['.', ',', ' ', '€'], "").parse::<u64>().is_err();
+        let bad_value = !value.is_empty() && crate::format::parse_amount(&value).is_none_or(|v| v < 0);
         error.set(title.then_some(t().err_required));
         value_error.set(bad_value.then_some(t().err_whole_number));
         if title || bad_value {

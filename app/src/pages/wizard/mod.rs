@@ -134,7 +134,7 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                         f.insert(k.into(), json!(v.trim()));
                     }
                 }
-                if let Ok(v) = d.value.trim().replace(['.', ',', ' ', '€'], "").parse::<i64>() {
+                if let Some(v) = crate::format::parse_amount(&d.value) {
                     f.insert(
                         if kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" }.into(),
                         json!(v),

@@ -1,0 +1,150 @@
+//! A lead's or opportunity's contacts with their roles (LO-6): add an existing one, change a
+//! role (the main contact's and signing authority's are fixed), remove one. Each change is
+//! checked by the record rules and saved at once.
+
+use crate::components::picker::{Picker, name_of};
+use crate::i18n::{invalid_text, use_i18n};
+use crate::state::Store;
+use crate::sync::engine;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use veld_domain::RecordKind;
+use veld_domain::config::Table;
+use veld_domain::records::{LinkedContact, contacts_of, contacts_value, id_of};
+use veld_domain::sync::Op;
+
+/// The record's contacts with their roles (LO-6): add an existing one, change a role (the main
+/// contact's and signing authority's are fixed), remove one. Each change is saved at once.
+#[component]
+pub fn ContactsTab(
+    kind: RecordKind,
+    record: Memo<Option<veld_domain::sync::RecordState>>,
+    may_edit: Memo<bool>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let error = RwSignal::new(None::<String>);
+    let adding = RwSignal::new(false);
+    let linked = Memo::new(move |_| record.with(|r| r.as_ref().map(|r| contacts_of(&r.values())).unwrap_or_default()));
+    let save = move |next: Vec<LinkedContact>| {
+        let Some(r) = record.get_untracked() else { return };
+        let t = crate::i18n::strings(store.language.get_untracked());
+        let before = r.values();
+        let mut after = before.clone();
+        after.insert("contacts".into(), contacts_value(&next));
+        let known = store.known_for(kind, &after);
+        if let Err(e) =
+            veld_domain::records::validate(kind, r.id, Some(&before), &after, &["contacts".to_owned()], &known)
+        {
+            error.set(Some(invalid_text(t, &e)));
+            return;
+        }
+        error.set(None);
+        spawn_local(async move {
+            let fields = [("contacts".to_owned(), contacts_value(&next))].into();
+            if engine::record_change(store, kind, r.id, Op::Update, fields).await.is_err() {
+                error.set(Some(t.err_storage.to_owned()));
+            }
+        });
+    };
+    let add = Callback::new(move |id: uuid::Uuid| {
+        let mut next = linked.get_untracked();
+        if next.iter().any(|c| c.id == id) {
+            return;
+        }
+        let has_main = next.iter().any(|c| c.role.as_deref() == Some("main_contact"));
+        next.push(LinkedContact { id, role: Some(if has_main { "user" } else { "main_contact" }.to_owned()) });
+        adding.set(false);
+        save(next);
+    });
+    // Each linked contact's name and e-mail · phone, as a memo: the rows re-render when these
+    // change, not on every edit of the record.
+    let people = Memo::new(move |_| {
+        linked
+            .get()
+            .iter()
+            .map(|c| {
+                let name = name_of(&store, RecordKind::Contact, c.id);
+                let detail = store.visible_one(RecordKind::Contact, c.id).map(|r| {
+                    let v = r.values();
+                    [veld_domain::records::text(&v, "email"), veld_domain::records::text(&v, "phone")]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                });
+                (name, detail.unwrap_or_default())
+            })
+            .collect::<Vec<_>>()
+    });
+    let company = Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))));
+    let exclude = Signal::derive(move || linked.with(|l| l.iter().map(|c| c.id).collect::<Vec<_>>()));
+    let rows = move || {
+        let t = t();
+        let lang = store.language.get().code();
+        let roles: Vec<(String, String, bool)> = store.config.with(|c| {
+            c.tables
+                .entries(kind, Table::Role)
+                .into_iter()
+                .map(|e| (e.code.clone(), e.label.get(lang).to_owned(), e.fixed))
+                .collect()
+        });
+        linked
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let (name, detail) = people.with(|p| p.get(i).cloned()).unwrap_or_default();
+                let name = name.unwrap_or_else(|| t.unknown_record.to_owned());
+                let fixed = c.role.as_deref().is_some_and(veld_domain::records::is_fixed_role);
+                let role_label = format!("{} {name}", t.col_role);
+                let remove_label = format!("{} {name}", t.remove);
+                let current = c.role.clone().unwrap_or_default();
+                let options = roles
+                    .iter()
+                    .map(|(code, label, _)| view! { <option value=code.clone() selected=*code == current>{label.clone()}</option> })
+                    .collect_view();
+                let change = move |ev| {
+                    let mut next = linked.get_untracked();
+                    if let Some(x) = next.get_mut(i) {
+                        x.role = Some(event_target_value(&ev)).filter(|s| !s.is_empty());
+                    }
+                    save(next);
+                };
+                let remove = move |_| {
+                    let mut next = linked.get_untracked();
+                    next.remove(i);
+                    save(next);
+                };
+                view! {
+                    <li class="card contact-row">
+                        <span class="contact-name"><strong>{name}</strong><span class="muted">{detail}</span></span>
+                        <select aria-label=role_label on:change=change disabled=move || fixed || !may_edit.get()>
+                            <option value="">"—"</option>
+                            {options}
+                        </select>
+                        <button type="button" class="button" aria-label=remove_label on:click=remove disabled=move || !may_edit.get()>{t.remove}</button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="pending-section contacts-tab" aria-labelledby="contacts-heading">
+            <h2 id="contacts-heading">{move || t().tab_contacts}</h2>
+            <Show when=move || linked.with(Vec::is_empty)>
+                <p class="muted">{move || t().no_contacts}</p>
+            </Show>
+            <ul class="change-list">{rows}</ul>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <Show when=move || may_edit.get()>
+                <Show
+                    when=move || adding.get()
+                    fallback=move || view! { <button type="button" class="button" on:click=move |_| adding.set(true)>{move || t().add_existing_contact}</button> }
+                >
+                    <Picker kind=RecordKind::Contact label=Signal::derive(move || t().find_contact) on_pick=add company=company exclude=exclude/>
+                </Show>
+            </Show>
+        </section>
+    }
+}
