@@ -2,12 +2,13 @@
 
 use veld_domain::Language;
 
-/// Whole euros with thousands separators: `€31,000` in English, `€ 31.000` in Dutch.
+/// Whole euros with thousands separators: `€31,000` in English, `€ 31.000` in Dutch, `31.000 €`
+/// in Romanian.
 pub fn money(amount: i64, lang: Language) -> String {
     let digits = amount.unsigned_abs().to_string();
     let sep = match lang {
         Language::En => ',',
-        Language::Nl => '.',
+        Language::Nl | Language::Ro => '.',
     };
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -20,6 +21,7 @@ pub fn money(amount: i64, lang: Language) -> String {
     match lang {
         Language::En => format!("{sign}€{grouped}"),
         Language::Nl => format!("{sign}€ {grouped}"),
+        Language::Ro => format!("{sign}{grouped} €"),
     }
 }
 
@@ -50,6 +52,7 @@ mod tests {
         check(999, Language::En, "€999");
         check(31_000, Language::En, "€31,000");
         check(1_234_567, Language::Nl, "€ 1.234.567");
+        check(1_234_567, Language::Ro, "1.234.567 €");
         check(-1500, Language::En, "-€1,500");
     }
 

@@ -3,6 +3,7 @@
 pub mod components;
 pub mod format;
 pub mod i18n;
+pub mod i18n_ro;
 pub mod pages;
 pub mod pwa;
 pub mod state;
@@ -63,9 +64,19 @@ pub fn App() -> impl IntoView {
                         <Route path=path!(":id") view=OpportunityPage/>
                     </ParentRoute>
                     <Route path=path!("pipeline") view=PipelinePage/>
-                    <Route path=path!("companies") view=CompaniesPage/>
-                    <Route path=path!("contacts") view=ContactsPage/>
-                    <Route path=path!("activities") view=ActivitiesPage/>
+                    <ParentRoute path=path!("companies") view=Outlet>
+                        <Route path=path!("") view=CompaniesPage/>
+                        <Route path=path!(":id") view=CompanyPage/>
+                    </ParentRoute>
+                    <ParentRoute path=path!("contacts") view=Outlet>
+                        <Route path=path!("") view=ContactsPage/>
+                        <Route path=path!(":id") view=ContactPage/>
+                    </ParentRoute>
+                    <Route path=path!("job-orders/:id") view=JobOrderPage/>
+                    <ParentRoute path=path!("activities") view=Outlet>
+                        <Route path=path!("") view=ActivitiesPage/>
+                        <Route path=path!(":id") view=ActivityPage/>
+                    </ParentRoute>
                     <ParentRoute path=path!("admin") view=Outlet>
                         <Route path=path!("") view=AdminPage/>
                         <Route path=path!("stages") view=StagesPage/>

@@ -43,6 +43,15 @@ pub struct UpdateMe {
     pub language: Language,
 }
 
+/// An active colleague, as every user may list them (`GET /api/users`): to hand records to a
+/// new owner (LO-1's bulk change of owner) and to show who owns what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub id: UserId,
+    pub name: String,
+    pub office: String,
+}
+
 /// A user as the administration area lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {

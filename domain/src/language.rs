@@ -11,16 +11,18 @@ pub enum Language {
     #[default]
     En,
     Nl,
+    Ro,
 }
 
 impl Language {
-    pub const ALL: [Language; 2] = [Language::En, Language::Nl];
+    pub const ALL: [Language; 3] = [Language::En, Language::Nl, Language::Ro];
 
     /// The BCP 47 tag, as used in `<html lang>` and stored per user.
     pub fn code(self) -> &'static str {
         match self {
             Language::En => "en",
             Language::Nl => "nl",
+            Language::Ro => "ro",
         }
     }
 
@@ -29,6 +31,7 @@ impl Language {
         match self {
             Language::En => "English",
             Language::Nl => "Nederlands",
+            Language::Ro => "Română",
         }
     }
 
@@ -46,7 +49,7 @@ impl fmt::Display for Language {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unsupported language `{0}` (supported: en, nl)")]
+#[error("unsupported language `{0}` (supported: en, nl, ro)")]
 pub struct UnknownLanguage(pub String);
 
 impl FromStr for Language {
@@ -55,6 +58,7 @@ impl FromStr for Language {
         match s.trim().to_ascii_lowercase().as_str() {
             "en" => Ok(Language::En),
             "nl" => Ok(Language::Nl),
+            "ro" => Ok(Language::Ro),
             _ => Err(UnknownLanguage(s.to_owned())),
         }
     }
@@ -70,6 +74,7 @@ mod tests {
         check("nl-BE", Language::Nl);
         check("nl", Language::Nl);
         check("en-GB", Language::En);
+        check("ro-RO", Language::Ro);
         check("de-DE", Language::En);
         check("", Language::En);
     }

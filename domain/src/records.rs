@@ -46,6 +46,23 @@ pub enum InvalidCode {
     LinkedElsewhere,
     FixedRole,
     BadConfig,
+    /// An attachment above [`ATTACHMENT_LIMIT`].
+    TooLarge,
+}
+
+/// The largest file an attachment may hold (DM-8): 10 MiB.
+pub const ATTACHMENT_LIMIT: u64 = 10 * 1024 * 1024;
+
+/// The types an attachment may have (DM-8).
+pub const ATTACHMENT_TYPES: [&str; 5] = ["quote", "brochure", "contract", "presentation", "other"];
+
+/// A size for people: "512 KB", "3.4 MB".
+pub fn size_text(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
 }
 
 fn invalid(field: &str, code: InvalidCode, message: impl Into<String>) -> Invalid {
@@ -289,7 +306,33 @@ pub fn validate(
             }
             Ok(())
         }
-        RecordKind::Placement | RecordKind::Activity | RecordKind::Attachment => Ok(()),
+        RecordKind::Attachment => {
+            required("name", "a file name")?;
+            if touched("type") && !text(after, "type").is_some_and(|t| ATTACHMENT_TYPES.contains(&t)) {
+                return Err(invalid(
+                    "type",
+                    InvalidCode::Required,
+                    format!("an attachment's type is one of {}", ATTACHMENT_TYPES.join(", ")),
+                ));
+            }
+            if touched("size") {
+                match after.get("size").and_then(Value::as_u64) {
+                    None => {
+                        return Err(invalid("size", InvalidCode::BadNumber, "an attachment needs its size in bytes"));
+                    }
+                    Some(n) if n > ATTACHMENT_LIMIT => {
+                        return Err(invalid(
+                            "size",
+                            InvalidCode::TooLarge,
+                            format!("the file is {}; the limit is {}", size_text(n), size_text(ATTACHMENT_LIMIT)),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+            Ok(())
+        }
+        RecordKind::Placement | RecordKind::Activity => Ok(()),
     }
 }
 

@@ -53,7 +53,20 @@ test('every app page has no axe violations', async ({ page }) => {
   await expect(page.getByLabel('Title', { exact: true })).not.toHaveValue('');
   await page.getByRole('button', { name: 'Add existing contact' }).click();
   await page.getByLabel(/Find an existing contact/).fill('a');
+  await page.getByRole('button', { name: 'Create a new contact' }).click();
+  await page.getByRole('form', { name: 'Create a new contact' }).getByRole('button', { name: 'Add' }).click();
   await expectNoViolations(page, 'opportunity page');
+  // A company's and a contact's page, and the bulk bar.
+  await page.goto('/companies');
+  await page.getByRole('table').getByRole('link').first().click();
+  await expect(page.getByLabel('Name', { exact: true })).not.toHaveValue('');
+  await expectNoViolations(page, 'company page');
+  await page.locator('section[aria-labelledby="contacts-heading"]').getByRole('link').first().click();
+  await expect(page.getByLabel('Last name', { exact: true })).not.toHaveValue('');
+  await expectNoViolations(page, 'contact page');
+  await page.goto('/leads?tab=all');
+  await page.getByRole('checkbox', { name: /^Select all/ }).check();
+  await expectNoViolations(page, 'overview with the bulk bar');
   // The overview with its tools open and a preview; Maintenance with a stage unfolded.
   await page.goto('/leads?tab=all');
   await page.getByText('Advanced search').click();

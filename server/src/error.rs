@@ -30,6 +30,9 @@ pub enum ApiError {
     MutationGap(String),
     #[error("the request body is larger than the limit")]
     PayloadTooLarge,
+    /// A file above the attachment limit: the message says its size and the limit.
+    #[error("{0}")]
+    FileTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
@@ -59,7 +62,9 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
             ApiError::ProtocolMismatch(_) => (StatusCode::BAD_REQUEST, ErrorCode::ProtocolMismatch),
             ApiError::MutationGap(_) => (StatusCode::CONFLICT, ErrorCode::MutationGap),
-            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            ApiError::PayloadTooLarge | ApiError::FileTooLarge(_) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
+            }
             ApiError::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),

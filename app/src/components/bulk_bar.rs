@@ -1,5 +1,5 @@
-//! The overview's bulk bar (LO-1): change stage or priority of the checked rows, or delete
-//! them after a confirmation. Each is an ordinary change per record, checked by the same rules
+//! The overview's bulk bar (LO-1): change stage, priority or owner of the checked rows, add them
+//! to or remove them from a group, or delete them after a confirmation. Each is an ordinary change per record, checked by the same rules
 //! as an edit, so it works offline.
 
 use crate::i18n::use_i18n;
@@ -12,6 +12,11 @@ use veld_domain::config::Table;
 use veld_domain::sync::Op;
 use veld_domain::{Action, Actor, Ownership, RecordKind};
 
+/// What a bulk action sets on one record, given its values (none: nothing to do there).
+type Change = std::sync::Arc<
+    dyn Fn(&serde_json::Map<String, serde_json::Value>) -> Option<BTreeMap<String, serde_json::Value>> + Send + Sync,
+>;
+
 /// Actions on the checked rows: change stage, change priority, delete (with a confirmation that
 /// says what goes with it). Each is an ordinary change per record, so it works offline.
 #[component]
@@ -20,6 +25,11 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
     let store = expect_context::<Store>();
     let stage = RwSignal::new(String::new());
     let priority = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let group = RwSignal::new(String::new());
+    if store.colleagues.with_untracked(Vec::is_empty) {
+        store.refresh_colleagues();
+    }
     let confirm = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let count = move || checked.with(|c| c.len());
@@ -28,8 +38,9 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
             m.as_ref().map(|m| Actor { user: m.user.id, office: m.office.id, permissions: m.permissions.clone() })
         })
     };
-    // Applies `fields` to every checked record the user may edit and whose rules allow it.
-    let apply = move |fields: BTreeMap<String, serde_json::Value>| {
+    // Applies the change `change` computes from each checked record (none: nothing to do there)
+    // to every one the user may edit and whose rules allow it.
+    let apply_with = move |change: Change| {
         let Some(actor) = actor() else { return };
         let ids: Vec<uuid::Uuid> = checked.get_untracked().into_iter().collect();
         let t = crate::i18n::strings(store.language.get_untracked());
@@ -38,6 +49,10 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
             for id in ids {
                 let Some(r) = store.visible_one(kind, id) else { continue };
                 let before = r.values();
+                let Some(fields) = change(&before) else {
+                    done += 1;
+                    continue;
+                };
                 let mut after = before.clone();
                 after.extend(fields.clone());
                 let changed: Vec<String> = fields.keys().cloned().collect();
@@ -48,12 +63,30 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
                     skipped += 1;
                     continue;
                 }
-                if engine::record_change(store, kind, id, Op::Update, fields.clone()).await.is_ok() {
+                if engine::record_change(store, kind, id, Op::Update, fields).await.is_ok() {
                     done += 1;
                 }
             }
             notice.set(Some((t.bulk_done)(done, skipped)));
         });
+    };
+    let apply = move |fields: BTreeMap<String, serde_json::Value>| {
+        apply_with(std::sync::Arc::new(move |_| Some(fields.clone())))
+    };
+    // Groups (CF-2's group table) are a list of codes per record.
+    let regroup = move |add: bool| {
+        let code = group.get_untracked();
+        apply_with(std::sync::Arc::new(move |values| {
+            let mut groups: Vec<String> =
+                values.get("groups").and_then(|g| serde_json::from_value(g.clone()).ok()).unwrap_or_default();
+            let has = groups.contains(&code);
+            match (add, has) {
+                (true, true) | (false, false) => return None,
+                (true, false) => groups.push(code.clone()),
+                (false, true) => groups.retain(|g| *g != code),
+            }
+            Some([("groups".to_owned(), serde_json::json!(groups))].into())
+        }))
     };
     let delete = move || {
         let Some(actor) = actor() else { return };
@@ -97,33 +130,87 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
             .map(|e| view! { <option value=e.code.clone()>{e.label.get(lang).to_owned()}</option> })
             .collect_view()
     };
+    let owner_options = move || {
+        store
+            .colleagues
+            .get()
+            .into_iter()
+            .map(|c| view! { <option value=c.id.to_string()>{format!("{} ({})", c.name, c.office)}</option> })
+            .collect_view()
+    };
+    let group_options = move || {
+        let lang = store.language.get().code();
+        store
+            .config
+            .get()
+            .tables
+            .entries(kind, Table::Group)
+            .into_iter()
+            .map(|e| view! { <option value=e.code.clone()>{e.label.get(lang).to_owned()}</option> })
+            .collect_view()
+    };
     view! {
         <Show when=move || { count() > 0 || notice.with(Option::is_some) }>
             <div class="bulk-bar" role="group" aria-label=move || t().bulk_actions>
                 <Show when=move || { count() > 0 }>
                     <strong>{move || (t().selected_count)(count())}</strong>
-                    <label class="field inline">
-                        <span>{move || t().bulk_stage}</span>
-                        <select prop:value=move || stage.get() on:change=move |ev| stage.set(event_target_value(&ev))>
+                    <div class="bulk-action">
+                    <div class="field inline">
+                        <label for="bulk-stage">{move || t().bulk_stage}</label>
+                        <select id="bulk-stage" prop:value=move || stage.get() on:change=move |ev| stage.set(event_target_value(&ev))>
                             <option value="">"—"</option>
                             {stage_options}
                         </select>
-                    </label>
+                    </div>
                     <button type="button" class="button" disabled=move || stage.with(String::is_empty)
+                        aria-label=move || format!("{} – {}", t().apply, t().bulk_stage)
                         on:click=move |_| apply([("stage".to_owned(), serde_json::json!(stage.get_untracked()))].into())>
                         {move || t().apply}
                     </button>
-                    <label class="field inline">
-                        <span>{move || t().bulk_priority}</span>
-                        <select prop:value=move || priority.get() on:change=move |ev| priority.set(event_target_value(&ev))>
+                    </div>
+                    <div class="bulk-action">
+                    <div class="field inline">
+                        <label for="bulk-priority">{move || t().bulk_priority}</label>
+                        <select id="bulk-priority" prop:value=move || priority.get() on:change=move |ev| priority.set(event_target_value(&ev))>
                             <option value="">"—"</option>
                             {priority_options}
                         </select>
-                    </label>
+                    </div>
                     <button type="button" class="button" disabled=move || priority.with(String::is_empty)
+                        aria-label=move || format!("{} – {}", t().apply, t().bulk_priority)
                         on:click=move |_| apply([("priority".to_owned(), serde_json::json!(priority.get_untracked()))].into())>
                         {move || t().apply}
                     </button>
+                    </div>
+                    <div class="bulk-action">
+                    <div class="field inline">
+                        <label for="bulk-owner">{move || t().bulk_owner}</label>
+                        <select id="bulk-owner" prop:value=move || owner.get() on:change=move |ev| owner.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {owner_options}
+                        </select>
+                    </div>
+                    <button type="button" class="button" disabled=move || owner.with(String::is_empty)
+                        aria-label=move || format!("{} – {}", t().apply, t().bulk_owner)
+                        on:click=move |_| apply([("owner_id".to_owned(), serde_json::json!(owner.get_untracked()))].into())>
+                        {move || t().apply}
+                    </button>
+                    </div>
+                    <div class="bulk-action">
+                    <div class="field inline">
+                        <label for="bulk-group">{move || t().bulk_group}</label>
+                        <select id="bulk-group" prop:value=move || group.get() on:change=move |ev| group.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {group_options}
+                        </select>
+                    </div>
+                    <button type="button" class="button" disabled=move || group.with(String::is_empty) on:click=move |_| regroup(true)>
+                        {move || t().add_to_group}
+                    </button>
+                    <button type="button" class="button" disabled=move || group.with(String::is_empty) on:click=move |_| regroup(false)>
+                        {move || t().remove_from_group}
+                    </button>
+                    </div>
                     <button type="button" class="button danger" on:click=move |_| confirm.set(true)>{move || t().delete}</button>
                 </Show>
                 <p class="form-notice" role="status">{move || notice.get()}</p>

@@ -1,5 +1,5 @@
-//! A lead's or opportunity's contacts with their roles (LO-6): add an existing one, change a
-//! role (the main contact's and signing authority's are fixed), remove one. Each change is
+//! A lead's or opportunity's contacts with their roles (LO-6): add an existing one or a new one
+//! (e-mail or phone required, as in the wizard), change a role (the main contact's and signing authority's are fixed), remove one. Each change is
 //! checked by the record rules and saved at once.
 
 use crate::components::picker::{Picker, name_of};
@@ -47,7 +47,7 @@ pub fn ContactsTab(
             }
         });
     };
-    let add = Callback::new(move |id: uuid::Uuid| {
+    let add_contact = move |id: uuid::Uuid| {
         let mut next = linked.get_untracked();
         if next.iter().any(|c| c.id == id) {
             return;
@@ -56,7 +56,40 @@ pub fn ContactsTab(
         next.push(LinkedContact { id, role: Some(if has_main { "user" } else { "main_contact" }.to_owned()) });
         adding.set(false);
         save(next);
-    });
+    };
+    // New contact: the same fields and rules as the wizard's; it joins the record's company.
+    let creating = RwSignal::new(false);
+    let new_contact = RwSignal::new(crate::pages::wizard::Draft::default());
+    let new_errors = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = crate::i18n::strings(store.language.get_untracked());
+        let mut fields = match crate::pages::wizard::contact::new_contact_fields(&new_contact.get_untracked()) {
+            Ok(f) => f,
+            Err(e) => {
+                new_errors.set([(e.field.clone(), invalid_text(t, &e))].into());
+                return;
+            }
+        };
+        new_errors.set(Default::default());
+        if let Some(company) = record.with_untracked(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))) {
+            fields.insert("company_id".into(), serde_json::json!(company.to_string()));
+        }
+        let contact = uuid::Uuid::now_v7();
+        spawn_local(async move {
+            match engine::record_change(store, RecordKind::Contact, contact, Op::Create, fields.into_iter().collect())
+                .await
+            {
+                Ok(()) => {
+                    new_contact.set(Default::default());
+                    creating.set(false);
+                    add_contact(contact);
+                }
+                Err(_) => error.set(Some(t.err_storage.to_owned())),
+            }
+        });
+    };
+    let add = Callback::new(add_contact);
     // Each linked contact's name and e-mail · phone, as a memo: the rows re-render when these
     // change, not on every edit of the record.
     let people = Memo::new(move |_| {
@@ -129,6 +162,36 @@ pub fn ContactsTab(
             })
             .collect_view()
     };
+    let new_input = move |name: &'static str, label: fn(&crate::i18n::Strings) -> &'static str, kind: &'static str| {
+        let id = format!("tab-contact-{name}");
+        let error_id = format!("{id}-error");
+        let get = move || {
+            new_contact.with(|d| match name {
+                "first_name" => d.first_name.clone(),
+                "last_name" => d.last_name.clone(),
+                "email" => d.email.clone(),
+                _ => d.phone.clone(),
+            })
+        };
+        let set = move |ev| {
+            let v = event_target_value(&ev);
+            new_contact.update(|d| match name {
+                "first_name" => d.first_name = v,
+                "last_name" => d.last_name = v,
+                "email" => d.email = v,
+                _ => d.phone = v,
+            });
+        };
+        view! {
+            <div class="field">
+                <label for=id.clone()>{move || label(t())}</label>
+                <input id=id type=kind prop:value=get on:input=set
+                    aria-invalid=move || new_errors.with(|e| e.contains_key(name)).to_string()
+                    aria-describedby=error_id.clone()/>
+                <p class="field-error" id=error_id>{move || new_errors.with(|e| e.get(name).cloned())}</p>
+            </div>
+        }
+    };
     view! {
         <section class="pending-section contacts-tab" aria-labelledby="contacts-heading">
             <h2 id="contacts-heading">{move || t().tab_contacts}</h2>
@@ -143,6 +206,24 @@ pub fn ContactsTab(
                     fallback=move || view! { <button type="button" class="button" on:click=move |_| adding.set(true)>{move || t().add_existing_contact}</button> }
                 >
                     <Picker kind=RecordKind::Contact label=Signal::derive(move || t().find_contact) on_pick=add company=company exclude=exclude/>
+                </Show>
+                <Show
+                    when=move || creating.get()
+                    fallback=move || view! { <button type="button" class="button" on:click=move |_| creating.set(true)>{move || t().create_new_contact}</button> }
+                >
+                    <form class="card new-contact" on:submit=create novalidate aria-label=move || t().create_new_contact>
+                        <p class="muted">{move || t().email_or_phone_hint}</p>
+                        <div class="form-grid">
+                            {new_input("first_name", |t| t.col_first_name, "text")}
+                            {new_input("last_name", |t| t.col_last_name, "text")}
+                            {new_input("email", |t| t.col_email, "email")}
+                            {new_input("phone", |t| t.col_phone, "tel")}
+                        </div>
+                        <div class="form-actions">
+                            <button type="submit" class="button primary">{move || t().add}</button>
+                            <button type="button" class="button" on:click=move |_| { creating.set(false); new_errors.set(Default::default()); }>{move || t().cancel}</button>
+                        </div>
+                    </form>
                 </Show>
             </Show>
         </section>

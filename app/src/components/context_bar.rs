@@ -20,11 +20,15 @@ pub fn ContextBar() -> impl IntoView {
         let t = t();
         let context = store.context.get();
         let mut out: Vec<(&'static str, String, Option<String>)> = Vec::new();
-        if let Some(name) = context.company.and_then(|id| name_of(&store, RecordKind::Company, id)) {
-            out.push((t.col_company, name, None));
+        if let Some(id) = context.company
+            && let Some(name) = name_of(&store, RecordKind::Company, id)
+        {
+            out.push((t.col_company, name, Some(format!("{}/{id}", base(RecordKind::Company)))));
         }
-        if let Some(name) = context.contact.and_then(|id| name_of(&store, RecordKind::Contact, id)) {
-            out.push((t.wizard_contact, name, None));
+        if let Some(id) = context.contact
+            && let Some(name) = name_of(&store, RecordKind::Contact, id)
+        {
+            out.push((t.wizard_contact, name, Some(format!("{}/{id}", base(RecordKind::Contact)))));
         }
         if let Some((kind, id)) = context.record
             && let Some(r) = store.visible_one(kind, id)

@@ -49,6 +49,25 @@ pub fn field_label(t: &Strings, field: &str) -> String {
         "number" => t.col_number,
         "lead_id" => t.kind_lead,
         "opportunity_id" => t.kind_opportunity,
+        "contact_id" => t.kind_contact,
+        "job_order_id" => t.job_order,
+        "owner_id" => t.col_owner,
+        "groups" => t.col_groups,
+        "name" => t.col_name,
+        "first_name" => t.col_first_name,
+        "last_name" => t.col_last_name,
+        "email" => t.col_email,
+        "phone" => t.col_phone,
+        "function" => t.col_function,
+        "blocked" => t.blocked,
+        "blocked_reason" => t.col_blocked_reason,
+        "subject" => t.col_subject,
+        "type" => t.col_type,
+        "due_date" => t.due,
+        "done" => t.col_done,
+        "body" => t.col_body,
+        "description" => t.col_description,
+        "status" => t.col_status,
         other => return humanize(other),
     }
     .to_owned()
@@ -72,8 +91,52 @@ pub fn value_label(store: &Store, kind: RecordKind, field: &str, v: &serde_json:
         _ if table.is_some() && !code.is_empty() => {
             store.config.with_untracked(|c| c.tables.label(kind, table.unwrap_or(Table::Source), code, lang).to_owned())
         }
-        "company_id" => {
-            code.parse().ok().and_then(|id| name_of(store, RecordKind::Company, id)).unwrap_or_else(|| shown(v))
+        "company_id" | "contact_id" => {
+            let of = if field == "company_id" { RecordKind::Company } else { RecordKind::Contact };
+            code.parse().ok().and_then(|id| name_of(store, of, id)).unwrap_or_else(|| shown(v))
+        }
+        "lead_id" | "opportunity_id" | "job_order_id" => {
+            let of = match field {
+                "lead_id" => RecordKind::Lead,
+                "opportunity_id" => RecordKind::Opportunity,
+                _ => RecordKind::JobOrder,
+            };
+            code.parse()
+                .ok()
+                .and_then(|id| store.visible_one(of, id))
+                .and_then(|r| veld_domain::records::text(&r.values(), "title").map(str::to_owned))
+                .unwrap_or_else(|| shown(v))
+        }
+        "owner_id" => store
+            .colleagues
+            .with_untracked(|c| c.iter().find(|c| c.id.to_string() == code).map(|c| c.name.clone()))
+            .unwrap_or_else(|| shown(v)),
+        "groups" => {
+            let codes: Vec<String> = serde_json::from_value(v.clone()).unwrap_or_default();
+            if codes.is_empty() {
+                "—".into()
+            } else {
+                store.config.with_untracked(|c| {
+                    codes
+                        .iter()
+                        .map(|g| c.tables.label(kind, Table::Group, g, lang).to_owned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+            }
+        }
+        "type" if kind == RecordKind::Activity => {
+            crate::components::linked::activity_type_label(crate::i18n::strings(store.language.get_untracked()), code)
+                .to_owned()
+        }
+        "type" if kind == RecordKind::Attachment => crate::components::attachments::attachment_type_label(
+            crate::i18n::strings(store.language.get_untracked()),
+            code,
+        )
+        .to_owned(),
+        _ if v.is_boolean() => {
+            let t = crate::i18n::strings(store.language.get_untracked());
+            if v.as_bool() == Some(true) { t.yes } else { t.no }.to_owned()
         }
         "contacts" => {
             let names: Vec<String> = contacts_of(&[("contacts".to_owned(), v.clone())].into_iter().collect())

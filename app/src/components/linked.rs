@@ -17,7 +17,13 @@ use veld_domain::{Action, RecordKind};
 
 /// The field by which a record links to a lead or an opportunity.
 pub fn link_field(kind: RecordKind) -> &'static str {
-    if kind == RecordKind::Lead { "lead_id" } else { "opportunity_id" }
+    match kind {
+        RecordKind::Lead => "lead_id",
+        RecordKind::Company => "company_id",
+        RecordKind::Contact => "contact_id",
+        RecordKind::JobOrder => "job_order_id",
+        _ => "opportunity_id",
+    }
 }
 
 /// The activity types (DM-7).
@@ -34,7 +40,7 @@ pub fn activity_type_label(t: &Strings, code: &str) -> &'static str {
 }
 
 /// Records of `kind` whose `field` points at `id`, newest first.
-fn linked_to(store: &Store, kind: RecordKind, field: &str, id: uuid::Uuid) -> Vec<RecordState> {
+pub(crate) fn linked_to(store: &Store, kind: RecordKind, field: &str, id: uuid::Uuid) -> Vec<RecordState> {
     let mut out = Vec::new();
     store.visible_each(&[kind], |r| {
         if r.fields.get(field).and_then(|f| f.value.as_str()) == Some(id.to_string().as_str()) {
@@ -45,7 +51,7 @@ fn linked_to(store: &Store, kind: RecordKind, field: &str, id: uuid::Uuid) -> Ve
     out
 }
 
-fn may_create(store: &Store, kind: RecordKind) -> bool {
+pub(crate) fn may_create(store: &Store, kind: RecordKind) -> bool {
     store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::Create)))
 }
 
@@ -104,6 +110,7 @@ pub fn ActivityList(
                                 <span><strong>{subject.clone()}</strong><span class="muted">{format!(" · {kind_label}{due}")}</span></span>
                             </label>
                             {parent}
+                            <A href=format!("{}/{id}", base(RecordKind::Activity)) attr:aria-label=format!("{} {subject}", t.open)>{t.open}</A>
                         </li>
                     }
                 }
@@ -257,7 +264,7 @@ pub fn JobOrdersTab(
                         let remove_label = format!("{} {name}", t().unlink);
                         view! {
                             <li class="card contact-row">
-                                <span class="contact-name"><strong>{name}</strong><span class="muted">{status}</span></span>
+                                <span class="contact-name"><strong><A href=format!("{}/{job}", base(RecordKind::JobOrder))>{name}</A></strong><span class="muted">{status}</span></span>
                                 <button type="button" class="button" aria-label=remove_label on:click=move |_| unlink(job)>{move || t().unlink}</button>
                             </li>
                         }

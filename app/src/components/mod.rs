@@ -1,9 +1,11 @@
 //! Reusable view pieces.
 
+pub mod attachments;
 pub mod bulk_bar;
 pub mod conflicts;
 pub mod contacts_tab;
 pub mod context_bar;
+pub mod general_form;
 pub mod history;
 pub mod icons;
 pub mod linked;
@@ -13,5 +15,6 @@ pub mod overview_tools;
 pub mod page;
 pub mod picker;
 pub mod record_list;
+pub mod related;
 pub mod shell;
 pub mod status;

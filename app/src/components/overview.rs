@@ -277,7 +277,14 @@ fn columns(kind: RecordKind) -> Vec<Col> {
 
 /// The base path of a kind's pages.
 pub fn base(kind: RecordKind) -> &'static str {
-    if kind == RecordKind::Lead { "/leads" } else { "/opportunities" }
+    match kind {
+        RecordKind::Lead => "/leads",
+        RecordKind::Company => "/companies",
+        RecordKind::Contact => "/contacts",
+        RecordKind::JobOrder => "/job-orders",
+        RecordKind::Activity => "/activities",
+        _ => "/opportunities",
+    }
 }
 
 /// The filtered selection of the overview last shown, for previous/next on the detail page.

@@ -15,7 +15,16 @@ use veld_domain::{Language, RecordKind};
 
 /// Where a record of this kind opens (kinds without a page yet have none).
 pub fn detail_path(kind: RecordKind) -> Option<&'static str> {
-    matches!(kind, RecordKind::Lead | RecordKind::Opportunity).then(|| crate::components::overview::base(kind))
+    matches!(
+        kind,
+        RecordKind::Lead
+            | RecordKind::Opportunity
+            | RecordKind::Company
+            | RecordKind::Contact
+            | RecordKind::JobOrder
+            | RecordKind::Activity
+    )
+    .then(|| crate::components::overview::base(kind))
 }
 
 /// What a column's cell function can look up besides the row itself.
@@ -112,7 +121,7 @@ pub fn ListPage(
     let new_label = move || if kind == RecordKind::Lead { t().new_lead } else { t().new_opportunity };
     view! {
         <Page title=Signal::derive(move || title(t())) intro=Signal::derive(move || intro(t()))>
-            {detail_path(kind).map(|base| view! {
+            {detail_path(kind).filter(|_| matches!(kind, RecordKind::Lead | RecordKind::Opportunity)).map(|base| view! {
                 <Show when=may_create>
                     <A href=format!("{base}/new") attr:class="button primary new-button">{new_label}</A>
                 </Show>

@@ -25,6 +25,15 @@ pub fn SyncStatus() -> impl IntoView {
             SyncPhase::Syncing => t().status_syncing.to_owned(),
             SyncPhase::Failed(_) => t().status_sync_failed.to_owned(),
             SyncPhase::Idle if pending > 0 => (t().status_pending)(pending),
+            // Nothing has come from the server yet (the first round is about to start, or this
+            // device is offline): "all saved" would promise data that is not here.
+            SyncPhase::Idle if store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none())) => {
+                if store.connection.get() == Connection::Online {
+                    t().status_syncing.to_owned()
+                } else {
+                    t().status_never_synced.to_owned()
+                }
+            }
             SyncPhase::Idle => t().status_saved.to_owned(),
         }
     };

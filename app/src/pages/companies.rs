@@ -5,7 +5,7 @@ use veld_domain::RecordKind;
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
     let columns = vec![
-        Column::field(|t| t.col_name, "name"),
+        Column::field(|t| t.col_name, "name").link(),
         Column::code(|t| t.col_status, "status"),
         Column::field(|t| t.col_industry, "industry").secondary(),
         Column::field(|t| t.col_city, "city").secondary(),

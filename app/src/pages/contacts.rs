@@ -8,7 +8,7 @@ pub fn ContactsPage() -> impl IntoView {
         format!("{} {}", text(r, "first_name").unwrap_or_default(), text(r, "last_name").unwrap_or_default())
     };
     let columns = vec![
-        Column::new(|t| t.col_name, name),
+        Column::new(|t| t.col_name, name).link(),
         Column::new(|t| t.nav_companies, |r, l| l.company(r)),
         Column::field(|t| t.col_function, "function").secondary(),
         Column::field(|t| t.col_email, "email").secondary(),

@@ -25,4 +25,4 @@ pub use not_found::NotFoundPage;
 pub use opportunities::OpportunitiesPage;
 pub use pending::PendingPage;
 pub use pipeline::PipelinePage;
-pub use record::{LeadPage, OpportunityPage};
+pub use record::{ActivityPage, CompanyPage, ContactPage, JobOrderPage, LeadPage, OpportunityPage};

@@ -1,16 +1,22 @@
-//! A lead's or opportunity's page (LO-4…LO-8): the General form (Save validates, Cancel discards,
-//! Print), the stage selector offering only allowed transitions with the stage's instructions,
-//! linked contacts with their roles, "+ Opportunity" conversion, previous/next through the
-//! overview's selection, and the history. `…/new` opens the creation wizard instead. Saving
-//! writes to this device first (the outbox) and syncs when it can, so all of it works offline.
+//! A record's page (LO-4…LO-8). A lead or opportunity: the General form (Save validates, Cancel
+//! discards, Print), the stage selector offering only allowed transitions with the stage's
+//! instructions, linked contacts with their roles, activities, job orders, placements,
+//! attachments, "+ Opportunity" conversion, previous/next through the overview's selection, and
+//! the history; `…/new` opens the creation wizard instead. A company or contact: its fields, its
+//! leads and opportunities, activities, attachments and history; a job order: "Related to"; an
+//! activity: its lead or opportunity with a stage selector. Saving writes to this device first
+//! (the outbox) and syncs when it can, so all of it works offline.
 
+use crate::components::attachments::AttachmentsTab;
 use crate::components::conflicts::{ConflictList, ConflictSource};
 use crate::components::contacts_tab::ContactsTab;
+use crate::components::general_form::GeneralForm;
 use crate::components::history::History;
-use crate::components::linked::{ActivitiesTab, JobOrdersTab, PlacementsTab};
+use crate::components::linked::{ActivitiesTab, JobOrdersTab, PlacementsTab, link_field};
 use crate::components::overview::{Selection, base};
 use crate::components::picker::{Picker, name_of};
-use crate::i18n::{Strings, invalid_text, use_i18n};
+use crate::components::related::{ActivityParent, CompanyContacts, RelatedRecords, RelatedTo};
+use crate::i18n::{Strings, use_i18n};
 use crate::pages::wizard::Wizard;
 use crate::state::Store;
 use crate::sync::engine;
@@ -18,9 +24,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use std::collections::{BTreeMap, BTreeSet};
-use veld_domain::config::Table;
-use veld_domain::records::{convert_lead, id_of};
+use veld_domain::records::{contact_name, convert_lead, id_of, text};
 use veld_domain::sync::Op;
 use veld_domain::{Action, Actor, Ownership, RecordKind};
 
@@ -34,69 +38,51 @@ pub fn OpportunityPage() -> impl IntoView {
     view! { <RecordPage kind=RecordKind::Opportunity/> }
 }
 
-/// How a field is edited.
-#[derive(Clone, Copy, PartialEq)]
-enum Input {
-    Text { required: bool },
-    LongText,
-    Stage,
-    Table(Table),
-    Amount,
-    Percent,
-    Date,
+#[component]
+pub fn CompanyPage() -> impl IntoView {
+    view! { <RecordPage kind=RecordKind::Company/> }
 }
 
-/// One editable field: its name, its label, its input.
-type FormField = (&'static str, fn(&Strings) -> &'static str, Input);
-
-/// The General tab's fields of a kind.
-fn form_fields(kind: RecordKind) -> Vec<FormField> {
-    let mut fields: Vec<FormField> = vec![
-        ("title", |t| t.col_title, Input::Text { required: true }),
-        ("stage", |t| t.col_stage, Input::Stage),
-        ("source", |t| t.col_source, Input::Table(Table::Source)),
-        ("priority", |t| t.col_priority, Input::Table(Table::Priority)),
-        ("category", |t| t.col_category, Input::Table(Table::Category)),
-        ("interest", |t| t.col_interest, Input::LongText),
-    ];
-    if kind == RecordKind::Lead {
-        fields.push(("expected_value", |t| t.col_value, Input::Amount));
-    } else {
-        fields.extend([
-            ("expected_revenue", (|t: &Strings| t.col_value) as fn(&Strings) -> &'static str, Input::Amount),
-            ("probability", |t| t.col_probability, Input::Percent),
-            ("expected_close_date", |t| t.col_close_date, Input::Date),
-            ("completion_date", |t| t.col_completion_date, Input::Date),
-            ("lost_reason", |t| t.col_lost_reason, Input::LongText),
-        ]);
-    }
-    fields
+#[component]
+pub fn ContactPage() -> impl IntoView {
+    view! { <RecordPage kind=RecordKind::Contact/> }
 }
 
-/// Checks one field's text and turns it into the stored JSON value.
-fn parse(input: Input, raw: &str, t: &Strings) -> Result<serde_json::Value, &'static str> {
-    let raw = raw.trim();
-    match input {
-        Input::Text { required: true } if raw.is_empty() => Err(t.err_required),
-        Input::Amount | Input::Percent if raw.is_empty() => Ok(serde_json::Value::Null),
-        Input::Amount => match crate::format::parse_amount(raw) {
-            Some(v) if v >= 0 => Ok(v.into()),
-            _ => Err(t.err_whole_number),
-        },
-        Input::Percent => match raw.trim_end_matches('%').trim().parse::<i64>() {
-            Ok(v) if (0..=100).contains(&v) => Ok(v.into()),
-            _ => Err(t.err_percent),
-        },
-        Input::Table(_) | Input::Stage | Input::Date if raw.is_empty() => Ok(serde_json::Value::Null),
-        _ => Ok(serde_json::Value::from(raw)),
-    }
+#[component]
+pub fn JobOrderPage() -> impl IntoView {
+    view! { <RecordPage kind=RecordKind::JobOrder/> }
 }
 
-fn value_text(v: Option<&serde_json::Value>) -> String {
-    match v {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => String::new(),
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    view! { <RecordPage kind=RecordKind::Activity/> }
+}
+
+fn is_sales(kind: RecordKind) -> bool {
+    matches!(kind, RecordKind::Lead | RecordKind::Opportunity)
+}
+
+/// The list a record's page leads back to, and its name.
+fn list_of(kind: RecordKind, t: &Strings) -> Option<(&'static str, &'static str)> {
+    let label = match kind {
+        RecordKind::Lead => t.nav_leads,
+        RecordKind::Opportunity => t.nav_opportunities,
+        RecordKind::Company => t.nav_companies,
+        RecordKind::Contact => t.nav_contacts,
+        RecordKind::Activity => t.nav_activities,
+        _ => return None,
+    };
+    Some((base(kind), label))
+}
+
+/// A record's heading: a company's name, a contact's full name, an activity's subject, else
+/// the title.
+fn heading_of(kind: RecordKind, values: &serde_json::Map<String, serde_json::Value>) -> String {
+    match kind {
+        RecordKind::Company => text(values, "name").unwrap_or_default().to_owned(),
+        RecordKind::Contact => contact_name(values),
+        RecordKind::Activity => text(values, "subject").unwrap_or_default().to_owned(),
+        _ => text(values, "title").unwrap_or_default().to_owned(),
     }
 }
 
@@ -105,7 +91,7 @@ fn RecordPage(kind: RecordKind) -> impl IntoView {
     let params = use_params_map();
     let id_param = move || params.with(|p| p.get("id").unwrap_or_default());
     view! {
-        {move || if id_param() == "new" {
+        {move || if id_param() == "new" && is_sales(kind) {
             view! { <Wizard kind=kind/> }.into_any()
         } else {
             let id = id_param().parse::<uuid::Uuid>().ok();
@@ -136,35 +122,96 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
     let heading = move || {
         let t = t();
         record.with(|r| match r {
-            Some(r) => r.fields.get("title").and_then(|f| f.value.as_str().map(str::to_owned)).unwrap_or_default(),
+            Some(r) => heading_of(kind, &r.values()),
             None => t.record_not_found.to_owned(),
         })
     };
-    let list = base(kind);
     // Re-render the page's parts only when the record appears or goes, not on each change.
     let exists = Memo::new(move |_| record.with(Option::is_some));
+    let sections = move |t: &'static Strings| -> Vec<(&'static str, &'static str)> {
+        let mut v = vec![("general-heading", t.tab_general)];
+        match kind {
+            RecordKind::Lead | RecordKind::Opportunity => v.extend([
+                ("contacts-heading", t.tab_contacts),
+                ("activities-heading", t.nav_activities),
+                ("jobs-heading", t.job_orders),
+                ("placements-heading", t.placements),
+                ("attachments-heading", t.attachments),
+                ("changes-heading", t.changes_title),
+            ]),
+            RecordKind::Company => v.extend([
+                ("leads-heading", t.nav_leads),
+                ("opportunities-heading", t.nav_opportunities),
+                ("contacts-heading", t.tab_contacts),
+                ("activities-heading", t.nav_activities),
+                ("attachments-heading", t.attachments),
+            ]),
+            RecordKind::Contact => v.extend([
+                ("leads-heading", t.nav_leads),
+                ("opportunities-heading", t.nav_opportunities),
+                ("activities-heading", t.nav_activities),
+                ("attachments-heading", t.attachments),
+            ]),
+            _ => {}
+        }
+        v.push(("history-heading", t.history_title));
+        v
+    };
+    let opportunities = move || store.me.with(|m| m.as_ref().is_some_and(|m| m.modules.opportunities));
     view! {
         <section class="page record-page">
-            <p class="breadcrumb">
-                <A href=list>{move || if kind == RecordKind::Lead { t().nav_leads } else { t().nav_opportunities }}</A>
-            </p>
+            {move || list_of(kind, t()).map(|(href, label)| view! {
+                <p class="breadcrumb"><A href=href>{label}</A></p>
+            })}
             <div class="record-heading">
                 <h1>{heading}</h1>
-                <PrevNext kind=kind id=id/>
+                {is_sales(kind).then(|| view! { <PrevNext kind=kind id=id/> })}
             </div>
             {move || exists.get().then(|| {
                 let id = id.unwrap_or_default();
+                let parts = match kind {
+                    RecordKind::Lead | RecordKind::Opportunity => view! {
+                        <Links kind=kind record=record may_edit=may_edit/>
+                        <SectionNav sections=sections/>
+                        <GeneralForm kind=kind record=record may_edit=may_edit/>
+                        <ContactsTab kind=kind record=record may_edit=may_edit/>
+                        <ActivitiesTab kind=kind id=id/>
+                        <JobOrdersTab kind=kind id=id company=Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))))/>
+                        <PlacementsTab kind=kind id=id/>
+                        <AttachmentsTab field=link_field(kind) id=id/>
+                    }
+                    .into_any(),
+                    RecordKind::Company | RecordKind::Contact => view! {
+                        <div class="record-links">
+                            <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || t().print}</button>
+                        </div>
+                        <SectionNav sections=sections/>
+                        <GeneralForm kind=kind record=record may_edit=may_edit/>
+                        <RelatedRecords of=kind id=id list=RecordKind::Lead/>
+                        <Show when=opportunities>
+                            <RelatedRecords of=kind id=id list=RecordKind::Opportunity/>
+                        </Show>
+                        {(kind == RecordKind::Company).then(|| view! { <CompanyContacts id=id/> })}
+                        <ActivitiesTab kind=kind id=id/>
+                        <AttachmentsTab field=link_field(kind) id=id/>
+                    }
+                    .into_any(),
+                    RecordKind::Activity => view! {
+                        <ActivityParent record=record/>
+                        <GeneralForm kind=kind record=record may_edit=may_edit/>
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <RelatedTo record=record/>
+                        <GeneralForm kind=kind record=record may_edit=may_edit/>
+                    }
+                    .into_any(),
+                };
                 view! {
                     <Show when=move || !may_edit.get()>
                         <p class="notice">{move || t().read_only}</p>
                     </Show>
-                    <Links kind=kind record=record may_edit=may_edit/>
-                    <SectionNav/>
-                    <GeneralForm kind=kind record=record may_edit=may_edit/>
-                    <ContactsTab kind=kind record=record may_edit=may_edit/>
-                    <ActivitiesTab kind=kind id=id/>
-                    <JobOrdersTab kind=kind id=id company=Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))))/>
-                    <PlacementsTab kind=kind id=id/>
+                    {parts}
                     <History kind=kind id=id/>
                     <ConflictList source=ConflictSource::Record(kind, id) heading_id="history-heading"/>
                 }
@@ -173,10 +220,11 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
     }
 }
 
-/// Jumps to the page's sections (a long page on a phone): General, Contacts, Activities, Job
-/// orders, Placements, Changes, History.
+/// Jumps to the page's sections (a long page on a phone).
 #[component]
-fn SectionNav() -> impl IntoView {
+fn SectionNav(
+    sections: impl Fn(&'static Strings) -> Vec<(&'static str, &'static str)> + Send + Sync + 'static,
+) -> impl IntoView {
     let t = use_i18n();
     let jump = |id: &'static str| {
         move |_| {
@@ -189,19 +237,10 @@ fn SectionNav() -> impl IntoView {
         <nav class="section-nav" aria-label=move || t().sections>
             <ul>
                 {move || {
-                    let t = t();
-                    [
-                        ("general-heading", t.tab_general),
-                        ("contacts-heading", t.tab_contacts),
-                        ("activities-heading", t.nav_activities),
-                        ("jobs-heading", t.job_orders),
-                        ("placements-heading", t.placements),
-                        ("changes-heading", t.changes_title),
-                        ("history-heading", t.history_title),
-                    ]
-                    .into_iter()
-                    .map(|(id, label)| view! { <li><button type="button" class="link-button" on:click=jump(id)>{label}</button></li> })
-                    .collect_view()
+                    sections(t())
+                        .into_iter()
+                        .map(|(id, label)| view! { <li><button type="button" class="link-button" on:click=jump(id)>{label}</button></li> })
+                        .collect_view()
                 }}
             </ul>
         </nav>
@@ -381,221 +420,5 @@ fn Links(
                 <Picker kind=RecordKind::Company label=Signal::derive(move || t().find_company) on_pick=pick_company/>
             </div>
         </Show>
-    }
-}
-
-/// The General tab: the record's fields with Save (validates) and Cancel (discards edits).
-#[component]
-fn GeneralForm(
-    kind: RecordKind,
-    record: Memo<Option<veld_domain::sync::RecordState>>,
-    may_edit: Memo<bool>,
-) -> impl IntoView {
-    let t = use_i18n();
-    let store = expect_context::<Store>();
-    let fields = StoredValue::new(form_fields(kind));
-    // The form's text per field, an error per field, and the fields typed in since the last
-    // save: a sync landing meanwhile must not overwrite them.
-    let values = RwSignal::new(BTreeMap::<&'static str, String>::new());
-    let errors = RwSignal::new(BTreeMap::<&'static str, String>::new());
-    let dirty = RwSignal::new(BTreeSet::<&'static str>::new());
-    let notice = RwSignal::new(None::<&'static str>);
-    let current = move |name: &str| {
-        record.with_untracked(|r| value_text(r.as_ref().and_then(|r| r.fields.get(name)).map(|f| &f.value)))
-    };
-    let refresh = move |all: bool| {
-        let editing = if all { BTreeSet::new() } else { dirty.get_untracked() };
-        let mut next = values.get_untracked();
-        for (name, _, _) in fields.get_value() {
-            if !editing.contains(name) {
-                next.insert(name, current(name));
-            }
-        }
-        // Rewriting identical text would move the caret of the field being typed in.
-        if values.with_untracked(|v| *v != next) {
-            values.set(next);
-        }
-        if all {
-            errors.set(BTreeMap::new());
-            dirty.set(BTreeSet::new());
-        }
-    };
-    Effect::new(move |_| {
-        record.track();
-        refresh(false);
-    });
-    // The stage the form shows (saved or just chosen): its instructions appear under it.
-    let chosen_stage = move || values.with(|v| v.get("stage").cloned().unwrap_or_default());
-    let instructions = move || {
-        let lang = store.language.get().code();
-        let code = chosen_stage();
-        store
-            .config
-            .with(|c| c.stages(kind).get(&code).map(|s| s.instructions.get(lang).to_owned()))
-            .filter(|s| !s.is_empty())
-    };
-
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        engine::mark("veld:edit:submit");
-        let t = crate::i18n::strings(store.language.get_untracked());
-        let Some(r) = record.get_untracked() else { return };
-        let before = r.values();
-        let mut changed = BTreeMap::new();
-        let mut problems = BTreeMap::new();
-        for (name, _, input) in fields.get_value() {
-            let raw = values.with_untracked(|v| v.get(name).cloned().unwrap_or_default());
-            match parse(input, &raw, t) {
-                Ok(value) if (before.contains_key(name) || !value.is_null()) && before.get(name) != Some(&value) => {
-                    changed.insert(name.to_owned(), value);
-                }
-                Ok(_) => {}
-                Err(message) => {
-                    problems.insert(name, message.to_owned());
-                }
-            }
-        }
-        if problems.is_empty() && !changed.is_empty() {
-            let mut after = before.clone();
-            after.extend(changed.clone());
-            let names: Vec<String> = changed.keys().cloned().collect();
-            let known = store.known_for(kind, &after);
-            if let Err(e) = veld_domain::records::validate(kind, r.id, Some(&before), &after, &names, &known) {
-                let field = fields.get_value().iter().map(|f| f.0).find(|f| *f == e.field).unwrap_or("title");
-                problems.insert(field, invalid_text(t, &e));
-            }
-        }
-        errors.set(problems.clone());
-        if !problems.is_empty() {
-            return;
-        }
-        if changed.is_empty() {
-            notice.set(Some(t.nothing_changed));
-            return;
-        }
-        let (typed, editing) = (values.get_untracked(), dirty.get_untracked());
-        dirty.set(BTreeSet::new());
-        spawn_local(async move {
-            match engine::record_change(store, kind, r.id, Op::Update, changed).await {
-                Ok(()) => notice.set(Some(t.saved_locally)),
-                // Not stored: the form gets back what the user typed, to try again.
-                Err(_) => {
-                    values.set(typed);
-                    dirty.set(editing);
-                    notice.set(Some(t.err_storage));
-                }
-            }
-        });
-    };
-
-    let field_view = move |(name, label, input): FormField| {
-        let t = t();
-        let id = format!("field-{name}");
-        let error_id = format!("{id}-error");
-        let value = move || values.with(|v| v.get(name).cloned().unwrap_or_default());
-        let on_input = move |ev| {
-            let text = event_target_value(&ev);
-            // A new stage brings its probability, unless the user typed one.
-            if name == "stage"
-                && kind == RecordKind::Opportunity
-                && !dirty.with_untracked(|d| d.contains("probability"))
-            {
-                let p = store.config.with_untracked(|c| c.stages(kind).get(&text).map(|s| s.probability));
-                if let Some(p) = p {
-                    values.update(|v| {
-                        v.insert("probability", p.to_string());
-                    });
-                    dirty.update(|d| {
-                        d.insert("probability");
-                    });
-                }
-            }
-            values.update(|v| {
-                v.insert(name, text);
-            });
-            dirty.update(|d| {
-                d.insert(name);
-            });
-            notice.set(None);
-        };
-        let invalid = move || errors.with(|e| e.contains_key(name)).to_string();
-        let disabled = move || !may_edit.get();
-        let control = match input {
-            Input::Stage | Input::Table(_) => {
-                let saved = Memo::new(move |_| record.with(|r| r.as_ref().and_then(|r| r.fields.get(name)).map(|f| value_text(Some(&f.value)))).unwrap_or_default());
-                let options = move || {
-                    let lang = store.language.get().code();
-                    let saved = saved.get();
-                    store.config.with(|c| {
-                        let list: Vec<(String, String)> = match input {
-                            // Only the stages the saved one may move to (LO-4).
-                            Input::Stage => c.stages(kind).choices(Some(saved.as_str()).filter(|s| !s.is_empty())).into_iter().map(|s| (s.code.clone(), s.name.get(lang).to_owned())).collect(),
-                            Input::Table(table) => {
-                                let mut l: Vec<(String, String)> = vec![(String::new(), "—".to_owned())];
-                                l.extend(c.tables.entries(kind, table).into_iter().map(|e| (e.code.clone(), e.label.get(lang).to_owned())));
-                                if !saved.is_empty() && !l.iter().any(|(c, _)| *c == saved) {
-                                    l.push((saved.clone(), saved.clone()));
-                                }
-                                l
-                            }
-                            _ => Vec::new(),
-                        };
-                        list.into_iter().map(|(code, label)| view! { <option value=code>{label}</option> }).collect_view()
-                    })
-                };
-                view! {
-                    <select id=id.clone() prop:value=value on:change=on_input disabled=disabled aria-describedby=error_id.clone()>
-                        {options}
-                    </select>
-                }
-                .into_any()
-            }
-            Input::LongText => view! {
-                <textarea id=id.clone() prop:value=value on:input=on_input disabled=disabled aria-invalid=invalid aria-describedby=error_id.clone() rows="3"></textarea>
-            }
-            .into_any(),
-            other => {
-                let numeric = matches!(other, Input::Amount | Input::Percent);
-                let kind_attr = if matches!(other, Input::Date) { "date" } else { "text" };
-                view! {
-                    <input
-                        id=id.clone()
-                        type=kind_attr
-                        inputmode=if numeric { "numeric" } else { "text" }
-                        prop:value=value
-                        on:input=on_input
-                        aria-invalid=invalid
-                        aria-describedby=error_id.clone()
-                        disabled=disabled
-                    />
-                }
-                .into_any()
-            }
-        };
-        let wide = matches!(input, Input::LongText | Input::Text { .. });
-        view! {
-            <div class="field" class:wide=wide>
-                <label for=id>{label(t)}</label>
-                {control}
-                {(name == "stage").then(|| view! {
-                    <p class="instructions" aria-live="polite">{instructions}</p>
-                })}
-                <p class="field-error" id=error_id>{move || errors.with(|e| e.get(name).cloned())}</p>
-            </div>
-        }
-    };
-
-    view! {
-        <form class="card record-form" on:submit=save novalidate aria-label=move || t().tab_general>
-            <h2 id="general-heading">{move || t().tab_general}</h2>
-            <div class="form-grid">
-                {move || fields.get_value().into_iter().map(field_view).collect_view()}
-            </div>
-            <p class="form-notice" role="status">{move || notice.get()}</p>
-            <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || !may_edit.get()>{move || t().save}</button>
-                <button type="button" class="button" on:click=move |_| { refresh(true); notice.set(None); }>{move || t().cancel}</button>
-            </div>
-        </form>
     }
 }

@@ -25,6 +25,17 @@ impl<T> PartialEq for Shared<T> {
     }
 }
 
+/// Attachment files on this device (DM-8): which have a file here, which still wait for their
+/// upload, and which the server refused (with its reason; not retried until the next start).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Files {
+    pub here: std::collections::HashSet<uuid::Uuid>,
+    pub waiting: std::collections::HashSet<uuid::Uuid>,
+    pub refused: HashMap<uuid::Uuid, String>,
+}
+
+const COLLEAGUES_KEY: &str = "veld.colleagues.v1";
+
 /// Whether the server can be reached, as the app last saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -84,6 +95,9 @@ pub struct Store {
     pub config: Memo<Config>,
     /// The most recently opened records (context bar, wizard).
     pub context: RwSignal<Context>,
+    pub files: RwSignal<Files>,
+    /// The active users (to choose an owner), kept on the device for offline use.
+    pub colleagues: RwSignal<Vec<veld_domain::api::Colleague>>,
 }
 
 /// Creates the store from what this device remembers and provides it as context.
@@ -129,6 +143,8 @@ pub fn provide_store() -> Store {
         }),
         config: Memo::new(|_| Config::default()),
         context: RwSignal::new(config::load_context()),
+        files: RwSignal::new(Files::default()),
+        colleagues: RwSignal::new(storage::load_json(COLLEAGUES_KEY).unwrap_or_default()),
     };
     // Configuration is read from the records: a memo, so pages recompute only when it changed.
     let store = Store { config: Memo::new(move |_| config::read_config(&store)), ..store };
@@ -183,9 +199,23 @@ impl Store {
                 Ok(me) => {
                     storage::save_identity(&me);
                     store.me.set(Some(me));
+                    store.refresh_colleagues();
                 }
                 Err(ApiFailure::Server(body)) if body.error == ErrorCode::Unauthenticated => store.forget_identity(),
                 Err(_) => {}
+            }
+        });
+    }
+
+    /// Reads the active users from the server (when it answers) and keeps them on the device.
+    pub fn refresh_colleagues(&self) {
+        let store = *self;
+        spawn_local(async move {
+            if let Ok(list) = api::colleagues().await {
+                storage::save_json(COLLEAGUES_KEY, &list);
+                if store.colleagues.with_untracked(|c| *c != list) {
+                    store.colleagues.set(list);
+                }
             }
         });
     }
@@ -205,6 +235,7 @@ impl Store {
         self.records.set(HashMap::new());
         self.outbox.set(Vec::new());
         self.rejected.set(Vec::new());
+        self.files.set(Files::default());
         self.local_ready.set(false);
         // The next login (perhaps by someone else) starts from empty on-device data.
         if let Some(meta) = self.sync_meta.get_untracked() {

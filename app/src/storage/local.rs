@@ -12,12 +12,16 @@ use std::rc::Rc;
 use veld_domain::sync::{Change, ClientId, Hlc, Mutation, RecordState};
 
 const DB_NAME: &str = "veld";
-const DB_VERSION: u32 = 2;
+const DB_VERSION: u32 = 3;
 const RECORDS: &str = "records";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
 const REJECTED: &str = "rejected";
 const META_KEY: &str = "sync";
+/// Attachment files picked on this device (DM-8), as browser `Blob`s by attachment id.
+const FILES: &str = "files";
+/// The attachment ids whose file still has to be uploaded.
+const UPLOADS: &str = "uploads";
 
 /// What went wrong in the browser's storage (quota, a blocked upgrade, a corrupt entry…).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +95,10 @@ async fn db() -> Result<Rc<Database>, StorageError> {
             }
             if event.old_version() < 2.0 {
                 db.create_object_store(REJECTED).build()?;
+            }
+            if event.old_version() < 3.0 {
+                db.create_object_store(FILES).build()?;
+                db.create_object_store(UPLOADS).build()?;
             }
             Ok(())
         })
@@ -217,13 +225,73 @@ pub async fn discard_rejected(mutation_id: u64) -> Result<(), StorageError> {
 /// when the server says the cursor is too old, and when another user logs in.
 pub async fn reset(meta: &SyncMeta, keep_outbox: bool) -> Result<(), StorageError> {
     let db = db().await?;
-    let tx = db.transaction([RECORDS, OUTBOX, REJECTED, META]).with_mode(TransactionMode::Readwrite).build()?;
+    let tx = db
+        .transaction([RECORDS, OUTBOX, REJECTED, META, FILES, UPLOADS])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
     tx.object_store(RECORDS)?.clear()?;
     if !keep_outbox {
+        // Another user's data: their unsent changes and picked files go too.
         tx.object_store(OUTBOX)?.clear()?;
         tx.object_store(REJECTED)?.clear()?;
+        tx.object_store(FILES)?.clear()?;
+        tx.object_store(UPLOADS)?.clear()?;
     }
     tx.object_store(META)?.put(serde_json::to_string(meta)?).with_key(META_KEY).primitive()?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The attachment files on this device: which ids have a file here, and which still wait for
+/// their upload.
+pub async fn file_ids() -> Result<(Vec<String>, Vec<String>), StorageError> {
+    let db = db().await?;
+    let tx = db.transaction([FILES, UPLOADS]).build()?;
+    let here: Vec<String> = tx.object_store(FILES)?.get_all_keys().primitive()?.await?.collect::<Result<_, _>>()?;
+    let waiting: Vec<String> =
+        tx.object_store(UPLOADS)?.get_all_keys().primitive()?.await?.collect::<Result<_, _>>()?;
+    Ok((here, waiting))
+}
+
+/// Keeps a picked file and marks it for upload, in one strictly durable transaction.
+pub async fn put_file(id: uuid::Uuid, file: &web_sys::Blob) -> Result<(), StorageError> {
+    let db = db().await?;
+    let options = TransactionOptions::new().with_durability(TransactionDurability::Strict);
+    let tx = db.transaction([FILES, UPLOADS]).with_mode(TransactionMode::Readwrite).with_options(options).build()?;
+    tx.object_store(FILES)?
+        .put(wasm_bindgen::JsValue::from(file.clone()))
+        .with_key(id.to_string())
+        .primitive()?
+        .await?;
+    tx.object_store(UPLOADS)?.put("waiting").with_key(id.to_string()).primitive()?.await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The file kept for an attachment, if this device has it.
+pub async fn file(id: uuid::Uuid) -> Result<Option<web_sys::Blob>, StorageError> {
+    use wasm_bindgen::JsCast;
+    let db = db().await?;
+    let tx = db.transaction(FILES).build()?;
+    let value: Option<wasm_bindgen::JsValue> = tx.object_store(FILES)?.get(id.to_string()).primitive()?.await?;
+    Ok(value.and_then(|v| v.dyn_into::<web_sys::Blob>().ok()))
+}
+
+/// The file has reached the server: it stays here for offline use, no longer waiting.
+pub async fn file_uploaded(id: uuid::Uuid) -> Result<(), StorageError> {
+    let db = db().await?;
+    let tx = db.transaction(UPLOADS).with_mode(TransactionMode::Readwrite).build()?;
+    tx.object_store(UPLOADS)?.delete(id.to_string()).primitive()?.await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Forgets an attachment's file (the attachment was deleted).
+pub async fn delete_file(id: uuid::Uuid) -> Result<(), StorageError> {
+    let db = db().await?;
+    let tx = db.transaction([FILES, UPLOADS]).with_mode(TransactionMode::Readwrite).build()?;
+    tx.object_store(FILES)?.delete(id.to_string()).primitive()?.await?;
+    tx.object_store(UPLOADS)?.delete(id.to_string()).primitive()?.await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use veld_domain::RecordKind;
 use veld_domain::api::{
-    ConflictView, ErrorBody, ErrorCode, HistoryEntry, LoginRequest, Me, RecordRow, UpdateMe, UserRow,
+    Colleague, ConflictView, ErrorBody, ErrorCode, HistoryEntry, LoginRequest, Me, RecordRow, UpdateMe, UserRow,
 };
 use veld_domain::sync::{ClientId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
 
@@ -55,6 +55,26 @@ pub async fn logout() -> Result<(), ApiFailure> {
     if response.ok() { Ok(()) } else { Err(server_error(format!("HTTP {}", response.status()))) }
 }
 
+/// Uploads an attachment's file (the attachment record has synced already).
+pub async fn upload_file(id: uuid::Uuid, file: &web_sys::Blob) -> Result<(), ApiFailure> {
+    let content_type = file.type_();
+    let mut request = Request::put(&format!("/api/attachments/{id}/file"));
+    if !content_type.is_empty() {
+        request = request.header("content-type", &content_type);
+    }
+    let request = request.body(file.clone()).map_err(|e| server_error(e.to_string()))?;
+    let response = request.send().await.map_err(|_| ApiFailure::Network)?;
+    if response.ok() {
+        return Ok(());
+    }
+    Err(ApiFailure::Server(response.json::<ErrorBody>().await.unwrap_or_else(|_| ErrorBody {
+        error: ErrorCode::Internal,
+        message: format!("HTTP {}", response.status()),
+        field: None,
+        retry_after_secs: None,
+    })))
+}
+
 pub async fn me() -> Result<Me, ApiFailure> {
     read(Request::get("/api/me").send().await).await
 }
@@ -66,6 +86,10 @@ pub async fn update_me(update: &UpdateMe) -> Result<Me, ApiFailure> {
 
 pub async fn records(kind: RecordKind) -> Result<Vec<RecordRow>, ApiFailure> {
     read(Request::get(&format!("/api/records/{}", kind.as_str())).send().await).await
+}
+
+pub async fn colleagues() -> Result<Vec<Colleague>, ApiFailure> {
+    read(Request::get("/api/users").send().await).await
 }
 
 pub async fn admin_users() -> Result<Vec<UserRow>, ApiFailure> {

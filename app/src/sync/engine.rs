@@ -51,6 +51,14 @@ pub fn start(store: Store) {
                 store.outbox.set(outbox);
                 store.rejected.set(rejected);
                 store.sync_meta.set(Some(meta));
+                if let Ok((here, waiting)) = local::file_ids().await {
+                    let ids = |v: Vec<String>| v.iter().filter_map(|s| s.parse().ok()).collect();
+                    store.files.set(crate::state::Files {
+                        here: ids(here),
+                        waiting: ids(waiting),
+                        ..Default::default()
+                    });
+                }
                 store.local_ready.set(true);
                 sync_now(store);
             }
@@ -108,7 +116,8 @@ pub fn sync_now(store: Store) {
     spawn_local(async move {
         let result = async {
             push(store).await?;
-            pull(store).await
+            pull(store).await?;
+            upload_files(store).await
         }
         .await;
         store.sync_phase.set(match result {
@@ -184,6 +193,68 @@ async fn push(store: Store) -> Result<(), SyncError> {
         }
         answered = up_to;
     }
+}
+
+/// Uploads the files picked on this device whose attachment record the server has (the pull
+/// brought it back); a refused upload keeps its file here and shows the server's reason.
+async fn upload_files(store: Store) -> Result<(), SyncError> {
+    let waiting: Vec<uuid::Uuid> =
+        store.files.with_untracked(|f| f.waiting.iter().filter(|id| !f.refused.contains_key(id)).copied().collect());
+    for id in waiting {
+        let synced = store.records.with_untracked(|r| r.contains_key(&id))
+            && !store.outbox.with_untracked(|o| o.iter().any(|m| m.record_id == id));
+        if !synced {
+            continue;
+        }
+        let Some(file) = local::file(id).await? else {
+            local::file_uploaded(id).await?;
+            store.files.update(|f| {
+                f.waiting.remove(&id);
+            });
+            continue;
+        };
+        match api::upload_file(id, &file).await {
+            Ok(()) => {
+                local::file_uploaded(id).await?;
+                store.files.update(|f| {
+                    f.waiting.remove(&id);
+                });
+            }
+            Err(ApiFailure::Network) => return Err(SyncError::Offline),
+            Err(ApiFailure::Server(body)) => store.files.update(|f| {
+                f.refused.insert(id, body.message);
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// Keeps a file picked for a new attachment and queues the attachment record: both on this
+/// device first, the file uploads after the record has synced.
+pub async fn attach_file(
+    store: Store,
+    id: uuid::Uuid,
+    file: &web_sys::Blob,
+    fields: std::collections::BTreeMap<String, serde_json::Value>,
+) -> Result<(), local::StorageError> {
+    local::put_file(id, file).await?;
+    store.files.update(|f| {
+        f.here.insert(id);
+        f.waiting.insert(id);
+    });
+    record_change(store, RecordKind::Attachment, id, Op::Create, fields).await
+}
+
+/// Deletes an attachment: the record (synced like any change) and its file on this device.
+pub async fn delete_attachment(store: Store, id: uuid::Uuid) -> Result<(), local::StorageError> {
+    record_change(store, RecordKind::Attachment, id, Op::Delete, Default::default()).await?;
+    local::delete_file(id).await?;
+    store.files.update(|f| {
+        f.here.remove(&id);
+        f.waiting.remove(&id);
+        f.refused.remove(&id);
+    });
+    Ok(())
 }
 
 /// Marks a moment for the benchmarks (`performance.getEntriesByName`).

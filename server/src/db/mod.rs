@@ -3,6 +3,7 @@
 
 mod accounts;
 mod conflicts;
+mod files;
 mod history;
 mod records;
 mod sync;

@@ -396,6 +396,13 @@ async fn apply(
                 .bind(record.id.to_string())
                 .execute(&mut *conn)
                 .await?;
+            if record.kind == RecordKind::Attachment {
+                // The file goes with its record (DM-8).
+                sqlx::query("DELETE FROM attachment_files WHERE attachment_id = $1")
+                    .bind(record.id.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+            }
             true
         }
         Effect::Update { record, conflicts, moved_from } => {

@@ -1,4 +1,4 @@
-//! The logged-in user: who they are, and their own preferences.
+//! The logged-in user: who they are, their own preferences, and their colleagues.
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiJson, ApiResult};
@@ -6,10 +6,10 @@ use crate::state::AppState;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use veld_domain::api::{Me, UpdateMe};
+use veld_domain::api::{Colleague, Me, UpdateMe};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/me", get(me).patch(update_me))
+    Router::new().route("/me", get(me).patch(update_me)).route("/users", get(colleagues))
 }
 
 async fn me(user: CurrentUser) -> ApiJson<Me> {
@@ -25,4 +25,16 @@ async fn update_me(
     let mut me = user.me;
     me.user.language = req.language;
     Ok(ApiJson(me))
+}
+
+/// `GET /api/users`: the active users (name and office), for choosing an owner.
+async fn colleagues(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<ApiJson<Vec<Colleague>>> {
+    let users = state.db.list_users().await?;
+    Ok(ApiJson(
+        users
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| Colleague { id: u.id, name: u.name, office: u.office })
+            .collect(),
+    ))
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api`, one module per resource.
 
 mod admin;
+mod attachments;
 mod auth;
 mod health;
 mod me;
@@ -17,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(me::router())
         .merge(records::router())
+        .merge(attachments::router())
         .merge(admin::router())
         .merge(sync::router())
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })

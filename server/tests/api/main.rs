@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod attachments;
 mod cli;
 mod crash;
 mod errors;

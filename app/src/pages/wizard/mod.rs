@@ -4,7 +4,7 @@
 //! is new — company, contact, record — as ordinary offline-first changes and opens the record.
 
 mod company;
-mod contact;
+pub(crate) mod contact;
 mod details;
 
 use crate::components::overview::base;

@@ -1,0 +1,203 @@
+//! The Attachments tab (LO-6, DM-8): typed files on a lead, opportunity, company or contact.
+//! A picked file is kept on this device (IndexedDB) and its attachment record queued at once, so
+//! it works offline; the file uploads after the record has synced. Files above the limit are
+//! refused next to the field, before anything is stored.
+
+use crate::components::linked::{linked_to, may_create};
+use crate::i18n::{Strings, use_i18n};
+use crate::state::{Connection, Store};
+use crate::storage::local;
+use crate::sync::engine;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::json;
+use veld_domain::records::{ATTACHMENT_LIMIT, ATTACHMENT_TYPES, size_text, text};
+use veld_domain::sync::RecordState;
+use veld_domain::{Action, Actor, Ownership, RecordKind};
+use wasm_bindgen::JsCast;
+
+pub fn attachment_type_label(t: &Strings, code: &str) -> &'static str {
+    match code {
+        "quote" => t.attachment_quote,
+        "brochure" => t.attachment_brochure,
+        "contract" => t.attachment_contract,
+        "presentation" => t.attachment_presentation,
+        _ => t.attachment_other,
+    }
+}
+
+/// Saves a blob under `name` through a temporary link (a file kept on this device).
+fn save_blob(blob: &web_sys::Blob, name: &str) {
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
+    if let Ok(a) = document().create_element("a").map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>()) {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // The browser has taken the file by the next turn of the event loop.
+    set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(10));
+}
+
+#[component]
+pub fn AttachmentsTab(
+    /// The link field on the attachment: `lead_id`, `opportunity_id`, `company_id` or `contact_id`.
+    field: &'static str,
+    id: uuid::Uuid,
+) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let attachments = Memo::new(move |_| linked_to(&store, RecordKind::Attachment, field, id));
+    let type_code = RwSignal::new("quote".to_owned());
+    let error = RwSignal::new(None::<String>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = crate::i18n::strings(store.language.get_untracked());
+        let Some(el) = input.get_untracked() else { return };
+        let Some(file) = el.files().and_then(|f| f.get(0)) else {
+            error.set(Some(t.err_choose_file.to_owned()));
+            return;
+        };
+        let size = file.size() as u64;
+        if size > ATTACHMENT_LIMIT {
+            error.set(Some((t.err_file_too_large)(&size_text(size), &size_text(ATTACHMENT_LIMIT))));
+            return;
+        }
+        error.set(None);
+        let attachment = uuid::Uuid::now_v7();
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert("name".to_owned(), json!(file.name()));
+        fields.insert("type".to_owned(), json!(type_code.get_untracked()));
+        fields.insert("size".to_owned(), json!(size));
+        fields.insert("content_type".to_owned(), json!(file.type_()));
+        fields.insert(field.to_owned(), json!(id.to_string()));
+        el.set_value("");
+        spawn_local(async move {
+            if engine::attach_file(store, attachment, &file, fields).await.is_err() {
+                error.set(Some(t.err_storage.to_owned()));
+            }
+        });
+    };
+    view! {
+        <section class="pending-section linked-tab" aria-labelledby="attachments-heading">
+            <h2 id="attachments-heading">{move || t().attachments}</h2>
+            <Show when=move || attachments.with(Vec::is_empty)>
+                <p class="muted">{move || t().no_attachments}</p>
+            </Show>
+            <ul class="change-list attachments">
+                <For each=move || attachments.get() key=|r| (r.id, r.version) let:r>
+                    <AttachmentItem record=r/>
+                </For>
+            </ul>
+            <Show when=move || may_create(&store, RecordKind::Attachment)>
+                <form class="inline-form" on:submit=add novalidate aria-label=move || t().add_attachment>
+                    <div class="field grow">
+                        <label for="new-attachment-file">{move || t().attachment_file}</label>
+                        <input id="new-attachment-file" type="file" node_ref=input
+                            aria-invalid=move || error.get().is_some().to_string() aria-describedby="new-attachment-error"
+                            on:change=move |_| error.set(None)/>
+                    </div>
+                    <div class="field">
+                        <label for="new-attachment-type">{move || t().attachment_type}</label>
+                        <select id="new-attachment-type" on:change=move |ev| type_code.set(event_target_value(&ev))>
+                            {move || ATTACHMENT_TYPES.map(|c| view! { <option value=c selected=type_code.get() == c>{attachment_type_label(t(), c)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="button">{move || t().add_attachment}</button>
+                    <p class="field-error" id="new-attachment-error" role="alert">{move || error.get()}</p>
+                </form>
+            </Show>
+        </section>
+    }
+}
+
+/// One attachment: download (from this device when the file is here), its type, size and upload
+/// state, and delete with a confirmation.
+#[component]
+fn AttachmentItem(record: RecordState) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let id = record.id;
+    let v = record.values();
+    let name = text(&v, "name").unwrap_or("attachment").to_owned();
+    let type_code = text(&v, "type").unwrap_or("other").to_owned();
+    let size = v.get("size").and_then(serde_json::Value::as_u64).unwrap_or_default();
+    let confirming = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let here = move || store.files.with(|f| f.here.contains(&id));
+    let waiting = move || store.files.with(|f| f.waiting.contains(&id));
+    let refused = move || store.files.with(|f| f.refused.get(&id).cloned());
+    let online = move || store.connection.get() == Connection::Online;
+    let may_delete = move || {
+        store.me.with(|me| {
+            me.as_ref().is_some_and(|me| {
+                let actor = Actor { user: me.user.id, office: me.office.id, permissions: me.permissions.clone() };
+                actor.may(
+                    Action::Delete,
+                    RecordKind::Attachment,
+                    Ownership { owner: record.owner_id, office: record.office_id },
+                )
+            })
+        })
+    };
+    let download_local = {
+        let name = name.clone();
+        move |_| {
+            let name = name.clone();
+            spawn_local(async move {
+                if let Ok(Some(blob)) = local::file(id).await {
+                    save_blob(&blob, &name);
+                }
+            });
+        }
+    };
+    let delete = move |_| {
+        let t = crate::i18n::strings(store.language.get_untracked());
+        spawn_local(async move {
+            if engine::delete_attachment(store, id).await.is_err() {
+                error.set(Some(t.err_storage.to_owned()));
+            }
+        });
+    };
+    let name_link = {
+        let name = name.clone();
+        move || {
+            let t = t();
+            let label = format!("{} {name}", t.download);
+            if here() {
+                view! { <button type="button" class="link-button" aria-label=label on:click=download_local.clone()>{name.clone()}</button> }.into_any()
+            } else if online() {
+                view! { <a href=format!("/api/attachments/{id}/file") download=name.clone() aria-label=label>{name.clone()}</a> }.into_any()
+            } else {
+                view! { <span>{name.clone()}<span class="muted">{format!(" · {}", t.file_online_only)}</span></span> }
+                    .into_any()
+            }
+        }
+    };
+    let confirm_text = StoredValue::new(name.clone());
+    let confirm_text = move || confirm_text.with_value(|name| (t().confirm_delete_one)(name));
+    view! {
+        <li class="card attachment">
+            <div class="attachment-main">
+                <strong>{name_link}</strong>
+                <span class="muted">{move || format!(" · {} · {}", attachment_type_label(t(), &type_code), size_text(size))}</span>
+                <Show when=waiting>
+                    <span class="badge">{move || t().upload_waiting}</span>
+                </Show>
+                {move || refused().map(|reason| view! { <p class="field-error">{format!("{} {reason}", t().upload_refused)}</p> })}
+            </div>
+            <Show when=may_delete>
+                <Show when=move || confirming.get() fallback=move || view! {
+                    <button type="button" class="button subtle" on:click=move |_| confirming.set(true)>{move || t().delete}</button>
+                }>
+                    <span class="confirm-inline" role="group" aria-label=confirm_text>
+                        <span>{confirm_text}</span>
+                        <button type="button" class="button danger" on:click=delete>{move || t().delete}</button>
+                        <button type="button" class="button" on:click=move |_| confirming.set(false)>{move || t().keep}</button>
+                    </span>
+                </Show>
+            </Show>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+        </li>
+    }
+}

@@ -1,0 +1,456 @@
+//! A record's General form (LO-4): its fields per kind, Save (validates with the domain rules,
+//! then writes to this device and syncs) and Cancel (discards edits). A sync landing while the
+//! user types does not overwrite the fields being typed in.
+
+use crate::components::linked::{ACTIVITY_TYPES, activity_type_label};
+use crate::i18n::{Strings, invalid_text, use_i18n};
+use crate::state::Store;
+use crate::sync::engine;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::{BTreeMap, BTreeSet};
+use veld_domain::RecordKind;
+use veld_domain::config::Table;
+use veld_domain::sync::{OWNER_FIELD, Op};
+
+/// How a field is edited.
+#[derive(Clone, Copy, PartialEq)]
+enum Input {
+    Text {
+        required: bool,
+    },
+    LongText,
+    Stage,
+    Table(Table),
+    Amount,
+    Percent,
+    Date,
+    /// A yes/no box (stored as a boolean).
+    Check,
+    /// An activity's type.
+    ActivityType,
+    /// The owner: one of the active users (changing it hands the record over).
+    Owner,
+    /// Groups (CF-2): a box per group of the kind's group table.
+    Groups,
+}
+
+/// One editable field: its name, its label, its input.
+type FormField = (&'static str, fn(&Strings) -> &'static str, Input);
+
+/// The General tab's fields of a kind.
+fn form_fields(kind: RecordKind) -> Vec<FormField> {
+    let text = Input::Text { required: false };
+    match kind {
+        RecordKind::Company => vec![
+            ("name", |t| t.col_name, Input::Text { required: true }),
+            ("customer_number", |t| t.col_customer_number, text),
+            ("industry", |t| t.col_industry, text),
+            ("city", |t| t.col_city, text),
+            ("phone", |t| t.col_phone, text),
+            ("website", |t| t.col_website, text),
+            ("status", |t| t.col_status, text),
+        ],
+        RecordKind::Contact => vec![
+            ("first_name", |t| t.col_first_name, text),
+            ("last_name", |t| t.col_last_name, Input::Text { required: true }),
+            ("function", |t| t.col_function, text),
+            ("email", |t| t.col_email, text),
+            ("phone", |t| t.col_phone, text),
+            ("blocked", |t| t.blocked, Input::Check),
+            ("blocked_reason", |t| t.col_blocked_reason, Input::LongText),
+        ],
+        RecordKind::JobOrder => vec![
+            ("title", |t| t.col_title, Input::Text { required: true }),
+            ("status", |t| t.col_status, text),
+            ("description", |t| t.col_description, Input::LongText),
+        ],
+        RecordKind::Activity => vec![
+            ("subject", |t| t.col_subject, Input::Text { required: true }),
+            ("type", |t| t.col_type, Input::ActivityType),
+            ("due_date", |t| t.due, Input::Date),
+            ("done", |t| t.col_done, Input::Check),
+            ("body", |t| t.col_body, Input::LongText),
+        ],
+        _ => {
+            let mut fields: Vec<FormField> = vec![
+                ("title", |t| t.col_title, Input::Text { required: true }),
+                ("stage", |t| t.col_stage, Input::Stage),
+                ("source", |t| t.col_source, Input::Table(Table::Source)),
+                ("priority", |t| t.col_priority, Input::Table(Table::Priority)),
+                ("category", |t| t.col_category, Input::Table(Table::Category)),
+                ("owner_id", |t| t.col_owner, Input::Owner),
+                ("interest", |t| t.col_interest, Input::LongText),
+            ];
+            fields.push(("groups", |t| t.col_groups, Input::Groups));
+            if kind == RecordKind::Lead {
+                fields.push(("expected_value", |t| t.col_value, Input::Amount));
+            } else {
+                fields.extend([
+                    ("expected_revenue", (|t: &Strings| t.col_value) as fn(&Strings) -> &'static str, Input::Amount),
+                    ("probability", |t| t.col_probability, Input::Percent),
+                    ("expected_close_date", |t| t.col_close_date, Input::Date),
+                    ("completion_date", |t| t.col_completion_date, Input::Date),
+                    ("lost_reason", |t| t.col_lost_reason, Input::LongText),
+                ]);
+            }
+            fields
+        }
+    }
+}
+
+/// Checks one field's text and turns it into the stored JSON value.
+fn parse(input: Input, raw: &str, t: &Strings) -> Result<serde_json::Value, &'static str> {
+    let raw = raw.trim();
+    match input {
+        Input::Text { required: true } if raw.is_empty() => Err(t.err_required),
+        Input::Amount | Input::Percent if raw.is_empty() => Ok(serde_json::Value::Null),
+        Input::Amount => match crate::format::parse_amount(raw) {
+            Some(v) if v >= 0 => Ok(v.into()),
+            _ => Err(t.err_whole_number),
+        },
+        Input::Percent => match raw.trim_end_matches('%').trim().parse::<i64>() {
+            Ok(v) if (0..=100).contains(&v) => Ok(v.into()),
+            _ => Err(t.err_percent),
+        },
+        Input::Check => Ok(serde_json::Value::Bool(raw == "true")),
+        Input::Groups => {
+            Ok(serde_json::Value::from(raw.split(',').filter(|g| !g.is_empty()).map(str::to_owned).collect::<Vec<_>>()))
+        }
+        Input::Table(_) | Input::Stage | Input::Date if raw.is_empty() => Ok(serde_json::Value::Null),
+        _ => Ok(serde_json::Value::from(raw)),
+    }
+}
+
+fn value_text(v: Option<&serde_json::Value>) -> String {
+    match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::Bool(b)) => b.to_string(),
+        Some(serde_json::Value::Array(list)) => {
+            list.iter().filter_map(serde_json::Value::as_str).collect::<Vec<_>>().join(",")
+        }
+        _ => String::new(),
+    }
+}
+
+/// The General tab: the record's fields with Save (validates) and Cancel (discards edits).
+#[component]
+pub fn GeneralForm(
+    kind: RecordKind,
+    record: Memo<Option<veld_domain::sync::RecordState>>,
+    may_edit: Memo<bool>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let fields = StoredValue::new(form_fields(kind));
+    // The form's text per field, an error per field, and the fields typed in since the last
+    // save: a sync landing meanwhile must not overwrite them.
+    let values = RwSignal::new(BTreeMap::<&'static str, String>::new());
+    let errors = RwSignal::new(BTreeMap::<&'static str, String>::new());
+    let dirty = RwSignal::new(BTreeSet::<&'static str>::new());
+    let notice = RwSignal::new(None::<&'static str>);
+    let current = move |name: &str| {
+        record
+            .with_untracked(|r| {
+                let r = r.as_ref()?;
+                // The owner is the record's ownership, not one of its fields.
+                Some(if name == OWNER_FIELD {
+                    r.owner_id.to_string()
+                } else {
+                    value_text(r.fields.get(name).map(|f| &f.value))
+                })
+            })
+            .unwrap_or_default()
+    };
+    let refresh = move |all: bool| {
+        let editing = if all { BTreeSet::new() } else { dirty.get_untracked() };
+        let mut next = values.get_untracked();
+        for (name, _, _) in fields.get_value() {
+            if !editing.contains(name) {
+                next.insert(name, current(name));
+            }
+        }
+        // Rewriting identical text would move the caret of the field being typed in.
+        if values.with_untracked(|v| *v != next) {
+            values.set(next);
+        }
+        if all {
+            errors.set(BTreeMap::new());
+            dirty.set(BTreeSet::new());
+        }
+    };
+    Effect::new(move |_| {
+        record.track();
+        refresh(false);
+    });
+    // The stage the form shows (saved or just chosen): its instructions appear under it.
+    let chosen_stage = move || values.with(|v| v.get("stage").cloned().unwrap_or_default());
+    let instructions = move || {
+        let lang = store.language.get().code();
+        let code = chosen_stage();
+        store
+            .config
+            .with(|c| c.stages(kind).get(&code).map(|s| s.instructions.get(lang).to_owned()))
+            .filter(|s| !s.is_empty())
+    };
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        engine::mark("veld:edit:submit");
+        let t = crate::i18n::strings(store.language.get_untracked());
+        let Some(r) = record.get_untracked() else { return };
+        let mut before = r.values();
+        before.insert(OWNER_FIELD.to_owned(), serde_json::json!(r.owner_id.to_string()));
+        let mut changed = BTreeMap::new();
+        let mut problems = BTreeMap::new();
+        for (name, _, input) in fields.get_value() {
+            let raw = values.with_untracked(|v| v.get(name).cloned().unwrap_or_default());
+            match parse(input, &raw, t) {
+                Ok(value) if (before.contains_key(name) || !value.is_null()) && before.get(name) != Some(&value) => {
+                    changed.insert(name.to_owned(), value);
+                }
+                Ok(_) => {}
+                Err(message) => {
+                    problems.insert(name, message.to_owned());
+                }
+            }
+        }
+        if problems.is_empty() && !changed.is_empty() {
+            let mut after = before.clone();
+            after.extend(changed.clone());
+            // Contacts: e-mail and phone are stored normalised (phones as E.164), so duplicates
+            // are found; a value that cannot be is reported by the rules below.
+            if kind == RecordKind::Contact
+                && ["email", "phone"].iter().any(|f| changed.contains_key(*f))
+                && veld_domain::records::normalise_contact(&mut after).is_ok()
+            {
+                for f in ["email", "phone"] {
+                    if let (Some(v), true) = (after.get(f), changed.contains_key(f)) {
+                        changed.insert(f.to_owned(), v.clone());
+                    }
+                }
+            }
+            let names: Vec<String> = changed.keys().cloned().collect();
+            let known = store.known_for(kind, &after);
+            if let Err(e) = veld_domain::records::validate(kind, r.id, Some(&before), &after, &names, &known) {
+                let field = fields.get_value().iter().map(|f| f.0).find(|f| *f == e.field).unwrap_or("title");
+                problems.insert(field, invalid_text(t, &e));
+            }
+        }
+        errors.set(problems.clone());
+        if !problems.is_empty() {
+            return;
+        }
+        if changed.is_empty() {
+            notice.set(Some(t.nothing_changed));
+            return;
+        }
+        let (typed, editing) = (values.get_untracked(), dirty.get_untracked());
+        dirty.set(BTreeSet::new());
+        spawn_local(async move {
+            match engine::record_change(store, kind, r.id, Op::Update, changed).await {
+                Ok(()) => notice.set(Some(t.saved_locally)),
+                // Not stored: the form gets back what the user typed, to try again.
+                Err(_) => {
+                    values.set(typed);
+                    dirty.set(editing);
+                    notice.set(Some(t.err_storage));
+                }
+            }
+        });
+    };
+
+    let field_view = move |(name, label, input): FormField| {
+        let t = t();
+        let id = format!("field-{name}");
+        let error_id = format!("{id}-error");
+        let value = move || values.with(|v| v.get(name).cloned().unwrap_or_default());
+        let on_input = move |ev| {
+            let text = event_target_value(&ev);
+            // A new stage brings its probability, unless the user typed one.
+            if name == "stage"
+                && kind == RecordKind::Opportunity
+                && !dirty.with_untracked(|d| d.contains("probability"))
+            {
+                let p = store.config.with_untracked(|c| c.stages(kind).get(&text).map(|s| s.probability));
+                if let Some(p) = p {
+                    values.update(|v| {
+                        v.insert("probability", p.to_string());
+                    });
+                    dirty.update(|d| {
+                        d.insert("probability");
+                    });
+                }
+            }
+            values.update(|v| {
+                v.insert(name, text);
+            });
+            dirty.update(|d| {
+                d.insert(name);
+            });
+            notice.set(None);
+        };
+        let invalid = move || errors.with(|e| e.contains_key(name)).to_string();
+        let disabled = move || !may_edit.get();
+        let control = match input {
+            Input::Stage | Input::Table(_) => {
+                let saved = Memo::new(move |_| record.with(|r| r.as_ref().and_then(|r| r.fields.get(name)).map(|f| value_text(Some(&f.value)))).unwrap_or_default());
+                let options = move || {
+                    let lang = store.language.get().code();
+                    let saved = saved.get();
+                    store.config.with(|c| {
+                        let list: Vec<(String, String)> = match input {
+                            // Only the stages the saved one may move to (LO-4).
+                            Input::Stage => c.stages(kind).choices(Some(saved.as_str()).filter(|s| !s.is_empty())).into_iter().map(|s| (s.code.clone(), s.name.get(lang).to_owned())).collect(),
+                            Input::Table(table) => {
+                                let mut l: Vec<(String, String)> = vec![(String::new(), "—".to_owned())];
+                                l.extend(c.tables.entries(kind, table).into_iter().map(|e| (e.code.clone(), e.label.get(lang).to_owned())));
+                                if !saved.is_empty() && !l.iter().any(|(c, _)| *c == saved) {
+                                    l.push((saved.clone(), saved.clone()));
+                                }
+                                l
+                            }
+                            _ => Vec::new(),
+                        };
+                        list.into_iter().map(|(code, label)| view! { <option value=code>{label}</option> }).collect_view()
+                    })
+                };
+                view! {
+                    <select id=id.clone() prop:value=value on:change=on_input disabled=disabled aria-describedby=error_id.clone()>
+                        {options}
+                    </select>
+                }
+                .into_any()
+            }
+            Input::Owner => {
+                let options = move || {
+                    let saved = record.with(|r| r.as_ref().map(|r| r.owner_id));
+                    let mut list: Vec<(String, String)> = store
+                        .colleagues
+                        .get()
+                        .into_iter()
+                        .map(|c| (c.id.to_string(), format!("{} ({})", c.name, c.office)))
+                        .collect();
+                    if let Some(saved) = saved.filter(|s| !list.iter().any(|(id, _)| *id == s.to_string())) {
+                        let me = store.me.with(|m| m.as_ref().filter(|m| m.user.id == saved).map(|m| m.user.name.clone()));
+                        list.push((saved.to_string(), me.unwrap_or_else(|| t.someone.to_owned())));
+                    }
+                    list.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()
+                };
+                view! {
+                    <select id=id.clone() prop:value=value on:change=on_input disabled=disabled aria-describedby=error_id.clone()>
+                        {options}
+                    </select>
+                }
+                .into_any()
+            }
+            Input::Groups => {
+                let boxes = move || {
+                    let lang = store.language.get().code();
+                    let entries: Vec<(String, String)> = store.config.with(|c| {
+                        c.tables.entries(kind, Table::Group).into_iter().map(|e| (e.code.clone(), e.label.get(lang).to_owned())).collect()
+                    });
+                    entries
+                        .into_iter()
+                        .map(|(code, label)| {
+                            let code_for_check = code.clone();
+                            let checked = move || values.with(|v| v.get(name).is_some_and(|g| g.split(',').any(|x| x == code_for_check)));
+                            let toggle = move |ev| {
+                                let on = event_target_checked(&ev);
+                                values.update(|v| {
+                                    let mut list: Vec<String> = v.get(name).map(|g| g.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect()).unwrap_or_default();
+                                    list.retain(|x| *x != code);
+                                    if on {
+                                        list.push(code.clone());
+                                    }
+                                    v.insert(name, list.join(","));
+                                });
+                                dirty.update(|d| {
+                                    d.insert(name);
+                                });
+                                notice.set(None);
+                            };
+                            view! {
+                                <label class="check-field"><input type="checkbox" prop:checked=checked on:change=toggle disabled=disabled/>{label}</label>
+                            }
+                        })
+                        .collect_view()
+                };
+                view! { <div class="check-group" id=id.clone() role="group" aria-label=label(t)>{boxes}</div> }.into_any()
+            }
+            Input::Check => {
+                let on_change = move |ev| {
+                    let on = event_target_checked(&ev);
+                    values.update(|v| {
+                        v.insert(name, on.to_string());
+                    });
+                    dirty.update(|d| {
+                        d.insert(name);
+                    });
+                    notice.set(None);
+                };
+                view! {
+                    <input id=id.clone() type="checkbox" class="check" prop:checked=move || value() == "true" on:change=on_change disabled=disabled aria-describedby=error_id.clone()/>
+                }
+                .into_any()
+            }
+            Input::ActivityType => view! {
+                <select id=id.clone() prop:value=value on:change=on_input disabled=disabled aria-describedby=error_id.clone()>
+                    {move || ACTIVITY_TYPES.map(|c| view! { <option value=c>{activity_type_label(t, c)}</option> }).collect_view()}
+                </select>
+            }
+            .into_any(),
+            Input::LongText => view! {
+                <textarea id=id.clone() prop:value=value on:input=on_input disabled=disabled aria-invalid=invalid aria-describedby=error_id.clone() rows="3"></textarea>
+            }
+            .into_any(),
+            other => {
+                let numeric = matches!(other, Input::Amount | Input::Percent);
+                let kind_attr = if matches!(other, Input::Date) { "date" } else { "text" };
+                view! {
+                    <input
+                        id=id.clone()
+                        type=kind_attr
+                        inputmode=if numeric { "numeric" } else { "text" }
+                        prop:value=value
+                        on:input=on_input
+                        aria-invalid=invalid
+                        aria-describedby=error_id.clone()
+                        disabled=disabled
+                    />
+                }
+                .into_any()
+            }
+        };
+        let wide = matches!(input, Input::LongText | Input::Text { .. } | Input::Groups);
+        view! {
+            <div class="field" class:wide=wide>
+                {if matches!(input, Input::Groups) {
+                    view! { <span class="label-text">{label(t)}</span> }.into_any()
+                } else {
+                    view! { <label for=id>{label(t)}</label> }.into_any()
+                }}
+                {control}
+                {(name == "stage").then(|| view! {
+                    <p class="instructions" aria-live="polite">{instructions}</p>
+                })}
+                <p class="field-error" id=error_id>{move || errors.with(|e| e.get(name).cloned())}</p>
+            </div>
+        }
+    };
+
+    view! {
+        <form class="card record-form" on:submit=save novalidate aria-label=move || t().tab_general>
+            <h2 id="general-heading">{move || t().tab_general}</h2>
+            <div class="form-grid">
+                {move || fields.get_value().into_iter().map(field_view).collect_view()}
+            </div>
+            <p class="form-notice" role="status">{move || notice.get()}</p>
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || !may_edit.get()>{move || t().save}</button>
+                <button type="button" class="button" on:click=move |_| { refresh(true); notice.set(None); }>{move || t().cancel}</button>
+            </div>
+        </form>
+    }
+}
