@@ -23,10 +23,14 @@ pub enum RecordKind {
     Stage,
     /// Configuration (CF-2): an entry of one of the eight tables.
     TableEntry,
+    /// Configuration (TR-1): an automation rule.
+    Rule,
+    /// Configuration (TR-2): a scheduled process.
+    Process,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 10] = [
+    pub const ALL: [RecordKind; 12] = [
         RecordKind::Company,
         RecordKind::Contact,
         RecordKind::Lead,
@@ -37,6 +41,8 @@ impl RecordKind {
         RecordKind::Attachment,
         RecordKind::Stage,
         RecordKind::TableEntry,
+        RecordKind::Rule,
+        RecordKind::Process,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,13 +57,15 @@ impl RecordKind {
             RecordKind::Attachment => "attachment",
             RecordKind::Stage => "stage",
             RecordKind::TableEntry => "table_entry",
+            RecordKind::Rule => "rule",
+            RecordKind::Process => "process",
         }
     }
 
     /// Configuration kinds: everyone sees them (every device needs the stage rules), only
     /// administrators change them, whatever their role's grants say.
     pub fn is_config(self) -> bool {
-        matches!(self, RecordKind::Stage | RecordKind::TableEntry)
+        matches!(self, RecordKind::Stage | RecordKind::TableEntry | RecordKind::Rule | RecordKind::Process)
     }
 
     pub fn parse(s: &str) -> Option<RecordKind> {

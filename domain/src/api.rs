@@ -180,3 +180,37 @@ pub struct FieldChange {
     pub old: serde_json::Value,
     pub new: serde_json::Value,
 }
+
+/// One record a scheduled process changed, in its run's report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessItem {
+    pub record_id: uuid::Uuid,
+    pub kind: crate::RecordKind,
+    pub title: String,
+    /// What was done, in English (e.g. "stage → lost").
+    pub note: String,
+}
+
+/// A run of a scheduled process (TR-2): when, why (`schedule` or `manual`), and what changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessRunView {
+    pub id: uuid::Uuid,
+    pub process: String,
+    pub trigger: String,
+    pub started_at: i64,
+    pub changed: u64,
+    pub items: Vec<ProcessItem>,
+}
+
+/// `POST /api/opportunities/{id}/recurring`: make the next opportunities of a base one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecurringRequest {
+    pub every_months: u32,
+    pub count: u32,
+}
+
+/// The opportunities a recurring request created.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecurringResponse {
+    pub created: Vec<uuid::Uuid>,
+}

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod api;
+pub mod automation;
 pub mod config;
 pub mod email;
 pub mod ids;

@@ -332,6 +332,16 @@ pub fn validate(
             }
             Ok(())
         }
+        RecordKind::Rule => {
+            let rule = crate::automation::Rule::from_values(after)
+                .ok_or_else(|| invalid("event", InvalidCode::BadConfig, "this is not a valid rule"))?;
+            rule.check().map_err(|reason| invalid("code", InvalidCode::BadConfig, reason))
+        }
+        RecordKind::Process => {
+            let process = crate::automation::ProcessDef::from_values(after)
+                .ok_or_else(|| invalid("process", InvalidCode::BadConfig, "this is not a valid process"))?;
+            process.check().map_err(|reason| invalid("code", InvalidCode::BadConfig, reason))
+        }
         RecordKind::Placement | RecordKind::Activity => Ok(()),
     }
 }

@@ -21,7 +21,8 @@ pub use replica::{Rejected, Replica, answered_up_to, apply_changes, base_version
 
 /// The protocol version a client speaks; the server refuses others with a clear error.
 /// 2: configuration kinds (`stage`, `table_entry`) and the `invalid` refusal.
-pub const PROTOCOL_VERSION: u32 = 2;
+/// 3: automation kinds (`rule`, `process`).
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// How far ahead of the server's clock a client's timestamp may be before it is clamped.
 pub const MAX_CLOCK_SKEW_MS: i64 = 60_000;

@@ -1,23 +1,43 @@
-//! Server-side automation (SPEC TR-1…TR-3): the seam where triggers run.
-//!
-//! `after_changes` is called by the push with the changes it applied, inside the push's
-//! transaction and before the commit, exactly once per applied change (a repeated delivery is
-//! skipped before it gets here, and a rolled-back batch takes its automatic changes with it).
-//! Automatic changes take the next versions from the same counter (`version`), so they reach
-//! clients by the ordinary pull. No rules exist yet: the triggers issue fills this in.
+//! The automation scheduler (SPEC TR-1, TR-2): every `--automation-secs` it fires the
+//! time-based rules that are due and runs the scheduled processes whose period has passed,
+//! then tells connected apps to pull. The rules and processes themselves run in `db::automation`
+//! (triggers on changes run inside the push's transaction, not here).
 
-use crate::db::AppliedChange;
-use sqlx::AnyConnection;
+use crate::AppState;
+use crate::db::now_ms;
 
-/// Runs the automation rules on a pushed batch's applied changes, in its transaction.
-pub async fn after_changes(
-    _conn: &mut AnyConnection,
-    changes: &[AppliedChange],
-    _version: &mut i64,
-    _now_ms: i64,
-) -> anyhow::Result<()> {
-    if !changes.is_empty() {
-        tracing::trace!(changes = changes.len(), "automation: no rules configured");
+/// Runs what is due at `now_ms`; whether anything changed.
+pub async fn run_due(state: &AppState, now_ms: i64) -> anyhow::Result<bool> {
+    let mut changed = state.db.run_time_rules(now_ms).await? > 0;
+    for process in state.db.due_processes(now_ms).await? {
+        if let Some((run, any)) = state.db.run_process(&process.code, now_ms, "schedule").await? {
+            tracing::info!(process = %run.process, changed = run.changed, "scheduled process ran");
+            changed |= any;
+        }
     }
-    Ok(())
+    Ok(changed)
+}
+
+/// Tells connected apps that there is something to pull.
+pub async fn announce(state: &AppState) {
+    match state.db.current_version().await {
+        Ok(v) => {
+            let _ = state.changes.send(v);
+        }
+        Err(err) => tracing::warn!(error = %err, "could not read the change version"),
+    }
+}
+
+pub async fn scheduler(state: AppState) {
+    let every = std::time::Duration::from_secs(state.settings.automation_secs.max(1));
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match run_due(&state, now_ms()).await {
+            Ok(true) => announce(&state).await,
+            Ok(false) => {}
+            Err(err) => tracing::warn!(error = %err, "automation run failed"),
+        }
+    }
 }

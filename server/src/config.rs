@@ -67,6 +67,9 @@ pub struct ServeArgs {
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "VELD_LOG_JSON")]
     pub log_json: bool,
+    /// How often the scheduler checks time-based rules and due processes (seconds).
+    #[arg(long, env = "VELD_AUTOMATION_SECS", default_value_t = 60)]
+    pub automation_secs: u64,
 }
 
 impl Default for ServeArgs {
@@ -79,6 +82,7 @@ impl Default for ServeArgs {
             demo: false,
             tombstone_days: 90,
             log_json: false,
+            automation_secs: 60,
         }
     }
 }

@@ -55,10 +55,12 @@ pub fn app(state: AppState) -> Router {
 pub async fn launch(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
     let db = state.db.clone();
     let sweeper = tokio::spawn(sweep(db.clone(), state.settings.tombstone_days));
+    let scheduler = tokio::spawn(automation::scheduler(state.clone()));
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     sweeper.abort();
+    scheduler.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -2,6 +2,7 @@
 //! queries are written once in portable SQL (`$1` placeholders work on SQLite and PostgreSQL).
 
 mod accounts;
+mod automation;
 mod conflicts;
 mod files;
 mod history;
@@ -9,6 +10,7 @@ mod records;
 mod sync;
 
 pub use accounts::{NewUser, SYSTEM_ID, UserAuth};
+pub use automation::RecurFailure;
 pub use conflicts::ConflictFilter;
 pub use records::NewRecord;
 pub use sync::{AppliedChange, PushError};

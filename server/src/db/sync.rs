@@ -48,6 +48,12 @@ pub struct AppliedChange {
     pub fields: Vec<String>,
     pub version: u64,
     pub actor: UserId,
+    /// For leads and opportunities (the kinds rules watch): the values before (none for a
+    /// create) and after the change; empty otherwise.
+    pub before: Option<Map<String, Value>>,
+    pub after: Map<String, Value>,
+    /// The rules whose automatic changes led to this one, in order (empty for a user's change).
+    pub made_by: Vec<String>,
 }
 
 impl Db {
@@ -88,7 +94,8 @@ impl Db {
                 // said again (the user must hear of it).
                 BatchStep::Skip => refusal(&mut tx, &client, m.id).await?.unwrap_or(MutationOutcome::Duplicate),
                 BatchStep::Apply => {
-                    let mut effects = Effects { applied: &mut applied, history: &mut history, rules: &mut rules };
+                    let mut effects =
+                        Effects { applied: &mut applied, history: &mut history, rules: &mut rules, chain: &[] };
                     let outcome = apply(&mut tx, actor, m, &mut version, now_ms, &mut effects).await?;
                     if let MutationOutcome::Rejected { .. } = &outcome {
                         sqlx::query(
@@ -122,8 +129,10 @@ impl Db {
             .bind(now_ms)
             .execute(&mut *tx)
             .await?;
+        // Triggers run on what this batch applied, in its transaction (TR-1): exactly once per
+        // applied change, since a repeated delivery is skipped above.
+        super::automation::run_triggers(&mut tx, applied, &mut version, now_ms, &mut history, &mut rules).await?;
         history.write(&mut tx, now_ms).await?;
-        crate::automation::after_changes(&mut tx, &applied, &mut version, now_ms).await?;
         sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1").bind(version).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(PushResponse { last_applied, results })
@@ -359,7 +368,7 @@ async fn office_of(conn: &mut AnyConnection, m: &Mutation) -> anyhow::Result<Opt
 /// Applies one mutation inside the batch's transaction: `decide` says what happens, this stores
 /// it. `Ok(Rejected)` is a permanent refusal (recorded, and the queue moves on); `Err` is a
 /// transient failure that aborts the batch.
-async fn apply(
+pub(super) async fn apply(
     conn: &mut AnyConnection,
     actor: &Actor,
     m: &Mutation,
@@ -374,11 +383,18 @@ async fn apply(
     let decision = decide(existing.as_ref(), actor, m, next, now_ms, &lookup);
     let decision = check_rules(conn, existing.as_ref(), m, decision, effects.rules).await?;
     let before = existing.as_ref().map(StoredRecord::values).unwrap_or_default();
-    let logged = |record, op| Logged { record, version: next, user: Some(actor.user), op, rule: None };
+    let rule = effects.chain.last().cloned();
+    let logged = |record, op| Logged { record, version: next, user: Some(actor.user), op, rule: rule.clone() };
     let history = &mut *effects.history;
+    // What rules look at: leads' and opportunities' values after the change.
+    let watched = matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity);
+    let mut after_values = Map::new();
     let changed = match decision.effect {
         Effect::Nothing => false,
         Effect::Insert(record) => {
+            if watched {
+                after_values = record.values();
+            }
             insert_record(conn, &record, now_ms).await?;
             let changes: Vec<FieldChange> = record
                 .fields
@@ -432,6 +448,9 @@ async fn apply(
             if !changes.is_empty() {
                 history.add(logged(record.id, "update"), &changes)?;
             }
+            if watched {
+                after_values = record.values();
+            }
             let (data, meta) = columns_of(&record.fields)?;
             sqlx::query(
                 "UPDATE records SET data = $1, meta = $2, version = $3, updated_at = $4, owner_id = $5, office_id = $6 \
@@ -462,6 +481,9 @@ async fn apply(
             fields: m.fields.keys().cloned().collect(),
             version: next,
             actor: actor.user,
+            before: if watched { existing.as_ref().map(StoredRecord::values) } else { None },
+            after: after_values,
+            made_by: effects.chain.to_vec(),
         });
     }
     Ok(decision.outcome)
@@ -469,16 +491,31 @@ async fn apply(
 
 /// What applying a batch's mutations collects besides the records: the applied changes (for
 /// automation), the history entries (written at the end), and the stage lists read so far.
-struct Effects<'a> {
-    applied: &'a mut Vec<AppliedChange>,
-    history: &'a mut HistoryLog,
-    rules: &'a mut RuleCache,
+pub(super) struct Effects<'a> {
+    pub applied: &'a mut Vec<AppliedChange>,
+    pub history: &'a mut HistoryLog,
+    pub rules: &'a mut RuleCache,
+    /// The automation rules whose changes led to this one (empty for a user's change); the last
+    /// is the rule making it, which its history entry names.
+    pub chain: &'a [String],
 }
 
 /// The stage lists a batch has read, until a stage changes in it.
 #[derive(Default)]
-struct RuleCache {
+pub(super) struct RuleCache {
     stages: std::collections::HashMap<RecordKind, Stages>,
+}
+
+impl RuleCache {
+    /// The stages of one list, read once per batch.
+    pub async fn stages_of(&mut self, conn: &mut AnyConnection, list: RecordKind) -> anyhow::Result<Stages> {
+        if let Some(s) = self.stages.get(&list) {
+            return Ok(s.clone());
+        }
+        let s = stages(conn, list).await?;
+        self.stages.insert(list, s.clone());
+        Ok(s)
+    }
 }
 
 /// Applies the records' rules (`veld_domain::records::validate`) to what `decide` would store:
@@ -505,15 +542,7 @@ async fn check_rules(
         }
     }
     if matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity) && m.fields.contains_key("stage") {
-        let list = match cache.stages.get(&m.kind) {
-            Some(list) => list.clone(),
-            None => {
-                let list = stages(conn, m.kind).await?;
-                cache.stages.insert(m.kind, list.clone());
-                list
-            }
-        };
-        known.stages.insert(m.kind, list);
+        known.stages.insert(m.kind, cache.stages_of(conn, m.kind).await?);
     }
     let changed: Vec<String> = m.fields.keys().cloned().collect();
     Ok(match validate(m.kind, m.record_id, before.as_ref(), &after, &changed, &known) {

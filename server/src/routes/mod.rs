@@ -3,6 +3,7 @@
 mod admin;
 mod attachments;
 mod auth;
+mod automation;
 mod health;
 mod me;
 mod records;
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .merge(me::router())
         .merge(records::router())
         .merge(attachments::router())
+        .merge(automation::router())
         .merge(admin::router())
         .merge(sync::router())
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod attachments;
+mod automation;
 mod cli;
 mod crash;
 mod errors;
