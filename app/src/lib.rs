@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=AdminPage/>
                         <Route path=path!("stages") view=StagesPage/>
                         <Route path=path!("tables") view=TablesPage/>
+                        <Route path=path!("automation") view=AutomationPage/>
                     </ParentRoute>
                     <Route path=path!("pending") view=PendingPage/>
                 </ParentRoute>

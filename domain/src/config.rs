@@ -153,6 +153,10 @@ pub struct TableEntry {
     /// contact once given.
     #[serde(default)]
     pub fixed: bool,
+    /// Categories: the colour of their cards on the pipeline board (SocrateCloud's "Kanban
+    /// colour"), `#rrggbb`; empty for none.
+    #[serde(default)]
+    pub colour: String,
 }
 
 impl StageDef {
@@ -427,6 +431,13 @@ pub fn default_tables() -> Vec<TableEntry> {
                     active: true,
                     order: i as i64 + 1,
                     fixed: fixed.contains(code),
+                    colour: match *code {
+                        "new_business" => "#0ea5e9",
+                        "existing_customer" => "#16a34a",
+                        "partner" => "#a855f7",
+                        _ => "",
+                    }
+                    .to_owned(),
                 });
             }
         }
@@ -508,6 +519,7 @@ pub fn default_tables() -> Vec<TableEntry> {
                 active: true,
                 order: i as i64 + 1,
                 fixed: false,
+                colour: String::new(),
             });
         }
     }

@@ -129,7 +129,7 @@ async function syncBenchmarks(base) {
     }
     const res = await fetch(`${base}/api/sync/push`, {
       method: 'POST', headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify({ protocol: 2, client_id: client, mutations }),
+      body: JSON.stringify({ protocol: 3, client_id: client, mutations }),
     });
     if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
   }
@@ -235,9 +235,111 @@ async function syncBenchmarks(base) {
     figure('sync.edit_to_ui.p95', pct(95), 'ms', '<= 16');
 
     await overviewBenchmarks(page, total);
+    await boardBenchmarks(page, base, cookie);
   } finally {
     await browser.close();
   }
+}
+
+/** The pipeline board with 5,000 opportunities cached: rendering it, and a move → UI update. */
+async function boardBenchmarks(page, base, cookie) {
+  const cards = Number(process.env.VELD_BENCH_CARDS ?? 5_000);
+  const client = crypto.randomUUID();
+  const stages = ['qualification', 'needs_analysis', 'proposal', 'negotiation'];
+  for (let start = 0, id = 1; start < cards; start += 500) {
+    const mutations = [];
+    for (let i = start; i < Math.min(cards, start + 500); i++, id++) {
+      mutations.push({
+        id, kind: 'opportunity', record_id: crypto.randomUUID(), op: 'create',
+        fields: { title: `Bench deal ${i}`, stage: stages[i % 4], expected_revenue: 5000 + (i % 41) * 500, probability: [10, 25, 50, 75][i % 4], source: 'referral', category: 'new_business' },
+        hlc: { wall_ms: Date.now(), counter: 0, client },
+      });
+    }
+    const res = await fetch(`${base}/api/sync/push`, {
+      method: 'POST', headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ protocol: 3, client_id: client, mutations }),
+    });
+    if (!res.ok) throw new Error(`seeding opportunities failed: ${res.status} ${await res.text()}`);
+  }
+  const tick = `(() => { const c = new MessageChannel(); return new Promise((r) => { c.port1.onmessage = () => r(); c.port2.postMessage(0); }); })`;
+  // The app pulls them (the server announces the pushes); wait until the board counts them all.
+  await page.goto('/pipeline?list=opportunity');
+  const counted = () => page.evaluate(() => [...document.querySelectorAll('.column-totals')].reduce((n, el) => n + parseInt(el.textContent.replace(/[^0-9].*$/, '') || '0', 10), 0));
+  const deadline = Date.now() + 180_000;
+  while ((await counted()) < cards) {
+    if (Date.now() > deadline) throw new Error(`the board shows ${await counted()} of ${cards} cards`);
+    await page.waitForTimeout(500);
+  }
+  const total = await counted();
+  // Render: from another page to the board with its cards in the DOM (median of 7).
+  const renders = [];
+  for (let i = 0; i < 7; i++) {
+    await page.evaluate(() => document.querySelector('nav a[href="/activities"]').click());
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    renders.push(await page.evaluate(async (tick) => {
+      const next = eval(tick);
+      const link = document.querySelector('nav a[href="/pipeline"]');
+      const t0 = performance.now();
+      link.click();
+      while (document.querySelectorAll('.board-card').length < 4) {
+        await next();
+        if (performance.now() - t0 > 20000) throw new Error('the board did not render');
+      }
+      return performance.now() - t0;
+    }, tick));
+  }
+  renders.sort((a, b) => a - b);
+  const domCards = await page.locator('.board-card').count();
+  // Move → UI: "Move to…" on a Proposal card, choose Negotiation; from the click to both
+  // columns' counts showing the move.
+  const drops = [];
+  for (let i = 0; i < 30; i++) {
+    drops.push(await page.evaluate(async (tick) => {
+      const next = eval(tick);
+      const from = document.querySelector('.board-column[data-stage="proposal"]');
+      const to = document.querySelector('.board-column[data-stage="negotiation"]');
+      const count = (col) => col.querySelector('.column-totals').textContent;
+      from.querySelector('.board-card .move-button').click();
+      while (!document.querySelector('.move-dialog')) await next();
+      const button = [...document.querySelectorAll('.move-dialog li button')].find((b) => b.textContent.trim() === 'Negotiation');
+      const before = [count(from), count(to)];
+      const t0 = performance.now();
+      button.click();
+      while (count(from) === before[0] || count(to) === before[1]) {
+        await next();
+        if (performance.now() - t0 > 5000) throw new Error('the move did not show');
+      }
+      return performance.now() - t0;
+    }, tick));
+    await page.waitForTimeout(30);
+  }
+  drops.sort((a, b) => a - b);
+  // Raw baseline in the same page: plain DOM for the same number of cards in the same columns,
+  // and moving one element between two lists with both counts updated.
+  const raw = await page.evaluate((n) => {
+    const host = document.createElement('div');
+    document.body.append(host);
+    const t0 = performance.now();
+    host.innerHTML = [0, 1, 2, 3, 4, 5].map((c) => `<section><h2>Stage ${c}</h2><p>0</p><ul>${Array.from({ length: Math.ceil(n / 6) }, (_, i) => `<li><a href="#">Deal ${c}-${i}</a><span>€ ${i}</span><button>Move</button></li>`).join('')}</ul></section>`).join('');
+    host.getBoundingClientRect();
+    const render = performance.now() - t0;
+    const lists = host.querySelectorAll('ul');
+    const t1 = performance.now();
+    lists[3].prepend(lists[2].firstElementChild);
+    host.querySelectorAll('p')[2].textContent = String(lists[2].children.length);
+    host.querySelectorAll('p')[3].textContent = String(lists[3].children.length);
+    host.getBoundingClientRect();
+    const drop = performance.now() - t1;
+    host.remove();
+    return { render, drop };
+  }, total);
+  figure('board.cards', total, 'cards');
+  figure('board.cards_in_dom', domCards, 'cards');
+  figure('board.render_ms.median', Math.round(renders[3]), 'ms', '<= 150');
+  figure('board.render_ms.raw_dom_all_cards', Math.round(raw.render * 10) / 10, 'ms');
+  figure('board.drop_to_ui.p50', Math.round(drops[15] * 10) / 10, 'ms', '<= 16');
+  figure('board.drop_to_ui.p95', Math.round(drops[28] * 10) / 10, 'ms');
+  figure('board.drop_to_ui.raw_dom_ms', Math.round(raw.drop * 100) / 100, 'ms');
 }
 
 /** The leads overview with every lead cached: opening it, and a search keystroke → rows. */

@@ -82,6 +82,13 @@ test('every app page has no axe violations', async ({ page }) => {
   await page.goto('/admin/tables');
   await expect(page.getByRole('form').first()).toBeVisible();
   await expectNoViolations(page, 'maintenance: tables');
+  await page.goto('/admin/automation');
+  await page.getByRole('heading', { level: 1, name: 'Automation' }).waitFor();
+  await expectNoViolations(page, 'automation');
+  await page.goto('/pipeline?list=lead');
+  await page.locator('.board-card').first().waitFor();
+  await page.locator('.board-card .move-button').first().click();
+  await expectNoViolations(page, 'board with the move dialog');
   await page.goto('/pending');
   await expect(page.getByRole('heading', { name: 'Pending changes' })).toBeVisible();
   await expectNoViolations(page, 'pending changes');

@@ -128,7 +128,7 @@ test('an edit to a record deleted elsewhere is reported on the Pending changes p
     expect((await api.post(`${base}/api/auth/login`, { data: { email: users.manager.email, password: 'veld-demo-2026' } })).ok()).toBe(true);
     const hlc = { wall_ms: Date.now(), counter: 0, client: crypto.randomUUID() };
     const push = await api.post(`${base}/api/sync/push`, {
-      data: { protocol: 2, client_id: hlc.client, mutations: [{ id: 1, kind: 'opportunity', record_id: id, op: 'delete', hlc }] },
+      data: { protocol: 3, client_id: hlc.client, mutations: [{ id: 1, kind: 'opportunity', record_id: id, op: 'delete', hlc }] },
     });
     expect((await push.json()).results[0].outcome).toBe('applied');
     await manager.close();

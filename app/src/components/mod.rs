@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 
 pub mod attachments;
+pub mod board;
 pub mod bulk_bar;
 pub mod conflicts;
 pub mod contacts_tab;

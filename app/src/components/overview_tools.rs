@@ -312,6 +312,7 @@ mod tests {
             stage: stage.into(),
             stage_code: stage.into(),
             source_code: "website".into(),
+            category_code: String::new(),
             stage_index: 0,
             stage_group: String::new(),
             source: String::new(),

@@ -19,7 +19,7 @@ use veld_domain::sync::Op;
 const LANGS: [&str; 3] = ["en", "nl", "ro"];
 
 /// The fields of `next` that differ from `before`, as a change.
-fn changed(before: &Map<String, Value>, next: &Map<String, Value>) -> BTreeMap<String, Value> {
+pub(crate) fn changed(before: &Map<String, Value>, next: &Map<String, Value>) -> BTreeMap<String, Value> {
     next.iter().filter(|(k, v)| before.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
@@ -39,7 +39,7 @@ fn table_name(t: &Strings, table: Table) -> &'static str {
 /// "New stage" / "New entry": a code (lower case, spaces become underscores) and an English
 /// name; refuses an empty one or a code in use, next to the fields.
 #[component]
-fn AddCode(
+pub(crate) fn AddCode(
     heading: fn(&Strings) -> &'static str,
     id_prefix: &'static str,
     taken: Callback<String, bool>,
@@ -88,7 +88,11 @@ fn AddCode(
 
 /// An editor's saved value and its draft. When the stored value changes (a sync, or this
 /// editor's own save), the draft follows it unless the user is editing it.
-fn follow_saved<T>(id: uuid::Uuid, initial: T, all: Memo<Vec<(uuid::Uuid, T)>>) -> (StoredValue<T>, RwSignal<T>)
+pub(crate) fn follow_saved<T>(
+    id: uuid::Uuid,
+    initial: T,
+    all: Memo<Vec<(uuid::Uuid, T)>>,
+) -> (StoredValue<T>, RwSignal<T>)
 where
     T: Clone + PartialEq + Send + Sync + 'static,
 {
@@ -108,7 +112,7 @@ where
 
 /// Lead / opportunity switch shared by both pages.
 #[component]
-fn KindSwitch(kind: RwSignal<RecordKind>) -> impl IntoView {
+pub(crate) fn KindSwitch(kind: RwSignal<RecordKind>) -> impl IntoView {
     let t = use_i18n();
     view! {
         <div class="choices" role="group" aria-label=move || t().config_for>
@@ -131,6 +135,7 @@ pub fn MaintenanceLinks() -> impl IntoView {
                 <li><A href="/admin" exact=true>{move || t().admin_users}</A></li>
                 <li><A href="/admin/stages">{move || t().admin_stages}</A></li>
                 <li><A href="/admin/tables">{move || t().admin_tables}</A></li>
+                <li><A href="/admin/automation">{move || t().admin_automation}</A></li>
             </ul>
         </nav>
     }
@@ -366,6 +371,7 @@ pub fn TablesPage() -> impl IntoView {
             active: true,
             order: entries.with_untracked(|e| e.last().map_or(1, |(_, e)| e.order + 1)),
             fixed: false,
+            colour: String::new(),
         };
         spawn_local(async move {
             let fields = entry.to_values().into_iter().collect();
@@ -440,6 +446,16 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, Tab
                     <input id=order_id inputmode="numeric" prop:value=move || draft.with(|d| d.order.to_string())
                         on:input=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse() { draft.update(|d| d.order = n) } }/>
                 </div>
+                {(entry.table == Table::Category).then(|| {
+                    let colour_id = format!("entry-{id}-colour");
+                    view! {
+                        <div class="field">
+                            <label for=colour_id.clone()>{move || t().col_colour}</label>
+                            <input id=colour_id type="color" prop:value=move || draft.with(|d| if d.colour.is_empty() { "#94a3b8".to_owned() } else { d.colour.clone() })
+                                on:input=move |ev| draft.update(|d| d.colour = event_target_value(&ev))/>
+                        </div>
+                    }
+                })}
                 <label class="check-field">
                     <input type="checkbox" prop:checked=move || draft.with(|d| d.active) on:change=move |ev| {
                         let on = event_target_checked(&ev);

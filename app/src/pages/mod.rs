@@ -2,11 +2,12 @@
 
 mod activities;
 mod admin;
+mod automation;
 mod companies;
 mod contacts;
 mod leads;
 mod login;
-mod maintenance;
+pub(crate) mod maintenance;
 mod not_found;
 mod opportunities;
 mod pending;
@@ -16,6 +17,7 @@ pub(crate) mod wizard;
 
 pub use activities::ActivitiesPage;
 pub use admin::AdminPage;
+pub use automation::AutomationPage;
 pub use companies::CompaniesPage;
 pub use contacts::ContactsPage;
 pub use leads::LeadsPage;

@@ -1,74 +1,158 @@
+//! The sales pipeline (PL-1…PL-3): a board of leads or of opportunities, with the overview's
+//! filters (mine / my office / all, search, owner, source), grouping by stage group, and compact
+//! or detailed cards; the layout choices are kept on the device.
+
+use crate::components::board::{Board, Filters};
 use crate::components::page::Page;
-use crate::components::record_list::{LocalList, int, local_list, text};
-use crate::format::money;
 use crate::i18n::use_i18n;
 use crate::state::Store;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 use veld_domain::RecordKind;
+use veld_domain::config::Table;
 
-/// Open opportunities by stage, with each column's count and total value.
+const LAYOUT_KEY: &str = "veld.board.v1";
+
+/// The board's layout, kept on the device.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Layout {
+    detailed: bool,
+    grouped: bool,
+}
+
 #[component]
 pub fn PipelinePage() -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
-    let board = move || {
+    let query = use_query_map();
+    let opportunities = move || store.me.with(|m| m.as_ref().is_none_or(|m| m.modules.opportunities));
+    let leads = move || store.me.with(|m| m.as_ref().is_none_or(|m| m.modules.leads));
+    let kind = Memo::new(move |_| match query.with(|q| q.get("list")).as_deref() {
+        Some("lead") => RecordKind::Lead,
+        Some("opportunity") => RecordKind::Opportunity,
+        _ if opportunities() => RecordKind::Opportunity,
+        _ => RecordKind::Lead,
+    });
+    let layout = RwSignal::new(crate::storage::load_json::<Layout>(LAYOUT_KEY).unwrap_or_default());
+    Effect::new(move |_| crate::storage::save_json(LAYOUT_KEY, &layout.get()));
+    let filters = RwSignal::new(Filters { scope: "all".into(), ..Filters::default() });
+    let set = move |f: fn(&mut Filters, String)| move |ev| filters.update(|x| f(x, event_target_value(&ev)));
+    let source_options = move || {
+        let lang = store.language.get().code();
+        store.config.with(|c| {
+            c.tables
+                .entries(kind.get(), Table::Source)
+                .into_iter()
+                .map(|e| view! { <option value=e.code.clone()>{e.label.get(lang).to_owned()}</option> })
+                .collect_view()
+        })
+    };
+    let owner_options = move || {
+        store
+            .colleagues
+            .get()
+            .into_iter()
+            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+            .collect_view()
+    };
+    if store.colleagues.with_untracked(Vec::is_empty) {
+        store.refresh_colleagues();
+    }
+    let tab = move |k: RecordKind, label: &'static str| {
+        let href = format!("/pipeline?list={}", k.as_str());
+        view! {
+            <li><a href=href aria-current=move || (kind.get() == k).then_some("page")>{label}</a></li>
+        }
+    };
+    // Whether there is a board to show — a memo of the list's state, not of its records, so the
+    // board is built once and then follows changes itself (a move must not rebuild it).
+    let state = Memo::new(move |_| {
+        let k = kind.get();
+        if !store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(k, veld_domain::Action::View))) {
+            return 2;
+        }
+        if !store.local_ready.get() {
+            return 0;
+        }
+        let any = store.by_kind.with(|b| b.0.get(&k).is_some_and(|v| !v.is_empty()))
+            || store.outbox.with(|o| o.iter().any(|m| m.kind == k));
+        let never_synced = store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none()));
+        match (any, never_synced, store.connection.get()) {
+            (false, true, crate::state::Connection::Online) => 0,
+            (false, true, _) => 1,
+            _ => 3,
+        }
+    });
+    let body = move || {
         let t = t();
-        let lang = store.language.get();
-        match local_list(store, RecordKind::Opportunity) {
-            LocalList::Loading => view! { <p class="muted">{t.loading}</p> }.into_any(),
-            LocalList::NeverSynced => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
-            LocalList::NotAllowed => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
-            LocalList::Rows(records) => {
-                let rows: Vec<_> = records.iter().map(|r| r.to_row()).collect();
-                let config = store.config.get();
-                let stages: Vec<(String, String)> = config
-                    .opportunity_stages
-                    .active()
-                    .filter(|s| !s.end)
-                    .map(|s| (s.code.clone(), s.name.get(lang.code()).to_owned()))
-                    .collect();
-                view! {
-                <div class="board" role="region" tabindex="0" aria-label=t.nav_pipeline>
-                    {stages
-                        .into_iter()
-                        .map(|(stage, heading)| {
-                            let cards: Vec<_> = rows.iter().filter(|r| text(r, "stage").as_deref() == Some(stage.as_str())).collect();
-                            let total: i64 = cards.iter().filter_map(|r| int(r, "expected_revenue")).sum();
-                            let name = heading.clone();
-                            view! {
-                                <section class="column" aria-label=name>
-                                    <header>
-                                        <h2>{heading}</h2>
-                                        <p class="muted">{format!("{} · {}", cards.len(), money(total, lang))}</p>
-                                    </header>
-                                    <ul>
-                                        {cards
-                                            .iter()
-                                            .map(|r| {
-                                                view! {
-                                                    <li class="card">
-                                                        <strong>{text(r, "title").unwrap_or_default()}</strong>
-                                                        <span class="muted">
-                                                            {int(r, "expected_revenue").map(|v| money(v, lang)).unwrap_or_default()}
-                                                        </span>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                </section>
-                            }
-                        })
-                        .collect_view()}
-                </div>
-                }
-                .into_any()
+        let k = kind.get();
+        match state.get() {
+            0 => view! { <p class="muted">{t.loading}</p> }.into_any(),
+            1 => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
+            2 => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
+            _ => view! {
+                <Board
+                    kind=k
+                    filters=filters
+                    detailed=Signal::derive(move || layout.with(|l| l.detailed))
+                    grouped=Signal::derive(move || layout.with(|l| l.grouped))
+                />
             }
+            .into_any(),
         }
     };
     view! {
         <Page title=Signal::derive(move || t().nav_pipeline) intro=Signal::derive(move || t().pipeline_intro)>
-            {board}
+            <nav class="tabs" aria-label=move || t().board_lists>
+                <ul>
+                    {move || leads().then(|| tab(RecordKind::Lead, t().nav_leads))}
+                    {move || opportunities().then(|| tab(RecordKind::Opportunity, t().nav_opportunities))}
+                </ul>
+            </nav>
+            <div class="board-tools" role="group" aria-label=move || t().board_filters>
+                <div class="field inline">
+                    <label for="board-scope">{move || t().board_scope}</label>
+                    <select id="board-scope" on:change=set(|f, v| f.scope = v)>
+                        <option value="all">{move || t().board_all}</option>
+                        <option value="office">{move || t().board_office}</option>
+                        <option value="mine">{move || t().board_mine}</option>
+                    </select>
+                </div>
+                <div class="field inline search">
+                    <label for="board-search">{move || t().search}</label>
+                    <input id="board-search" type="search" prop:value=move || filters.with(|f| f.search.clone()) on:input=set(|f, v| f.search = v)/>
+                </div>
+                <div class="field inline">
+                    <label for="board-owner">{move || t().col_owner}</label>
+                    <select id="board-owner" on:change=set(|f, v| f.owner = v)>
+                        <option value="">{move || t().board_anyone}</option>
+                        {owner_options}
+                    </select>
+                </div>
+                <div class="field inline">
+                    <label for="board-source">{move || t().col_source}</label>
+                    <select id="board-source" on:change=set(|f, v| f.source = v)>
+                        <option value="">{move || t().board_any}</option>
+                        {source_options}
+                    </select>
+                </div>
+                <label class="check-field">
+                    <input type="checkbox" prop:checked=move || layout.with(|l| l.grouped) on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        layout.update(|l| l.grouped = on);
+                    }/>
+                    {move || t().board_grouped}
+                </label>
+                <label class="check-field">
+                    <input type="checkbox" prop:checked=move || layout.with(|l| l.detailed) on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        layout.update(|l| l.detailed = on);
+                    }/>
+                    {move || t().board_detailed}
+                </label>
+            </div>
+            {body}
         </Page>
     }
 }

@@ -5,7 +5,8 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use veld_domain::RecordKind;
 use veld_domain::api::{
-    Colleague, ConflictView, ErrorBody, ErrorCode, HistoryEntry, LoginRequest, Me, RecordRow, UpdateMe, UserRow,
+    Colleague, ConflictView, ErrorBody, ErrorCode, HistoryEntry, LoginRequest, Me, ProcessRunView, RecordRow,
+    RecurringRequest, RecurringResponse, UpdateMe, UserRow,
 };
 use veld_domain::sync::{ClientId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
 
@@ -90,6 +91,24 @@ pub async fn records(kind: RecordKind) -> Result<Vec<RecordRow>, ApiFailure> {
 
 pub async fn colleagues() -> Result<Vec<Colleague>, ApiFailure> {
     read(Request::get("/api/users").send().await).await
+}
+
+/// Runs a scheduled process now (administrators) and returns its report.
+pub async fn run_process(code: &str) -> Result<ProcessRunView, ApiFailure> {
+    read(Request::post(&format!("/api/automation/processes/{code}/run")).send().await).await
+}
+
+/// The latest runs of the scheduled processes (administrators).
+pub async fn process_runs() -> Result<Vec<ProcessRunView>, ApiFailure> {
+    read(Request::get("/api/automation/runs").send().await).await
+}
+
+/// Makes the next opportunities after a base one.
+pub async fn recurring(id: uuid::Uuid, every_months: u32, count: u32) -> Result<RecurringResponse, ApiFailure> {
+    let req = Request::post(&format!("/api/opportunities/{id}/recurring"))
+        .json(&RecurringRequest { every_months, count })
+        .map_err(|e| server_error(e.to_string()))?;
+    read(req.send().await).await
 }
 
 pub async fn admin_users() -> Result<Vec<UserRow>, ApiFailure> {
