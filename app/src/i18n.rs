@@ -396,6 +396,13 @@ pub struct Strings {
     pub run_done: fn(usize) -> String,
     pub needs_connection: &'static str,
     pub rule_value: &'static str,
+    pub recurring_title: &'static str,
+    pub recurring_every: &'static str,
+    pub recurring_count: &'static str,
+    pub recurring_create: &'static str,
+    pub recurring_created: fn(usize) -> String,
+    pub bulk_probability: &'static str,
+    pub bulk_close_date: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -793,6 +800,13 @@ pub static EN: Strings = Strings {
     run_done: |n| format!("Done: {n} changed."),
     needs_connection: "This needs a connection to the server.",
     rule_value: "Value",
+    recurring_title: "Repeat this opportunity",
+    recurring_every: "Every (months)",
+    recurring_count: "How many",
+    recurring_create: "Create the next ones",
+    recurring_created: |n| format!("{n} created, from the completion date on."),
+    bulk_probability: "Probability",
+    bulk_close_date: "Expected close date",
 };
 
 pub static NL: Strings = Strings {
@@ -1192,6 +1206,13 @@ pub static NL: Strings = Strings {
     run_done: |n| format!("Klaar: {n} gewijzigd."),
     needs_connection: "Hiervoor is een verbinding met de server nodig.",
     rule_value: "Waarde",
+    recurring_title: "Deze opportunity herhalen",
+    recurring_every: "Elke (maanden)",
+    recurring_count: "Hoeveel",
+    recurring_create: "Volgende aanmaken",
+    recurring_created: |n| format!("{n} aangemaakt, vanaf de opleverdatum."),
+    bulk_probability: "Kans",
+    bulk_close_date: "Verwachte sluitdatum",
 };
 
 pub fn strings(lang: Language) -> &'static Strings {

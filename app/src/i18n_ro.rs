@@ -412,4 +412,11 @@ pub static RO: Strings = Strings {
     run_done: |n| format!("Gata: {n} modificate."),
     needs_connection: "Este nevoie de o conexiune la server.",
     rule_value: "Valoare",
+    recurring_title: "Repetați această oportunitate",
+    recurring_every: "La fiecare (luni)",
+    recurring_count: "Câte",
+    recurring_create: "Creați următoarele",
+    recurring_created: |n| format!("{n} create, începând cu data finalizării."),
+    bulk_probability: "Probabilitate",
+    bulk_close_date: "Dată estimată de închidere",
 };

@@ -68,6 +68,11 @@ struct Drag {
     over: Option<String>,
 }
 
+/// What a card shows: it is re-made only when one of these changes.
+fn card_key(r: &Row, detailed: bool) -> (uuid::Uuid, bool, String, String, Option<i64>, String, String) {
+    (r.id, detailed, r.title.clone(), r.company.clone(), r.value, r.number.clone(), r.owner.to_string())
+}
+
 /// Whether `id` may move to stage `to`: the user may edit it and the stage rules allow it.
 pub fn check_move(store: &Store, kind: RecordKind, id: uuid::Uuid, to: &str) -> Result<(), String> {
     let t = crate::i18n::strings(store.language.get_untracked());
@@ -348,7 +353,7 @@ pub fn Board(
 
     let height = move || if detailed.get() { DETAILED_PX } else { COMPACT_PX };
     let lang = move || store.language.get();
-    let card_view = move |r: Row, top: f64| {
+    let card_view = move |r: Row| {
         let t = t();
         let extra = extras.with(|e| e.0.get(&r.id).cloned()).unwrap_or_default();
         let id = r.id;
@@ -373,7 +378,7 @@ pub fn Board(
             <li
                 class="board-card"
                 class:lifted=lifted
-                style=format!("top:{top}px;border-left-color:{}", if extra.colour.is_empty() { "var(--border)" } else { extra.colour.as_str() })
+                style=format!("border-left-color:{}", if extra.colour.is_empty() { "var(--border)" } else { extra.colour.as_str() })
                 data-id=id.to_string()
                 on:pointerdown=move |ev| start(ev, id, p_title.clone(), p_from.clone())
                 on:pointermove=on_move
@@ -428,21 +433,17 @@ pub fn Board(
                 _ => "",
             })
         };
-        let window = move || {
+        // The window of cards in view: (first, last, slot height, all).
+        let bounds = move || {
             let h = height();
             let total = cards.with(Vec::len);
             let first = ((scroll.get() / h) as usize).saturating_sub(OVERSCAN).min(total);
             let count = (viewport.get() / h).ceil() as usize + 2 * OVERSCAN;
-            let last = (first + count).min(total);
-            rows.with(|rows| {
-                cards.with(|ids| {
-                    ids[first..last]
-                        .iter()
-                        .enumerate()
-                        .map(|(k, &i)| (rows.0[i].clone(), (first + k) as f64 * h))
-                        .collect::<Vec<_>>()
-                })
-            })
+            (first, (first + count).min(total), h, total)
+        };
+        let in_view = move || {
+            let (first, last, _, _) = bounds();
+            rows.with(|rows| cards.with(|ids| ids[first..last].iter().map(|&i| rows.0[i].clone()).collect::<Vec<_>>()))
         };
         let heading_id = format!("column-{code}");
         let labelled_by = heading_id.clone();
@@ -467,8 +468,13 @@ pub fn Board(
                         viewport.set(el.client_height().max(200) as f64);
                     }
                 }>
-                    <ul class="column-cards" style=move || format!("height:{}px", cards.with(Vec::len) as f64 * height())>
-                        <For each=window key=move |(r, top)| (r.id, *top as i64, detailed.get_untracked(), rows.with_untracked(|x| Arc::as_ptr(&x.0) as usize)) children=move |(r, top)| card_view(r, top)/>
+                    // The cards in view after a spacer for those above: a card keeps its element
+                    // while others move, and is re-made only when what it shows changed.
+                    <ul class="column-cards" style=move || {
+                        let (first, _, h, total) = bounds();
+                        format!("height:{}px;padding-top:{}px", total as f64 * h, first as f64 * h)
+                    }>
+                        <For each=in_view key=move |r| card_key(r, detailed.get_untracked()) children=card_view/>
                     </ul>
                 </div>
             </section>

@@ -26,6 +26,9 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
     let stage = RwSignal::new(String::new());
     let priority = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
+    let probability = RwSignal::new(String::new());
+    let close_date = RwSignal::new(String::new());
+    let probability_invalid = move || !probability.with(|p| p.trim().parse::<u8>().is_ok_and(|p| p <= 100));
     let group = RwSignal::new(String::new());
     if store.colleagues.with_untracked(Vec::is_empty) {
         store.refresh_colleagues();
@@ -182,6 +185,34 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
                         {move || t().apply}
                     </button>
                     </div>
+                    {(kind == RecordKind::Opportunity).then(|| view! {
+                        <div class="bulk-action">
+                            <div class="field inline">
+                                <label for="bulk-probability">{move || t().bulk_probability}</label>
+                                <input id="bulk-probability" inputmode="numeric" class="short" prop:value=move || probability.get() on:input=move |ev| probability.set(event_target_value(&ev))/>
+                            </div>
+                            <button type="button" class="button" disabled=probability_invalid
+                                aria-label=move || format!("{} – {}", t().apply, t().bulk_probability)
+                                on:click=move |_| {
+                                    if let Ok(p) = probability.get_untracked().trim().parse::<u8>() {
+                                        apply([("probability".to_owned(), serde_json::json!(p))].into());
+                                    }
+                                }>
+                                {move || t().apply}
+                            </button>
+                        </div>
+                        <div class="bulk-action">
+                            <div class="field inline">
+                                <label for="bulk-close-date">{move || t().bulk_close_date}</label>
+                                <input id="bulk-close-date" type="date" prop:value=move || close_date.get() on:input=move |ev| close_date.set(event_target_value(&ev))/>
+                            </div>
+                            <button type="button" class="button" disabled=move || close_date.with(String::is_empty)
+                                aria-label=move || format!("{} – {}", t().apply, t().bulk_close_date)
+                                on:click=move |_| apply([("expected_close_date".to_owned(), serde_json::json!(close_date.get_untracked()))].into())>
+                                {move || t().apply}
+                            </button>
+                        </div>
+                    })}
                     <div class="bulk-action">
                     <div class="field inline">
                         <label for="bulk-owner">{move || t().bulk_owner}</label>

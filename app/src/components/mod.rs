@@ -16,6 +16,7 @@ pub mod overview_tools;
 pub mod page;
 pub mod picker;
 pub mod record_list;
+pub mod recurring;
 pub mod related;
 pub mod shell;
 pub mod status;

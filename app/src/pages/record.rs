@@ -172,6 +172,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                 let parts = match kind {
                     RecordKind::Lead | RecordKind::Opportunity => view! {
                         <Links kind=kind record=record may_edit=may_edit/>
+                        {(kind == RecordKind::Opportunity).then(|| view! { <crate::components::recurring::Recurring id=id/> })}
                         <SectionNav sections=sections/>
                         <GeneralForm kind=kind record=record may_edit=may_edit/>
                         <ContactsTab kind=kind record=record may_edit=may_edit/>
