@@ -108,14 +108,11 @@ fn yes() -> bool {
 
 impl Rule {
     pub fn from_values(values: &Map<String, Value>) -> Option<Rule> {
-        serde_json::from_value(Value::Object(values.clone())).ok()
+        crate::config::from_values(values)
     }
 
     pub fn to_values(&self) -> Map<String, Value> {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
-        }
+        crate::config::to_values(self)
     }
 
     /// Whether the rule is well-formed; the reason when not.
@@ -378,14 +375,11 @@ pub struct ProcessDef {
 
 impl ProcessDef {
     pub fn from_values(values: &Map<String, Value>) -> Option<ProcessDef> {
-        serde_json::from_value(Value::Object(values.clone())).ok()
+        crate::config::from_values(values)
     }
 
     pub fn to_values(&self) -> Map<String, Value> {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
-        }
+        crate::config::to_values(self)
     }
 
     pub fn check(&self) -> Result<(), String> {

@@ -12,6 +12,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+/// A configuration value (stage, table entry, rule, process) read from its record's values;
+/// `None` when they are not one.
+pub fn from_values<T: serde::de::DeserializeOwned>(values: &Map<String, Value>) -> Option<T> {
+    serde_json::from_value(Value::Object(values.clone())).ok()
+}
+
+/// A configuration value as its record's values.
+pub fn to_values<T: Serialize>(value: &T) -> Map<String, Value> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
 /// A label in every system language: language code (`en`, `nl`, `ro`) → text.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -162,27 +176,21 @@ pub struct TableEntry {
 impl StageDef {
     /// Reads a stage record's values; `None` when they are not a stage.
     pub fn from_values(values: &Map<String, Value>) -> Option<StageDef> {
-        serde_json::from_value(Value::Object(values.clone())).ok()
+        from_values(values)
     }
 
     pub fn to_values(&self) -> Map<String, Value> {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
-        }
+        to_values(self)
     }
 }
 
 impl TableEntry {
     pub fn from_values(values: &Map<String, Value>) -> Option<TableEntry> {
-        serde_json::from_value(Value::Object(values.clone())).ok()
+        from_values(values)
     }
 
     pub fn to_values(&self) -> Map<String, Value> {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
-        }
+        to_values(self)
     }
 }
 

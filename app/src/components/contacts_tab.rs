@@ -162,36 +162,6 @@ pub fn ContactsTab(
             })
             .collect_view()
     };
-    let new_input = move |name: &'static str, label: fn(&crate::i18n::Strings) -> &'static str, kind: &'static str| {
-        let id = format!("tab-contact-{name}");
-        let error_id = format!("{id}-error");
-        let get = move || {
-            new_contact.with(|d| match name {
-                "first_name" => d.first_name.clone(),
-                "last_name" => d.last_name.clone(),
-                "email" => d.email.clone(),
-                _ => d.phone.clone(),
-            })
-        };
-        let set = move |ev| {
-            let v = event_target_value(&ev);
-            new_contact.update(|d| match name {
-                "first_name" => d.first_name = v,
-                "last_name" => d.last_name = v,
-                "email" => d.email = v,
-                _ => d.phone = v,
-            });
-        };
-        view! {
-            <div class="field">
-                <label for=id.clone()>{move || label(t())}</label>
-                <input id=id type=kind prop:value=get on:input=set
-                    aria-invalid=move || new_errors.with(|e| e.contains_key(name)).to_string()
-                    aria-describedby=error_id.clone()/>
-                <p class="field-error" id=error_id>{move || new_errors.with(|e| e.get(name).cloned())}</p>
-            </div>
-        }
-    };
     view! {
         <section class="pending-section contacts-tab" aria-labelledby="contacts-heading">
             <h2 id="contacts-heading">{move || t().tab_contacts}</h2>
@@ -213,12 +183,7 @@ pub fn ContactsTab(
                 >
                     <form class="card new-contact" on:submit=create novalidate aria-label=move || t().create_new_contact>
                         <p class="muted">{move || t().email_or_phone_hint}</p>
-                        <div class="form-grid">
-                            {new_input("first_name", |t| t.col_first_name, "text")}
-                            {new_input("last_name", |t| t.col_last_name, "text")}
-                            {new_input("email", |t| t.col_email, "email")}
-                            {new_input("phone", |t| t.col_phone, "tel")}
-                        </div>
+                        <crate::pages::wizard::contact::ContactFields draft=new_contact errors=new_errors prefix="tab-contact"/>
                         <div class="form-actions">
                             <button type="submit" class="button primary">{move || t().add}</button>
                             <button type="button" class="button" on:click=move |_| { creating.set(false); new_errors.set(Default::default()); }>{move || t().cancel}</button>

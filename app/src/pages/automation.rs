@@ -118,6 +118,33 @@ fn select(
     }
 }
 
+/// Saves an edited rule or process: refused with the reason when it is not well-formed,
+/// otherwise only the fields that changed, as an ordinary offline-first change.
+fn save_config(
+    store: Store,
+    kind: RecordKind,
+    id: uuid::Uuid,
+    check: Result<(), String>,
+    before: &serde_json::Map<String, serde_json::Value>,
+    next: &serde_json::Map<String, serde_json::Value>,
+    notice: RwSignal<Option<String>>,
+) {
+    let t = crate::i18n::strings(store.language.get_untracked());
+    if let Err(reason) = check {
+        notice.set(Some(reason));
+        return;
+    }
+    let fields = changed(before, next);
+    if fields.is_empty() {
+        notice.set(Some(t.nothing_changed.to_owned()));
+        return;
+    }
+    spawn_local(async move {
+        let ok = engine::record_change(store, kind, id, Op::Update, fields).await.is_ok();
+        notice.set(Some(if ok { t.saved_locally } else { t.err_storage }.to_owned()));
+    });
+}
+
 #[component]
 pub fn AutomationPage() -> impl IntoView {
     let t = use_i18n();
@@ -256,21 +283,16 @@ fn RuleEditor(id: uuid::Uuid, rule: Rule, all: Memo<Vec<(uuid::Uuid, Rule)>>) ->
     let list = rule.list;
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let t = crate::i18n::strings(store.language.get_untracked());
         let next = draft.get_untracked();
-        if let Err(reason) = next.check() {
-            notice.set(Some(reason));
-            return;
-        }
-        let fields = changed(&saved.get_value().to_values(), &next.to_values());
-        if fields.is_empty() {
-            notice.set(Some(t.nothing_changed.to_owned()));
-            return;
-        }
-        spawn_local(async move {
-            let ok = engine::record_change(store, RecordKind::Rule, id, Op::Update, fields).await.is_ok();
-            notice.set(Some(if ok { t.saved_locally } else { t.err_storage }.to_owned()));
-        });
+        save_config(
+            store,
+            RecordKind::Rule,
+            id,
+            next.check(),
+            &saved.get_value().to_values(),
+            &next.to_values(),
+            notice,
+        );
     };
     let p = format!("rule-{id}");
     let summary = move || {
@@ -482,21 +504,16 @@ fn ProcessEditor(
     let notice = RwSignal::new(None::<String>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let t = crate::i18n::strings(store.language.get_untracked());
         let next = draft.get_untracked();
-        if let Err(reason) = next.check() {
-            notice.set(Some(reason));
-            return;
-        }
-        let fields = changed(&saved.get_value().to_values(), &next.to_values());
-        if fields.is_empty() {
-            notice.set(Some(t.nothing_changed.to_owned()));
-            return;
-        }
-        spawn_local(async move {
-            let ok = engine::record_change(store, RecordKind::Process, id, Op::Update, fields).await.is_ok();
-            notice.set(Some(if ok { t.saved_locally } else { t.err_storage }.to_owned()));
-        });
+        save_config(
+            store,
+            RecordKind::Process,
+            id,
+            next.check(),
+            &saved.get_value().to_values(),
+            &next.to_values(),
+            notice,
+        );
     };
     let code = process.code.clone();
     let run_now = move |_| {

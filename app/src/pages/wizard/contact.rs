@@ -65,36 +65,6 @@ pub fn ContactStep(draft: RwSignal<Draft>) -> impl IntoView {
             _ => draft.update(|d| d.step = 2),
         }
     };
-    let input = move |name: &'static str, label: fn(&crate::i18n::Strings) -> &'static str, kind: &'static str| {
-        let id = format!("new-contact-{name}");
-        let error_id = format!("{id}-error");
-        let get = move || {
-            draft.with(|d| match name {
-                "first_name" => d.first_name.clone(),
-                "last_name" => d.last_name.clone(),
-                "email" => d.email.clone(),
-                _ => d.phone.clone(),
-            })
-        };
-        let set = move |ev| {
-            let v = event_target_value(&ev);
-            draft.update(|d| match name {
-                "first_name" => d.first_name = v,
-                "last_name" => d.last_name = v,
-                "email" => d.email = v,
-                _ => d.phone = v,
-            });
-        };
-        view! {
-            <div class="field">
-                <label for=id.clone()>{move || label(t())}</label>
-                <input id=id type=kind prop:value=get on:input=set
-                    aria-invalid=move || errors.with(|e| e.contains_key(name)).to_string()
-                    aria-describedby=error_id.clone()/>
-                <p class="field-error" id=error_id>{move || errors.with(|e| e.get(name).cloned())}</p>
-            </div>
-        }
-    };
     view! {
         <div class="choices">
             {move || context().map(|(id, name)| view! {
@@ -124,16 +94,60 @@ pub fn ContactStep(draft: RwSignal<Draft>) -> impl IntoView {
         {move || chosen_name().map(|name| view! { <p class="chosen" role="status">{t().chosen}": "<strong>{name}</strong></p> })}
         <Show when=move || draft.with(|d| d.contact == Pick::New)>
             <p class="muted">{move || t().email_or_phone_hint}</p>
-            <div class="form-grid">
-                {input("first_name", |t| t.col_first_name, "text")}
-                {input("last_name", |t| t.col_last_name, "text")}
-                {input("email", |t| t.col_email, "email")}
-                {input("phone", |t| t.col_phone, "tel")}
-            </div>
+            <ContactFields draft=draft errors=errors prefix="new-contact"/>
         </Show>
         <p class="field-error" role="alert">{move || errors.with(|e| e.get("step").cloned())}</p>
         <div class="form-actions">
             <button type="button" class="button primary" on:click=next>{move || t().next_step}</button>
+        </div>
+    }
+}
+
+/// A new contact's name, e-mail and phone fields (wizard and Contacts tab), each with its error
+/// from `errors` (keyed by field) next to it.
+#[component]
+pub fn ContactFields(
+    draft: RwSignal<Draft>,
+    errors: RwSignal<std::collections::BTreeMap<String, String>>,
+    prefix: &'static str,
+) -> impl IntoView {
+    let t = use_i18n();
+    let input = move |name: &'static str, label: fn(&crate::i18n::Strings) -> &'static str, kind: &'static str| {
+        let id = format!("{prefix}-{name}");
+        let error_id = format!("{id}-error");
+        let get = move || {
+            draft.with(|d| match name {
+                "first_name" => d.first_name.clone(),
+                "last_name" => d.last_name.clone(),
+                "email" => d.email.clone(),
+                _ => d.phone.clone(),
+            })
+        };
+        let set = move |ev| {
+            let v = event_target_value(&ev);
+            draft.update(|d| match name {
+                "first_name" => d.first_name = v,
+                "last_name" => d.last_name = v,
+                "email" => d.email = v,
+                _ => d.phone = v,
+            });
+        };
+        view! {
+            <div class="field">
+                <label for=id.clone()>{move || label(t())}</label>
+                <input id=id type=kind prop:value=get on:input=set
+                    aria-invalid=move || errors.with(|e| e.contains_key(name)).to_string()
+                    aria-describedby=error_id.clone()/>
+                <p class="field-error" id=error_id>{move || errors.with(|e| e.get(name).cloned())}</p>
+            </div>
+        }
+    };
+    view! {
+        <div class="form-grid">
+            {input("first_name", |t| t.col_first_name, "text")}
+            {input("last_name", |t| t.col_last_name, "text")}
+            {input("email", |t| t.col_email, "email")}
+            {input("phone", |t| t.col_phone, "tel")}
         </div>
     }
 }
