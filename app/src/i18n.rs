@@ -403,6 +403,7 @@ pub struct Strings {
     pub recurring_created: fn(usize) -> String,
     pub bulk_probability: &'static str,
     pub bulk_close_date: &'static str,
+    pub recurring_wait_sync: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -807,6 +808,7 @@ pub static EN: Strings = Strings {
     recurring_created: |n| format!("{n} created, from the completion date on."),
     bulk_probability: "Probability",
     bulk_close_date: "Expected close date",
+    recurring_wait_sync: "This opportunity has changes that have not reached the server yet; try again once they are synced.",
 };
 
 pub static NL: Strings = Strings {
@@ -1213,6 +1215,7 @@ pub static NL: Strings = Strings {
     recurring_created: |n| format!("{n} aangemaakt, vanaf de opleverdatum."),
     bulk_probability: "Kans",
     bulk_close_date: "Verwachte sluitdatum",
+    recurring_wait_sync: "Deze opportunity heeft wijzigingen die de server nog niet heeft; probeer het opnieuw zodra ze gesynchroniseerd zijn.",
 };
 
 pub fn strings(lang: Language) -> &'static Strings {

@@ -419,4 +419,5 @@ pub static RO: Strings = Strings {
     recurring_created: |n| format!("{n} create, începând cu data finalizării."),
     bulk_probability: "Probabilitate",
     bulk_close_date: "Dată estimată de închidere",
+    recurring_wait_sync: "Această oportunitate are modificări care nu au ajuns încă pe server; încercați din nou după sincronizare.",
 };

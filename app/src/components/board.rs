@@ -5,7 +5,7 @@
 //! "Move to…" (keyboard and small screens); only along allowed transitions — a refused drop
 //! snaps back and says why. A move is an ordinary offline-first change.
 
-use crate::components::overview::{Row, base, build_rows};
+use crate::components::overview::{Row, RowBuilder, base};
 use crate::format::money;
 use crate::i18n::{invalid_text, use_i18n};
 use crate::state::{Shared, Store};
@@ -142,14 +142,48 @@ pub fn Board(
     // After a drag the click that ends it must not open the card.
     let dragged = StoredValue::new(false);
 
+    // What rows look up (company and contact names, labels): when it changes, every row is
+    // rebuilt; otherwise only the rows of records that changed are (a move rebuilds one row,
+    // not 5,000).
+    let lookups = Memo::new(move |_| RowBuilder::new(&store, kind, store.language.get().code()));
+    let cache = StoredValue::new((None::<RowBuilder>, HashMap::<uuid::Uuid, (u64, Arc<Row>)>::new()));
     let rows = Memo::new(move |_| {
-        let lang = store.language.get().code();
-        Shared(Arc::new(build_rows(&store, kind, lang)))
+        let builder = lookups.get();
+        let pending: std::collections::HashSet<uuid::Uuid> = store.outbox.with(|o| {
+            store.saving.with(|s| o.iter().chain(s.iter()).filter(|m| m.kind == kind).map(|m| m.record_id).collect())
+        });
+        let mut out: Vec<Arc<Row>> = Vec::new();
+        cache.update_value(|(seen, rows)| {
+            if seen.as_ref() != Some(&builder) {
+                rows.clear();
+                *seen = Some(builder.clone());
+            }
+            let mut next = HashMap::with_capacity(rows.len());
+            store.visible_each(&[kind], |r| {
+                let row = match rows.get(&r.id) {
+                    Some((version, row)) if *version == r.version && !pending.contains(&r.id) => row.clone(),
+                    _ => Arc::new(builder.row(r)),
+                };
+                // A record with unsent changes is rebuilt next time too (version 0 never matches).
+                let version = if pending.contains(&r.id) { 0 } else { r.version };
+                next.insert(r.id, (version, row.clone()));
+                out.push(row);
+            });
+            *rows = next;
+        });
+        out.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
+        Shared(Arc::new(out))
     });
-    // Owner names, next open activity per record, and category colours.
-    let extras = Memo::new(move |_| {
-        let names: HashMap<String, String> =
-            store.colleagues.with(|c| c.iter().map(|c| (c.id.to_string(), c.name.clone())).collect());
+    // Owner names, the next open activity per record, category colours: looked up per card.
+    let names = Memo::new(move |_| {
+        let mut names: HashMap<veld_domain::UserId, String> =
+            store.colleagues.with(|c| c.iter().map(|c| (c.id, c.name.clone())).collect());
+        if let Some((id, name)) = store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.user.name.clone()))) {
+            names.entry(id).or_insert(name);
+        }
+        names
+    });
+    let next_activity = Memo::new(move |_| {
         let link = if kind == RecordKind::Lead { "lead_id" } else { "opportunity_id" };
         let mut next: HashMap<uuid::Uuid, (String, String)> = HashMap::new();
         store.visible_each(&[RecordKind::Activity], |a| {
@@ -165,28 +199,25 @@ pub fn Board(
                 *entry = (due, subject);
             }
         });
-        let colours: HashMap<String, String> = store.config.with(|c| {
-            c.tables.entries(kind, Table::Category).into_iter().map(|e| (e.code.clone(), e.colour.clone())).collect()
-        });
-        let me = store.me.with(|m| m.as_ref().map(|m| (m.user.id.to_string(), m.user.name.clone())));
-        let mut out: HashMap<uuid::Uuid, Extra> = HashMap::new();
-        rows.with(|rows| {
-            for r in rows.0.iter() {
-                let owner_id = r.owner.to_string();
-                let owner = names
-                    .get(&owner_id)
-                    .cloned()
-                    .or_else(|| me.as_ref().filter(|(id, _)| *id == owner_id).map(|(_, n)| n.clone()))
-                    .unwrap_or_default();
-                let next_activity = next
-                    .get(&r.id)
-                    .map(|(due, subject)| if due == "9999" { subject.clone() } else { format!("{subject} · {due}") });
-                let colour = colours.get(&r.category_code).cloned().unwrap_or_default();
-                out.insert(r.id, Extra { owner, next_activity, colour });
-            }
-        });
-        Shared(Arc::new(out))
+        next
     });
+    let colours = Memo::new(move |_| {
+        store.config.with(|c| {
+            c.tables
+                .entries(kind, Table::Category)
+                .into_iter()
+                .map(|e| (e.code.clone(), e.colour.clone()))
+                .collect::<HashMap<String, String>>()
+        })
+    });
+    let extra_of = move |r: &Row| Extra {
+        owner: names.with(|n| n.get(&r.owner).cloned()).unwrap_or_default(),
+        next_activity: next_activity.with(|n| {
+            n.get(&r.id)
+                .map(|(due, subject)| if due == "9999" { subject.clone() } else { format!("{subject} · {due}") })
+        }),
+        colour: colours.with(|c| c.get(&r.category_code).cloned()).unwrap_or_default(),
+    };
     // The cards per stage, after the filters.
     let by_stage = Memo::new(move |_| {
         let f = filters.get();
@@ -205,7 +236,12 @@ pub fn Board(
                     && (f.owner.is_empty() || r.owner.to_string() == f.owner)
                     && (f.source.is_empty() || r.source_code == f.source)
                 {
-                    out.entry(r.stage_code.clone()).or_default().push(i);
+                    match out.get_mut(r.stage_code.as_str()) {
+                        Some(list) => list.push(i),
+                        None => {
+                            out.insert(r.stage_code.clone(), vec![i]);
+                        }
+                    }
                 }
             }
         });
@@ -353,9 +389,9 @@ pub fn Board(
 
     let height = move || if detailed.get() { DETAILED_PX } else { COMPACT_PX };
     let lang = move || store.language.get();
-    let card_view = move |r: Row| {
+    let card_view = move |r: Arc<Row>| {
         let t = t();
-        let extra = extras.with(|e| e.0.get(&r.id).cloned()).unwrap_or_default();
+        let extra = extra_of(&r);
         let id = r.id;
         let title = r.title.clone();
         let from = r.stage_code.clone();

@@ -324,8 +324,10 @@ pub fn GeneralForm(
                 .into_any()
             }
             Input::Owner => {
+                // The options follow the saved owner and the colleagues, not every edit.
+                let saved_owner = Memo::new(move |_| record.with(|r| r.as_ref().map(|r| r.owner_id)));
                 let options = move || {
-                    let saved = record.with(|r| r.as_ref().map(|r| r.owner_id));
+                    let saved = saved_owner.get();
                     let mut list: Vec<(String, String)> = store
                         .colleagues
                         .get()

@@ -53,41 +53,56 @@ pub struct Row {
     pub haystack: String,
 }
 
-/// Builds the overview rows of one kind from the device's records.
-pub fn build_rows(store: &Store, kind: RecordKind, language: &str) -> Vec<Row> {
-    let mut companies: HashMap<uuid::Uuid, String> = HashMap::new();
-    let mut contacts: HashMap<uuid::Uuid, String> = HashMap::new();
-    store.visible_each(&[RecordKind::Company, RecordKind::Contact], |r| {
-        let v = r.values();
-        if r.kind == RecordKind::Company {
-            companies.insert(r.id, text(&v, "name").unwrap_or_default().to_owned());
-        } else {
-            let mut s = contact_name(&v);
-            for f in ["email", "phone"] {
-                if let Some(x) = text(&v, f) {
-                    s.push('\u{1f}');
-                    s.push_str(x);
+/// What building a row looks up: company names, contact names with e-mail and phone, and the
+/// configuration (stage and table labels).
+#[derive(Clone, PartialEq)]
+pub struct RowBuilder {
+    pub companies: HashMap<uuid::Uuid, String>,
+    pub contacts: HashMap<uuid::Uuid, String>,
+    pub config: crate::state::Config,
+    pub kind: RecordKind,
+    pub language: &'static str,
+}
+
+impl RowBuilder {
+    pub fn new(store: &Store, kind: RecordKind, language: &'static str) -> RowBuilder {
+        let mut companies: HashMap<uuid::Uuid, String> = HashMap::new();
+        let mut contacts: HashMap<uuid::Uuid, String> = HashMap::new();
+        store.visible_each(&[RecordKind::Company, RecordKind::Contact], |r| {
+            let v = r.values();
+            if r.kind == RecordKind::Company {
+                companies.insert(r.id, text(&v, "name").unwrap_or_default().to_owned());
+            } else {
+                let mut s = contact_name(&v);
+                for f in ["email", "phone"] {
+                    if let Some(x) = text(&v, f) {
+                        s.push('\u{1f}');
+                        s.push_str(x);
+                    }
                 }
+                contacts.insert(r.id, s);
             }
-            contacts.insert(r.id, s);
-        }
-    });
-    let config = store.config.get();
-    let stages = config.stages(kind);
-    let value_field = if kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" };
-    let mut rows = Vec::new();
-    store.visible_each(&[kind], |r| {
+        });
+        RowBuilder { companies, contacts, config: store.config.get(), kind, language }
+    }
+
+    /// One record's row.
+    pub fn row(&self, r: &veld_domain::sync::RecordState) -> Row {
+        let (kind, language, config) = (self.kind, self.language, &self.config);
+        let stages = config.stages(kind);
+        let value_field = if kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" };
         // Read fields in place: copying 50,000 records' values would dominate opening the list.
         let field = |name: &str| r.fields.get(name).map(|f| &f.value);
         let str_of = |name: &str| field(name).and_then(|v| v.as_str()).unwrap_or_default();
         let stage_code = str_of("stage");
         let stage = stages.get(stage_code);
-        let company = str_of("company_id").parse().ok().and_then(|c| companies.get(&c).cloned()).unwrap_or_default();
+        let company =
+            str_of("company_id").parse().ok().and_then(|c| self.companies.get(&c).cloned()).unwrap_or_default();
         let linked: Vec<&String> = match field("contacts") {
             Some(serde_json::Value::Array(items)) => items
                 .iter()
                 .filter_map(|c| c.get("id")?.as_str()?.parse().ok())
-                .filter_map(|id: uuid::Uuid| contacts.get(&id))
+                .filter_map(|id: uuid::Uuid| self.contacts.get(&id))
                 .collect(),
             _ => Vec::new(),
         };
@@ -103,7 +118,7 @@ pub fn build_rows(store: &Store, kind: RecordKind, language: &str) -> Vec<Row> {
             haystack.push_str(c);
             haystack.push('\u{1f}');
         }
-        rows.push(Row {
+        Row {
             id: r.id,
             number,
             title,
@@ -122,8 +137,15 @@ pub fn build_rows(store: &Store, kind: RecordKind, language: &str) -> Vec<Row> {
             owner: r.owner_id,
             office: r.office_id,
             haystack: haystack.to_lowercase(),
-        });
-    });
+        }
+    }
+}
+
+/// Builds the overview rows of one kind from the device's records, newest first.
+pub fn build_rows(store: &Store, kind: RecordKind, language: &'static str) -> Vec<Row> {
+    let builder = RowBuilder::new(store, kind, language);
+    let mut rows = Vec::new();
+    store.visible_each(&[kind], |r| rows.push(builder.row(r)));
     // Newest first until the user sorts: UUIDv7 ids sort by creation time.
     rows.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
     rows

@@ -27,6 +27,14 @@ pub fn Recurring(id: uuid::Uuid) -> impl IntoView {
             error.set(Some(t.err_whole_number.to_owned()));
             return;
         };
+        // The server makes them from its copy: this device's unsent changes must get there first.
+        if store.outbox.with_untracked(|o| o.iter().any(|m| m.record_id == id))
+            || store.saving.with_untracked(|s| s.iter().any(|m| m.record_id == id))
+        {
+            error.set(Some(t.recurring_wait_sync.to_owned()));
+            crate::sync::engine::sync_now(store);
+            return;
+        }
         error.set(None);
         busy.set(true);
         spawn_local(async move {
