@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use veld_domain::RecordKind;
 use veld_domain::config::{StageDef, Stages, TableEntry, Tables};
 use veld_domain::records::Known;
-use veld_domain::sync::{Mutation, RecordState, apply_local};
+use veld_domain::sync::{RecordState, apply_local};
 
 /// Stages of both lists and the tables, as the device holds them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29,22 +29,21 @@ pub fn read_config(store: &Store) -> Config {
     let mut records: std::collections::HashMap<uuid::Uuid, RecordState> =
         store.config_records.get().into_iter().map(|r| (r.id, r)).collect();
     if let Some((user, office)) = store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id))) {
-        let mut replay = |m: &Mutation| {
-            if m.kind.is_config()
-                && let Some(r) = apply_local(records.remove(&m.record_id), m, user, office)
-            {
-                records.insert(r.id, r);
+        // Only unsent changes to configuration: an edit of a lead does not recompute this.
+        store.config_pending.with(|pending| {
+            for m in pending {
+                if let Some(r) = apply_local(records.remove(&m.record_id), m, user, office) {
+                    records.insert(r.id, r);
+                }
             }
-        };
-        store.outbox.with(|o| o.iter().for_each(&mut replay));
-        store.saving.with(|s| s.iter().for_each(&mut replay));
+        });
     }
     let (mut stages, mut entries) = (Vec::new(), Vec::new());
     for r in records.values() {
-        let values = r.values();
         match r.kind {
-            RecordKind::Stage => stages.extend(StageDef::from_values(&values)),
-            _ => entries.extend(TableEntry::from_values(&values)),
+            RecordKind::Stage => stages.extend(StageDef::from_values(&r.values())),
+            RecordKind::TableEntry => entries.extend(TableEntry::from_values(&r.values())),
+            _ => {}
         }
     }
     entries.sort_by(|a: &TableEntry, b| (a.order, &a.code).cmp(&(b.order, &b.code)));

@@ -91,6 +91,8 @@ pub struct Store {
     /// The configuration records as the server sent them (recomputed only when records change,
     /// not on every local edit).
     pub config_records: Memo<Vec<RecordState>>,
+    /// This device's unsent changes to configuration records (stages, tables, rules, processes).
+    pub config_pending: Memo<Vec<Mutation>>,
     /// Stages and tables as synced to this device, with local changes replayed.
     pub config: Memo<Config>,
     /// The most recently opened records (context bar, wizard).
@@ -140,6 +142,12 @@ pub fn provide_store() -> Store {
                 list.sort_by_key(|r| r.id);
                 list
             })
+        }),
+        config_pending: Memo::new(move |_| {
+            let mut pending: Vec<Mutation> =
+                outbox.with(|o| o.iter().filter(|m| m.kind.is_config()).cloned().collect());
+            saving.with(|s| pending.extend(s.iter().filter(|m| m.kind.is_config()).cloned()));
+            pending
         }),
         config: Memo::new(|_| Config::default()),
         context: RwSignal::new(config::load_context()),
