@@ -22,6 +22,13 @@ pub struct Me {
     pub modules: Modules,
 }
 
+impl Me {
+    /// The user as the access rules see them.
+    pub fn actor(&self) -> crate::Actor {
+        crate::Actor { user: self.user.id, office: self.office.id, permissions: self.permissions.clone() }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserSummary {
     pub id: UserId,

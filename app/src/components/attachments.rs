@@ -13,7 +13,7 @@ use leptos::task::spawn_local;
 use serde_json::json;
 use veld_domain::records::{ATTACHMENT_LIMIT, ATTACHMENT_TYPES, size_text, text};
 use veld_domain::sync::RecordState;
-use veld_domain::{Action, Actor, Ownership, RecordKind};
+use veld_domain::{Action, RecordKind};
 use wasm_bindgen::JsCast;
 
 pub fn attachment_type_label(t: &Strings, code: &str) -> &'static str {
@@ -128,17 +128,9 @@ fn AttachmentItem(record: RecordState) -> impl IntoView {
     let waiting = move || store.files.with(|f| f.waiting.contains(&id));
     let refused = move || store.files.with(|f| f.refused.get(&id).cloned());
     let online = move || store.connection.get() == Connection::Online;
-    let may_delete = move || {
-        store.me.with(|me| {
-            me.as_ref().is_some_and(|me| {
-                let actor = Actor { user: me.user.id, office: me.office.id, permissions: me.permissions.clone() };
-                actor.may(
-                    Action::Delete,
-                    RecordKind::Attachment,
-                    Ownership { owner: record.owner_id, office: record.office_id },
-                )
-            })
-        })
+    let may_delete = {
+        let record = record.clone();
+        move || store.may(Action::Delete, &record)
     };
     let download_local = {
         let name = name.clone();

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use veld_domain::config::Table;
 use veld_domain::records::text;
 use veld_domain::sync::Op;
-use veld_domain::{Action, Actor, Ownership, RecordKind};
+use veld_domain::{Action, RecordKind};
 use wasm_bindgen::JsCast;
 
 /// Card heights (px) for the window maths; `.board-card` in the stylesheet matches them.
@@ -77,15 +77,7 @@ fn card_key(r: &Row, detailed: bool) -> (uuid::Uuid, bool, String, String, Optio
 pub fn check_move(store: &Store, kind: RecordKind, id: uuid::Uuid, to: &str) -> Result<(), String> {
     let t = crate::i18n::strings(store.language.get_untracked());
     let Some(r) = store.visible_one(kind, id) else { return Err(t.record_not_found.to_owned()) };
-    let may = store.me.with_untracked(|m| {
-        m.as_ref().is_some_and(|m| {
-            Actor { user: m.user.id, office: m.office.id, permissions: m.permissions.clone() }.may(
-                Action::Edit,
-                kind,
-                Ownership { owner: r.owner_id, office: r.office_id },
-            )
-        })
-    });
+    let may = untrack(|| store.may(Action::Edit, &r));
     if !may {
         return Err(t.read_only.to_owned());
     }

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use std::collections::BTreeMap;
 use veld_domain::config::Table;
 use veld_domain::sync::Op;
-use veld_domain::{Action, Actor, Ownership, RecordKind};
+use veld_domain::{Action, Ownership, RecordKind};
 
 /// What a bulk action sets on one record, given its values (none: nothing to do there).
 type Change = std::sync::Arc<
@@ -36,11 +36,7 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
     let confirm = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let count = move || checked.with(|c| c.len());
-    let actor = move || {
-        store.me.with_untracked(|m| {
-            m.as_ref().map(|m| Actor { user: m.user.id, office: m.office.id, permissions: m.permissions.clone() })
-        })
-    };
+    let actor = move || store.me.with_untracked(|m| m.as_ref().map(veld_domain::api::Me::actor));
     // Applies the change `change` computes from each checked record (none: nothing to do there)
     // to every one the user may edit and whose rules allow it.
     let apply_with = move |change: Change| {

@@ -118,6 +118,26 @@ fn select(
     }
 }
 
+/// A whole number typed into a field; anything else is refused in the editor's notice (and the
+/// draft keeps its last good value).
+fn whole(ev: &leptos::ev::Event, notice: RwSignal<Option<String>>, store: Store) -> Option<u32> {
+    let raw = event_target_value(ev);
+    match raw.trim().parse() {
+        Ok(n) => {
+            notice.set(None);
+            Some(n)
+        }
+        Err(_) => {
+            notice.set(Some(format!(
+                "“{}”: {}",
+                raw.trim(),
+                crate::i18n::strings(store.language.get_untracked()).err_whole_number
+            )));
+            None
+        }
+    }
+}
+
 /// Saves an edited rule or process: refused with the reason when it is not well-formed,
 /// otherwise only the fields that changed, as an ordinary offline-first change.
 fn save_config(
@@ -221,7 +241,7 @@ pub fn AutomationPage() -> impl IntoView {
         <Page title=Signal::derive(move || t().admin_automation) intro=Signal::derive(move || t().automation_intro)>
             <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().not_allowed}</p> }>
                 <MaintenanceLinks/>
-                <h2>{move || t().rules_title}</h2>
+                <h2 class="section-title">{move || t().rules_title}</h2>
                 <KindSwitch kind=kind/>
                 <ul class="config-list">
                     <For each=move || rules.get() key=|(id, _)| *id let:item>
@@ -229,7 +249,7 @@ pub fn AutomationPage() -> impl IntoView {
                     </For>
                 </ul>
                 <AddCode heading=|t| t.new_rule id_prefix="new-rule" taken=rule_taken on_add=add_rule/>
-                <h2>{move || t().processes_title}</h2>
+                <h2 class="section-title">{move || t().processes_title}</h2>
                 <ul class="config-list">
                     <For each=move || processes.get() key=|(id, _)| *id let:item>
                         <ProcessEditor id=item.0 process=item.1 all=processes last_run=last_run/>
@@ -240,7 +260,7 @@ pub fn AutomationPage() -> impl IntoView {
                     Ok(run) => view! { <RunReport run=run/> }.into_any(),
                     Err(message) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
                 })}
-                <h2>{move || t().runs_title}</h2>
+                <h2 class="section-title">{move || t().runs_title}</h2>
                 {move || match runs.get().flatten() {
                     None => view! { <p class="muted">{t().history_offline}</p> }.into_any(),
                     Some(list) if list.is_empty() => view! { <p class="muted">{t().empty_list}</p> }.into_any(),
@@ -313,7 +333,7 @@ fn RuleEditor(id: uuid::Uuid, rule: Rule, all: Memo<Vec<(uuid::Uuid, Rule)>>) ->
                     <div class="field">
                         <label for=id.clone()>{t.days}</label>
                         <input id=id inputmode="numeric" prop:value=days.to_string() on:change=move |ev| {
-                            let n = event_target_value(&ev).trim().parse().unwrap_or(0);
+                            let Some(n) = whole(&ev, notice, store) else { return };
                             draft.update(|r| r.event = Event::NotModifiedFor { days: n });
                         }/>
                     </div>
@@ -422,7 +442,7 @@ fn RuleEditor(id: uuid::Uuid, rule: Rule, all: Memo<Vec<(uuid::Uuid, Rule)>>) ->
                             <div class="field">
                                 <label for=did.clone()>{t.due_in_days}</label>
                                 <input id=did inputmode="numeric" prop:value=due_in_days.to_string() on:change=move |ev| {
-                                    let n = event_target_value(&ev).trim().parse().unwrap_or(0);
+                                    let Some(n) = whole(&ev, notice, store) else { return };
                                     draft.update(|r| if let RuleAction::CreateTask { due_in_days, .. } = &mut r.actions[i] { *due_in_days = n; });
                                 }/>
                             </div>
@@ -556,7 +576,7 @@ fn ProcessEditor(
                             <div class="field">
                                 <label for=days_id.clone()>{move || t().days}</label>
                                 <input id=days_id.clone() inputmode="numeric" prop:value=move || match draft.with(|p| p.kind.clone()) { ProcessKind::CloseInactive { days, .. } => days.to_string(), _ => String::new() }
-                                    on:change=move |ev| { let n = event_target_value(&ev).trim().parse().unwrap_or(0); draft.update(|p| if let ProcessKind::CloseInactive { days, .. } = &mut p.kind { *days = n; }); }/>
+                                    on:change=move |ev| { let Some(n) = whole(&ev, notice, store) else { return }; draft.update(|p| if let ProcessKind::CloseInactive { days, .. } = &mut p.kind { *days = n; }); }/>
                             </div>
                             <div class="field">
                                 <label for=reason_id.clone()>{move || t().col_lost_reason}</label>
@@ -567,7 +587,7 @@ fn ProcessEditor(
                         <div class="field">
                             <label for=every_id.clone()>{move || t().every_hours}</label>
                             <input id=every_id inputmode="numeric" prop:value=move || draft.with(|p| p.every_hours.to_string())
-                                on:change=move |ev| { let n = event_target_value(&ev).trim().parse().unwrap_or(0); draft.update(|p| p.every_hours = n); }/>
+                                on:change=move |ev| { let Some(n) = whole(&ev, notice, store) else { return }; draft.update(|p| p.every_hours = n); }/>
                         </div>
                     </div>
                     <label class="check-field">

@@ -26,7 +26,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use veld_domain::records::{contact_name, convert_lead, id_of, text};
 use veld_domain::sync::Op;
-use veld_domain::{Action, Actor, Ownership, RecordKind};
+use veld_domain::{Action, RecordKind};
 
 #[component]
 pub fn LeadPage() -> impl IntoView {
@@ -108,17 +108,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
     if let Some(id) = id {
         store.remember(kind, id);
     }
-    let may_edit = Memo::new(move |_| {
-        store.me.with(|me| {
-            let Some(me) = me else { return false };
-            let actor = Actor { user: me.user.id, office: me.office.id, permissions: me.permissions.clone() };
-            record.with(|r| {
-                r.as_ref().is_some_and(|r| {
-                    actor.may(Action::Edit, kind, Ownership { owner: r.owner_id, office: r.office_id })
-                })
-            })
-        })
-    });
+    let may_edit = Memo::new(move |_| record.with(|r| r.as_ref().is_some_and(|r| store.may(Action::Edit, r))));
     let heading = move || {
         let t = t();
         record.with(|r| match r {

@@ -326,6 +326,12 @@ impl Store {
     }
 
     /// What the user sees of one record (without touching the others: cheap with many cached).
+    /// Whether the logged-in user may do `action` on this record (the access rule, `Actor::may`).
+    pub fn may(&self, action: veld_domain::Action, record: &RecordState) -> bool {
+        let ownership = veld_domain::Ownership { owner: record.owner_id, office: record.office_id };
+        self.me.with(|m| m.as_ref().is_some_and(|m| m.actor().may(action, record.kind, ownership)))
+    }
+
     pub fn visible_one(&self, kind: RecordKind, id: uuid::Uuid) -> Option<RecordState> {
         let (user, office) = self.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id)))?;
         let mut record = self.records.with(|all| all.get(&id).filter(|r| r.kind == kind).cloned());
