@@ -10,6 +10,9 @@ ensure_chromium
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
+say "the app's layering"
+bash scripts/check-layers.sh
+
 say "clippy (native crates, and the app for wasm32)"
 cargo clippy --locked -p veld-domain -p veld-server --all-targets -- -D warnings
 cargo clippy --locked -p veld-app --all-targets --target wasm32-unknown-unknown -- -D warnings

@@ -2,33 +2,22 @@
 
 use veld_domain::Language;
 
-/// Whole euros with thousands separators: `€31,000` in English, `€ 31.000` in Dutch, `31.000 €`
-/// in Romanian.
+/// Whole euros as the interface language writes them (`veld_domain::Money`): `€31,000` in
+/// English, `€ 31.000` in Dutch, `31.000 €` in Romanian.
 pub fn money(amount: i64, lang: Language) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let sep = match lang {
-        Language::En => ',',
-        Language::Nl | Language::Ro => '.',
-    };
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(sep);
-        }
-        grouped.push(c);
-    }
-    let sign = if amount < 0 { "-" } else { "" };
-    match lang {
-        Language::En => format!("{sign}€{grouped}"),
-        Language::Nl => format!("{sign}€ {grouped}"),
-        Language::Ro => format!("{sign}{grouped} €"),
-    }
+    veld_domain::Money::from_whole(amount).format(lang)
 }
 
-/// A whole amount as typed (`€ 31.000`, `31,000`, `31000`): separators, spaces and the euro
-/// sign are ignored; `None` when what is left is not a whole number.
+/// A whole amount as typed (`€ 31.000`, `31,000`, `31000`; cents are rounded): `None` when it
+/// is not an amount.
 pub fn parse_amount(raw: &str) -> Option<i64> {
-    raw.trim().replace(['.', ',', ' ', '€'], "").parse().ok()
+    veld_domain::Money::parse(raw).map(veld_domain::Money::whole)
+}
+
+/// A stored day (`YYYY-MM-DD`) as the interface language writes it (`30 Nov 2026`); anything
+/// else as it is.
+pub fn date(stored: &str, lang: Language) -> String {
+    veld_domain::Date::parse(stored).map_or_else(|| stored.to_owned(), |d| d.format(lang))
 }
 
 /// `needs_analysis` → `Needs analysis`, for codes that have no configured label yet.

@@ -5,6 +5,7 @@ pub mod format;
 pub mod i18n;
 pub mod i18n_ro;
 pub mod pages;
+pub mod perf;
 pub mod pwa;
 pub mod state;
 pub mod storage;
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("stages") view=StagesPage/>
                         <Route path=path!("tables") view=TablesPage/>
                         <Route path=path!("automation") view=AutomationPage/>
+                        <Route path=path!("roles") view=RolesPage/>
                     </ParentRoute>
                     <Route path=path!("pending") view=PendingPage/>
                 </ParentRoute>

@@ -142,6 +142,7 @@ async fn the_outbox_and_records_persist_in_indexed_db_and_acknowledged_changes_l
         mutation: snapshot.outbox[0].clone(),
         code: veld_domain::sync::RejectCode::NotAllowed,
         reason: "not yours".into(),
+        invalid: None,
     };
     local::apply_pull(&[Change::Remove { kind: RecordKind::Lead, id: record_id, version: 10 }], 3, &[refused], &meta)
         .await

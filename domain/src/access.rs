@@ -118,6 +118,16 @@ impl Grants {
             Action::Delete => self.delete,
         }
     }
+
+    /// Sets the scope of one action.
+    pub fn set(&mut self, action: Action, scope: Scope) {
+        match action {
+            Action::View => self.view = scope,
+            Action::Create => self.create = scope,
+            Action::Edit => self.edit = scope,
+            Action::Delete => self.delete = scope,
+        }
+    }
 }
 
 /// A role's permissions. Kinds not listed are granted nothing.
@@ -128,6 +138,10 @@ pub struct Permissions {
     /// May open the administration ("Maintenance") area: stages, tables, users, roles, triggers.
     #[serde(default)]
     pub admin: bool,
+    /// The modules this role works with (Carerix sets them per role); none given: all the
+    /// deployment runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modules: Option<Modules>,
 }
 
 impl Permissions {
@@ -146,6 +160,26 @@ impl Permissions {
     /// Whether the user may do `action` on `kind` at all (to show or hide a button or a page).
     pub fn can_at_all(&self, kind: RecordKind, action: Action) -> bool {
         self.scope(kind, action) > Scope::None
+    }
+
+    /// The modules a holder of this role uses in a deployment running `deployment`.
+    pub fn modules_within(&self, deployment: Modules) -> Modules {
+        let role = self.modules.unwrap_or_default();
+        Modules { leads: deployment.leads && role.leads, opportunities: deployment.opportunities && role.opportunities }
+    }
+
+    /// What a holder of this role may do in a deployment running `deployment`: nothing at all
+    /// on the records of a module that is off (for the deployment or the role), so neither the
+    /// sync nor the API sends them, and nothing can change them.
+    pub fn within(&self, deployment: Modules) -> Permissions {
+        let modules = self.modules_within(deployment);
+        let mut out = self.clone();
+        for (kind, on) in [(RecordKind::Lead, modules.leads), (RecordKind::Opportunity, modules.opportunities)] {
+            if !on {
+                out.kinds.remove(&kind);
+            }
+        }
+        out
     }
 
     /// Whether every grant the other set has is also held here.
@@ -223,7 +257,7 @@ pub mod presets {
     use super::*;
 
     fn with(pairs: &[(RecordKind, Grants)], admin: bool) -> Permissions {
-        Permissions { kinds: pairs.iter().copied().collect(), admin }
+        Permissions { kinds: pairs.iter().copied().collect(), admin, modules: None }
     }
 
     /// Everything, everywhere, plus the administration area.
@@ -298,6 +332,7 @@ mod tests {
             let perms = Permissions {
                 kinds: [(RecordKind::Lead, Grants { edit: scope, ..Grants::NONE })].into(),
                 admin: false,
+                modules: None,
             };
             let (a, me, my_office) = actor(perms);
             let check = |owner, office, want: bool| {
@@ -352,5 +387,21 @@ mod tests {
             assert_eq!(RecordKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(RecordKind::parse("lemon"), None);
+    }
+
+    #[test]
+    fn a_module_off_for_the_deployment_or_the_role_grants_nothing_on_its_records() {
+        let mut manager = presets::sales_manager();
+        let both = Modules::default();
+        assert_eq!(manager.within(both), manager);
+        let leads_only = Modules { leads: true, opportunities: false };
+        assert!(!manager.within(leads_only).can_at_all(RecordKind::Opportunity, Action::View));
+        assert!(manager.within(leads_only).can_at_all(RecordKind::Lead, Action::View));
+        manager.modules = Some(Modules { leads: false, opportunities: true });
+        let effective = manager.within(both);
+        assert!(!effective.can_at_all(RecordKind::Lead, Action::View));
+        assert!(effective.can_at_all(RecordKind::Opportunity, Action::Edit));
+        assert!(effective.can_at_all(RecordKind::Company, Action::View), "other kinds are untouched");
+        assert_eq!(manager.modules_within(leads_only), Modules { leads: false, opportunities: false });
     }
 }

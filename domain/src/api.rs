@@ -71,6 +71,26 @@ pub struct UserRow {
     pub active: bool,
 }
 
+/// A role as the administration area edits it (`GET /api/admin/roles`): its permissions as
+/// stored (before the deployment's modules are applied) and how many users hold it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleView {
+    pub id: RoleId,
+    pub name: String,
+    pub permissions: Permissions,
+    pub users: u32,
+}
+
+/// `PUT /api/admin/roles/{id}` and `POST /api/admin/roles`: a role's name and permissions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleUpdate {
+    pub name: String,
+    pub permissions: Permissions,
+}
+
+/// The longest role name.
+pub const ROLE_NAME_MAX: usize = 80;
+
 /// A record as `GET /api/records/{kind}` lists it; `data` holds the kind's fields.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecordRow {

@@ -274,21 +274,6 @@ impl Plan {
     }
 }
 
-/// `YYYY-MM-DD` of a moment (UTC), for due dates.
-pub fn date_of(ms: i64) -> String {
-    // Howard Hinnant's days-to-civil.
-    let z = ms.div_euclid(DAY_MS) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 /// What the rule's actions change on record `id` of `kind` (its `values` and `owner` as the
 /// triggering change left them), at `now_ms`; `new_id` makes the ids of created records.
 pub fn plan(
@@ -327,7 +312,10 @@ pub fn plan(
                 task.insert("subject".into(), json!(subject));
                 task.insert("type".into(), json!("task"));
                 task.insert("done".into(), json!(false));
-                task.insert("due_date".into(), json!(date_of(now_ms + i64::from(*due_in_days) * DAY_MS)));
+                task.insert(
+                    "due_date".into(),
+                    json!(crate::Date::from_ms(now_ms).plus_days(i64::from(*due_in_days)).iso()),
+                );
                 task.insert(link.into(), json!(id.to_string()));
                 if let Some(company) = id_of(values, "company_id") {
                     task.insert("company_id".into(), json!(company.to_string()));
@@ -667,8 +655,6 @@ mod tests {
         assert_eq!(t.get("due_date"), Some(&json!("2026-11-20")));
         assert_eq!(t.get("lead_id"), Some(&json!(id.to_string())));
         assert_eq!(t.get("owner_id"), Some(&json!(owner.to_string())));
-        assert_eq!(date_of(0), "1970-01-01");
-        assert_eq!(date_of(951_782_400_000), "2000-02-29");
     }
 
     #[test]

@@ -257,10 +257,15 @@ impl Stages {
         }
     }
 
-    /// The stages a record in `from` may move to, itself first, then in index order.
+    /// The stages a user may move a record in `from` to, itself first, then in index order. A
+    /// conversion stage is not among them: a lead gets there by becoming an opportunity.
     pub fn choices(&self, from: Option<&str>) -> Vec<&StageDef> {
         let mut out: Vec<&StageDef> = from.and_then(|f| self.get(f)).into_iter().collect();
-        out.extend(self.active().filter(|s| Some(s.code.as_str()) != from && self.check_move(from, &s.code).is_ok()));
+        out.extend(self.active().filter(|s| {
+            Some(s.code.as_str()) != from
+                && s.outcome != Some(Outcome::Converted)
+                && self.check_move(from, &s.code).is_ok()
+        }));
         out
     }
 }

@@ -48,6 +48,18 @@ pub enum InvalidCode {
     BadConfig,
     /// An attachment above [`ATTACHMENT_LIMIT`].
     TooLarge,
+    /// A lead moved to its conversion stage without becoming an opportunity.
+    ConvertByHand,
+}
+
+/// The prefix and first number of the kinds the server numbers when their creation arrives
+/// (leads L10001…, opportunities O20001…); the device shows the prefix and "…" until then.
+pub fn numbering(kind: RecordKind) -> Option<(&'static str, i64)> {
+    match kind {
+        RecordKind::Lead => Some(("L", 10_001)),
+        RecordKind::Opportunity => Some(("O", 20_001)),
+        _ => None,
+    }
 }
 
 /// The largest file an attachment may hold (DM-8): 10 MiB.
@@ -194,9 +206,21 @@ pub fn validate(
                         && changed.iter().any(|c| c == "opportunity_id")
                         && stages.default_end().is_some_and(|e| e.code == to);
                     if !converting {
-                        stages.check_move(from, to).map_err(|e: TransitionError| {
+                        let target = stages.check_move(from, to).map_err(|e: TransitionError| {
                             invalid("stage", InvalidCode::StageNotAllowed, e.to_string())
                         })?;
+                        // A lead reaches its conversion stage only by becoming an opportunity.
+                        if kind == RecordKind::Lead
+                            && from != Some(to)
+                            && target.outcome == Some(crate::config::Outcome::Converted)
+                            && text(after, "opportunity_id").is_none()
+                        {
+                            return Err(invalid(
+                                "stage",
+                                InvalidCode::ConvertByHand,
+                                "a lead is converted with “+ Opportunity”, not by choosing its stage",
+                            ));
+                        }
                     }
                 }
             }
@@ -353,11 +377,12 @@ pub fn is_fixed_role(role: &str) -> bool {
 }
 
 /// The fields of a lead's conversion (LO-5): the new opportunity's (company, contacts with
-/// roles, description, source and the link back) and the lead's update (link to the
-/// opportunity, the default end stage).
+/// roles, description, source and the link back), the lead's update (link to the opportunity,
+/// the default end stage), and its job orders' (each now also on the opportunity).
 pub struct Conversion {
     pub opportunity: Map<String, Value>,
     pub lead_update: Map<String, Value>,
+    pub job_orders: Vec<(Uuid, Map<String, Value>)>,
 }
 
 /// Why a lead cannot be converted.
@@ -369,10 +394,13 @@ pub enum ConvertError {
     NoStages,
 }
 
+/// Converts lead `lead_id` (its values `lead`, and the job orders linked to it with theirs)
+/// into opportunity `opportunity_id`.
 pub fn convert_lead(
     lead_id: Uuid,
     opportunity_id: Uuid,
     lead: &Map<String, Value>,
+    job_orders: &[(Uuid, Map<String, Value>)],
     lead_stages: &Stages,
     opportunity_stages: &Stages,
 ) -> Result<Conversion, ConvertError> {
@@ -397,7 +425,13 @@ pub fn convert_lead(
     if let Some(end) = lead_stages.default_end() {
         lead_update.insert("stage".into(), json!(end.code));
     }
-    Ok(Conversion { opportunity, lead_update })
+    // A job order belongs to one opportunity: those already on another stay where they are.
+    let job_orders = job_orders
+        .iter()
+        .filter(|(_, v)| id_of(v, "lead_id") == Some(lead_id) && id_of(v, "opportunity_id").is_none())
+        .map(|(id, _)| (*id, [("opportunity_id".to_owned(), json!(opportunity_id.to_string()))].into_iter().collect()))
+        .collect();
+    Ok(Conversion { opportunity, lead_update, job_orders })
 }
 
 #[cfg(test)]
@@ -525,8 +559,18 @@ mod tests {
             "contacts": [{"id": contact, "role": "main_contact"}], "expected_value": 5000, "stage": "qualified"
         }));
         let (id, opp) = (Uuid::now_v7(), Uuid::now_v7());
-        let c =
-            convert_lead(id, opp, &lead, &k.stages[&RecordKind::Lead], &k.stages[&RecordKind::Opportunity]).unwrap();
+        let (job, elsewhere) = (Uuid::now_v7(), Uuid::now_v7());
+        let jobs = vec![
+            (job, obj(json!({"title": "Drivers", "lead_id": id.to_string()}))),
+            (
+                elsewhere,
+                obj(
+                    json!({"title": "Fitters", "lead_id": id.to_string(), "opportunity_id": Uuid::now_v7().to_string()}),
+                ),
+            ),
+        ];
+        let c = convert_lead(id, opp, &lead, &jobs, &k.stages[&RecordKind::Lead], &k.stages[&RecordKind::Opportunity])
+            .unwrap();
         assert_eq!(c.opportunity["title"], "Vans");
         assert_eq!(c.opportunity["stage"], "qualification");
         assert_eq!(c.opportunity["expected_revenue"], 5000);
@@ -534,6 +578,7 @@ mod tests {
         assert_eq!(contacts_of(&c.opportunity), vec![LinkedContact { id: contact, role: Some("main_contact".into()) }]);
         assert_eq!(c.lead_update["stage"], "converted");
         assert_eq!(c.lead_update["opportunity_id"], opp.to_string());
+        assert_eq!(c.job_orders, vec![(job, obj(json!({"opportunity_id": opp.to_string()})))], "job orders come along");
         // The conversion's own stage change is allowed from any stage; a plain one is not.
         let mut after = lead.clone();
         after.extend(c.lead_update.clone());
@@ -550,7 +595,7 @@ mod tests {
         let mut done = lead.clone();
         done.insert("opportunity_id".into(), json!(Uuid::now_v7().to_string()));
         assert!(matches!(
-            convert_lead(id, opp, &done, &k.stages[&RecordKind::Lead], &k.stages[&RecordKind::Opportunity]),
+            convert_lead(id, opp, &done, &[], &k.stages[&RecordKind::Lead], &k.stages[&RecordKind::Opportunity]),
             Err(ConvertError::AlreadyConverted(_))
         ));
     }

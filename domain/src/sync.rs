@@ -16,7 +16,7 @@ mod replica;
 #[cfg(any(test, feature = "sim"))]
 pub mod sim;
 
-pub use decide::{Conflict, Decision, Effect, MAX_FIELDS, OWNER_FIELD, StoredRecord, ZERO_HLC, decide};
+pub use decide::{Conflict, Decision, Effect, MAX_FIELDS, OWNER_FIELD, StoredRecord, ZERO_HLC, decide, rule_lookups};
 pub use replica::{Rejected, Replica, answered_up_to, apply_changes, base_versions, pull_acked, take_refusals};
 
 /// The protocol version a client speaks; the server refuses others with a clear error.
@@ -128,6 +128,10 @@ pub enum MutationOutcome {
         #[serde(default)]
         code: RejectCode,
         reason: String,
+        /// For `invalid`: the rule broken (field and code), for the app to say in the user's
+        /// language.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        invalid: Option<crate::records::Invalid>,
     },
 }
 
@@ -225,6 +229,31 @@ pub fn apply_local(
             r
         }),
     }
+}
+
+/// What the user sees of record `id`: the server's copy with this device's unsent changes to it
+/// replayed in order (`pending` may hold other records' changes: they are skipped). The one
+/// replay of an outbox: the app's store and [`Replica`] both show records through it.
+pub fn replay<'a>(
+    id: Uuid,
+    server: Option<RecordState>,
+    pending: impl IntoIterator<Item = &'a Mutation>,
+    owner: crate::UserId,
+    office: crate::OfficeId,
+) -> Option<RecordState> {
+    pending.into_iter().filter(|m| m.record_id == id).fold(server, |r, m| apply_local(r, m, owner, office))
+}
+
+/// Unsent changes grouped by record, in order, keeping those `keep` wants.
+pub fn pending_by_record<'a>(
+    pending: impl IntoIterator<Item = &'a Mutation>,
+    keep: impl Fn(&Mutation) -> bool,
+) -> std::collections::HashMap<Uuid, Vec<&'a Mutation>> {
+    let mut out: std::collections::HashMap<Uuid, Vec<&'a Mutation>> = std::collections::HashMap::new();
+    for m in pending.into_iter().filter(|m| keep(m)) {
+        out.entry(m.record_id).or_default().push(m);
+    }
+    out
 }
 
 /// One entry of a pull.

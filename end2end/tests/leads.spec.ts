@@ -94,6 +94,10 @@ test('the wizard creates company, contact and lead; the lead converts once into 
   await expect(page.getByText('Find out the need, the budget and who decides.')).toBeVisible();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved on this device')).toBeVisible();
+  // The selector shows the saved stage, offering what may follow it (a bug showed the old one).
+  await expect(stage).toHaveValue('contacted');
+  await expect(stage.locator('option:checked')).toHaveText('Contacted');
+  await expect.poll(() => stage.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['contacted', 'new', 'qualified', 'disqualified']);
   await screenshot(page, testInfo, 'lead-detail');
 
   // Convert: an opportunity linked to the lead, with its company and contact.
@@ -110,6 +114,9 @@ test('the wizard creates company, contact and lead; the lead converts once into 
   await page.getByRole('link', { name: 'open the lead' }).click();
   await expect(page.getByLabel('Stage', { exact: true })).toHaveValue('converted');
   await expect(page.getByRole('button', { name: '+ Opportunity' })).toHaveCount(0);
+  // A converted lead is closed: its company went with it to the opportunity.
+  await expect(page.getByRole('button', { name: 'Change company' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Unlink company' })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'open the opportunity' })).toBeVisible();
   // Synced: the server has the link, and its history names who changed what.
   await expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible({ timeout: 15_000 });

@@ -55,6 +55,11 @@ test('a sales rep sees only their office and no admin area', async ({ page }) =>
   // Typing the admin URL shows a clear refusal, not the users.
   await page.goto('/admin');
   await expect(page.getByText('Je rol geeft geen toegang tot deze pagina.')).toBeVisible();
+  // A rep works opportunities, not leads: the wizard opened by its address says no at once
+  // instead of accepting a lead the server would refuse later.
+  await page.goto('/leads/new');
+  await expect(page.getByRole('alert').filter({ hasText: 'Uw rol staat deze wijziging niet toe.' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Volgende stap' })).toHaveCount(0);
 });
 
 test('the keyboard reaches the skip link and the navigation', async ({ page }) => {

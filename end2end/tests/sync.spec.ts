@@ -210,3 +210,60 @@ test('concurrent edits of the same field keep the later one and show the other a
     await sanneContext.close();
   }
 });
+
+test("saving one field never overwrites a colleague's offline edit of another field", async ({ browser }, testInfo) => {
+  const tomContext = await browser.newContext({ ...testInfo.project.use });
+  const sanneContext = await browser.newContext({ ...testInfo.project.use });
+  const tom = await tomContext.newPage();
+  const sanne = await sanneContext.newPage();
+  try {
+    // Tom (rep) creates an opportunity; Sanne (his manager) opens it.
+    await loginAs(tom, users.rep.email);
+    await swReady(tom);
+    await tom.goto('/opportunities/new');
+    const original = `Vloot ${Date.now()}`;
+    await createInWizard(tom, original);
+    await expect(tom.getByRole('heading', { level: 1 })).toHaveText(original);
+    await expect(tom.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible({ timeout: 15_000 });
+    const url = new URL(tom.url()).pathname;
+    await loginAs(sanne, users.manager.email);
+    await sanne.goto(url);
+    await expect(sanne.getByRole('heading', { level: 1 })).toHaveText(original);
+
+    // Tom, offline at a customer's, notes the customer's interest.
+    await tomContext.setOffline(true);
+    const interest = `Zes bestelwagens ${Date.now()}`;
+    await tom.getByLabel('Klantinteresse').fill(interest);
+    await tom.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(tom.getByText('Opgeslagen op dit apparaat')).toBeVisible();
+    // The header says a change waits, on a phone too, and leads to Pending changes.
+    await expect(tom.getByRole('link', { name: '1 wijziging te versturen' })).toBeVisible();
+
+    // Later, Sanne renames it: her first save of this record touches only the title.
+    await tom.waitForTimeout(50);
+    const renamed = `${original} (NL)`;
+    await sanne.getByLabel('Titel', { exact: true }).fill(renamed);
+    await sanne.getByRole('button', { name: 'Opslaan' }).click();
+    await expect(sanne.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible({ timeout: 15_000 });
+
+    // Tom reconnects: both edits stand, on both screens and on the server.
+    await tomContext.setOffline(false);
+    await expect(tom.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible({ timeout: 15_000 });
+    await expect(tom.getByRole('heading', { level: 1 })).toHaveText(renamed, { timeout: 10_000 });
+    await expect(tom.getByLabel('Klantinteresse')).toHaveValue(interest);
+    await expect(sanne.getByLabel('Klantinteresse')).toHaveValue(interest, { timeout: 10_000 });
+    const id = url.split('/').pop();
+    const record = (await (await tom.request.get('/api/records/opportunity')).json()).find((r: { id: string }) => r.id === id);
+    expect(record.data.title).toBe(renamed);
+    expect(record.data.interest).toBe(interest);
+    // Sanne's save is one field in the history, not every field of the form.
+    const history = sanne.getByRole('region', { name: 'Wijzigingen' });
+    const hers = history.getByRole('listitem').filter({ hasText: users.manager.name });
+    await expect(hers).toHaveCount(1, { timeout: 10_000 });
+    await expect(hers.locator('.field-changes li')).toHaveCount(1);
+    await screenshot(tom, testInfo, 'two-fields-two-people');
+  } finally {
+    await tomContext.close();
+    await sanneContext.close();
+  }
+});

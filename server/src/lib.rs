@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod limiter;
 pub mod routes;
 pub mod state;
 pub mod static_files;

@@ -1,8 +1,8 @@
 //! Shared server state, cloned into every handler.
 
-use crate::auth::LoginLimiter;
 use crate::config::ServeArgs;
 use crate::db::Db;
+use crate::limiter::LoginLimiter;
 use std::sync::Arc;
 
 #[derive(Clone)]

@@ -6,8 +6,6 @@
 use crate::components::linked::{linked_to, may_create};
 use crate::i18n::{Strings, use_i18n};
 use crate::state::{Connection, Store};
-use crate::storage::local;
-use crate::sync::engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
@@ -65,7 +63,7 @@ pub fn AttachmentsTab(
         }
         error.set(None);
         let attachment = uuid::Uuid::now_v7();
-        let mut fields = std::collections::BTreeMap::new();
+        let mut fields = serde_json::Map::new();
         fields.insert("name".to_owned(), json!(file.name()));
         fields.insert("type".to_owned(), json!(type_code.get_untracked()));
         fields.insert("size".to_owned(), json!(size));
@@ -73,8 +71,8 @@ pub fn AttachmentsTab(
         fields.insert(field.to_owned(), json!(id.to_string()));
         el.set_value("");
         spawn_local(async move {
-            if engine::attach_file(store, attachment, &file, fields).await.is_err() {
-                error.set(Some(t.err_storage.to_owned()));
+            if let Err(e) = store.attach_file(attachment, &file, fields).await {
+                error.set(Some(e.text(t)));
             }
         });
     };
@@ -137,7 +135,7 @@ fn AttachmentItem(record: RecordState) -> impl IntoView {
         move |_| {
             let name = name.clone();
             spawn_local(async move {
-                if let Ok(Some(blob)) = local::file(id).await {
+                if let Some(blob) = store.local_file(id).await {
                     save_blob(&blob, &name);
                 }
             });
@@ -146,8 +144,8 @@ fn AttachmentItem(record: RecordState) -> impl IntoView {
     let delete = move |_| {
         let t = crate::i18n::strings(store.language.get_untracked());
         spawn_local(async move {
-            if engine::delete_attachment(store, id).await.is_err() {
-                error.set(Some(t.err_storage.to_owned()));
+            if let Err(e) = store.delete_attachment(id).await {
+                error.set(Some(e.text(t)));
             }
         });
     };

@@ -5,20 +5,20 @@
 //! "Move to…" (keyboard and small screens); only along allowed transitions — a refused drop
 //! snaps back and says why. A move is an ordinary offline-first change.
 
+use crate::components::drag::{Drag, Moved, Pointer};
 use crate::components::overview::{Row, RowBuilder, base};
 use crate::format::money;
-use crate::i18n::{invalid_text, use_i18n};
+use crate::i18n::use_i18n;
 use crate::state::{Shared, Store};
-use crate::sync::engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use std::collections::HashMap;
 use std::sync::Arc;
+use veld_domain::RecordKind;
 use veld_domain::config::Table;
+use veld_domain::edit::Edit;
 use veld_domain::records::text;
-use veld_domain::sync::Op;
-use veld_domain::{Action, RecordKind};
 use wasm_bindgen::JsCast;
 
 /// Card heights (px) for the window maths; `.board-card` in the stylesheet matches them.
@@ -50,43 +50,20 @@ pub struct Filters {
     pub source: String,
 }
 
-/// A drag in progress.
-#[derive(Clone, Debug, PartialEq)]
-struct Drag {
-    id: uuid::Uuid,
-    title: String,
-    from: String,
-    pointer: i32,
-    start: (f64, f64),
-    at: (f64, f64),
-    /// The grab point inside the card, so the card stays under the finger.
-    grab: (f64, f64),
-    width: f64,
-    /// Picked up (a mouse after a few pixels, a finger after a long press).
-    lifted: bool,
-    /// The stage column under the pointer.
-    over: Option<String>,
-}
-
 /// What a card shows: it is re-made only when one of these changes.
 fn card_key(r: &Row, detailed: bool) -> (uuid::Uuid, bool, String, String, Option<i64>, String, String) {
     (r.id, detailed, r.title.clone(), r.company.clone(), r.value, r.number.clone(), r.owner.to_string())
 }
 
-/// Whether `id` may move to stage `to`: the user may edit it and the stage rules allow it.
+/// Whether `id` may move to stage `to`: the edit path's answer (the user may edit it and the
+/// stage rules allow it), in the user's words.
 pub fn check_move(store: &Store, kind: RecordKind, id: uuid::Uuid, to: &str) -> Result<(), String> {
     let t = crate::i18n::strings(store.language.get_untracked());
-    let Some(r) = store.visible_one(kind, id) else { return Err(t.record_not_found.to_owned()) };
-    let may = untrack(|| store.may(Action::Edit, &r));
-    if !may {
-        return Err(t.read_only.to_owned());
-    }
-    let before = r.values();
-    let mut after = before.clone();
-    after.insert("stage".into(), serde_json::json!(to));
-    let known = store.known_for(kind, &after);
-    veld_domain::records::validate(kind, id, Some(&before), &after, &["stage".to_owned()], &known)
-        .map_err(|e| invalid_text(t, &e))
+    store.check(stage_edit(kind, id, to)).map(|_| ()).map_err(|e| e.text(t))
+}
+
+fn stage_edit(kind: RecordKind, id: uuid::Uuid, to: &str) -> Edit {
+    Edit::update(kind, id, Default::default()).set("stage", serde_json::json!(to))
 }
 
 /// Moves a card, or says why it cannot; the message goes to the board's live region.
@@ -104,18 +81,19 @@ pub fn move_card(
         .config
         .with_untracked(|c| c.stages(kind).get(to).map(|s| s.name.get(lang).to_owned()))
         .unwrap_or_else(|| to.to_owned());
-    match check_move(&store, kind, id, to) {
-        Ok(()) => {
-            engine::mark("veld:board:drop");
+    match store.check(stage_edit(kind, id, to)) {
+        Ok(_) => {
+            crate::perf::mark("veld:board:drop");
             notice.set(Some((t.board_moved)(title, &name)));
-            let fields = [("stage".to_owned(), serde_json::json!(to))].into();
+            let edit = stage_edit(kind, id, to);
+            let title = title.to_owned();
             spawn_local(async move {
-                if engine::record_change(store, kind, id, Op::Update, fields).await.is_err() {
-                    notice.set(Some(t.err_storage.to_owned()));
+                if let Err(e) = store.apply(edit).await {
+                    notice.set(Some((t.board_refused)(&title, &name, &e.text(t))));
                 }
             });
         }
-        Err(reason) => notice.set(Some((t.board_refused)(title, &name, &reason))),
+        Err(e) => notice.set(Some((t.board_refused)(title, &name, &e.text(t)))),
     }
 }
 
@@ -177,17 +155,19 @@ pub fn Board(
     });
     let next_activity = Memo::new(move |_| {
         let link = if kind == RecordKind::Lead { "lead_id" } else { "opportunity_id" };
-        let mut next: HashMap<uuid::Uuid, (String, String)> = HashMap::new();
+        // The earliest due date first; an activity without one after every dated one.
+        let mut next: HashMap<uuid::Uuid, (Option<veld_domain::Date>, String)> = HashMap::new();
         store.visible_each(&[RecordKind::Activity], |a| {
             let v = a.values();
             if v.get("done").and_then(serde_json::Value::as_bool) == Some(true) {
                 return;
             }
             let Some(parent) = text(&v, link).and_then(|p| p.parse::<uuid::Uuid>().ok()) else { return };
-            let due = text(&v, "due_date").unwrap_or("9999").to_owned();
+            let due = text(&v, "due_date").and_then(veld_domain::Date::parse);
             let subject = text(&v, "subject").unwrap_or_default().to_owned();
-            let entry = next.entry(parent).or_insert((due.clone(), subject.clone()));
-            if due < entry.0 {
+            let key = |d: &Option<veld_domain::Date>| (d.is_none(), *d);
+            let entry = next.entry(parent).or_insert((due, subject.clone()));
+            if key(&due) < key(&entry.0) {
                 *entry = (due, subject);
             }
         });
@@ -205,8 +185,10 @@ pub fn Board(
     let extra_of = move |r: &Row| Extra {
         owner: names.with(|n| n.get(&r.owner).cloned()).unwrap_or_default(),
         next_activity: next_activity.with(|n| {
-            n.get(&r.id)
-                .map(|(due, subject)| if due == "9999" { subject.clone() } else { format!("{subject} · {due}") })
+            n.get(&r.id).map(|(due, subject)| match due {
+                Some(d) => format!("{subject} · {}", d.format(store.language.get_untracked())),
+                None => subject.clone(),
+            })
         }),
         colour: colours.with(|c| c.get(&r.category_code).cloned()).unwrap_or_default(),
     };
@@ -261,7 +243,7 @@ pub fn Board(
     });
     Effect::new(move |_| {
         by_stage.track();
-        engine::mark("veld:board:rendered");
+        crate::perf::mark("veld:board:rendered");
     });
 
     // Drag: follow the pointer, find the column under it, drop or snap back.
@@ -272,40 +254,27 @@ pub fn Board(
     };
     let on_move = move |ev: leptos::ev::PointerEvent| {
         let Some(mut d) = drag.get_untracked() else { return };
-        if ev.pointer_id() != d.pointer {
-            return;
-        }
         let at = (ev.client_x() as f64, ev.client_y() as f64);
-        let moved = (at.0 - d.start.0).hypot(at.1 - d.start.1);
-        if !d.lifted {
-            if ev.pointer_type() == "mouse" && moved > 5.0 {
-                d.lifted = true;
-            } else if ev.pointer_type() != "mouse" && moved > 10.0 {
-                // A finger that moves before the long press scrolls instead.
-                drag.set(None);
-                return;
-            } else {
-                return;
+        match d.moved(ev.pointer_id(), at, column_at) {
+            Moved::Ignored => {}
+            Moved::Cancelled => drag.set(None),
+            Moved::Followed => {
+                ev.prevent_default();
+                drag.set(Some(d));
             }
         }
-        ev.prevent_default();
-        d.at = at;
-        d.over = column_at(at.0, at.1);
-        drag.set(Some(d));
     };
     let on_up = move |ev: leptos::ev::PointerEvent| {
         let Some(d) = drag.get_untracked() else { return };
-        if ev.pointer_id() != d.pointer {
+        if ev.pointer_id() != d.pointer_id {
             return;
         }
         drag.set(None);
-        if !d.lifted {
-            return;
+        if d.lifted {
+            dragged.set_value(true);
         }
-        dragged.set_value(true);
-        match d.over {
-            Some(to) if to != d.from => move_card(store, kind, d.id, &d.title, &to, notice),
-            _ => {}
+        if let Some(drop) = d.released(ev.pointer_id()) {
+            move_card(store, kind, drop.id, &drop.title, &drop.to, notice);
         }
     };
     let on_cancel = move |_: leptos::ev::PointerEvent| drag.set(None);
@@ -329,29 +298,17 @@ pub fn Board(
         let Some(card) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
         let rect = card.get_bounding_client_rect();
         let at = (ev.client_x() as f64, ev.client_y() as f64);
-        let pointer = ev.pointer_id();
-        let _ = card.set_pointer_capture(pointer);
+        let pointer = (ev.pointer_id(), Pointer::of(&ev.pointer_type()));
+        let _ = card.set_pointer_capture(pointer.0);
         dragged.set_value(false);
-        drag.set(Some(Drag {
-            id,
-            title,
-            from,
-            pointer,
-            start: at,
-            at,
-            grab: (at.0 - rect.left(), at.1 - rect.top()),
-            width: rect.width(),
-            lifted: false,
-            over: None,
-        }));
-        if ev.pointer_type() != "mouse" {
+        drag.set(Some(Drag::start(id, title, from, pointer, at, (rect.left(), rect.top(), rect.width()))));
+        if pointer.1 == Pointer::Touch {
             // A long press picks the card up; until then the finger may still scroll.
             set_timeout(
                 move || {
                     drag.update(|d| {
-                        if let Some(d) = d.as_mut().filter(|d| d.id == id && !d.lifted) {
-                            d.lifted = true;
-                            d.over = Some(d.from.clone());
+                        if let Some(d) = d.as_mut() {
+                            d.long_press(id);
                         }
                     });
                 },
@@ -543,7 +500,10 @@ pub fn Board(
             let ok = d.over.as_deref().is_some_and(|o| o == d.from || check_move(&store, kind, d.id, o).is_ok());
             view! {
                 <div class="board-ghost" class:refused=!ok aria-hidden="true"
-                    style=format!("left:{}px;top:{}px;width:{}px", d.at.0 - d.grab.0, d.at.1 - d.grab.1, d.width)>
+                    style={
+                        let (x, y) = d.ghost_at();
+                        format!("left:{x}px;top:{y}px;width:{}px", d.width)
+                    }>
                     {d.title.clone()}
                 </div>
             }
@@ -561,6 +521,11 @@ pub fn Board(
                     .map(|s| (s.code.clone(), s.name.get(lang).to_owned()))
                     .collect()
             });
+            // Only what the edit path would accept: none for a colleague's record the user may
+            // only look at.
+            let choices: Vec<(String, String)> =
+                choices.into_iter().filter(|(code, _)| check_move(&store, kind, id, code).is_ok()).collect();
+            let none = choices.is_empty().then(|| view! { <p>{t.read_only}</p> });
             let dialog_label = (t.board_move_label)(&title);
             let title_for = title.clone();
             view! {
@@ -570,6 +535,7 @@ pub fn Board(
                     }
                 }>
                     <p><strong>{(t.board_move_label)(&title)}</strong></p>
+                    {none}
                     <ul>
                         {choices.into_iter().enumerate().map(|(i, (code, name))| {
                             let title = title_for.clone();

@@ -3,19 +3,41 @@
 //! as an edit, so it works offline.
 
 use crate::i18n::use_i18n;
-use crate::state::Store;
-use crate::sync::engine;
+use crate::state::{EditError, Store};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
+use veld_domain::RecordKind;
 use veld_domain::config::Table;
-use veld_domain::sync::Op;
-use veld_domain::{Action, Ownership, RecordKind};
+use veld_domain::edit::Edit;
 
 /// What a bulk action sets on one record, given its values (none: nothing to do there).
 type Change = std::sync::Arc<
     dyn Fn(&serde_json::Map<String, serde_json::Value>) -> Option<BTreeMap<String, serde_json::Value>> + Send + Sync,
 >;
+
+/// Applies `edits` one by one (`None`: nothing to do for that record, counted as done) and
+/// says how many were made and how many the edit path refused.
+async fn bulk(
+    store: Store,
+    edits: impl Iterator<Item = Option<Edit>>,
+    summary: fn(usize, usize) -> String,
+    t: &'static crate::i18n::Strings,
+) -> String {
+    let (mut done, mut skipped) = (0, 0);
+    for edit in edits {
+        let Some(edit) = edit else {
+            done += 1;
+            continue;
+        };
+        match store.apply(edit).await {
+            Ok(_) => done += 1,
+            Err(EditError::Storage(_)) => return t.err_storage.to_owned(),
+            Err(_) => skipped += 1,
+        }
+    }
+    summary(done, skipped)
+}
 
 /// Actions on the checked rows: change stage, change priority, delete (with a confirmation that
 /// says what goes with it). Each is an ordinary change per record, so it works offline.
@@ -36,37 +58,18 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
     let confirm = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let count = move || checked.with(|c| c.len());
-    let actor = move || store.me.with_untracked(|m| m.as_ref().map(veld_domain::api::Me::actor));
     // Applies the change `change` computes from each checked record (none: nothing to do there)
-    // to every one the user may edit and whose rules allow it.
+    // through the one edit path: records the user may not edit, or whose rules refuse it, are
+    // counted as skipped; a storage failure stops and says so.
     let apply_with = move |change: Change| {
-        let Some(actor) = actor() else { return };
         let ids: Vec<uuid::Uuid> = checked.get_untracked().into_iter().collect();
         let t = crate::i18n::strings(store.language.get_untracked());
         spawn_local(async move {
-            let (mut done, mut skipped) = (0, 0);
-            for id in ids {
-                let Some(r) = store.visible_one(kind, id) else { continue };
-                let before = r.values();
-                let Some(fields) = change(&before) else {
-                    done += 1;
-                    continue;
-                };
-                let mut after = before.clone();
-                after.extend(fields.clone());
-                let changed: Vec<String> = fields.keys().cloned().collect();
-                let known = store.known_for(kind, &after);
-                let ok = actor.may(Action::Edit, kind, Ownership { owner: r.owner_id, office: r.office_id })
-                    && veld_domain::records::validate(kind, id, Some(&before), &after, &changed, &known).is_ok();
-                if !ok {
-                    skipped += 1;
-                    continue;
-                }
-                if engine::record_change(store, kind, id, Op::Update, fields).await.is_ok() {
-                    done += 1;
-                }
-            }
-            notice.set(Some((t.bulk_done)(done, skipped)));
+            let edits = ids.into_iter().filter_map(|id| {
+                let r = store.visible_one(kind, id)?;
+                Some(change(&r.values()).map(|fields| Edit::update(kind, id, fields.into_iter().collect())))
+            });
+            notice.set(Some(bulk(store, edits, t.bulk_done, t).await));
         });
     };
     let apply = move |fields: BTreeMap<String, serde_json::Value>| {
@@ -88,24 +91,13 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
         }))
     };
     let delete = move || {
-        let Some(actor) = actor() else { return };
         let ids: Vec<uuid::Uuid> = checked.get_untracked().into_iter().collect();
         let t = crate::i18n::strings(store.language.get_untracked());
         confirm.set(false);
         spawn_local(async move {
-            let (mut done, mut skipped) = (0, 0);
-            for id in ids {
-                let Some(r) = store.visible_one(kind, id) else { continue };
-                if !actor.may(Action::Delete, kind, Ownership { owner: r.owner_id, office: r.office_id }) {
-                    skipped += 1;
-                    continue;
-                }
-                if engine::record_change(store, kind, id, Op::Delete, BTreeMap::new()).await.is_ok() {
-                    done += 1;
-                }
-            }
+            let edits = ids.into_iter().map(|id| Some(Edit::delete(kind, id)));
+            notice.set(Some(bulk(store, edits, t.bulk_deleted, t).await));
             checked.set(Default::default());
-            notice.set(Some((t.bulk_deleted)(done, skipped)));
         });
     };
     let stage_options = move || {
@@ -114,7 +106,8 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
             .config
             .get()
             .stages(kind)
-            .active()
+            .choices(None)
+            .into_iter()
             .map(|s| view! { <option value=s.code.clone()>{s.name.get(lang).to_owned()}</option> })
             .collect_view()
     };

@@ -3,21 +3,20 @@
 //! changes page. Read from the server (the log is not kept on the device); re-read after each
 //! sync, so a conflict appears as soon as the sync that caused it completes.
 
-use crate::components::history::shown;
-use crate::format::humanize;
+use crate::components::history::{field_label, value_label};
+use crate::components::online::{OnlineTexts, online_list};
 use crate::i18n::use_i18n;
-use crate::state::Store;
-use crate::sync::api::{self, ApiFailure};
+pub use crate::state::ConflictSource;
+use crate::state::{Store, prefs};
 use leptos::prelude::*;
-use veld_domain::RecordKind;
-use veld_domain::api::{ConflictView, ErrorCode};
+use veld_domain::api::ConflictView;
 
-/// Whose conflicts to show.
-#[derive(Clone, Copy, PartialEq)]
-pub enum ConflictSource {
-    Record(RecordKind, uuid::Uuid),
-    Mine,
-}
+/// When the user last cleared their list of overwritten edits (the newest one's `at_ms`).
+const CLEARED_KEY: &str = "veld.conflicts.cleared.v1";
+
+/// Not on the server yet (created on this device, unsent): nothing can conflict.
+const TEXTS: OnlineTexts =
+    OnlineTexts { offline: |t| t.conflicts_offline, not_found: |t| t.conflicts_none, empty: |t| t.conflicts_none };
 
 #[component]
 pub fn ConflictList(source: ConflictSource, heading_id: &'static str) -> impl IntoView {
@@ -28,40 +27,58 @@ pub fn ConflictList(source: ConflictSource, heading_id: &'static str) -> impl In
     let cursor = Memo::new(move |_| store.sync_meta.with(|m| m.as_ref().map(|m| m.cursor)));
     let log = LocalResource::new(move || {
         cursor.track();
-        async move {
-            let result = match source {
-                ConflictSource::Record(kind, id) => api::record_conflicts(kind, id).await,
-                ConflictSource::Mine => api::my_conflicts().await,
-            };
-            store.observe(&result);
-            result
-        }
+        async move { store.conflicts(source).await }
     });
     let title = move || match source {
         ConflictSource::Record(..) => t().history_title,
         ConflictSource::Mine => t().pending_conflicts,
     };
+    // The user's own list can be cleared: it then shows only what came after (on this device).
+    let cleared = RwSignal::new(match source {
+        ConflictSource::Mine => prefs::load::<i64>(CLEARED_KEY).unwrap_or(0),
+        ConflictSource::Record(..) => 0,
+    });
+    let shown_list = move || {
+        log.get().map(|result| {
+            result.map(|list| {
+                let after = cleared.get();
+                list.into_iter()
+                    .filter(|c| c.at_ms > after)
+                    .map(|c| {
+                        let lost = value_label(&store, c.kind, &c.field, &c.lost_value);
+                        let kept = value_label(&store, c.kind, &c.field, &c.kept_value);
+                        (c, lost, kept)
+                    })
+                    // The same value on both sides (an empty text and nothing) is no conflict.
+                    .filter(|(_, lost, kept)| lost != kept)
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let clear = move |_| {
+        let newest =
+            log.with(|l| l.as_ref().and_then(|r| r.as_ref().ok()).and_then(|list| list.iter().map(|c| c.at_ms).max()));
+        if let Some(newest) = newest {
+            prefs::save(CLEARED_KEY, &newest);
+            cleared.set(newest);
+        }
+    };
     let body = move || {
         let t = t();
-        match log.get() {
-            None => view! { <p class="muted">{t.loading}</p> }.into_any(),
-            Some(Err(ApiFailure::Network)) => view! { <p class="muted">{t.conflicts_offline}</p> }.into_any(),
-            // Not on the server yet (created on this device, unsent): nothing can conflict.
-            Some(Err(ApiFailure::Server(body))) if body.error == ErrorCode::NotFound => {
-                view! { <p class="muted">{t.conflicts_none}</p> }.into_any()
-            }
-            Some(Err(ApiFailure::Server(body))) => view! { <p class="notice">{body.message}</p> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t.conflicts_none}</p> }.into_any(),
-            Some(Ok(list)) => view! {
+        online_list(t, shown_list(), &TEXTS, |list| {
+            view! {
+                {(source == ConflictSource::Mine).then(|| view! {
+                    <button type="button" class="button subtle" on:click=clear>{t.conflicts_clear}</button>
+                })}
                 <ul class="change-list">
-                    {list.into_iter().map(|c: ConflictView| {
+                    {list.into_iter().map(|(c, lost, kept): (ConflictView, String, String)| {
                         let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(c.at_ms as f64))
                             .to_locale_string(store.language.get_untracked().code(), &wasm_bindgen::JsValue::UNDEFINED);
                         let line = (t.conflict_line)(
-                            &humanize(&c.field),
-                            &shown(&c.lost_value),
+                            &field_label(t, &c.field),
+                            &lost,
                             c.lost_by.as_deref().unwrap_or(t.someone),
-                            &shown(&c.kept_value),
+                            &kept,
                             c.kept_by.as_deref().unwrap_or(t.someone),
                         );
                         let record = match source {
@@ -78,8 +95,8 @@ pub fn ConflictList(source: ConflictSource, heading_id: &'static str) -> impl In
                     }).collect_view()}
                 </ul>
             }
-            .into_any(),
-        }
+            .into_any()
+        })
     };
     view! {
         <section class="pending-section conflicts" aria-labelledby=heading_id>

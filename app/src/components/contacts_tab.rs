@@ -5,13 +5,12 @@
 use crate::components::picker::{Picker, name_of};
 use crate::i18n::{invalid_text, use_i18n};
 use crate::state::Store;
-use crate::sync::engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use veld_domain::RecordKind;
 use veld_domain::config::Table;
+use veld_domain::edit::Edit;
 use veld_domain::records::{LinkedContact, contacts_of, contacts_value, id_of};
-use veld_domain::sync::Op;
 
 /// The record's contacts with their roles (LO-6): add an existing one, change a role (the main
 /// contact's and signing authority's are fixed), remove one. Each change is saved at once.
@@ -28,24 +27,10 @@ pub fn ContactsTab(
     let linked = Memo::new(move |_| record.with(|r| r.as_ref().map(|r| contacts_of(&r.values())).unwrap_or_default()));
     let save = move |next: Vec<LinkedContact>| {
         let Some(r) = record.get_untracked() else { return };
-        let t = crate::i18n::strings(store.language.get_untracked());
-        let before = r.values();
-        let mut after = before.clone();
-        after.insert("contacts".into(), contacts_value(&next));
-        let known = store.known_for(kind, &after);
-        if let Err(e) =
-            veld_domain::records::validate(kind, r.id, Some(&before), &after, &["contacts".to_owned()], &known)
-        {
-            error.set(Some(invalid_text(t, &e)));
-            return;
-        }
-        error.set(None);
-        spawn_local(async move {
-            let fields = [("contacts".to_owned(), contacts_value(&next))].into();
-            if engine::record_change(store, kind, r.id, Op::Update, fields).await.is_err() {
-                error.set(Some(t.err_storage.to_owned()));
-            }
-        });
+        store.apply_reporting(
+            Edit::update(kind, r.id, Default::default()).set("contacts", contacts_value(&next)),
+            error,
+        );
     };
     let add_contact = move |id: uuid::Uuid| {
         let mut next = linked.get_untracked();
@@ -77,15 +62,16 @@ pub fn ContactsTab(
         }
         let contact = uuid::Uuid::now_v7();
         spawn_local(async move {
-            match engine::record_change(store, RecordKind::Contact, contact, Op::Create, fields.into_iter().collect())
-                .await
-            {
-                Ok(()) => {
+            match store.apply(Edit::create(RecordKind::Contact, contact, fields)).await {
+                Ok(_) => {
                     new_contact.set(Default::default());
                     creating.set(false);
                     add_contact(contact);
                 }
-                Err(_) => error.set(Some(t.err_storage.to_owned())),
+                Err(e) => match e.field() {
+                    Some(field) => new_errors.set([(field.to_owned(), e.text(t))].into()),
+                    None => error.set(Some(e.text(t))),
+                },
             }
         });
     };

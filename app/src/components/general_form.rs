@@ -3,15 +3,15 @@
 //! user types does not overwrite the fields being typed in.
 
 use crate::components::linked::{ACTIVITY_TYPES, activity_type_label};
-use crate::i18n::{Strings, invalid_text, use_i18n};
-use crate::state::Store;
-use crate::sync::engine;
+use crate::i18n::{Strings, use_i18n};
+use crate::state::{EditError, Store};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::{BTreeMap, BTreeSet};
 use veld_domain::RecordKind;
 use veld_domain::config::Table;
-use veld_domain::sync::{OWNER_FIELD, Op};
+use veld_domain::edit::Edit;
+use veld_domain::sync::OWNER_FIELD;
 
 /// How a field is edited.
 #[derive(Clone, Copy, PartialEq)]
@@ -134,6 +134,30 @@ fn value_text(v: Option<&serde_json::Value>) -> String {
     }
 }
 
+/// The values of the fields the user changed (`dirty`), parsed from the form's text; or what
+/// is wrong, per field.
+fn read_form(
+    fields: &[FormField],
+    typed: &BTreeMap<&'static str, String>,
+    dirty: &BTreeSet<&'static str>,
+    t: &Strings,
+) -> Result<serde_json::Map<String, serde_json::Value>, BTreeMap<&'static str, String>> {
+    let mut changed = serde_json::Map::new();
+    let mut problems = BTreeMap::new();
+    for (name, _, input) in fields.iter().filter(|f| dirty.contains(f.0)) {
+        let raw = typed.get(name).map(String::as_str).unwrap_or_default();
+        match parse(*input, raw, t) {
+            Ok(value) => {
+                changed.insert((*name).to_owned(), value);
+            }
+            Err(message) => {
+                problems.insert(*name, message.to_owned());
+            }
+        }
+    }
+    if problems.is_empty() { Ok(changed) } else { Err(problems) }
+}
+
 /// The General tab: the record's fields with Save (validates) and Cancel (discards edits).
 #[component]
 pub fn GeneralForm(
@@ -149,7 +173,7 @@ pub fn GeneralForm(
     let values = RwSignal::new(BTreeMap::<&'static str, String>::new());
     let errors = RwSignal::new(BTreeMap::<&'static str, String>::new());
     let dirty = RwSignal::new(BTreeSet::<&'static str>::new());
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<String>);
     let current = move |name: &str| {
         record
             .with_untracked(|r| {
@@ -197,65 +221,52 @@ pub fn GeneralForm(
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        engine::mark("veld:edit:submit");
+        crate::perf::mark("veld:edit:submit");
         let t = crate::i18n::strings(store.language.get_untracked());
         let Some(r) = record.get_untracked() else { return };
-        let mut before = r.values();
-        before.insert(OWNER_FIELD.to_owned(), serde_json::json!(r.owner_id.to_string()));
-        let mut changed = BTreeMap::new();
-        let mut problems = BTreeMap::new();
-        for (name, _, input) in fields.get_value() {
-            let raw = values.with_untracked(|v| v.get(name).cloned().unwrap_or_default());
-            match parse(input, &raw, t) {
-                Ok(value) if (before.contains_key(name) || !value.is_null()) && before.get(name) != Some(&value) => {
-                    changed.insert(name.to_owned(), value);
-                }
-                Ok(_) => {}
-                Err(message) => {
-                    problems.insert(name, message.to_owned());
-                }
-            }
-        }
-        if problems.is_empty() && !changed.is_empty() {
-            let mut after = before.clone();
-            after.extend(changed.clone());
-            // Contacts: e-mail and phone are stored normalised (phones as E.164), so duplicates
-            // are found; a value that cannot be is reported by the rules below.
-            if kind == RecordKind::Contact
-                && ["email", "phone"].iter().any(|f| changed.contains_key(*f))
-                && veld_domain::records::normalise_contact(&mut after).is_ok()
-            {
-                for f in ["email", "phone"] {
-                    if let (Some(v), true) = (after.get(f), changed.contains_key(f)) {
-                        changed.insert(f.to_owned(), v.clone());
-                    }
-                }
-            }
-            let names: Vec<String> = changed.keys().cloned().collect();
-            let known = store.known_for(kind, &after);
-            if let Err(e) = veld_domain::records::validate(kind, r.id, Some(&before), &after, &names, &known) {
-                let field = fields.get_value().iter().map(|f| f.0).find(|f| *f == e.field).unwrap_or("title");
-                problems.insert(field, invalid_text(t, &e));
-            }
-        }
-        errors.set(problems.clone());
-        if !problems.is_empty() {
-            return;
-        }
-        if changed.is_empty() {
-            notice.set(Some(t.nothing_changed));
-            return;
-        }
         let (typed, editing) = (values.get_untracked(), dirty.get_untracked());
+        // Only the fields the user changed travel: an untouched one must never overwrite a
+        // colleague's concurrent edit of it.
+        let changed = match read_form(&fields.get_value(), &typed, &editing, t) {
+            Ok(changed) => changed,
+            Err(problems) => {
+                errors.set(problems);
+                return;
+            }
+        };
+        let edit = Edit::update(kind, r.id, changed);
+        let shown = move |e: &EditError| {
+            let field = e.field().and_then(|f| fields.get_value().iter().map(|f| f.0).find(|n| *n == f));
+            match field {
+                Some(field) => {
+                    errors.set([(field, e.text(t))].into());
+                    notice.set(None);
+                }
+                None => {
+                    errors.set(BTreeMap::new());
+                    notice.set(Some(e.text(t)));
+                }
+            }
+        };
+        errors.set(BTreeMap::new());
+        match store.check(edit.clone()) {
+            Err(e) => return shown(&e),
+            Ok(None) => {
+                dirty.set(BTreeSet::new());
+                notice.set(Some(t.nothing_changed.to_owned()));
+                return;
+            }
+            Ok(Some(_)) => {}
+        }
         dirty.set(BTreeSet::new());
         spawn_local(async move {
-            match engine::record_change(store, kind, r.id, Op::Update, changed).await {
-                Ok(()) => notice.set(Some(t.saved_locally)),
+            match store.apply(edit).await {
+                Ok(_) => notice.set(Some(t.saved_locally.to_owned())),
                 // Not stored: the form gets back what the user typed, to try again.
-                Err(_) => {
+                Err(e) => {
                     values.set(typed);
                     dirty.set(editing);
-                    notice.set(Some(t.err_storage));
+                    shown(&e);
                 }
             }
         });
@@ -313,7 +324,14 @@ pub fn GeneralForm(
                             }
                             _ => Vec::new(),
                         };
-                        list.into_iter().map(|(code, label)| view! { <option value=code>{label}</option> }).collect_view()
+                        // Each option says whether it is the chosen one: when the list changes
+                        // with the saved stage, the select must not fall back to the first.
+                        list.into_iter()
+                            .map(|(code, label)| {
+                                let mine = code.clone();
+                                view! { <option value=code prop:selected=move || value() == mine>{label}</option> }
+                            })
+                            .collect_view()
                     })
                 };
                 view! {
@@ -338,7 +356,12 @@ pub fn GeneralForm(
                         let me = store.me.with(|m| m.as_ref().filter(|m| m.user.id == saved).map(|m| m.user.name.clone()));
                         list.push((saved.to_string(), me.unwrap_or_else(|| t.someone.to_owned())));
                     }
-                    list.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()
+                    list.into_iter()
+                        .map(|(id, name)| {
+                            let mine = id.clone();
+                            view! { <option value=id prop:selected=move || value() == mine>{name}</option> }
+                        })
+                        .collect_view()
                 };
                 view! {
                     <select id=id.clone() prop:value=value on:change=on_input disabled=disabled aria-describedby=error_id.clone()>
@@ -454,5 +477,55 @@ pub fn GeneralForm(
                 <button type="button" class="button" on:click=move |_| { refresh(true); notice.set(None); }>{move || t().cancel}</button>
             </div>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(pairs: &[(&'static str, &str)]) -> BTreeMap<&'static str, String> {
+        pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn only_the_fields_typed_in_are_read() {
+        let t = crate::i18n::strings(veld_domain::Language::En);
+        let fields = form_fields(RecordKind::Opportunity);
+        let values = typed(&[("title", "Vans"), ("interest", ""), ("expected_revenue", "67.000"), ("groups", "")]);
+        let dirty: BTreeSet<&'static str> = ["expected_revenue"].into();
+        let changed = read_form(&fields, &values, &dirty, t).unwrap();
+        assert_eq!(changed, serde_json::json!({"expected_revenue": 67000}).as_object().cloned().unwrap());
+        assert!(read_form(&fields, &values, &BTreeSet::new(), t).unwrap().is_empty(), "nothing touched, nothing sent");
+    }
+
+    #[test]
+    fn each_input_parses_its_text_or_says_what_is_wrong() {
+        let t = crate::i18n::strings(veld_domain::Language::En);
+        assert_eq!(parse(Input::Text { required: true }, "  ", t), Err(t.err_required));
+        assert_eq!(parse(Input::Amount, "", t), Ok(serde_json::Value::Null));
+        assert_eq!(parse(Input::Amount, "-5", t), Err(t.err_whole_number));
+        assert_eq!(parse(Input::Percent, "40 %", t), Ok(serde_json::json!(40)));
+        assert_eq!(parse(Input::Percent, "140", t), Err(t.err_percent));
+        assert_eq!(parse(Input::Check, "true", t), Ok(serde_json::json!(true)));
+        assert_eq!(parse(Input::Groups, "vip,,fleet", t), Ok(serde_json::json!(["vip", "fleet"])));
+        assert_eq!(parse(Input::Stage, "", t), Ok(serde_json::Value::Null));
+        let fields = form_fields(RecordKind::Opportunity);
+        let values = typed(&[("probability", "150"), ("title", "")]);
+        let problems = read_form(&fields, &values, &["probability", "title"].into(), t).unwrap_err();
+        assert_eq!(problems.keys().copied().collect::<Vec<_>>(), vec!["probability", "title"]);
+    }
+
+    #[test]
+    fn stored_values_show_as_the_text_the_form_reads_back() {
+        let t = crate::i18n::strings(veld_domain::Language::En);
+        for (input, value) in [
+            (Input::Groups, serde_json::json!(["vip", "fleet"])),
+            (Input::Percent, serde_json::json!(25)),
+            (Input::Check, serde_json::json!(false)),
+            (Input::Text { required: false }, serde_json::json!("Vans")),
+        ] {
+            assert_eq!(parse(input, &value_text(Some(&value)), t), Ok(value));
+        }
     }
 }

@@ -1,14 +1,17 @@
 //! A record's history (DM-3): each applied change with who made it (or which automation rule),
 //! when, and every field's old and new value; read from the server, so online only.
 
+use crate::components::online::{OnlineTexts, online_list};
 use crate::components::picker::name_of;
 use crate::format::humanize;
 use crate::i18n::{Strings, use_i18n};
 use crate::state::Store;
-use crate::sync::api::{self, ApiFailure};
 use leptos::prelude::*;
 use veld_domain::RecordKind;
-use veld_domain::api::{ErrorCode, HistoryEntry};
+use veld_domain::api::HistoryEntry;
+
+const TEXTS: OnlineTexts =
+    OnlineTexts { offline: |t| t.history_offline, not_found: |t| t.history_unsent, empty: |t| t.history_none };
 use veld_domain::config::Table;
 use veld_domain::records::contacts_of;
 
@@ -156,24 +159,13 @@ pub fn History(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
     let cursor = Memo::new(move |_| store.sync_meta.with(|m| m.as_ref().map(|m| m.cursor)));
     let log = LocalResource::new(move || {
         cursor.track();
-        async move {
-            let result = api::record_history(kind, id).await;
-            store.observe(&result);
-            result
-        }
+        async move { store.history(kind, id).await }
     });
     let body = move || {
         let t = t();
         let lang = store.language.get().code();
-        match log.get() {
-            None => view! { <p class="muted">{t.loading}</p> }.into_any(),
-            Some(Err(ApiFailure::Network)) => view! { <p class="muted">{t.history_offline}</p> }.into_any(),
-            Some(Err(ApiFailure::Server(body))) if body.error == ErrorCode::NotFound => {
-                view! { <p class="muted">{t.history_unsent}</p> }.into_any()
-            }
-            Some(Err(ApiFailure::Server(body))) => view! { <p class="notice">{body.message}</p> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t.history_none}</p> }.into_any(),
-            Some(Ok(list)) => view! {
+        online_list(t, log.get(), &TEXTS, |list| {
+            view! {
                 <ol class="change-list history">
                     {list.into_iter().map(|h: HistoryEntry| {
                         let who = match (&h.rule, &h.by) {
@@ -208,8 +200,8 @@ pub fn History(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                     }).collect_view()}
                 </ol>
             }
-            .into_any(),
-        }
+            .into_any()
+        })
     };
     view! {
         <section class="pending-section history-section" aria-labelledby="changes-heading">

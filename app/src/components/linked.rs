@@ -6,14 +6,13 @@ use crate::components::overview::base;
 use crate::components::picker::{Found, Picker};
 use crate::i18n::{Strings, use_i18n};
 use crate::state::Store;
-use crate::sync::engine;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use serde_json::{Map, Value, json};
+use veld_domain::RecordKind;
+use veld_domain::edit::Edit;
 use veld_domain::records::{id_of, text};
 use veld_domain::sync::{Op, RecordState};
-use veld_domain::{Action, RecordKind};
 
 /// The field by which a record links to a lead or an opportunity.
 pub fn link_field(kind: RecordKind) -> &'static str {
@@ -52,10 +51,10 @@ pub(crate) fn linked_to(store: &Store, kind: RecordKind, field: &str, id: uuid::
 }
 
 pub(crate) fn may_create(store: &Store, kind: RecordKind) -> bool {
-    store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::Create)))
+    store.may_create(kind)
 }
 
-/// Saves a change and reports a storage failure in `error`.
+/// Makes a change through the edit path; a refusal or a storage failure shows in `error`.
 fn save(
     store: Store,
     kind: RecordKind,
@@ -64,12 +63,7 @@ fn save(
     fields: Map<String, Value>,
     error: RwSignal<Option<String>>,
 ) {
-    let t = crate::i18n::strings(store.language.get_untracked());
-    spawn_local(async move {
-        if engine::record_change(store, kind, id, op, fields.into_iter().collect()).await.is_err() {
-            error.set(Some(t.err_storage.to_owned()));
-        }
-    });
+    store.apply_reporting(Edit { kind, id, op, fields }, error);
 }
 
 /// A list of activities with a done box each; `parent` links each to its lead/opportunity.
@@ -91,7 +85,9 @@ pub fn ActivityList(
                     let done = v.get("done").and_then(Value::as_bool).unwrap_or(false);
                     let subject = text(&v, "subject").unwrap_or_default().to_owned();
                     let kind_label = activity_type_label(t, text(&v, "type").unwrap_or("task"));
-                    let due = text(&v, "due_date").map(|d| format!(" · {} {d}", t.due)).unwrap_or_default();
+                    let due = text(&v, "due_date")
+                        .map(|d| format!(" · {} {}", t.due, crate::format::date(d, store.language.get_untracked())))
+                        .unwrap_or_default();
                     let parent = show_parent.then(|| {
                         [(RecordKind::Lead, "lead_id"), (RecordKind::Opportunity, "opportunity_id")].into_iter().find_map(|(k, f)| {
                             let pid = id_of(&v, f)?;

@@ -14,7 +14,6 @@ use crate::components::page::Page;
 use crate::format::money;
 use crate::i18n::{Strings, use_i18n};
 use crate::state::{Connection, Shared, Store};
-use crate::sync::engine;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -108,7 +107,11 @@ impl RowBuilder {
         };
         let contact_names: Vec<&str> = linked.iter().map(|s| s.split('\u{1f}').next().unwrap_or_default()).collect();
         let title = str_of("title").to_owned();
-        let number = str_of("number").to_owned();
+        // Numbered by the server when the record first syncs; until then a provisional "L…".
+        let number = match (str_of("number"), veld_domain::records::numbering(r.kind)) {
+            ("", Some((prefix, _))) if r.version == 0 => format!("{prefix}…"),
+            (n, _) => n.to_owned(),
+        };
         let mut haystack = String::with_capacity(title.len() + company.len() + 32);
         for part in [title.as_str(), number.as_str(), company.as_str(), str_of("interest")] {
             haystack.push_str(part);
@@ -271,7 +274,7 @@ impl Col {
             Col::Source => r.source.clone(),
             Col::Value => r.value.map(|v| money(v, lang)).unwrap_or_default(),
             Col::Probability => r.probability.map(|p| format!("{p} %")).unwrap_or_default(),
-            Col::CloseDate => r.close_date.clone(),
+            Col::CloseDate => crate::format::date(&r.close_date, lang),
         }
     }
 
@@ -330,7 +333,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
     let checked = RwSignal::new(std::collections::BTreeSet::<uuid::Uuid>::new());
     let conditions = RwSignal::new(Vec::<Condition>::new());
     let hidden = RwSignal::new(
-        crate::storage::load_json::<Vec<String>>(&columns_key(kind))
+        crate::state::prefs::load::<Vec<String>>(&columns_key(kind))
             .unwrap_or_default()
             .iter()
             .filter_map(|c| Col::parse(c))
@@ -347,10 +350,10 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
     let me = Memo::new(move |_| store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id))));
     let allowed = move || store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::View)));
     let rows = Memo::new(move |_| {
-        engine::mark("veld:overview:rows-start");
+        crate::perf::mark("veld:overview:rows-start");
         let lang = store.language.get().code();
         let rows = Shared(Arc::new(build_rows(&store, kind, lang)));
-        engine::mark("veld:overview:rows-end");
+        crate::perf::mark("veld:overview:rows-end");
         rows
     });
     // The order of all rows under the chosen sort (recomputed when the data or the sort changes).
@@ -551,7 +554,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                 }
             })
             .collect_view();
-        engine::mark("veld:overview:rendered");
+        crate::perf::mark("veld:overview:rendered");
         view! {
             <tr class="spacer" aria-hidden="true" style=format!("height:{above}px")></tr>
             {lines}
@@ -635,7 +638,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                         placeholder=move || t().search_records
                         prop:value=move || query.get()
                         on:input=move |ev| {
-                            engine::mark("veld:search:input");
+                            crate::perf::mark("veld:search:input");
                             query.set(event_target_value(&ev));
                         }
                     />
@@ -700,5 +703,92 @@ fn Preview(kind: RecordKind, id: uuid::Uuid, close: Callback<()>) -> impl IntoVi
                 <A href=format!("{}/{id}", base(kind)) attr:class="button primary">{t.open}</A>
             </section>
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use veld_domain::Language;
+
+    fn row(title: &str, owner: UserId, office: OfficeId) -> Row {
+        Row {
+            id: uuid::Uuid::now_v7(),
+            number: String::new(),
+            title: title.into(),
+            company: String::new(),
+            contacts: String::new(),
+            stage: String::new(),
+            stage_code: String::new(),
+            source_code: String::new(),
+            category_code: String::new(),
+            stage_index: 0,
+            stage_group: "open".into(),
+            source: String::new(),
+            value: None,
+            probability: None,
+            close_date: String::new(),
+            owner,
+            office,
+            haystack: title.to_lowercase(),
+        }
+    }
+
+    #[test]
+    fn tabs_admit_the_users_own_their_offices_or_a_stage_group() {
+        let (me, colleague, office, elsewhere) = (UserId::new(), UserId::new(), OfficeId::new(), OfficeId::new());
+        let mine = row("Mine", me, office);
+        let theirs = row("Theirs", colleague, office);
+        let far = row("Far", colleague, elsewhere);
+        let admitted = |tab: Tab| {
+            [&mine, &theirs, &far]
+                .into_iter()
+                .filter(|r| tab.admits(r, me, office))
+                .map(|r| r.title.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(admitted(Tab::Mine), ["Mine"]);
+        assert_eq!(admitted(Tab::Office), ["Mine", "Theirs"]);
+        assert_eq!(admitted(Tab::All), ["Mine", "Theirs", "Far"]);
+        assert_eq!(admitted(Tab::Group("open".into())).len(), 3);
+        assert!(admitted(Tab::Group("closed".into())).is_empty());
+        assert_eq!(Tab::parse("group-closed"), Tab::Group("closed".into()));
+        assert_eq!(Tab::parse("nonsense"), Tab::All);
+    }
+
+    #[test]
+    fn columns_sort_by_meaning_not_by_text() {
+        let (u, o) = (UserId::new(), OfficeId::new());
+        let mut a = row("apple", u, o);
+        let mut b = row("Banana", u, o);
+        assert_eq!(Col::Title.compare(&a, &b), std::cmp::Ordering::Less, "case does not decide");
+        a.stage_index = 30;
+        b.stage_index = 10;
+        a.stage = "Alpha".into();
+        b.stage = "Zulu".into();
+        assert_eq!(Col::Stage.compare(&a, &b), std::cmp::Ordering::Greater, "stages sort in pipeline order");
+        a.value = Some(9_000);
+        b.value = Some(31_000);
+        assert_eq!(Col::Value.compare(&a, &b), std::cmp::Ordering::Less, "amounts sort as numbers");
+        a.close_date = "2026-12-01".into();
+        b.close_date = "2027-01-15".into();
+        assert_eq!(Col::CloseDate.compare(&a, &b), std::cmp::Ordering::Less);
+    }
+
+    #[test]
+    fn cells_show_amounts_percentages_and_dates_per_language() {
+        let mut r = row("Vans", UserId::new(), OfficeId::new());
+        r.value = Some(67_000);
+        r.probability = Some(25);
+        r.close_date = "2026-12-01".into();
+        assert_eq!(Col::Value.cell(&r, Language::En), "€67,000");
+        assert_eq!(Col::Value.cell(&r, Language::Nl), "€ 67.000");
+        assert_eq!(Col::Probability.cell(&r, Language::En), "25 %");
+        assert_eq!(Col::CloseDate.cell(&r, Language::En), "1 Dec 2026");
+        assert_eq!(Col::CloseDate.cell(&r, Language::Nl), "1 dec. 2026");
+        r.value = None;
+        assert_eq!(Col::Value.cell(&r, Language::En), "", "no amount, no zero");
+        assert!(Col::Value.numeric() && !Col::Title.numeric());
+        assert!(!Col::Title.secondary() && Col::Contacts.secondary(), "phones keep title, stage and value");
     }
 }

@@ -5,7 +5,7 @@
 use crate::components::overview::{Col, Row, Tab};
 use crate::i18n::{Strings, use_i18n};
 use crate::state::Store;
-use crate::storage;
+use crate::state::prefs;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -124,12 +124,12 @@ pub fn OverviewTools(state: ToolState) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
     let kind = state.kind;
-    let views = RwSignal::new(storage::load_json::<Vec<SavedView>>(&views_key(kind)).unwrap_or_default());
+    let views = RwSignal::new(prefs::load::<Vec<SavedView>>(&views_key(kind)).unwrap_or_default());
     let view_name = RwSignal::new(String::new());
     let name_error = RwSignal::new(None::<&'static str>);
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
-        state.hidden.with(|h| storage::save_json(&columns_key(kind), &h.iter().map(|c| c.code()).collect::<Vec<_>>()))
+        state.hidden.with(|h| prefs::save(&columns_key(kind), &h.iter().map(|c| c.code()).collect::<Vec<_>>()))
     });
 
     let save_view = move |_| {
@@ -151,7 +151,7 @@ pub fn OverviewTools(state: ToolState) -> impl IntoView {
             v.retain(|x| x.name != name);
             v.push(view);
         });
-        views.with_untracked(|v| storage::save_json(&views_key(kind), v));
+        views.with_untracked(|v| prefs::save(&views_key(kind), v));
         view_name.set(String::new());
     };
     let apply_view = move |v: SavedView| {
@@ -164,7 +164,7 @@ pub fn OverviewTools(state: ToolState) -> impl IntoView {
     };
     let delete_view = move |name: String| {
         views.update(|v| v.retain(|x| x.name != name));
-        views.with_untracked(|v| storage::save_json(&views_key(kind), v));
+        views.with_untracked(|v| prefs::save(&views_key(kind), v));
     };
 
     let value_input = move |i: usize, c: Condition| {

@@ -4,7 +4,6 @@
 
 use crate::i18n::use_i18n;
 use crate::state::{Connection, Store};
-use crate::sync::api::{self, ApiFailure};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -28,26 +27,19 @@ pub fn Recurring(id: uuid::Uuid) -> impl IntoView {
             return;
         };
         // The server makes them from its copy: this device's unsent changes must get there first.
-        if store.outbox.with_untracked(|o| o.iter().any(|m| m.record_id == id))
-            || store.saving.with_untracked(|s| s.iter().any(|m| m.record_id == id))
-        {
+        if store.unsent(id) {
             error.set(Some(t.recurring_wait_sync.to_owned()));
-            crate::sync::engine::sync_now(store);
+            store.sync_now();
             return;
         }
         error.set(None);
         busy.set(true);
         spawn_local(async move {
-            let result = api::recurring(id, every, count).await;
-            store.observe(&result);
+            let result = store.recurring(id, every, count).await;
             busy.set(false);
             match result {
-                Ok(r) => {
-                    created.set(r.created);
-                    crate::sync::engine::sync_now(store);
-                }
-                Err(ApiFailure::Network) => error.set(Some(t.needs_connection.to_owned())),
-                Err(ApiFailure::Server(body)) => error.set(Some(body.message)),
+                Ok(r) => created.set(r.created),
+                Err(e) => error.set(Some(e.text(t))),
             }
         });
     };

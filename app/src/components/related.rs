@@ -6,53 +6,22 @@
 use crate::components::linked::may_create;
 use crate::components::overview::base;
 use crate::components::picker::name_of;
-use crate::i18n::{invalid_text, use_i18n};
+use crate::i18n::use_i18n;
 use crate::state::Store;
-use crate::sync::engine;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use serde_json::{Map, Value};
 use veld_domain::RecordKind;
+use veld_domain::edit::Edit;
 use veld_domain::records::{contact_name, contacts_of, contacts_value, id_of, text};
-use veld_domain::sync::{Op, RecordState};
+use veld_domain::sync::RecordState;
 
 /// A lead's or opportunity's stage name in the interface language.
 fn stage_name(store: &Store, kind: RecordKind, values: &Map<String, Value>) -> String {
     let code = text(values, "stage").unwrap_or_default().to_owned();
     let lang = store.language.get().code();
     store.config.with(|c| c.stages(kind).get(&code).map(|s| s.name.get(lang).to_owned())).unwrap_or(code)
-}
-
-/// Validates a change to a lead or opportunity and saves it, reporting a broken rule or a
-/// storage failure in `error`.
-fn save_checked(
-    store: Store,
-    kind: RecordKind,
-    record: &RecordState,
-    field: &str,
-    value: Value,
-    error: RwSignal<Option<String>>,
-) {
-    let t = crate::i18n::strings(store.language.get_untracked());
-    let before = record.values();
-    let mut after = before.clone();
-    after.insert(field.to_owned(), value.clone());
-    let known = store.known_for(kind, &after);
-    if let Err(e) = veld_domain::records::validate(kind, record.id, Some(&before), &after, &[field.to_owned()], &known)
-    {
-        error.set(Some(invalid_text(t, &e)));
-        return;
-    }
-    error.set(None);
-    let id = record.id;
-    let fields = [(field.to_owned(), value)].into();
-    spawn_local(async move {
-        if engine::record_change(store, kind, id, Op::Update, fields).await.is_err() {
-            error.set(Some(t.err_storage.to_owned()));
-        }
-    });
 }
 
 /// The leads (or opportunities) of a company or a contact, with New and — on a contact —
@@ -92,7 +61,10 @@ pub fn RelatedRecords(of: RecordKind, id: uuid::Uuid, list: RecordKind) -> impl 
     };
     let remove = move |r: RecordState| {
         let next: Vec<_> = contacts_of(&r.values()).into_iter().filter(|c| c.id != id).collect();
-        save_checked(store, list, &r, "contacts", contacts_value(&next), error);
+        store.apply_reporting(
+            Edit::update(list, r.id, Default::default()).set("contacts", contacts_value(&next)),
+            error,
+        );
     };
     view! {
         <section class="pending-section linked-tab" aria-labelledby=heading_id>
@@ -250,7 +222,7 @@ pub fn ActivityParent(record: Memo<Option<RecordState>>) -> impl IntoView {
             let href = format!("{}/{}", base(kind), p.id);
             let on_change = move |ev| {
                 let to = event_target_value(&ev);
-                save_checked(store, kind, &p, "stage", Value::from(to), error);
+                store.apply_reporting(Edit::update(kind, p.id, Default::default()).set("stage", Value::from(to)), error);
             };
             view! {
                 <div class="card record-links activity-parent" role="group" aria-label=label>

@@ -41,11 +41,26 @@ pub fn SyncStatus() -> impl IntoView {
         SyncPhase::Failed(reason) => reason,
         _ => String::new(),
     };
+    // On a phone the sentence does not fit the header: the count of changes waiting (or a "!"
+    // when sync failed) stays, as a link to Pending changes named by the same sentence.
+    let badge = move || {
+        let pending = store.pending_changes();
+        let failed = matches!(store.sync_phase.get(), SyncPhase::Failed(_));
+        (pending > 0 || failed).then(|| {
+            let text = if failed { "!".to_owned() } else { pending.to_string() };
+            view! {
+                <A href="/pending" attr:class="pending-badge" attr:aria-label=detail>
+                    <span aria-hidden="true">{text}</span>
+                </A>
+            }
+        })
+    };
     view! {
         <div class=class role="status" aria-live="polite" data-testid="sync-status" title=title>
             <span class="dot" aria-hidden="true"></span>
             <span class="label">{label}</span>
             <A href="/pending" attr:class="detail">{detail}</A>
+            {badge}
         </div>
     }
 }

@@ -1,7 +1,7 @@
 use crate::components::page::Page;
 use crate::i18n::use_i18n;
+use crate::state::OnlineError;
 use crate::state::Store;
-use crate::sync::api::{self, ApiFailure};
 use leptos::prelude::*;
 
 #[component]
@@ -9,16 +9,12 @@ pub fn AdminPage() -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
     let is_admin = move || store.me.with(|me| me.as_ref().is_some_and(|m| m.permissions.admin));
-    let users = LocalResource::new(move || async move {
-        let result = api::admin_users().await;
-        store.observe(&result);
-        result
-    });
+    let users = LocalResource::new(move || async move { store.admin_users().await });
     let table = move || {
         let t = t();
         match users.get() {
             None => view! { <p class="muted">{t.loading}</p> }.into_any(),
-            Some(Err(ApiFailure::Network)) => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
+            Some(Err(OnlineError::Offline)) => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
             Some(Err(_)) => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
             Some(Ok(rows)) => view! {
                 <div class="table-wrap" role="region" tabindex="0" aria-label=t.admin_users>

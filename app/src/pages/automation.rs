@@ -6,14 +6,13 @@ use crate::components::page::Page;
 use crate::i18n::{Strings, use_i18n};
 use crate::pages::maintenance::{AddCode, KindSwitch, MaintenanceLinks, changed, follow_saved};
 use crate::state::{Connection, Store};
-use crate::sync::{api, engine};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use veld_domain::RecordKind;
 use veld_domain::api::ProcessRunView;
 use veld_domain::automation::{Compare, Condition, Event, ProcessDef, ProcessKind, Rule, RuleAction};
 use veld_domain::config::Table;
-use veld_domain::sync::Op;
+use veld_domain::edit::Edit;
 
 fn event_key(e: &Event) -> &'static str {
     match e {
@@ -149,20 +148,11 @@ fn save_config(
     next: &serde_json::Map<String, serde_json::Value>,
     notice: RwSignal<Option<String>>,
 ) {
-    let t = crate::i18n::strings(store.language.get_untracked());
     if let Err(reason) = check {
         notice.set(Some(reason));
         return;
     }
-    let fields = changed(before, next);
-    if fields.is_empty() {
-        notice.set(Some(t.nothing_changed.to_owned()));
-        return;
-    }
-    spawn_local(async move {
-        let ok = engine::record_change(store, kind, id, Op::Update, fields).await.is_ok();
-        notice.set(Some(if ok { t.saved_locally } else { t.err_storage }.to_owned()));
-    });
+    store.apply_noting(Edit::update(kind, id, changed(before, next)), notice);
 }
 
 #[component]
@@ -203,10 +193,7 @@ pub fn AutomationPage() -> impl IntoView {
             conditions: vec![],
             actions: vec![RuleAction::AddToGroup { group }],
         };
-        spawn_local(async move {
-            let fields = rule.to_values().into_iter().collect();
-            let _ = engine::record_change(store, RecordKind::Rule, uuid::Uuid::now_v7(), Op::Create, fields).await;
-        });
+        Edit::create(RecordKind::Rule, uuid::Uuid::now_v7(), rule.to_values())
     });
     let processes = Memo::new(move |_| {
         let mut out = Vec::new();
@@ -227,15 +214,12 @@ pub fn AutomationPage() -> impl IntoView {
             every_hours: 0,
             active: true,
         };
-        spawn_local(async move {
-            let fields = p.to_values().into_iter().collect();
-            let _ = engine::record_change(store, RecordKind::Process, uuid::Uuid::now_v7(), Op::Create, fields).await;
-        });
+        Edit::create(RecordKind::Process, uuid::Uuid::now_v7(), p.to_values())
     });
     let last_run = RwSignal::new(None::<Result<ProcessRunView, String>>);
     let runs = LocalResource::new(move || {
         last_run.track();
-        async move { api::process_runs().await.ok() }
+        async move { store.process_runs().await.ok() }
     });
     view! {
         <Page title=Signal::derive(move || t().admin_automation) intro=Signal::derive(move || t().automation_intro)>
@@ -539,13 +523,9 @@ fn ProcessEditor(
     let run_now = move |_| {
         let code = code.clone();
         spawn_local(async move {
-            let result = api::run_process(&code).await;
-            store.observe(&result);
+            let result = store.run_process(&code).await;
             let t = crate::i18n::strings(store.language.get_untracked());
-            last_run.set(Some(result.map_err(|e| match e {
-                api::ApiFailure::Network => t.needs_connection.to_owned(),
-                api::ApiFailure::Server(body) => body.message,
-            })));
+            last_run.set(Some(result.map_err(|e| e.text(t))));
         });
     };
     let p = format!("process-{id}");

@@ -2,8 +2,8 @@
 
 use crate::components::shell::LanguagePicker;
 use crate::i18n::{error_text, use_i18n};
+use crate::state::ApiFailure;
 use crate::state::Store;
-use crate::sync::api::ApiFailure;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;

@@ -6,20 +6,17 @@
 use crate::components::page::Page;
 use crate::i18n::{Strings, use_i18n};
 use crate::state::Store;
-use crate::sync::engine;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 use veld_domain::RecordKind;
 use veld_domain::config::{Label, Outcome, StageDef, Table, TableEntry};
-use veld_domain::sync::Op;
+use veld_domain::edit::Edit;
 
 const LANGS: [&str; 3] = ["en", "nl", "ro"];
 
 /// The fields of `next` that differ from `before`, as a change.
-pub(crate) fn changed(before: &Map<String, Value>, next: &Map<String, Value>) -> BTreeMap<String, Value> {
+pub(crate) fn changed(before: &Map<String, Value>, next: &Map<String, Value>) -> Map<String, Value> {
     next.iter().filter(|(k, v)| before.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
@@ -43,28 +40,29 @@ pub(crate) fn AddCode(
     heading: fn(&Strings) -> &'static str,
     id_prefix: &'static str,
     taken: Callback<String, bool>,
-    on_add: Callback<(String, String)>,
+    on_add: Callback<(String, String), Edit>,
 ) -> impl IntoView {
     let t = use_i18n();
+    let store = expect_context::<Store>();
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<&'static str>);
+    let error = RwSignal::new(None::<String>);
     let add = move |_| {
         let t = t();
         let c = code.get_untracked().trim().to_lowercase().replace(' ', "_");
         let n = name.get_untracked().trim().to_owned();
         if c.is_empty() || n.is_empty() {
-            error.set(Some(t.err_code_and_name));
+            error.set(Some(t.err_code_and_name.to_owned()));
             return;
         }
         if taken.run(c.clone()) {
-            error.set(Some(t.err_code_taken));
+            error.set(Some(t.err_code_taken.to_owned()));
             return;
         }
-        error.set(None);
-        code.set(String::new());
-        name.set(String::new());
-        on_add.run((c, n));
+        if store.apply_reporting(on_add.run((c, n)), error) {
+            code.set(String::new());
+            name.set(String::new());
+        }
     };
     let (code_id, name_id) = (format!("{id_prefix}-code"), format!("{id_prefix}-name"));
     view! {
@@ -136,6 +134,7 @@ pub fn MaintenanceLinks() -> impl IntoView {
                 <li><A href="/admin/stages">{move || t().admin_stages}</A></li>
                 <li><A href="/admin/tables">{move || t().admin_tables}</A></li>
                 <li><A href="/admin/automation">{move || t().admin_automation}</A></li>
+                <li><A href="/admin/roles">{move || t().admin_roles}</A></li>
             </ul>
         </nav>
     }
@@ -163,10 +162,7 @@ pub fn StagesPage() -> impl IntoView {
     let add = Callback::new(move |(code, name): (String, String)| {
         let index = stages.with_untracked(|s| s.last().map_or(10, |(_, s)| s.index + 10));
         let stage = StageDef::new(kind.get_untracked(), &code, Label::new(&name, "", ""), index);
-        spawn_local(async move {
-            let fields = stage.to_values().into_iter().collect();
-            let _ = engine::record_change(store, RecordKind::Stage, uuid::Uuid::now_v7(), Op::Create, fields).await;
-        });
+        Edit::create(RecordKind::Stage, uuid::Uuid::now_v7(), stage.to_values())
     });
     view! {
         <Page title=Signal::derive(move || t().admin_stages) intro=Signal::derive(move || t().stages_intro)>
@@ -190,7 +186,7 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
     let t = use_i18n();
     let store = expect_context::<Store>();
     let (saved, draft) = follow_saved(id, stage.clone(), all);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<String>);
     let lang = move || store.language.get().code();
     let code = stage.code.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -198,18 +194,11 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
         let t = crate::i18n::strings(store.language.get_untracked());
         let next = draft.get_untracked();
         if next.name.get("en").trim().is_empty() {
-            notice.set(Some(t.err_code_and_name));
+            notice.set(Some(t.err_code_and_name.to_owned()));
             return;
         }
         let fields = changed(&saved.get_value().to_values(), &next.to_values());
-        if fields.is_empty() {
-            notice.set(Some(t.nothing_changed));
-            return;
-        }
-        spawn_local(async move {
-            let ok = engine::record_change(store, RecordKind::Stage, id, Op::Update, fields).await.is_ok();
-            notice.set(Some(if ok { t.saved_locally } else { t.err_storage }));
-        });
+        store.apply_noting(Edit::update(RecordKind::Stage, id, fields), notice);
     };
     let text = move |label: String,
                      get: fn(&StageDef, &str) -> String,
@@ -373,11 +362,7 @@ pub fn TablesPage() -> impl IntoView {
             fixed: false,
             colour: String::new(),
         };
-        spawn_local(async move {
-            let fields = entry.to_values().into_iter().collect();
-            let _ =
-                engine::record_change(store, RecordKind::TableEntry, uuid::Uuid::now_v7(), Op::Create, fields).await;
-        });
+        Edit::create(RecordKind::TableEntry, uuid::Uuid::now_v7(), entry.to_values())
     });
     view! {
         <Page title=Signal::derive(move || t().admin_tables) intro=Signal::derive(move || t().tables_intro)>
@@ -407,24 +392,17 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, Tab
     let t = use_i18n();
     let store = expect_context::<Store>();
     let (saved, draft) = follow_saved(id, entry.clone(), all);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<String>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = crate::i18n::strings(store.language.get_untracked());
         let next = draft.get_untracked();
         if next.label.get("en").trim().is_empty() {
-            notice.set(Some(t.err_code_and_name));
+            notice.set(Some(t.err_code_and_name.to_owned()));
             return;
         }
         let fields = changed(&saved.get_value().to_values(), &next.to_values());
-        if fields.is_empty() {
-            notice.set(Some(t.nothing_changed));
-            return;
-        }
-        spawn_local(async move {
-            let ok = engine::record_change(store, RecordKind::TableEntry, id, Op::Update, fields).await.is_ok();
-            notice.set(Some(if ok { t.saved_locally } else { t.err_storage }));
-        });
+        store.apply_noting(Edit::update(RecordKind::TableEntry, id, fields), notice);
     };
     let order_id = format!("entry-{id}-order");
     view! {

@@ -13,6 +13,7 @@ mod opportunities;
 mod pending;
 mod pipeline;
 mod record;
+mod roles;
 pub(crate) mod wizard;
 
 pub use activities::ActivitiesPage;
@@ -28,3 +29,4 @@ pub use opportunities::OpportunitiesPage;
 pub use pending::PendingPage;
 pub use pipeline::PipelinePage;
 pub use record::{ActivityPage, CompanyPage, ContactPage, JobOrderPage, LeadPage, OpportunityPage};
+pub use roles::RolesPage;

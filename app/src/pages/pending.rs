@@ -2,18 +2,20 @@
 //! reason), so no edit disappears without the user knowing (SPEC OF-2, OF-3).
 
 use crate::components::conflicts::{ConflictList, ConflictSource};
+use crate::components::history::{field_label, value_label};
 use crate::components::page::Page;
-use crate::format::humanize;
-use crate::i18n::{Strings, use_i18n};
+use crate::i18n::{Strings, invalid_text, kind_label, use_i18n};
 use crate::state::Store;
-use crate::sync::engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use veld_domain::sync::{Mutation, Op, RejectCode};
+use veld_domain::sync::{Mutation, Op, RejectCode, Rejected};
 
-/// The refusal in the user's language.
-fn reject_text(t: &Strings, code: RejectCode) -> &'static str {
-    match code {
+/// The refusal in the user's language: for a broken rule, which one.
+fn reject_text(t: &Strings, refused: &Rejected) -> String {
+    if let Some(invalid) = &refused.invalid {
+        return format!("{} {}", t.reject_invalid, invalid_text(t, invalid));
+    }
+    match refused.code {
         RejectCode::NotAllowed => t.reject_not_allowed,
         RejectCode::DeletedElsewhere => t.reject_deleted_elsewhere,
         RejectCode::NotFound => t.reject_not_found,
@@ -21,13 +23,15 @@ fn reject_text(t: &Strings, code: RejectCode) -> &'static str {
         RejectCode::Malformed => t.reject_malformed,
         RejectCode::Invalid => t.reject_invalid,
     }
+    .to_owned()
 }
 
-/// "title: New name, stage: Won" — what a mutation changes, readable.
-fn describe_fields(m: &Mutation) -> String {
+/// A change's fields as the user knows them: "Stage: Contacted, Groups: Fleet".
+fn describe_fields(store: &Store, m: &Mutation) -> String {
+    let t = crate::i18n::strings(store.language.get_untracked());
     m.fields
         .iter()
-        .map(|(k, v)| format!("{}: {}", humanize(k), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .map(|(k, v)| format!("{}: {}", field_label(t, k), value_label(store, m.kind, k, v)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -62,12 +66,12 @@ pub fn PendingPage() -> impl IntoView {
                     <ul class="change-list">
                         <For each=move || store.outbox.get() key=|m| m.id let:m>
                             <li class="card">
-                                <strong>{op_label(m.op)}" · "{humanize(m.kind.as_str())}" · "{title_of(&m)}</strong>
-                                <span class="muted">{describe_fields(&m)}</span>
+                                <strong>{op_label(m.op)}" · "{move || kind_label(t(), m.kind)}" · "{title_of(&m)}</strong>
+                                <span class="muted">{describe_fields(&store, &m)}</span>
                             </li>
                         </For>
                     </ul>
-                    <button type="button" class="button primary" on:click=move |_| engine::sync_now(store)>
+                    <button type="button" class="button primary" on:click=move |_| store.sync_now()>
                         {move || t().sync_now}
                     </button>
                 </Show>
@@ -78,9 +82,12 @@ pub fn PendingPage() -> impl IntoView {
                     <ul class="change-list">
                         <For each=move || store.rejected.get() key=|r| r.mutation.id let:r>
                             <li class="card rejected">
-                                <strong>{op_label(r.mutation.op)}" · "{humanize(r.mutation.kind.as_str())}" · "{title_of(&r.mutation)}</strong>
-                                <span class="muted">{describe_fields(&r.mutation)}</span>
-                                <span class="reason" title=r.reason.clone()>{move || reject_text(t(), r.code)}</span>
+                                <strong>{op_label(r.mutation.op)}" · "{move || kind_label(t(), r.mutation.kind)}" · "{title_of(&r.mutation)}</strong>
+                                <span class="muted">{describe_fields(&store, &r.mutation)}</span>
+                                <span class="reason" title=r.reason.clone()>{
+                                    let refused = r.clone();
+                                    move || reject_text(t(), &refused)
+                                }</span>
                                 <button
                                     type="button"
                                     class="button"
@@ -91,7 +98,7 @@ pub fn PendingPage() -> impl IntoView {
                                     on:click=move |_| {
                                         let id = r.mutation.id;
                                         spawn_local(async move {
-                                            let _ = engine::discard_rejected(store, id).await;
+                                            let _ = store.discard_rejected(id).await;
                                         });
                                     }
                                 >

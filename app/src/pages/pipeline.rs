@@ -34,8 +34,8 @@ pub fn PipelinePage() -> impl IntoView {
         _ if opportunities() => RecordKind::Opportunity,
         _ => RecordKind::Lead,
     });
-    let layout = RwSignal::new(crate::storage::load_json::<Layout>(LAYOUT_KEY).unwrap_or_default());
-    Effect::new(move |_| crate::storage::save_json(LAYOUT_KEY, &layout.get()));
+    let layout = RwSignal::new(crate::state::prefs::load::<Layout>(LAYOUT_KEY).unwrap_or_default());
+    Effect::new(move |_| crate::state::prefs::save(LAYOUT_KEY, &layout.get()));
     let filters = RwSignal::new(Filters { scope: "all".into(), ..Filters::default() });
     let set = move |f: fn(&mut Filters, String)| move |ev| filters.update(|x| f(x, event_target_value(&ev)));
     let source_options = move || {

@@ -19,13 +19,12 @@ use crate::components::related::{ActivityParent, CompanyContacts, RelatedRecords
 use crate::i18n::{Strings, use_i18n};
 use crate::pages::wizard::Wizard;
 use crate::state::Store;
-use crate::sync::engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use veld_domain::edit::Edit;
 use veld_domain::records::{contact_name, convert_lead, id_of, text};
-use veld_domain::sync::Op;
 use veld_domain::{Action, RecordKind};
 
 #[component]
@@ -302,22 +301,14 @@ fn Links(
     // Link (LO-4): set or clear the company.
     let set_company = move |company: Option<uuid::Uuid>| {
         let Some(r) = record.get_untracked() else { return };
-        let t = crate::i18n::strings(store.language.get_untracked());
         choosing.set(false);
         let value = company.map_or(serde_json::Value::Null, |c| serde_json::json!(c.to_string()));
-        spawn_local(async move {
-            let fields = [("company_id".to_owned(), value)].into();
-            if engine::record_change(store, kind, r.id, Op::Update, fields).await.is_err() {
-                error.set(Some(t.err_storage.to_owned()));
-            }
-        });
+        store.apply_reporting(Edit::update(kind, r.id, Default::default()).set("company_id", value), error);
     };
     let pick_company = Callback::new(move |id| set_company(Some(id)));
     let may_convert = move || {
         kind == RecordKind::Lead
-            && store
-                .me
-                .with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(RecordKind::Opportunity, Action::Create)))
+            && store.may_create(RecordKind::Opportunity)
             && store.me.with(|m| m.as_ref().is_some_and(|m| m.modules.opportunities))
     };
     let convert = move |_| {
@@ -325,40 +316,36 @@ fn Links(
         let config = store.config.get_untracked();
         let t = crate::i18n::strings(store.language.get_untracked());
         let opportunity = uuid::Uuid::now_v7();
-        let conversion =
-            match convert_lead(lead.id, opportunity, &lead.values(), &config.lead_stages, &config.opportunity_stages) {
-                Ok(c) => c,
-                Err(_) => {
-                    error.set(Some(t.err_already_converted.to_owned()));
-                    return;
-                }
-            };
+        let job_orders: Vec<(uuid::Uuid, serde_json::Map<String, serde_json::Value>)> =
+            crate::components::linked::linked_to(&store, RecordKind::JobOrder, "lead_id", lead.id)
+                .into_iter()
+                .map(|r| (r.id, r.values()))
+                .collect();
+        let conversion = match convert_lead(
+            lead.id,
+            opportunity,
+            &lead.values(),
+            &job_orders,
+            &config.lead_stages,
+            &config.opportunity_stages,
+        ) {
+            Ok(c) => c,
+            Err(_) => {
+                error.set(Some(t.err_already_converted.to_owned()));
+                return;
+            }
+        };
+        let edits = conversion.edits(lead.id, opportunity);
+        // The lead's own update first: a lead the user may not close is not half converted.
+        if let Err(e) = store.check(edits[1].clone()) {
+            error.set(Some(e.text(t)));
+            return;
+        }
         let navigate = navigate.clone();
         spawn_local(async move {
-            let created = engine::record_change(
-                store,
-                RecordKind::Opportunity,
-                opportunity,
-                Op::Create,
-                conversion.opportunity.into_iter().collect(),
-            )
-            .await;
-            let closed = match created {
-                Ok(()) => {
-                    engine::record_change(
-                        store,
-                        RecordKind::Lead,
-                        lead.id,
-                        Op::Update,
-                        conversion.lead_update.into_iter().collect(),
-                    )
-                    .await
-                }
-                Err(e) => Err(e),
-            };
-            match closed {
+            match store.apply_all(edits).await {
                 Ok(()) => navigate(&format!("/opportunities/{opportunity}"), Default::default()),
-                Err(_) => error.set(Some(t.err_storage.to_owned())),
+                Err(e) => error.set(Some(e.text(t))),
             }
         });
     };
@@ -383,14 +370,16 @@ fn Links(
         });
         let can_convert = may_convert() && id_of(&v, "opportunity_id").is_none();
         let has_company = company.is_some();
+        // A converted lead is closed: its company went to the opportunity with it.
+        let may_link = may_edit() && !(kind == RecordKind::Lead && converted.is_some());
         view! {
             {company}
-            {may_edit().then(|| view! {
+            {may_link.then(|| view! {
                 <button type="button" class="button" aria-expanded=move || choosing.get().to_string() on:click=move |_| choosing.update(|c| *c = !*c)>
                     {if has_company { t.change_company } else { t.link_company }}
                 </button>
             })}
-            {(may_edit() && has_company).then(|| view! {
+            {(may_link && has_company).then(|| view! {
                 <button type="button" class="button subtle" on:click=move |_| set_company(None)>{t.unlink_company}</button>
             })}
             {converted}

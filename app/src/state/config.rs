@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use veld_domain::RecordKind;
 use veld_domain::config::{StageDef, Stages, TableEntry, Tables};
 use veld_domain::records::Known;
-use veld_domain::sync::{RecordState, apply_local};
+use veld_domain::sync::{RecordState, pending_by_record, replay};
 
 /// Stages of both lists and the tables, as the device holds them.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -31,9 +31,9 @@ pub fn read_config(store: &Store) -> Config {
     if let Some((user, office)) = store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id))) {
         // Only unsent changes to configuration: an edit of a lead does not recompute this.
         store.config_pending.with(|pending| {
-            for m in pending {
-                if let Some(r) = apply_local(records.remove(&m.record_id), m, user, office) {
-                    records.insert(r.id, r);
+            for (id, changes) in pending_by_record(pending, |_| true) {
+                if let Some(r) = replay(id, records.remove(&id), changes, user, office) {
+                    records.insert(id, r);
                 }
             }
         });

@@ -2,9 +2,16 @@
 //! and call its actions; they never touch storage or HTTP themselves.
 
 pub mod config;
+mod edit;
+mod files;
+mod online;
+pub mod prefs;
+pub use crate::sync::api::ApiFailure;
+pub use edit::{Applied, EditError};
+pub use online::{ConflictSource, OnlineError};
 
 use crate::storage::{self, local::Rejected, local::SyncMeta};
-use crate::sync::api::{self, ApiFailure};
+use crate::sync::api;
 use crate::sync::engine;
 pub use config::{Config, Context};
 use leptos::prelude::*;
@@ -13,7 +20,7 @@ use std::collections::HashMap;
 use veld_domain::Language;
 use veld_domain::RecordKind;
 use veld_domain::api::{ErrorCode, Me, UpdateMe};
-use veld_domain::sync::{Mutation, RecordState, apply_local};
+use veld_domain::sync::{Mutation, RecordState, pending_by_record, replay};
 
 /// A value shared by memos, compared by identity (rebuilding it is the change).
 #[derive(Clone, Debug)]
@@ -260,22 +267,29 @@ impl Store {
         self.outbox.with(Vec::len)
     }
 
+    /// Calls `f` with this device's unsent changes: the durable outbox, then those being
+    /// written (in order).
+    pub fn with_pending<R>(&self, f: impl FnOnce(&mut dyn Iterator<Item = &Mutation>) -> R) -> R {
+        self.outbox.with(|o| self.saving.with(|s| f(&mut o.iter().chain(s.iter()))))
+    }
+
+    fn me_ids(&self) -> Option<(veld_domain::UserId, veld_domain::OfficeId)> {
+        self.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id)))
+    }
+
     /// What the user sees of one kind: the server's records with this device's unsent changes
-    /// replayed on top.
+    /// replayed on top (`veld_domain::sync::replay`), newest first.
     pub fn visible(&self, kind: RecordKind) -> Vec<RecordState> {
-        let me = self.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id)));
-        let Some((user, office)) = me else { return Vec::new() };
+        let Some((user, office)) = self.me_ids() else { return Vec::new() };
         let mut records: HashMap<uuid::Uuid, RecordState> =
             self.records.with(|all| all.values().filter(|r| r.kind == kind).map(|r| (r.id, r.clone())).collect());
-        let mut replay = |m: &Mutation| {
-            if m.kind == kind
-                && let Some(r) = apply_local(records.remove(&m.record_id), m, user, office)
-            {
-                records.insert(r.id, r);
+        self.with_pending(|pending| {
+            for (id, changes) in pending_by_record(pending, |m| m.kind == kind) {
+                if let Some(r) = replay(id, records.remove(&id), changes, user, office) {
+                    records.insert(id, r);
+                }
             }
-        };
-        self.outbox.with(|outbox| outbox.iter().for_each(&mut replay));
-        self.saving.with(|saving| saving.iter().for_each(&mut replay));
+        });
         let mut list: Vec<RecordState> = records.into_values().collect();
         // Newest first: UUIDv7 ids sort by creation time.
         list.sort_by_key(|r| std::cmp::Reverse(r.id));
@@ -285,64 +299,48 @@ impl Store {
     /// Calls `f` on every record of the given kinds as the user sees it, without copying the
     /// records no local change touches (cheap with tens of thousands cached).
     pub fn visible_each(&self, kinds: &[RecordKind], mut f: impl FnMut(&RecordState)) {
-        let me = self.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id)));
-        let Some((user, office)) = me else { return };
-        let mut touched: HashMap<uuid::Uuid, Option<RecordState>> = HashMap::new();
-        let mut note = |m: &Mutation| {
-            if kinds.contains(&m.kind) {
-                touched.entry(m.record_id).or_insert(None);
-            }
-        };
-        self.outbox.with(|o| o.iter().for_each(&mut note));
-        self.saving.with(|s| s.iter().for_each(&mut note));
+        let Some((user, office)) = self.me_ids() else { return };
         let index = self.by_kind.get();
-        let wanted: usize = kinds.iter().map(|k| index.0.get(k).map_or(0, Vec::len)).sum();
-        self.records.with(|all| {
-            let mut visit = |r: &RecordState| match touched.get_mut(&r.id) {
-                Some(slot) => *slot = Some(r.clone()),
-                None => f(r),
-            };
-            if wanted * 2 > all.len() {
-                // Most of the device's records: one pass over all of them is cheapest.
-                all.values().filter(|r| kinds.contains(&r.kind)).for_each(&mut visit);
-            } else {
-                kinds
-                    .iter()
-                    .flat_map(|k| index.0.get(k).into_iter().flatten())
-                    .filter_map(|id| all.get(id))
-                    .for_each(&mut visit);
-            }
+        self.with_pending(|pending| {
+            let touched = pending_by_record(pending, |m| kinds.contains(&m.kind));
+            self.records.with(|all| {
+                let mut visit = |r: &RecordState| {
+                    if !touched.contains_key(&r.id) {
+                        f(r);
+                    }
+                };
+                let wanted: usize = kinds.iter().map(|k| index.0.get(k).map_or(0, Vec::len)).sum();
+                if wanted * 2 > all.len() {
+                    // Most of the device's records: one pass over all of them is cheapest.
+                    all.values().filter(|r| kinds.contains(&r.kind)).for_each(&mut visit);
+                } else {
+                    kinds
+                        .iter()
+                        .flat_map(|k| index.0.get(k).into_iter().flatten())
+                        .filter_map(|id| all.get(id))
+                        .for_each(&mut visit);
+                }
+                for (id, changes) in touched {
+                    let server = all.get(&id).filter(|r| kinds.contains(&r.kind)).cloned();
+                    if let Some(r) = replay(id, server, changes, user, office) {
+                        f(&r);
+                    }
+                }
+            });
         });
-        let mut replay = |m: &Mutation| {
-            if let Some(slot) = touched.get_mut(&m.record_id) {
-                *slot = apply_local(slot.take(), m, user, office);
-            }
-        };
-        self.outbox.with(|o| o.iter().for_each(&mut replay));
-        self.saving.with(|s| s.iter().for_each(&mut replay));
-        for r in touched.values().flatten() {
-            f(r);
-        }
     }
 
-    /// What the user sees of one record (without touching the others: cheap with many cached).
     /// Whether the logged-in user may do `action` on this record (the access rule, `Actor::may`).
     pub fn may(&self, action: veld_domain::Action, record: &RecordState) -> bool {
         let ownership = veld_domain::Ownership { owner: record.owner_id, office: record.office_id };
         self.me.with(|m| m.as_ref().is_some_and(|m| m.actor().may(action, record.kind, ownership)))
     }
 
+    /// What the user sees of one record (without touching the others: cheap with many cached).
     pub fn visible_one(&self, kind: RecordKind, id: uuid::Uuid) -> Option<RecordState> {
-        let (user, office) = self.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id)))?;
-        let mut record = self.records.with(|all| all.get(&id).filter(|r| r.kind == kind).cloned());
-        let mut replay = |m: &Mutation| {
-            if m.record_id == id && m.kind == kind {
-                record = apply_local(record.take(), m, user, office);
-            }
-        };
-        self.outbox.with(|outbox| outbox.iter().for_each(&mut replay));
-        self.saving.with(|saving| saving.iter().for_each(&mut replay));
-        record
+        let (user, office) = self.me_ids()?;
+        let server = self.records.with(|all| all.get(&id).filter(|r| r.kind == kind).cloned());
+        self.with_pending(|pending| replay(id, server, pending.filter(|m| m.kind == kind), user, office))
     }
 
     /// Changes the interface language: the user's own setting when logged in.

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use veld_domain::RecordKind;
 use veld_domain::api::{
     Colleague, ConflictView, ErrorBody, ErrorCode, HistoryEntry, LoginRequest, Me, ProcessRunView, RecordRow,
-    RecurringRequest, RecurringResponse, UpdateMe, UserRow,
+    RecurringRequest, RecurringResponse, RoleUpdate, RoleView, UpdateMe, UserRow,
 };
 use veld_domain::sync::{ClientId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
 
@@ -109,6 +109,18 @@ pub async fn recurring(id: uuid::Uuid, every_months: u32, count: u32) -> Result<
         .json(&RecurringRequest { every_months, count })
         .map_err(|e| server_error(e.to_string()))?;
     read(req.send().await).await
+}
+
+pub async fn admin_roles() -> Result<Vec<RoleView>, ApiFailure> {
+    read(Request::get("/api/admin/roles").send().await).await
+}
+
+pub async fn save_role(id: Option<veld_domain::RoleId>, update: &RoleUpdate) -> Result<RoleView, ApiFailure> {
+    let request = match id {
+        Some(id) => Request::put(&format!("/api/admin/roles/{id}")),
+        None => Request::post("/api/admin/roles"),
+    };
+    read(request.json(update).map_err(|e| server_error(e.to_string()))?.send().await).await
 }
 
 pub async fn admin_users() -> Result<Vec<UserRow>, ApiFailure> {

@@ -229,43 +229,6 @@ async fn upload_files(store: Store) -> Result<(), SyncError> {
     Ok(())
 }
 
-/// Keeps a file picked for a new attachment and queues the attachment record: both on this
-/// device first, the file uploads after the record has synced.
-pub async fn attach_file(
-    store: Store,
-    id: uuid::Uuid,
-    file: &web_sys::Blob,
-    fields: std::collections::BTreeMap<String, serde_json::Value>,
-) -> Result<(), local::StorageError> {
-    local::put_file(id, file).await?;
-    store.files.update(|f| {
-        f.here.insert(id);
-        f.waiting.insert(id);
-    });
-    record_change(store, RecordKind::Attachment, id, Op::Create, fields).await
-}
-
-/// Deletes an attachment: the record (synced like any change) and its file on this device.
-pub async fn delete_attachment(store: Store, id: uuid::Uuid) -> Result<(), local::StorageError> {
-    record_change(store, RecordKind::Attachment, id, Op::Delete, Default::default()).await?;
-    local::delete_file(id).await?;
-    store.files.update(|f| {
-        f.here.remove(&id);
-        f.waiting.remove(&id);
-        f.refused.remove(&id);
-    });
-    Ok(())
-}
-
-/// Marks a moment for the benchmarks (`performance.getEntriesByName`).
-pub fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        // One entry per name: marks made on every render must not pile up.
-        p.clear_marks_with_mark_name(name);
-        let _ = p.mark(name);
-    }
-}
-
 async fn pull(store: Store) -> Result<(), SyncError> {
     // Changes received in this round, for the first download's progress.
     let mut received = 0u64;
@@ -275,7 +238,7 @@ async fn pull(store: Store) -> Result<(), SyncError> {
         let Some(mut meta) = store.sync_meta.get_untracked() else { return Ok(()) };
         let first = meta.cursor == 0;
         if first {
-            mark("veld:download:start");
+            crate::perf::mark("veld:download:start");
         }
         let acked = store.outbox.with_untracked(|o| pull_acked(o, meta.next_mutation));
         let result = match prefetched.take() {
@@ -343,7 +306,7 @@ async fn pull(store: Store) -> Result<(), SyncError> {
         }
         if store.download.get_untracked().is_some() || first {
             store.download.set(None);
-            mark("veld:download:end");
+            crate::perf::mark("veld:download:end");
         }
         return Ok(());
     }
@@ -377,7 +340,7 @@ pub async fn record_change(
     let shown =
         Mutation { id: token, kind, record_id, op, fields: fields.clone(), base_versions: BTreeMap::new(), hlc };
     store.saving.update(|s| s.push(shown));
-    mark("veld:edit:shown");
+    crate::perf::mark("veld:edit:shown");
 
     let writer = WRITER.with(std::rc::Rc::clone);
     let _turn = writer.lock().await;
@@ -403,12 +366,5 @@ pub async fn record_change(
     }
     result?;
     sync_soon(store);
-    Ok(())
-}
-
-/// Forgets a refused change, on the device and in the store.
-pub async fn discard_rejected(store: Store, mutation_id: u64) -> Result<(), local::StorageError> {
-    local::discard_rejected(mutation_id).await?;
-    store.rejected.update(|list| list.retain(|r| r.mutation.id != mutation_id));
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! function over an in-memory store, so the two cannot drift apart.
 
 use super::{ClientId, FieldMerge, FieldState, Hlc, Mutation, MutationOutcome, Op, RejectCode, merge_field};
+use crate::records::{Known, references, validate};
 use crate::{Action, Actor, OfficeId, Ownership, RecordKind, UserId};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -87,13 +88,66 @@ pub struct Decision {
 pub const ZERO_HLC: Hlc = Hlc { wall_ms: 0, counter: 0, client: ClientId(Uuid::nil()) };
 
 fn reject(code: RejectCode, reason: impl Into<String>) -> Decision {
-    Decision { outcome: MutationOutcome::Rejected { code, reason: reason.into() }, effect: Effect::Nothing }
+    Decision {
+        outcome: MutationOutcome::Rejected { code, reason: reason.into(), invalid: None },
+        effect: Effect::Nothing,
+    }
 }
 
 /// Decides one mutation. `version` is the version the change gets if it changes anything;
 /// `now_ms` is the server's clock (client clocks are clamped to it); `office_of` finds an active
-/// user's office, for changes of owner.
+/// user's office, for changes of owner; `known` holds what the record rules look up (the
+/// records and stage list [`rule_lookups`] names). A change the merge would store is checked
+/// against the record rules (`records::validate`) and refused as `invalid` when it breaks one.
 pub fn decide(
+    existing: Option<&StoredRecord>,
+    actor: &Actor,
+    m: &Mutation,
+    version: u64,
+    now_ms: i64,
+    office_of: &dyn Fn(UserId) -> Option<OfficeId>,
+    known: &Known,
+) -> Decision {
+    check_rules(existing, m, merge(existing, actor, m, version, now_ms, office_of), known)
+}
+
+/// What the record rules need looked up to decide `m` on `existing`: the records it links (for
+/// a create or a change of a link) and the stage list of its kind (for a change of stage).
+pub fn rule_lookups(existing: Option<&StoredRecord>, m: &Mutation) -> (Vec<Uuid>, Option<RecordKind>) {
+    let mut values = existing.map(StoredRecord::values).unwrap_or_default();
+    values.extend(m.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let links = ["contacts", "lead_id", "opportunity_id"];
+    let relinks = m.op == Op::Create || links.iter().any(|f| m.fields.contains_key(*f));
+    let ids = if relinks { references(m.kind, &values) } else { Vec::new() };
+    let stages = (matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity) && m.fields.contains_key("stage"))
+        .then_some(m.kind);
+    (ids, stages)
+}
+
+/// The record rules on what the merge would store: a change that breaks one is refused with
+/// the reason, and nothing of it is stored.
+fn check_rules(existing: Option<&StoredRecord>, m: &Mutation, decision: Decision, known: &Known) -> Decision {
+    let after = match &decision.effect {
+        Effect::Insert(record) | Effect::Update { record, .. } => record.values(),
+        _ => return decision,
+    };
+    let before = existing.map(StoredRecord::values);
+    let changed: Vec<String> = m.fields.keys().cloned().collect();
+    match validate(m.kind, m.record_id, before.as_ref(), &after, &changed, known) {
+        Ok(()) => decision,
+        Err(invalid) => Decision {
+            outcome: MutationOutcome::Rejected {
+                code: RejectCode::Invalid,
+                reason: invalid.message.clone(),
+                invalid: Some(invalid),
+            },
+            effect: Effect::Nothing,
+        },
+    }
+}
+
+/// The merge and access part of [`decide`].
+fn merge(
     existing: Option<&StoredRecord>,
     actor: &Actor,
     m: &Mutation,
@@ -288,7 +342,7 @@ mod tests {
             &[],
             hlc(100, 1),
         );
-        match decide(None, by, &m, 5, 1_000, &|u| w.office_of(u)).effect {
+        match decide(None, by, &m, 5, 1_000, &|u| w.office_of(u), &Known::default()).effect {
             Effect::Insert(r) => r,
             other => panic!("expected an insert, got {other:?}"),
         }
@@ -301,7 +355,7 @@ mod tests {
         assert_eq!((r.owner, r.office, r.version), (w.rep.user, w.rep.office, 5));
         assert_eq!(r.fields["title"].version, 5);
         let again = mutation(Op::Create, r.id, json!({}), &[], hlc(1, 1));
-        let d = decide(Some(&r), &w.rep, &again, 6, 1_000, &|u| w.office_of(u));
+        let d = decide(Some(&r), &w.rep, &again, 6, 1_000, &|u| w.office_of(u), &Known::default());
         assert!(matches!(d.outcome, MutationOutcome::Rejected { code: RejectCode::AlreadyExists, .. }));
         assert_eq!(d.effect, Effect::Nothing);
     }
@@ -311,14 +365,14 @@ mod tests {
         let w = world();
         let r = created(&w, &w.rep);
         let later = mutation(Op::Update, r.id, json!({ "stage": "proposal" }), &[("stage", 4)], hlc(900, 2));
-        let d = decide(Some(&r), &w.rep, &later, 6, 1_000, &|u| w.office_of(u));
+        let d = decide(Some(&r), &w.rep, &later, 6, 1_000, &|u| w.office_of(u), &Known::default());
         let Effect::Update { record, conflicts, moved_from } = d.effect else { panic!("{:?}", d.effect) };
         assert_eq!(record.fields["stage"].value, json!("proposal"));
         assert_eq!(conflicts.len(), 1);
         assert_eq!(conflicts[0].lost.value, json!("qualification"));
         assert_eq!(moved_from, None);
         let earlier = mutation(Op::Update, r.id, json!({ "stage": "won", "title": "X" }), &[("title", 5)], hlc(50, 3));
-        let d = decide(Some(&record), &w.rep, &earlier, 7, 1_000, &|u| w.office_of(u));
+        let d = decide(Some(&record), &w.rep, &earlier, 7, 1_000, &|u| w.office_of(u), &Known::default());
         let Effect::Update { record, conflicts, .. } = d.effect else { panic!() };
         assert_eq!(record.fields["stage"].value, json!("proposal"), "the earlier concurrent edit loses");
         assert_eq!(record.fields["title"].value, json!("X"), "a based edit to another field applies");
@@ -332,18 +386,18 @@ mod tests {
         let r = created(&w, &w.rep);
         let to = |user: UserId| mutation(Op::Update, r.id, json!({ OWNER_FIELD: user.to_string() }), &[], hlc(900, 2));
         // A rep edits only their own: handing it to a colleague is not theirs to do.
-        let d = decide(Some(&r), &w.rep, &to(w.colleague.user), 6, 1_000, &|u| w.office_of(u));
+        let d = decide(Some(&r), &w.rep, &to(w.colleague.user), 6, 1_000, &|u| w.office_of(u), &Known::default());
         assert!(matches!(d.outcome, MutationOutcome::Rejected { code: RejectCode::NotAllowed, .. }), "{d:?}");
         // The manager works their office: within it, yes; to another office, no.
-        let d = decide(Some(&r), &w.manager, &to(w.colleague.user), 6, 1_000, &|u| w.office_of(u));
+        let d = decide(Some(&r), &w.manager, &to(w.colleague.user), 6, 1_000, &|u| w.office_of(u), &Known::default());
         let Effect::Update { record, moved_from, .. } = d.effect else { panic!("{d:?}") };
         assert_eq!((record.owner, moved_from.map(|o| o.owner)), (w.colleague.user, Some(w.rep.user)));
-        let d = decide(Some(&r), &w.manager, &to(w.stranger), 6, 1_000, &|u| w.office_of(u));
+        let d = decide(Some(&r), &w.manager, &to(w.stranger), 6, 1_000, &|u| w.office_of(u), &Known::default());
         assert!(matches!(d.outcome, MutationOutcome::Rejected { code: RejectCode::NotAllowed, .. }));
-        let d = decide(Some(&r), &w.manager, &to(UserId::new()), 6, 1_000, &|u| w.office_of(u));
+        let d = decide(Some(&r), &w.manager, &to(UserId::new()), 6, 1_000, &|u| w.office_of(u), &Known::default());
         assert!(matches!(d.outcome, MutationOutcome::Rejected { code: RejectCode::NotFound, .. }));
         let bad = mutation(Op::Update, r.id, json!({ OWNER_FIELD: 7 }), &[], hlc(900, 2));
-        let d = decide(Some(&r), &w.manager, &bad, 6, 1_000, &|u| w.office_of(u));
+        let d = decide(Some(&r), &w.manager, &bad, 6, 1_000, &|u| w.office_of(u), &Known::default());
         assert!(matches!(d.outcome, MutationOutcome::Rejected { code: RejectCode::Malformed, .. }));
     }
 
@@ -352,16 +406,18 @@ mod tests {
         let w = world();
         let r = created(&w, &w.rep);
         let del = mutation(Op::Delete, r.id, json!({}), &[], hlc(900, 1));
-        let Effect::Delete(gone) = decide(Some(&r), &w.rep, &del, 6, 1_000, &|u| w.office_of(u)).effect else {
+        let Effect::Delete(gone) =
+            decide(Some(&r), &w.rep, &del, 6, 1_000, &|u| w.office_of(u), &Known::default()).effect
+        else {
             panic!()
         };
         assert!(gone.deleted && gone.version == 6);
-        let again = decide(Some(&gone), &w.rep, &del, 7, 1_000, &|u| w.office_of(u));
+        let again = decide(Some(&gone), &w.rep, &del, 7, 1_000, &|u| w.office_of(u), &Known::default());
         assert_eq!(again.effect, Effect::Nothing, "deleting twice changes nothing");
         let edit = mutation(Op::Update, r.id, json!({ "stage": "won" }), &[], hlc(950, 2));
-        let d = decide(Some(&gone), &w.rep, &edit, 7, 1_000, &|u| w.office_of(u));
+        let d = decide(Some(&gone), &w.rep, &edit, 7, 1_000, &|u| w.office_of(u), &Known::default());
         assert!(matches!(d.outcome, MutationOutcome::Rejected { code: RejectCode::DeletedElsewhere, .. }));
-        let colleague_edit = decide(Some(&r), &w.colleague, &edit, 7, 1_000, &|u| w.office_of(u));
+        let colleague_edit = decide(Some(&r), &w.colleague, &edit, 7, 1_000, &|u| w.office_of(u), &Known::default());
         assert!(matches!(colleague_edit.outcome, MutationOutcome::Rejected { code: RejectCode::NotAllowed, .. }));
     }
 
@@ -371,10 +427,31 @@ mod tests {
         let r = created(&w, &w.rep);
         let day = 86_400_000;
         let ahead = mutation(Op::Update, r.id, json!({ "stage": "won" }), &[], hlc(1_000 + day, 9));
-        let Effect::Update { record, .. } = decide(Some(&r), &w.rep, &ahead, 6, 1_000, &|u| w.office_of(u)).effect
+        let Effect::Update { record, .. } =
+            decide(Some(&r), &w.rep, &ahead, 6, 1_000, &|u| w.office_of(u), &Known::default()).effect
         else {
             panic!()
         };
         assert_eq!(record.fields["stage"].hlc.wall_ms, 1_000 + super::super::MAX_CLOCK_SKEW_MS);
+    }
+
+    #[test]
+    fn the_record_rules_are_part_of_the_decision() {
+        let w = world();
+        let untitled = mutation(Op::Create, Uuid::now_v7(), json!({ "stage": "qualification" }), &[], hlc(100, 1));
+        let d = decide(None, &w.rep, &untitled, 5, 1_000, &|u| w.office_of(u), &Known::default());
+        assert!(matches!(d.outcome, MutationOutcome::Rejected { code: RejectCode::Invalid, .. }), "{d:?}");
+        assert!(matches!(d.effect, Effect::Nothing));
+        // The lookups a change needs: links for a create or a relink, stages for a stage change.
+        let r = created(&w, &w.rep);
+        let contact = Uuid::now_v7();
+        let link =
+            mutation(Op::Update, r.id, json!({ "contacts": [{"id": contact, "role": "user"}] }), &[], hlc(200, 1));
+        assert_eq!(rule_lookups(Some(&r), &link), (vec![contact], None));
+        let stage = mutation(Op::Update, r.id, json!({ "stage": "proposal" }), &[], hlc(200, 1));
+        assert_eq!(rule_lookups(Some(&r), &stage), (vec![], Some(RecordKind::Opportunity)));
+        // A linked contact that is not known (not there, or not visible) is refused.
+        let d = decide(Some(&r), &w.rep, &link, 6, 1_000, &|u| w.office_of(u), &Known::default());
+        assert!(matches!(d.outcome, MutationOutcome::Rejected { code: RejectCode::Invalid, .. }), "{d:?}");
     }
 }

@@ -29,6 +29,9 @@ pub struct Rejected {
     #[serde(default)]
     pub code: RejectCode,
     pub reason: String,
+    /// For `invalid`: the rule broken, to say in the user's language.
+    #[serde(default)]
+    pub invalid: Option<crate::records::Invalid>,
 }
 
 /// Moves the refused mutations of `results` from `outbox` into the returned list.
@@ -36,9 +39,9 @@ pub fn take_refusals(outbox: &[Mutation], results: &[super::MutationResult]) -> 
     results
         .iter()
         .filter_map(|r| match &r.outcome {
-            MutationOutcome::Rejected { code, reason } => {
+            MutationOutcome::Rejected { code, reason, invalid } => {
                 let mutation = outbox.iter().find(|m| m.id == r.id)?.clone();
-                Some(Rejected { mutation, code: *code, reason: reason.clone() })
+                Some(Rejected { mutation, code: *code, reason: reason.clone(), invalid: invalid.clone() })
             }
             _ => None,
         })
@@ -159,9 +162,9 @@ impl Replica {
     /// What the user sees: the server's records with the outbox replayed on top.
     pub fn visible(&self) -> BTreeMap<Uuid, RecordState> {
         let mut shown = self.records.clone();
-        for m in &self.outbox {
-            let current = shown.remove(&m.record_id);
-            if let Some(r) = super::apply_local(current, m, self.user, self.office) {
+        for (id, changes) in super::pending_by_record(&self.outbox, |_| true) {
+            let current = shown.remove(&id);
+            if let Some(r) = super::replay(id, current, changes, self.user, self.office) {
                 shown.insert(r.id, r);
             }
         }

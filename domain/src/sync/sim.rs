@@ -105,6 +105,8 @@ pub struct Report {
     pub mutations: u64,
     pub applied: u64,
     pub rejected: u64,
+    /// Refusals by the record rules (`invalid`), among `rejected`.
+    pub invalid: u64,
     pub conflicts: u64,
     pub pushes: u64,
     pub pulls: u64,
@@ -119,11 +121,12 @@ impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} mutations ({} applied, {} refused), {} conflicts logged, {} pushes ({} requests lost, {} answers lost, \
+            "{} mutations ({} applied, {} refused, {} of them by the record rules), {} conflicts logged, {} pushes ({} requests lost, {} answers lost, \
              {} duplicated, {} delayed/reordered), {} pulls, {} resets",
             self.mutations,
             self.applied,
             self.rejected,
+            self.invalid,
             self.conflicts,
             self.pushes,
             self.lost_requests,
@@ -141,6 +144,7 @@ impl std::ops::AddAssign for Report {
         self.mutations += o.mutations;
         self.applied += o.applied;
         self.rejected += o.rejected;
+        self.invalid += o.invalid;
         self.conflicts += o.conflicts;
         self.pushes += o.pushes;
         self.pulls += o.pulls;
@@ -309,6 +313,11 @@ fn local_change(
                 let f = FIELDS[rng.gen_range(0..FIELDS.len())];
                 fields.insert(f.to_owned(), value(f));
             }
+            if rng.gen_bool(0.03) {
+                // Blank the field a record cannot be without: the record rules refuse it.
+                let required = if r.kind == RecordKind::Company { "name" } else { "title" };
+                fields.insert(required.to_owned(), json!(""));
+            }
             if rng.gen_bool(0.05) {
                 // Hand it over to someone (possibly not allowed: the server says so).
                 let users = &cast.users;
@@ -459,6 +468,9 @@ fn check(
 
     let refused: Vec<BTreeSet<u64>> =
         clients.iter().map(|c| c.replica.rejected.iter().map(|r| r.mutation.id).collect()).collect();
+    report.invalid =
+        clients.iter().flat_map(|c| &c.replica.rejected).filter(|r| r.code == super::RejectCode::Invalid).count()
+            as u64;
     // Exactly once: one version per effective change.
     let mut effective = 0u64;
     let mut deleted = BTreeSet::new();

@@ -3,7 +3,7 @@
 use super::{Db, now_ms};
 use anyhow::Context;
 use sqlx::Row;
-use veld_domain::api::{Me, Named, UserRow, UserSummary};
+use veld_domain::api::{Me, Named, RoleUpdate, RoleView, UserRow, UserSummary};
 use veld_domain::{Actor, Email, Language, Modules, OfficeId, Permissions, RoleId, UserId};
 
 /// What login needs to know about a user.
@@ -165,10 +165,48 @@ impl Db {
             },
             office: Named { id: office, name: r.try_get(4)? },
             role: Named { id: parse_id(&r.try_get::<String, _>(5)?, "role")?, name: r.try_get(6)? },
-            permissions: permissions.clone(),
-            modules,
+            // What the role allows within the modules that are on (the deployment's and the
+            // role's): every check — pull, push, API — goes through these.
+            permissions: permissions.within(modules),
+            modules: permissions.modules_within(modules),
         };
+        let permissions = me.permissions.clone();
         Ok(Some((me, Actor { user, office, permissions })))
+    }
+
+    /// Every role but Veld's own, with how many users hold it.
+    pub async fn list_roles(&self) -> anyhow::Result<Vec<RoleView>> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.name, r.permissions, (SELECT COUNT(*) FROM users u WHERE u.role_id = r.id) \
+             FROM roles r WHERE r.id <> $1 ORDER BY r.name",
+        )
+        .bind(SYSTEM_ID)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RoleView {
+                    id: parse_id(&r.try_get::<String, _>(0)?, "role")?,
+                    name: r.try_get(1)?,
+                    permissions: serde_json::from_str(&r.try_get::<String, _>(2)?)
+                        .context("stored role permissions are not valid")?,
+                    users: r.try_get::<i64, _>(3)?.try_into().unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
+    }
+
+    /// Renames a role and sets its permissions. `Ok(false)`: there is no such role; a name
+    /// another role has is refused by the database (unique).
+    pub async fn update_role(&self, id: RoleId, update: &RoleUpdate) -> anyhow::Result<bool> {
+        let done = sqlx::query("UPDATE roles SET name = $1, permissions = $2 WHERE id = $3 AND id <> $4")
+            .bind(update.name.trim())
+            .bind(serde_json::to_string(&update.permissions)?)
+            .bind(id.to_string())
+            .bind(SYSTEM_ID)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn list_users(&self) -> anyhow::Result<Vec<UserRow>> {

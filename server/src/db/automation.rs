@@ -5,9 +5,10 @@
 //! `apply` as users' changes (rules checked, versions from the same counter, history naming the
 //! rule), so they reach clients by the ordinary pull.
 
+use super::apply::{AppliedChange, Effects, RuleCache, apply};
 use super::history::HistoryLog;
 use super::records::load;
-use super::sync::{AppliedChange, Effects, RuleCache, apply};
+use super::versioned::Versioned;
 use super::{Db, accounts::SYSTEM_ID};
 use anyhow::Context;
 use serde_json::{Map, Value};
@@ -181,32 +182,25 @@ impl From<sqlx::Error> for RecurFailure {
     }
 }
 
-/// A transaction for automatic changes, holding the change counter as a push does.
+/// A versioned transaction for automatic changes, with the stage lists it has read.
 struct Automatic {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
-    version: i64,
-    start: i64,
-    history: HistoryLog,
+    v: Versioned,
     cache: RuleCache,
 }
 
 impl Automatic {
     async fn begin(db: &Db) -> anyhow::Result<Automatic> {
-        let mut tx = db.pool().begin().await?;
-        sqlx::query("UPDATE sync_counter SET version = version WHERE id = 1").execute(&mut *tx).await?;
-        let version: i64 =
-            sqlx::query("SELECT version FROM sync_counter WHERE id = 1").fetch_one(&mut *tx).await?.try_get(0)?;
-        Ok(Automatic { tx, version, start: version, history: HistoryLog::default(), cache: RuleCache::default() })
+        Ok(Automatic { v: Versioned::begin(db).await?, cache: RuleCache::default() })
     }
 
     /// The connection and the run state, borrowed apart.
     fn parts(&mut self, now_ms: i64) -> (&mut AnyConnection, Run<'_>) {
         (
-            &mut *self.tx,
+            &mut *self.v.tx,
             Run {
-                version: &mut self.version,
+                version: &mut self.v.version,
                 now_ms,
-                history: &mut self.history,
+                history: &mut self.v.history,
                 cache: &mut self.cache,
                 produced: Vec::new(),
             },
@@ -214,14 +208,8 @@ impl Automatic {
     }
 
     /// Writes the history and the counter and commits; whether anything changed.
-    async fn commit(mut self, now_ms: i64) -> anyhow::Result<bool> {
-        self.history.write(&mut self.tx, now_ms).await?;
-        sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1")
-            .bind(self.version)
-            .execute(&mut *self.tx)
-            .await?;
-        self.tx.commit().await?;
-        Ok(self.version > self.start)
+    async fn commit(self, now_ms: i64) -> anyhow::Result<bool> {
+        self.v.commit(now_ms).await
     }
 }
 
@@ -501,7 +489,7 @@ impl Db {
             return Err(RecurFailure::Forbidden);
         }
         let mut conn = self.pool().acquire().await?;
-        let stages = super::sync::stages(&mut conn, RecordKind::Opportunity).await?;
+        let stages = super::apply::stages(&mut conn, RecordKind::Opportunity).await?;
         drop(conn);
         let next = automation::recurring(base, &record.values(), every_months, count, &stages)?;
         let mut auto = Automatic::begin(self).await?;

@@ -2,18 +2,22 @@
 //! queries are written once in portable SQL (`$1` placeholders work on SQLite and PostgreSQL).
 
 mod accounts;
+mod apply;
 mod automation;
 mod conflicts;
 mod files;
 mod history;
 mod records;
+mod scope;
 mod sync;
+mod versioned;
 
 pub use accounts::{NewUser, SYSTEM_ID, UserAuth};
+pub use apply::AppliedChange;
 pub use automation::RecurFailure;
 pub use conflicts::ConflictFilter;
 pub use records::NewRecord;
-pub use sync::{AppliedChange, PushError};
+pub use sync::PushError;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -1,5 +1,6 @@
 //! Business records: the generic store every kind shares.
 
+use super::versioned::Versioned;
 use super::{Db, now_ms};
 use anyhow::Context;
 use serde_json::{Map, Value};
@@ -21,15 +22,12 @@ pub struct NewRecord {
 impl Db {
     /// Inserts many records in one transaction (bulk loads such as the demo data).
     pub async fn insert_records(&self, records: &[NewRecord]) -> anyhow::Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut v = Versioned::begin(self).await?;
         let now = now_ms();
-        // Each record is a change: it takes the next version, as a pushed create would.
-        sqlx::query("UPDATE sync_counter SET version = version WHERE id = 1").execute(&mut *tx).await?;
-        let mut version: i64 =
-            sqlx::query("SELECT version FROM sync_counter WHERE id = 1").fetch_one(&mut *tx).await?.try_get(0)?;
         let hlc = Hlc { wall_ms: now, counter: 0, client: ClientId(uuid::Uuid::nil()) };
         for r in records {
-            version += 1;
+            // Each record is a change: it takes the next version, as a pushed create would.
+            let version = v.next_version();
             let values = r.data.as_object().context("a record's data is a JSON object")?;
             let fields = values
                 .iter()
@@ -44,10 +42,9 @@ impl Db {
                 version: version as u64,
                 deleted: false,
             };
-            insert_record(&mut tx, &record, now).await?;
+            insert_record(&mut v.tx, &record, now).await?;
         }
-        sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1").bind(version).execute(&mut *tx).await?;
-        tx.commit().await?;
+        v.commit(now).await?;
         Ok(())
     }
 
@@ -82,7 +79,7 @@ impl Db {
     /// same `domain` grant the client sees.
     pub async fn visible_records(&self, actor: &Actor, kind: RecordKind) -> anyhow::Result<Vec<RecordRow>> {
         // The same visibility rule the sync pull uses, narrowed to one kind.
-        let Some(visible) = super::sync::visibility_sql(actor) else { return Ok(Vec::new()) };
+        let Some(visible) = super::scope::visibility_sql(actor) else { return Ok(Vec::new()) };
         let sql = format!(
             "SELECT id, kind, owner_id, office_id, data, updated_at FROM records \
              WHERE kind = $3 AND deleted_at IS NULL AND ({visible}) ORDER BY updated_at DESC, id"
@@ -176,5 +173,50 @@ pub(super) async fn insert_record(conn: &mut AnyConnection, record: &StoredRecor
     .bind(now_ms)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Gives a new record of `kind` its number if the kind is numbered and the record has none.
+/// Called in the push's transaction after the sync counter's lock is held, so numbers follow
+/// commit order and never repeat.
+pub(super) async fn number_new(conn: &mut AnyConnection, record: &mut StoredRecord) -> anyhow::Result<()> {
+    let Some((prefix, first)) = veld_domain::records::numbering(record.kind) else { return Ok(()) };
+    if record.fields.get("number").and_then(|f| f.value.as_str()).is_some_and(|n| !n.trim().is_empty()) {
+        return Ok(());
+    }
+    let taken = sqlx::query("UPDATE record_numbers SET last = last + 1 WHERE kind = $1 RETURNING last")
+        .bind(record.kind.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let n = match taken {
+        Some(row) => row.try_get::<i64, _>(0)?,
+        None => {
+            // The kind's first number: after the highest one present (demo data, imports).
+            let rows = sqlx::query("SELECT data FROM records WHERE kind = $1")
+                .bind(record.kind.as_str())
+                .fetch_all(&mut *conn)
+                .await?;
+            let highest = rows
+                .iter()
+                .filter_map(|r| r.try_get::<String, _>(0).ok())
+                .filter_map(|data| {
+                    let data: Value = serde_json::from_str(&data).ok()?;
+                    data.get("number")?.as_str()?.strip_prefix(prefix)?.parse::<i64>().ok()
+                })
+                .max();
+            let n = highest.map_or(first, |h| h.max(first - 1) + 1);
+            sqlx::query("INSERT INTO record_numbers (kind, last) VALUES ($1, $2)")
+                .bind(record.kind.as_str())
+                .bind(n)
+                .execute(&mut *conn)
+                .await?;
+            n
+        }
+    };
+    let hlc = record.fields.values().map(|f| f.hlc).max().unwrap_or(ZERO_HLC);
+    record.fields.insert(
+        "number".to_owned(),
+        FieldState { value: Value::String(format!("{prefix}{n:05}")), version: record.version, hlc },
+    );
     Ok(())
 }

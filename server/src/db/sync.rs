@@ -2,23 +2,21 @@
 //! changes after a cursor from one snapshot. The decisions (skip, refuse, merge) come from
 //! `veld_domain::sync`; this module only loads, stores and counts.
 
-use super::history::{HistoryLog, Logged};
-use super::records::{FieldMeta, columns_of, fields_of, insert_record, load};
+use super::apply::{Effects, RuleCache, apply};
+use super::records::{FieldMeta, fields_of, load};
+use super::scope::{visibility_sql, visibility_sql_on};
+use super::versioned::Versioned;
 use super::{Backend, Db};
 use anyhow::Context;
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
 use sqlx::Row;
 use std::collections::BTreeMap;
-use veld_domain::api::FieldChange;
-use veld_domain::config::{StageDef, Stages};
-use veld_domain::records::{Known, references, validate};
-use veld_domain::sync::Decision;
 use veld_domain::sync::{
-    BatchStep, Change, ClientId, Effect, Gap, Mutation, MutationOutcome, MutationResult, OWNER_FIELD, Op,
-    PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, RejectCode, StoredRecord, decide, plan_batch,
+    BatchStep, Change, ClientId, Gap, MutationOutcome, MutationResult, PROTOCOL_VERSION, PullResponse, PushRequest,
+    PushResponse, RejectCode, StoredRecord, plan_batch,
 };
-use veld_domain::{Action, Actor, OfficeId, RecordKind, Scope, UserId};
+use veld_domain::{Actor, RecordKind};
 
 /// Why a push was refused as a whole (nothing of it applied).
 #[derive(Debug, thiserror::Error)]
@@ -37,40 +35,16 @@ impl From<sqlx::Error> for PushError {
     }
 }
 
-/// A change the push applied, handed to automation in the same transaction (the seam the
-/// triggers issue builds on: rules run once per applied change, before the commit).
-#[derive(Clone, Debug)]
-pub struct AppliedChange {
-    pub record_id: uuid::Uuid,
-    pub kind: RecordKind,
-    pub op: Op,
-    /// The fields the mutation set (empty for a delete).
-    pub fields: Vec<String>,
-    pub version: u64,
-    pub actor: UserId,
-    /// For leads and opportunities (the kinds rules watch): the values before (none for a
-    /// create) and after the change; empty otherwise.
-    pub before: Option<Map<String, Value>>,
-    pub after: Map<String, Value>,
-    /// The rules whose automatic changes led to this one, in order (empty for a user's change).
-    pub made_by: Vec<String>,
-}
-
 impl Db {
     /// Applies a pushed batch in ONE transaction: duplicates are skipped, a gap refuses the
     /// whole batch, each new mutation is authorised and applied (or recorded as rejected), and
     /// the client's last-applied id advances in the same commit.
     pub async fn push(&self, actor: &Actor, req: &PushRequest, now_ms: i64) -> Result<PushResponse, PushError> {
-        let mut tx = self.pool().begin().await?;
-        // Take the counter row first: it serialises pushes, so versions follow commit order
-        // (and SQLite takes its write lock now, not halfway through).
-        sqlx::query("UPDATE sync_counter SET version = version WHERE id = 1").execute(&mut *tx).await?;
-        let mut version: i64 =
-            sqlx::query("SELECT version FROM sync_counter WHERE id = 1").fetch_one(&mut *tx).await?.try_get(0)?;
+        let mut v = Versioned::begin(self).await?;
         let client = req.client_id.0.to_string();
         let row = sqlx::query("SELECT user_id, last_applied FROM sync_clients WHERE client_id = $1")
             .bind(&client)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *v.tx)
             .await?;
         let (known, mut last_applied) = match row {
             Some(r) => {
@@ -86,17 +60,16 @@ impl Db {
 
         let mut results = Vec::with_capacity(plan.len());
         let mut applied = Vec::new();
-        let mut history = HistoryLog::default();
         let mut rules = RuleCache::default();
         for (m, step) in req.mutations.iter().zip(plan) {
             let outcome = match step {
                 // A repeated delivery: its first answer may have been lost, so a refusal is
                 // said again (the user must hear of it).
-                BatchStep::Skip => refusal(&mut tx, &client, m.id).await?.unwrap_or(MutationOutcome::Duplicate),
+                BatchStep::Skip => refusal(&mut v.tx, &client, m.id).await?.unwrap_or(MutationOutcome::Duplicate),
                 BatchStep::Apply => {
                     let mut effects =
-                        Effects { applied: &mut applied, history: &mut history, rules: &mut rules, chain: &[] };
-                    let outcome = apply(&mut tx, actor, m, &mut version, now_ms, &mut effects).await?;
+                        Effects { applied: &mut applied, history: &mut v.history, rules: &mut rules, chain: &[] };
+                    let outcome = apply(&mut v.tx, actor, m, &mut v.version, now_ms, &mut effects).await?;
                     if let MutationOutcome::Rejected { .. } = &outcome {
                         sqlx::query(
                             "INSERT INTO sync_rejections (client_id, mutation_id, record_id, reason, created_at) \
@@ -107,7 +80,7 @@ impl Db {
                         .bind(m.record_id.to_string())
                         .bind(serde_json::to_string(&outcome).map_err(anyhow::Error::from)?)
                         .bind(now_ms)
-                        .execute(&mut *tx)
+                        .execute(&mut *v.tx)
                         .await?;
                     }
                     last_applied = m.id;
@@ -127,14 +100,12 @@ impl Db {
             .bind(actor.user.to_string())
             .bind(last_applied as i64)
             .bind(now_ms)
-            .execute(&mut *tx)
+            .execute(&mut *v.tx)
             .await?;
         // Triggers run on what this batch applied, in its transaction (TR-1): exactly once per
         // applied change, since a repeated delivery is skipped above.
-        super::automation::run_triggers(&mut tx, applied, &mut version, now_ms, &mut history, &mut rules).await?;
-        history.write(&mut tx, now_ms).await?;
-        sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1").bind(version).execute(&mut *tx).await?;
-        tx.commit().await?;
+        super::automation::run_triggers(&mut v.tx, applied, &mut v.version, now_ms, &mut v.history, &mut rules).await?;
+        v.commit(now_ms).await?;
         Ok(PushResponse { last_applied, results })
     }
 
@@ -312,35 +283,16 @@ impl Db {
     }
 }
 
-/// The SQL condition for "records this actor may view", across kinds; `$1` is the user id and
-/// `$2` the office id. `None` when the actor may view nothing.
-pub(super) fn visibility_sql(actor: &Actor) -> Option<String> {
-    visibility_sql_on(actor, "kind", "owner_id", "office_id")
-}
-
-/// [`visibility_sql`] over the given kind, owner and office columns.
-fn visibility_sql_on(actor: &Actor, kind_col: &str, owner_col: &str, office_col: &str) -> Option<String> {
-    let parts: Vec<String> = RecordKind::ALL
-        .iter()
-        .filter_map(|&kind| {
-            let k = kind.as_str();
-            match actor.permissions.scope(kind, Action::View) {
-                Scope::None => None,
-                Scope::Own => Some(format!("({kind_col} = '{k}' AND {owner_col} = $1)")),
-                Scope::Office => Some(format!("({kind_col} = '{k}' AND {office_col} = $2)")),
-                Scope::All => Some(format!("{kind_col} = '{k}'")),
-            }
-        })
-        .collect();
-    (!parts.is_empty()).then(|| parts.join(" OR "))
-}
-
 /// A refusal as stored: the outcome as JSON (older rows: the English reason only).
 fn stored_refusal(text: &str) -> MutationOutcome {
     serde_json::from_str::<MutationOutcome>(text)
         .ok()
         .filter(|o| matches!(o, MutationOutcome::Rejected { .. }))
-        .unwrap_or_else(|| MutationOutcome::Rejected { code: RejectCode::Malformed, reason: text.to_owned() })
+        .unwrap_or_else(|| MutationOutcome::Rejected {
+            code: RejectCode::Malformed,
+            reason: text.to_owned(),
+            invalid: None,
+        })
 }
 
 /// The refusal of an earlier delivery of this mutation, if it was refused.
@@ -351,221 +303,6 @@ async fn refusal(conn: &mut AnyConnection, client: &str, id: u64) -> anyhow::Res
         .fetch_optional(&mut *conn)
         .await?;
     row.map(|r| Ok(stored_refusal(&r.try_get::<String, _>(0)?))).transpose()
-}
-
-/// The office of an active user (for a change of owner).
-async fn office_of(conn: &mut AnyConnection, m: &Mutation) -> anyhow::Result<Option<(UserId, OfficeId)>> {
-    let Some(user) = m.fields.get(OWNER_FIELD).and_then(|v| v.as_str()?.parse::<UserId>().ok()) else {
-        return Ok(None);
-    };
-    let row = sqlx::query("SELECT office_id FROM users WHERE id = $1 AND disabled_at IS NULL")
-        .bind(user.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| Ok((user, r.try_get::<String, _>(0)?.parse().context("office id")?))).transpose()
-}
-
-/// Applies one mutation inside the batch's transaction: `decide` says what happens, this stores
-/// it. `Ok(Rejected)` is a permanent refusal (recorded, and the queue moves on); `Err` is a
-/// transient failure that aborts the batch.
-pub(super) async fn apply(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    m: &Mutation,
-    version: &mut i64,
-    now_ms: i64,
-    effects: &mut Effects<'_>,
-) -> anyhow::Result<MutationOutcome> {
-    let existing = load(conn, m.record_id).await?;
-    let new_owner = office_of(conn, m).await?;
-    let lookup = |user: UserId| new_owner.filter(|(u, _)| *u == user).map(|(_, o)| o);
-    let next = (*version + 1) as u64;
-    let decision = decide(existing.as_ref(), actor, m, next, now_ms, &lookup);
-    let decision = check_rules(conn, existing.as_ref(), m, decision, effects.rules).await?;
-    let before = existing.as_ref().map(StoredRecord::values).unwrap_or_default();
-    let rule = effects.chain.last().cloned();
-    let logged = |record, op| Logged { record, version: next, user: Some(actor.user), op, rule: rule.clone() };
-    let history = &mut *effects.history;
-    // What rules look at: leads' and opportunities' values after the change.
-    let watched = matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity);
-    let mut after_values = Map::new();
-    let changed = match decision.effect {
-        Effect::Nothing => false,
-        Effect::Insert(record) => {
-            if watched {
-                after_values = record.values();
-            }
-            insert_record(conn, &record, now_ms).await?;
-            let changes: Vec<FieldChange> = record
-                .fields
-                .iter()
-                .map(|(k, f)| FieldChange { field: k.clone(), old: Value::Null, new: f.value.clone() })
-                .collect();
-            history.add(logged(record.id, "create"), &changes)?;
-            true
-        }
-        Effect::Delete(record) => {
-            history.add(logged(record.id, "delete"), &[])?;
-            sqlx::query("UPDATE records SET deleted_at = $1, version = $2, updated_at = $1 WHERE id = $3")
-                .bind(now_ms)
-                .bind(next as i64)
-                .bind(record.id.to_string())
-                .execute(&mut *conn)
-                .await?;
-            if record.kind == RecordKind::Attachment {
-                // The file goes with its record (DM-8).
-                sqlx::query("DELETE FROM attachment_files WHERE attachment_id = $1")
-                    .bind(record.id.to_string())
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            true
-        }
-        Effect::Update { record, conflicts, moved_from } => {
-            for conflict in &conflicts {
-                super::conflicts::log_conflict(conn, record.id, conflict, next, now_ms).await?;
-            }
-            if let Some(from) = moved_from {
-                sqlx::query(
-                    "INSERT INTO record_moves (record_id, version, old_owner, old_office) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(record.id.to_string())
-                .bind(next as i64)
-                .bind(from.owner.to_string())
-                .bind(from.office.to_string())
-                .execute(&mut *conn)
-                .await?;
-            }
-            let changes: Vec<FieldChange> = m
-                .fields
-                .keys()
-                .filter_map(|k| {
-                    let old = before.get(k).cloned().unwrap_or(Value::Null);
-                    let new = record.fields.get(k).map(|f| f.value.clone()).unwrap_or(Value::Null);
-                    (old != new).then(|| FieldChange { field: k.clone(), old, new })
-                })
-                .collect();
-            if !changes.is_empty() {
-                history.add(logged(record.id, "update"), &changes)?;
-            }
-            if watched {
-                after_values = record.values();
-            }
-            let (data, meta) = columns_of(&record.fields)?;
-            sqlx::query(
-                "UPDATE records SET data = $1, meta = $2, version = $3, updated_at = $4, owner_id = $5, office_id = $6 \
-                 WHERE id = $7",
-            )
-            .bind(data)
-            .bind(meta)
-            .bind(next as i64)
-            .bind(now_ms)
-            .bind(record.owner.to_string())
-            .bind(record.office.to_string())
-            .bind(record.id.to_string())
-            .execute(&mut *conn)
-            .await?;
-            true
-        }
-    };
-    if changed {
-        *version += 1;
-        if m.kind == RecordKind::Stage {
-            // The stage rules changed: later mutations of this batch see the new ones.
-            effects.rules.stages.clear();
-        }
-        effects.applied.push(AppliedChange {
-            record_id: m.record_id,
-            kind: m.kind,
-            op: m.op,
-            fields: m.fields.keys().cloned().collect(),
-            version: next,
-            actor: actor.user,
-            before: if watched { existing.as_ref().map(StoredRecord::values) } else { None },
-            after: after_values,
-            made_by: effects.chain.to_vec(),
-        });
-    }
-    Ok(decision.outcome)
-}
-
-/// What applying a batch's mutations collects besides the records: the applied changes (for
-/// automation), the history entries (written at the end), and the stage lists read so far.
-pub(super) struct Effects<'a> {
-    pub applied: &'a mut Vec<AppliedChange>,
-    pub history: &'a mut HistoryLog,
-    pub rules: &'a mut RuleCache,
-    /// The automation rules whose changes led to this one (empty for a user's change); the last
-    /// is the rule making it, which its history entry names.
-    pub chain: &'a [String],
-}
-
-/// The stage lists a batch has read, until a stage changes in it.
-#[derive(Default)]
-pub(super) struct RuleCache {
-    stages: std::collections::HashMap<RecordKind, Stages>,
-}
-
-impl RuleCache {
-    /// The stages of one list, read once per batch.
-    pub async fn stages_of(&mut self, conn: &mut AnyConnection, list: RecordKind) -> anyhow::Result<Stages> {
-        if let Some(s) = self.stages.get(&list) {
-            return Ok(s.clone());
-        }
-        let s = stages(conn, list).await?;
-        self.stages.insert(list, s.clone());
-        Ok(s)
-    }
-}
-
-/// Applies the records' rules (`veld_domain::records::validate`) to what `decide` would store:
-/// a change that breaks one is refused with the reason, and nothing of it is stored.
-async fn check_rules(
-    conn: &mut AnyConnection,
-    existing: Option<&StoredRecord>,
-    m: &Mutation,
-    decision: Decision,
-    cache: &mut RuleCache,
-) -> anyhow::Result<Decision> {
-    let after = match &decision.effect {
-        Effect::Insert(record) | Effect::Update { record, .. } => record.values(),
-        _ => return Ok(decision),
-    };
-    let before = existing.map(StoredRecord::values);
-    let mut known = Known::default();
-    // Only a create, or a change of a link, needs the records it links to.
-    let links = ["contacts", "lead_id", "opportunity_id"];
-    let relinks = m.op == Op::Create || links.iter().any(|f| m.fields.contains_key(*f));
-    for id in references(m.kind, &after).into_iter().filter(|_| relinks) {
-        if let Some(r) = load(conn, id).await?.filter(|r| !r.deleted) {
-            known.records.insert(id, (r.kind, r.values()));
-        }
-    }
-    if matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity) && m.fields.contains_key("stage") {
-        known.stages.insert(m.kind, cache.stages_of(conn, m.kind).await?);
-    }
-    let changed: Vec<String> = m.fields.keys().cloned().collect();
-    Ok(match validate(m.kind, m.record_id, before.as_ref(), &after, &changed, &known) {
-        Ok(()) => decision,
-        Err(invalid) => Decision {
-            outcome: MutationOutcome::Rejected { code: RejectCode::Invalid, reason: invalid.message },
-            effect: Effect::Nothing,
-        },
-    })
-}
-
-/// The configured stages of one list.
-pub(super) async fn stages(conn: &mut AnyConnection, list: RecordKind) -> anyhow::Result<Stages> {
-    let rows = sqlx::query("SELECT data FROM records WHERE kind = $1 AND deleted_at IS NULL")
-        .bind(RecordKind::Stage.as_str())
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut all = Vec::with_capacity(rows.len());
-    for r in rows {
-        let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(0)?).context("stage data")?;
-        all.extend(StageDef::from_values(&data));
-    }
-    Ok(Stages::of(list, all))
 }
 
 impl Db {

@@ -4,17 +4,87 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::State;
-use axum::routing::get;
-use veld_domain::api::UserRow;
+use axum::extract::{Path, State};
+use axum::routing::{get, put};
+use veld_domain::RoleId;
+use veld_domain::api::{ROLE_NAME_MAX, RoleUpdate, RoleView, UserRow};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/admin/users", get(users))
+    Router::new()
+        .route("/admin/users", get(users))
+        .route("/admin/roles", get(roles).post(create_role))
+        .route("/admin/roles/{id}", put(update_role))
+}
+
+fn admin(user: &CurrentUser) -> ApiResult<()> {
+    if user.actor.permissions.admin { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
 async fn users(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJson<Vec<UserRow>>> {
-    if !user.actor.permissions.admin {
-        return Err(ApiError::Forbidden);
-    }
+    admin(&user)?;
     Ok(ApiJson(state.db.list_users().await?))
+}
+
+async fn roles(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJson<Vec<RoleView>>> {
+    admin(&user)?;
+    Ok(ApiJson(state.db.list_roles().await?))
+}
+
+/// A role's name: present, not too long, and not another role's.
+async fn check_name(state: &AppState, id: Option<RoleId>, update: &RoleUpdate) -> ApiResult<()> {
+    let name = update.name.trim();
+    if name.is_empty() || name.chars().count() > ROLE_NAME_MAX {
+        return Err(ApiError::Validation {
+            field: "name",
+            message: format!("a role needs a name of at most {ROLE_NAME_MAX} characters"),
+        });
+    }
+    match state.db.role_id(name).await? {
+        Some(other) if Some(other) != id => {
+            Err(ApiError::Validation { field: "name", message: "another role has this name".into() })
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn update_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(update): ApiJson<RoleUpdate>,
+) -> ApiResult<ApiJson<RoleView>> {
+    admin(&user)?;
+    let id: RoleId = id.parse().map_err(|_| ApiError::NotFound("no such role".into()))?;
+    // An administrator cannot take the administration area (or every module) from their own
+    // role: nobody could give it back.
+    if id == user.me.role.id && !update.permissions.admin {
+        return Err(ApiError::Validation {
+            field: "admin",
+            message: "this is your own role: without the administration area you could not undo this".into(),
+        });
+    }
+    if update.permissions.modules.is_some_and(|m| !m.leads && !m.opportunities) {
+        return Err(ApiError::Validation { field: "modules", message: "a role needs at least one module".into() });
+    }
+    check_name(&state, Some(id), &update).await?;
+    if !state.db.update_role(id, &update).await? {
+        return Err(ApiError::NotFound("no such role".into()));
+    }
+    found(&state, id).await
+}
+
+async fn create_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(update): ApiJson<RoleUpdate>,
+) -> ApiResult<ApiJson<RoleView>> {
+    admin(&user)?;
+    check_name(&state, None, &update).await?;
+    let id = state.db.ensure_role(update.name.trim(), &update.permissions).await?;
+    found(&state, id).await
+}
+
+async fn found(state: &AppState, id: RoleId) -> ApiResult<ApiJson<RoleView>> {
+    let roles = state.db.list_roles().await?;
+    roles.into_iter().find(|r| r.id == id).map(ApiJson).ok_or_else(|| ApiError::NotFound("no such role".into()))
 }

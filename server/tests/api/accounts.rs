@@ -8,7 +8,8 @@ on_both_databases!(
     repeated_failures_lock_the_account,
     users_change_their_own_language,
     health_names_the_backend,
-    admin_area_requires_admin
+    admin_area_requires_admin,
+    administrators_edit_roles_and_a_module_off_stops_its_records
 );
 
 async fn login_sets_a_safe_session_cookie_and_logout_ends_it(app: &TestApp) {
@@ -91,4 +92,90 @@ async fn admin_area_requires_admin(app: &TestApp) {
     assert_eq!(users.len(), 6);
     assert!(users.iter().all(|u| u.get("password_hash").is_none()));
     expect_error(app.client().get(app.url("/api/admin/users")).send().await.unwrap(), 401, "unauthenticated").await;
+}
+
+async fn administrators_edit_roles_and_a_module_off_stops_its_records(app: &TestApp) {
+    use veld_domain::api::RoleView;
+    use veld_domain::{Action, Modules, RecordKind, Scope};
+    let admin = app.client_for("admin@veld.test").await;
+    let rep = app.client_for("tom@veld.test").await;
+    expect_error(rep.get(app.url("/api/admin/roles")).send().await.unwrap(), 403, "forbidden").await;
+    let roles: Vec<RoleView> = admin.get(app.url("/api/admin/roles")).send().await.unwrap().json().await.unwrap();
+    let names: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Administrator", "Marketing", "Sales manager", "Sales rep"], "Veld's own role is not listed");
+    let manager = roles.iter().find(|r| r.name == "Sales manager").unwrap().clone();
+    assert!(manager.users >= 1);
+    let sanne = app.client_for("sanne@veld.test").await;
+    let count = |client: reqwest::Client, kind: &'static str| async move {
+        let rows: Vec<Value> =
+            client.get(app.url(&format!("/api/records/{kind}"))).send().await.unwrap().json().await.unwrap();
+        rows.len()
+    };
+    assert!(count(sanne.clone(), "lead").await > 0);
+
+    // Sales managers lose the leads module and may only view companies.
+    let mut permissions = manager.permissions.clone();
+    permissions.modules = Some(Modules { leads: false, opportunities: true });
+    permissions.kinds.get_mut(&RecordKind::Company).unwrap().edit = Scope::None;
+    let update = json!({"name": "Sales manager", "permissions": permissions});
+    let res = admin.put(app.url(&format!("/api/admin/roles/{}", manager.id))).json(&update).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let saved: RoleView = res.json().await.unwrap();
+    assert_eq!(saved.permissions, permissions);
+    // At once, for a session already open: no leads from the API or the sync, none to push.
+    let me: veld_domain::api::Me = sanne.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap();
+    assert!(!me.modules.leads && me.modules.opportunities);
+    assert!(!me.permissions.can_at_all(RecordKind::Lead, Action::View));
+    assert!(!me.permissions.can_at_all(RecordKind::Company, Action::Edit));
+    expect_error(sanne.get(app.url("/api/records/lead")).send().await.unwrap(), 403, "forbidden").await;
+    assert!(count(sanne.clone(), "opportunity").await > 0);
+    let d = crate::sync::Device::new(app, "sanne@veld.test").await;
+    let pull = d.pull(app, 0).await;
+    assert!(pull.changes.iter().all(|c| match c {
+        veld_domain::sync::Change::Upsert { record } => record.kind != RecordKind::Lead,
+        _ => true,
+    }));
+
+    // Refusals: a name another role has, no module at all, and an administrator taking the
+    // administration area from their own role.
+    let taken = json!({"name": "Sales rep", "permissions": permissions});
+    let res = admin.put(app.url(&format!("/api/admin/roles/{}", manager.id))).json(&taken).send().await.unwrap();
+    assert_eq!(expect_error(res, 422, "validation").await["field"], "name");
+    let mut none = permissions.clone();
+    none.modules = Some(Modules { leads: false, opportunities: false });
+    let res = admin
+        .put(app.url(&format!("/api/admin/roles/{}", manager.id)))
+        .json(&json!({"name": "Sales manager", "permissions": none}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect_error(res, 422, "validation").await["field"], "modules");
+    let own = roles.iter().find(|r| r.name == "Administrator").unwrap();
+    let mut demoted = own.permissions.clone();
+    demoted.admin = false;
+    let res = admin
+        .put(app.url(&format!("/api/admin/roles/{}", own.id)))
+        .json(&json!({"name": "Administrator", "permissions": demoted}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect_error(res, 422, "validation").await["field"], "admin");
+    let res = admin
+        .put(app.url("/api/admin/roles/not-a-role"))
+        .json(&json!({"name": "X", "permissions": permissions}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 404, "not_found").await;
+
+    // A new role.
+    let res = admin
+        .post(app.url("/api/admin/roles"))
+        .json(&json!({"name": "Field sales", "permissions": permissions}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let made: RoleView = res.json().await.unwrap();
+    assert_eq!((made.name.as_str(), made.users), ("Field sales", 0));
 }

@@ -149,7 +149,7 @@ async fn every_event_fires_its_actions_and_history_names_the_rule(app: &TestApp)
     assert_eq!(tasks.len(), 1);
     assert_eq!(tasks[0]["subject"], "Invite to the event");
     assert_eq!(tasks[0]["type"], "task");
-    assert_eq!(tasks[0]["due_date"], veld_domain::automation::date_of(now_ms() + 2 * DAY));
+    assert_eq!(tasks[0]["due_date"], veld_domain::Date::from_ms(now_ms()).plus_days(2).iso());
 
     // Stage changed to qualified → a new owner, but only where the condition holds.
     for id in [small, big] {

@@ -16,6 +16,7 @@ on_both_databases!(
     pushed_changes_that_break_a_rule_are_refused_with_the_reason,
     a_lead_converts_once_even_from_two_offline_devices,
     every_applied_change_is_in_the_history_with_who_and_old_and_new,
+    new_leads_and_opportunities_get_numbers_from_the_server,
 );
 
 fn now_ms() -> i64 {
@@ -155,6 +156,17 @@ async fn pushed_changes_that_break_a_rule_are_refused_with_the_reason(app: &Test
     assert!(reasons(&body)[2].contains(&lead.to_string()), "{body}");
     // The refusal also comes with the next pull (the answer could have been lost).
     assert!(d.pull(app, 0).await.last_applied >= 13);
+
+    // Converted is reached by conversion only: from Qualified, choosing it by hand is refused.
+    let qualify = d.mutation_of(RecordKind::Lead, Op::Update, lead, json!({"stage": "qualified"}), &[], t + 8);
+    let by_hand = d.mutation_of(RecordKind::Lead, Op::Update, lead, json!({"stage": "converted"}), &[], t + 9);
+    let body = d.push_ok(app, &[qualify, by_hand]).await;
+    assert_eq!(outcomes(&body), ["applied", "rejected"], "{body}");
+    assert!(reasons(&body)[1].contains("+ Opportunity"), "{body}");
+    // The rule and field come along, for the app to say it in the user's language.
+    assert_eq!(body["results"][1]["invalid"]["code"], "convert_by_hand", "{body}");
+    assert_eq!(body["results"][1]["invalid"]["field"], "stage", "{body}");
+    assert_eq!(fields_of(app, &d, lead).await.unwrap()["stage"], "qualified");
 }
 
 async fn a_lead_converts_once_even_from_two_offline_devices(app: &TestApp) {
@@ -218,4 +230,31 @@ async fn every_applied_change_is_in_the_history_with_who_and_old_and_new(app: &T
     let lotte = app.client_for("lotte@veld.test").await;
     let res = lotte.get(app.url(&format!("/api/records/lead/{lead}/history"))).send().await.unwrap();
     assert_eq!(res.status(), 404);
+}
+
+async fn new_leads_and_opportunities_get_numbers_from_the_server(app: &TestApp) {
+    let mut a = Device::new(app, "sanne@veld.test").await;
+    let mut b = Device::new(app, "admin@veld.test").await;
+    let t = now_ms();
+    let (l1, l2, l3, o1) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let lead =
+        |d: &mut Device, id, at| d.mutation_of(RecordKind::Lead, Op::Create, id, json!({"title": "Vans"}), &[], at);
+    // Two devices create leads while apart; each gets its own number, in the order they arrive.
+    let (first, second) = (lead(&mut a, l1, t), lead(&mut a, l2, t + 1));
+    a.push_ok(app, &[first, second]).await;
+    let third = lead(&mut b, l3, t);
+    let opp = b.mutation_of(RecordKind::Opportunity, Op::Create, o1, json!({"title": "Vans"}), &[], t + 1);
+    b.push_ok(app, &[third, opp]).await;
+    let mut numbers = Vec::new();
+    for id in [l1, l2, l3] {
+        numbers.push(fields_of(app, &a, id).await.unwrap()["number"].as_str().unwrap().to_owned());
+    }
+    let n: Vec<i64> = numbers.iter().map(|s| s.strip_prefix('L').unwrap().parse().unwrap()).collect();
+    assert!(n[0] >= 10_001 && n[1] == n[0] + 1 && n[2] == n[1] + 1, "{numbers:?}");
+    let o = fields_of(app, &b, o1).await.unwrap()["number"].as_str().unwrap().to_owned();
+    assert!(o.starts_with('O') && o[1..].parse::<i64>().unwrap() >= 20_001, "{o}");
+    // An edit keeps the number.
+    let rename = a.mutation_of(RecordKind::Lead, Op::Update, l1, json!({"title": "Vans (2)"}), &[], t + 2);
+    a.push_ok(app, &[rename]).await;
+    assert_eq!(fields_of(app, &a, l1).await.unwrap()["number"], numbers[0].as_str());
 }

@@ -9,9 +9,7 @@ mod details;
 
 use crate::components::overview::base;
 use crate::i18n::use_i18n;
-use crate::state::Store;
-use crate::storage;
-use crate::sync::engine;
+use crate::state::{EditError, Store, prefs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -19,7 +17,7 @@ use leptos_router::hooks::use_navigate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use veld_domain::RecordKind;
-use veld_domain::sync::Op;
+use veld_domain::edit::Edit;
 
 /// What a step chose.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -59,9 +57,9 @@ fn draft_key(kind: RecordKind) -> String {
 pub fn Wizard(kind: RecordKind) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
-    let draft = RwSignal::new(storage::load_json::<Draft>(&draft_key(kind)).unwrap_or_default());
+    let draft = RwSignal::new(prefs::load::<Draft>(&draft_key(kind)).unwrap_or_default());
     // Every change of the draft is kept at once (a reload mid-way restores it).
-    Effect::new(move |_| draft.with(|d| storage::save_json(&draft_key(kind), d)));
+    Effect::new(move |_| draft.with(|d| prefs::save(&draft_key(kind), d)));
     let error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let step = move || draft.with(|d| d.step);
@@ -73,7 +71,7 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
         (t.wizard_step)(n + 1, names[n])
     };
     let discard = move |_| {
-        storage::remove(&draft_key(kind));
+        prefs::remove(&draft_key(kind));
         draft.set(Draft::default());
         error.set(None);
     };
@@ -86,8 +84,13 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
             error.set(Some(t.err_no_stages.to_owned()));
             return;
         };
+        // The user's role must allow the record itself before anything is made for it.
+        if !store.may_create(kind) {
+            error.set(Some(t.edit_not_allowed.to_owned()));
+            return;
+        }
         spawn_local(async move {
-            let result: Result<uuid::Uuid, ()> = async {
+            let result: Result<uuid::Uuid, EditError> = async {
                 let company = match d.company {
                     Pick::Existing(id) => Some(id),
                     Pick::New => {
@@ -98,9 +101,7 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                             f.insert("city".into(), json!(d.company_city.trim()));
                         }
                         f.insert("status".into(), json!("prospect"));
-                        engine::record_change(store, RecordKind::Company, id, Op::Create, f.into_iter().collect())
-                            .await
-                            .map_err(|_| ())?;
+                        store.apply(Edit::create(RecordKind::Company, id, f)).await?;
                         Some(id)
                     }
                     _ => None,
@@ -109,13 +110,11 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                     Pick::Existing(id) => Some(id),
                     Pick::New => {
                         let id = uuid::Uuid::now_v7();
-                        let mut f = contact::new_contact_fields(&d).map_err(|_| ())?;
+                        let mut f = contact::new_contact_fields(&d).map_err(EditError::Invalid)?;
                         if let Some(c) = company {
                             f.insert("company_id".into(), json!(c.to_string()));
                         }
-                        engine::record_change(store, RecordKind::Contact, id, Op::Create, f.into_iter().collect())
-                            .await
-                            .map_err(|_| ())?;
+                        store.apply(Edit::create(RecordKind::Contact, id, f)).await?;
                         Some(id)
                     }
                     _ => None,
@@ -123,12 +122,8 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                 let id = uuid::Uuid::now_v7();
                 let mut f: Map<String, Value> = Map::new();
                 f.insert("title".into(), json!(d.title.trim()));
+                // (The stage brings its probability: the edit path adds it.)
                 f.insert("stage".into(), json!(start));
-                if kind == RecordKind::Opportunity
-                    && let Some(s) = config.stages(kind).get(&start)
-                {
-                    f.insert("probability".into(), json!(s.probability));
-                }
                 for (k, v) in [("interest", &d.interest), ("source", &d.source)] {
                     if !v.trim().is_empty() {
                         f.insert(k.into(), json!(v.trim()));
@@ -146,17 +141,17 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                 if let Some(c) = contact {
                     f.insert("contacts".into(), json!([{"id": c.to_string(), "role": "main_contact"}]));
                 }
-                engine::record_change(store, kind, id, Op::Create, f.into_iter().collect()).await.map_err(|_| ())?;
+                store.apply(Edit::create(kind, id, f)).await?;
                 Ok(id)
             }
             .await;
             match result {
                 Ok(id) => {
-                    storage::remove(&draft_key(kind));
+                    prefs::remove(&draft_key(kind));
                     draft.set(Draft::default());
                     navigate(&format!("{}/{id}", base(kind)), Default::default());
                 }
-                Err(()) => error.set(Some(t.err_storage.to_owned())),
+                Err(e) => error.set(Some(e.text(t))),
             }
         });
     });
@@ -183,6 +178,10 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                         .collect_view()
                 }}
             </ol>
+            <Show
+                when=move || store.may_create(kind)
+                fallback=move || view! { <p class="card" role="alert">{move || t().edit_not_allowed}</p> }
+            >
             <div class="card wizard-card">
                 <h2 class="step-title">{step_label}</h2>
                 {move || match step() {
@@ -198,6 +197,7 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                     <button type="button" class="button subtle" on:click=discard>{move || t().discard_draft}</button>
                 </div>
             </div>
+            </Show>
         </section>
     }
 }

@@ -3,9 +3,10 @@
 
 use super::super::{
     BatchStep, Change, ClientId, Conflict, Effect, MutationOutcome, MutationResult, PROTOCOL_VERSION, PullResponse,
-    PushRequest, PushResponse, RejectCode, StoredRecord, decide, plan_batch,
+    PushRequest, PushResponse, StoredRecord, decide, plan_batch, rule_lookups,
 };
 use super::{Cast, Refusal, SimServer};
+use crate::records::Known;
 use crate::{Action, Actor, OfficeId, Ownership, UserId};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -22,7 +23,7 @@ pub struct MemoryServer {
     records: BTreeMap<Uuid, StoredRecord>,
     by_version: BTreeMap<u64, Uuid>,
     clients: BTreeMap<ClientId, (UserId, u64)>,
-    refusals: BTreeMap<(ClientId, u64), (RejectCode, String)>,
+    refusals: BTreeMap<(ClientId, u64), MutationOutcome>,
     conflicts: BTreeMap<Uuid, Vec<Conflict>>,
     /// (version, record, ownership before the move)
     moves: Vec<(u64, Uuid, Ownership)>,
@@ -76,12 +77,21 @@ impl SimServer for MemoryServer {
         for (m, step) in request.mutations.iter().zip(plan) {
             let outcome = match step {
                 BatchStep::Skip => match self.refusals.get(&(request.client_id, m.id)) {
-                    Some((code, reason)) => MutationOutcome::Rejected { code: *code, reason: reason.clone() },
+                    Some(refusal) => refusal.clone(),
                     None => MutationOutcome::Duplicate,
                 },
                 BatchStep::Apply => {
                     let existing = self.records.get(&m.record_id).cloned();
-                    let decision = decide(existing.as_ref(), &actor, m, self.version + 1, self.now_ms, &office_of);
+                    // What the record rules look up, from this store (no stages configured).
+                    let (links, _) = rule_lookups(existing.as_ref(), m);
+                    let mut known = Known::default();
+                    for id in links {
+                        if let Some(r) = self.records.get(&id).filter(|r| !r.deleted) {
+                            known.records.insert(id, (r.kind, r.values()));
+                        }
+                    }
+                    let decision =
+                        decide(existing.as_ref(), &actor, m, self.version + 1, self.now_ms, &office_of, &known);
                     *self.applications.entry((request.client_id, m.id)).or_default() += 1;
                     let old = existing.map(|r| r.version);
                     match decision.effect {
@@ -99,8 +109,8 @@ impl SimServer for MemoryServer {
                             self.store(record, old);
                         }
                     }
-                    if let MutationOutcome::Rejected { code, reason } = &decision.outcome {
-                        self.refusals.insert((request.client_id, m.id), (*code, reason.clone()));
+                    if let MutationOutcome::Rejected { .. } = &decision.outcome {
+                        self.refusals.insert((request.client_id, m.id), decision.outcome.clone());
                     }
                     last_applied = m.id;
                     decision.outcome
@@ -135,10 +145,7 @@ impl SimServer for MemoryServer {
         } else {
             self.refusals
                 .range((client, acked + 1)..=(client, last_applied))
-                .map(|((_, id), (code, reason))| MutationResult {
-                    id: *id,
-                    outcome: MutationOutcome::Rejected { code: *code, reason: reason.clone() },
-                })
+                .map(|((_, id), outcome)| MutationResult { id: *id, outcome: outcome.clone() })
                 .collect()
         };
         Ok(PullResponse {

@@ -1,0 +1,320 @@
+//! The one way a change to a record is prepared, wherever it comes from (a form, a board drag,
+//! the bulk bar, the wizard, automation): [`prepare`] checks permission, drops what does not
+//! change, adds what a change brings with it (a new stage's probability, normalised e-mail and
+//! phone) and checks the record's rules — before anything is stored, so the user hears "no" on
+//! the spot instead of on the Pending changes page after a sync.
+//!
+//! An edit carries only the fields the user changed: a field whose value stays as it is does
+//! not travel, so it can never beat a colleague's concurrent edit of that field (SPEC OF-3).
+
+use crate::records::{self, Invalid, Known};
+use crate::sync::{OWNER_FIELD, Op, RecordState};
+use crate::{Action, Actor, Ownership, RecordKind};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+/// A change the user (or automation) asks for: create, update or delete one record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edit {
+    pub kind: RecordKind,
+    pub id: Uuid,
+    pub op: Op,
+    /// The new values (create, update). `owner_id` hands the record to another user.
+    pub fields: Map<String, Value>,
+}
+
+impl Edit {
+    pub fn create(kind: RecordKind, id: Uuid, fields: Map<String, Value>) -> Edit {
+        Edit { kind, id, op: Op::Create, fields }
+    }
+
+    pub fn update(kind: RecordKind, id: Uuid, fields: Map<String, Value>) -> Edit {
+        Edit { kind, id, op: Op::Update, fields }
+    }
+
+    pub fn delete(kind: RecordKind, id: Uuid) -> Edit {
+        Edit { kind, id, op: Op::Delete, fields: Map::new() }
+    }
+
+    /// Sets one field (builder style).
+    pub fn set(mut self, field: &str, value: Value) -> Edit {
+        self.fields.insert(field.to_owned(), value);
+        self
+    }
+
+    /// The fields as the sync protocol carries them.
+    pub fn fields_map(&self) -> std::collections::BTreeMap<String, Value> {
+        self.fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+}
+
+/// Why an edit is refused before it is stored. A record the user may not see and one that does
+/// not exist give the same answer, [`Refused::NotAllowed`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// The change breaks a rule of the record: the field and the reason.
+    #[error(transparent)]
+    Invalid(Invalid),
+    /// The user's role does not allow it on this record, or there is no such record.
+    #[error("not allowed")]
+    NotAllowed,
+}
+
+impl From<Invalid> for Refused {
+    fn from(e: Invalid) -> Self {
+        Refused::Invalid(e)
+    }
+}
+
+impl records::Conversion {
+    /// The conversion as edits, in the order they must be made: the opportunity, the lead, its
+    /// job orders.
+    pub fn edits(self, lead_id: Uuid, opportunity_id: Uuid) -> Vec<Edit> {
+        let mut out = vec![
+            Edit::create(RecordKind::Opportunity, opportunity_id, self.opportunity),
+            Edit::update(RecordKind::Lead, lead_id, self.lead_update),
+        ];
+        out.extend(self.job_orders.into_iter().map(|(id, fields)| Edit::update(RecordKind::JobOrder, id, fields)));
+        out
+    }
+}
+
+/// The values of a record as a change sees them: its fields and its owner.
+pub fn values_with_owner(record: &RecordState) -> Map<String, Value> {
+    let mut values = record.values();
+    values.insert(OWNER_FIELD.to_owned(), json!(record.owner_id.to_string()));
+    values
+}
+
+/// Prepares `edit` against `before` (the record as the user sees it; `None` when it does not
+/// exist on this device): `Ok(None)` when nothing would change, else the edit to store, with
+/// only the fields that change and what they bring with them.
+pub fn prepare(
+    edit: Edit,
+    before: Option<&RecordState>,
+    actor: &Actor,
+    known: &Known,
+) -> Result<Option<Edit>, Refused> {
+    let Edit { kind, id, op, mut fields } = edit;
+    if before.is_some_and(|b| b.kind != kind) {
+        return Err(Refused::NotAllowed);
+    }
+    let own = Ownership { owner: actor.user, office: actor.office };
+    match (op, before) {
+        (Op::Delete, Some(b)) => {
+            let ownership = Ownership { owner: b.owner_id, office: b.office_id };
+            if !actor.may(Action::Delete, kind, ownership) {
+                return Err(Refused::NotAllowed);
+            }
+            Ok(Some(Edit { kind, id, op, fields: Map::new() }))
+        }
+        (Op::Delete | Op::Update, None) | (Op::Create, Some(_)) => Err(Refused::NotAllowed),
+        (Op::Create, None) => {
+            if !actor.may(Action::Create, kind, own) {
+                return Err(Refused::NotAllowed);
+            }
+            fields.retain(|_, v| !v.is_null());
+            derive(kind, None, &mut fields, known)?;
+            let after = fields.clone();
+            records::validate(kind, id, None, &after, &[], known)?;
+            Ok(Some(Edit { kind, id, op, fields }))
+        }
+        (Op::Update, Some(b)) => {
+            let ownership = Ownership { owner: b.owner_id, office: b.office_id };
+            if !actor.may(Action::Edit, kind, ownership) {
+                return Err(Refused::NotAllowed);
+            }
+            let current = values_with_owner(b);
+            // What stays as it is does not travel: it must not beat a colleague's edit of it.
+            fields.retain(|k, v| !same(current.get(k), v));
+            if fields.is_empty() {
+                return Ok(None);
+            }
+            derive(kind, Some(&current), &mut fields, known)?;
+            fields.retain(|k, v| !same(current.get(k), v));
+            if fields.is_empty() {
+                return Ok(None);
+            }
+            let mut after = current.clone();
+            after.extend(fields.clone());
+            let changed: Vec<String> = fields.keys().cloned().collect();
+            records::validate(kind, id, Some(&current), &after, &changed, known)?;
+            Ok(Some(Edit { kind, id, op, fields }))
+        }
+    }
+}
+
+/// Whether a stored value and a new one mean the same (an absent field and null do; a list of
+/// groups in another order does not — the user reordered it).
+fn same(current: Option<&Value>, new: &Value) -> bool {
+    match (current, new) {
+        (None | Some(Value::Null), Value::Null) => true,
+        (None | Some(Value::Null), Value::String(s)) => s.trim().is_empty(),
+        (None | Some(Value::Null), Value::Array(a)) => a.is_empty(),
+        (Some(Value::String(a)), Value::Null) => a.trim().is_empty(),
+        (Some(Value::Array(a)), Value::Null) => a.is_empty(),
+        (Some(c), n) => c == n,
+        _ => false,
+    }
+}
+
+/// What a change brings with it, whichever screen (or rule) made it: an opportunity moved to
+/// another stage takes that stage's probability unless the change sets one; a contact's e-mail
+/// and phone are stored normalised (so duplicates are found).
+pub fn derive(
+    kind: RecordKind,
+    before: Option<&Map<String, Value>>,
+    fields: &mut Map<String, Value>,
+    known: &Known,
+) -> Result<(), Invalid> {
+    if kind == RecordKind::Opportunity
+        && !fields.contains_key("probability")
+        && let Some(stage) = fields.get("stage").and_then(Value::as_str)
+        && before.and_then(|b| records::text(b, "stage")) != Some(stage)
+        && let Some(def) = known.stages.get(&kind).and_then(|s| s.get(stage))
+    {
+        fields.insert("probability".into(), json!(def.probability));
+    }
+    if kind == RecordKind::Contact && ["email", "phone", "country"].iter().any(|f| fields.contains_key(*f)) {
+        let mut all = before.cloned().unwrap_or_default();
+        all.extend(fields.clone());
+        records::normalise_contact(&mut all)?;
+        for f in ["email", "phone"] {
+            if let (true, Some(v)) = (fields.contains_key(f), all.get(f)) {
+                fields.insert(f.to_owned(), v.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Stages, default_stages};
+    use crate::sync::{ClientId, FieldState, Hlc};
+    use crate::{OfficeId, UserId};
+
+    fn known() -> Known {
+        let mut k = Known::default();
+        for list in [RecordKind::Lead, RecordKind::Opportunity] {
+            k.stages.insert(list, Stages::of(list, default_stages()));
+        }
+        k
+    }
+
+    fn rep() -> Actor {
+        Actor { user: UserId::new(), office: OfficeId::new(), permissions: crate::access::presets::sales_rep() }
+    }
+
+    fn record(kind: RecordKind, owner: &Actor, values: Value) -> RecordState {
+        let hlc = Hlc { wall_ms: 1, counter: 0, client: ClientId(Uuid::nil()) };
+        RecordState {
+            id: Uuid::now_v7(),
+            kind,
+            owner_id: owner.user,
+            office_id: owner.office,
+            version: 3,
+            fields: values
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), FieldState { value: v.clone(), version: 3, hlc }))
+                .collect(),
+        }
+    }
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn an_edit_carries_only_the_fields_that_change() {
+        let me = Actor { permissions: crate::access::presets::marketing(), ..rep() };
+        let r = record(RecordKind::Lead, &me, json!({"title": "Vans", "stage": "new", "interest": null}));
+        // The form sends every field as text: untouched ones are the same value.
+        let edit = Edit::update(
+            RecordKind::Lead,
+            r.id,
+            obj(json!({"title": "Vans", "interest": "", "groups": [], "source": null, "stage": "contacted"})),
+        );
+        let out = prepare(edit, Some(&r), &me, &known()).unwrap().unwrap();
+        assert_eq!(out.fields, obj(json!({"stage": "contacted"})));
+        let unchanged = Edit::update(RecordKind::Lead, r.id, obj(json!({"title": "Vans"})));
+        assert_eq!(prepare(unchanged, Some(&r), &me, &known()), Ok(None));
+        let owner = Edit::update(RecordKind::Lead, r.id, obj(json!({"owner_id": me.user.to_string()})));
+        assert_eq!(prepare(owner, Some(&r), &me, &known()), Ok(None), "the same owner is no change");
+    }
+
+    #[test]
+    fn a_new_stage_brings_its_probability_unless_the_edit_sets_one() {
+        let me = rep();
+        let r =
+            record(RecordKind::Opportunity, &me, json!({"title": "Vans", "stage": "qualification", "probability": 10}));
+        let moved = Edit::update(RecordKind::Opportunity, r.id, Map::new()).set("stage", json!("proposal"));
+        let out = prepare(moved, Some(&r), &me, &known()).unwrap().unwrap();
+        assert_eq!(out.fields["probability"], 50);
+        let typed = Edit::update(RecordKind::Opportunity, r.id, obj(json!({"stage": "proposal", "probability": 40})));
+        assert_eq!(prepare(typed, Some(&r), &me, &known()).unwrap().unwrap().fields["probability"], 40);
+        let later = record(RecordKind::Opportunity, &me, json!({"title": "Vans", "stage": "proposal"}));
+        let back = Edit::update(RecordKind::Opportunity, later.id, obj(json!({"stage": "qualification"})));
+        assert_eq!(
+            prepare(back, Some(&later), &me, &known()).map_err(|e| matches!(e, Refused::Invalid(_))),
+            Err(true),
+            "the transition rules hold for every entry point"
+        );
+    }
+
+    #[test]
+    fn what_the_role_may_not_do_is_refused_alike_for_missing_records() {
+        let me = rep();
+        let colleague = Actor { user: UserId::new(), ..me.clone() };
+        let theirs = record(RecordKind::Opportunity, &colleague, json!({"title": "Theirs", "stage": "proposal"}));
+        let edit = Edit::update(RecordKind::Opportunity, theirs.id, obj(json!({"title": "Mine now"})));
+        let mine = record(RecordKind::Opportunity, &me, json!({"title": "Mine", "stage": "proposal"}));
+        let own_edit = Edit::update(RecordKind::Opportunity, mine.id, obj(json!({"title": "Mine, renamed"})));
+        assert!(prepare(own_edit, Some(&mine), &me, &known()).unwrap().is_some());
+        assert_eq!(prepare(edit.clone(), Some(&theirs), &me, &known()), Err(Refused::NotAllowed));
+        assert_eq!(prepare(edit, None, &me, &known()), Err(Refused::NotAllowed), "a missing record: the same answer");
+        // A sales rep creates no leads (marketing does).
+        let create = Edit::create(RecordKind::Lead, Uuid::now_v7(), obj(json!({"title": "New", "stage": "new"})));
+        assert_eq!(prepare(create, None, &me, &known()), Err(Refused::NotAllowed));
+        let delete = Edit::delete(RecordKind::Opportunity, theirs.id);
+        assert_eq!(prepare(delete, None, &me, &known()), Err(Refused::NotAllowed));
+    }
+
+    #[test]
+    fn creates_are_validated_and_contacts_normalised() {
+        let me = rep();
+        let id = Uuid::now_v7();
+        let bad = Edit::create(RecordKind::Contact, id, obj(json!({"last_name": "Smit"})));
+        assert!(matches!(prepare(bad, None, &me, &known()), Err(Refused::Invalid(e)) if e.field == "email"));
+        let ok = Edit::create(
+            RecordKind::Contact,
+            id,
+            obj(json!({"last_name": "Smit", "email": " Eva@Example.NL", "phone": "06-1234 5678", "function": null})),
+        );
+        let out = prepare(ok, None, &me, &known()).unwrap().unwrap();
+        assert_eq!(out.fields, obj(json!({"last_name": "Smit", "email": "eva@example.nl", "phone": "+31612345678"})));
+        let c = record(RecordKind::Contact, &me, json!({"last_name": "Smit", "phone": "+31612345678"}));
+        let same_phone = Edit::update(RecordKind::Contact, c.id, obj(json!({"phone": "06 1234 5678"})));
+        assert_eq!(prepare(same_phone, Some(&c), &me, &known()), Ok(None), "the same number typed differently");
+    }
+
+    #[test]
+    fn a_lead_is_converted_only_with_its_opportunity() {
+        let marketing = Actor { permissions: crate::access::presets::marketing(), ..rep() };
+        let r = record(RecordKind::Lead, &marketing, json!({"title": "Vans", "stage": "qualified"}));
+        let by_hand = Edit::update(RecordKind::Lead, r.id, obj(json!({"stage": "converted"})));
+        assert!(matches!(
+            prepare(by_hand, Some(&r), &marketing, &known()),
+            Err(Refused::Invalid(e)) if e.field == "stage"
+        ));
+        let converting = Edit::update(
+            RecordKind::Lead,
+            r.id,
+            obj(json!({"stage": "converted", "opportunity_id": Uuid::now_v7().to_string()})),
+        );
+        assert!(prepare(converting, Some(&r), &marketing, &known()).unwrap().is_some());
+    }
+}

@@ -1,0 +1,236 @@
+//! Applying one mutation inside a versioned transaction: `veld_domain::sync::decide` says what
+//! happens, the record rules (`veld_domain::records::validate`) may refuse it, and this module
+//! stores the effect — record, conflicts, history — with the next version. Pushes (`sync`),
+//! automation and processes (`automation`) all apply changes through here.
+
+use super::history::{HistoryLog, Logged};
+use super::records::{columns_of, insert_record, load};
+use anyhow::Context;
+use serde_json::{Map, Value};
+use sqlx::AnyConnection;
+use sqlx::Row;
+use veld_domain::api::FieldChange;
+use veld_domain::config::{StageDef, Stages};
+use veld_domain::records::Known;
+use veld_domain::sync::{Effect, Mutation, MutationOutcome, OWNER_FIELD, Op, StoredRecord, decide, rule_lookups};
+use veld_domain::{Actor, OfficeId, RecordKind, UserId};
+
+/// A change the push applied, handed to automation in the same transaction (the seam the
+/// triggers issue builds on: rules run once per applied change, before the commit).
+#[derive(Clone, Debug)]
+pub struct AppliedChange {
+    pub record_id: uuid::Uuid,
+    pub kind: RecordKind,
+    pub op: Op,
+    /// The fields the mutation set (empty for a delete).
+    pub fields: Vec<String>,
+    pub version: u64,
+    pub actor: UserId,
+    /// For leads and opportunities (the kinds rules watch): the values before (none for a
+    /// create) and after the change; empty otherwise.
+    pub before: Option<Map<String, Value>>,
+    pub after: Map<String, Value>,
+    /// The rules whose automatic changes led to this one, in order (empty for a user's change).
+    pub made_by: Vec<String>,
+}
+
+/// The office of an active user (for a change of owner).
+async fn office_of(conn: &mut AnyConnection, m: &Mutation) -> anyhow::Result<Option<(UserId, OfficeId)>> {
+    let Some(user) = m.fields.get(OWNER_FIELD).and_then(|v| v.as_str()?.parse::<UserId>().ok()) else {
+        return Ok(None);
+    };
+    let row = sqlx::query("SELECT office_id FROM users WHERE id = $1 AND disabled_at IS NULL")
+        .bind(user.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| Ok((user, r.try_get::<String, _>(0)?.parse().context("office id")?))).transpose()
+}
+
+/// Applies one mutation inside the batch's transaction: `decide` says what happens, this stores
+/// it. `Ok(Rejected)` is a permanent refusal (recorded, and the queue moves on); `Err` is a
+/// transient failure that aborts the batch.
+pub(super) async fn apply(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    m: &Mutation,
+    version: &mut i64,
+    now_ms: i64,
+    effects: &mut Effects<'_>,
+) -> anyhow::Result<MutationOutcome> {
+    let existing = load(conn, m.record_id).await?;
+    let new_owner = office_of(conn, m).await?;
+    let lookup = |user: UserId| new_owner.filter(|(u, _)| *u == user).map(|(_, o)| o);
+    let next = (*version + 1) as u64;
+    let known = known_for(conn, existing.as_ref(), m, effects.rules).await?;
+    let decision = decide(existing.as_ref(), actor, m, next, now_ms, &lookup, &known);
+    let before = existing.as_ref().map(StoredRecord::values).unwrap_or_default();
+    let rule = effects.chain.last().cloned();
+    let logged = |record, op| Logged { record, version: next, user: Some(actor.user), op, rule: rule.clone() };
+    let history = &mut *effects.history;
+    // What rules look at: leads' and opportunities' values after the change.
+    let watched = matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity);
+    let mut after_values = Map::new();
+    let changed = match decision.effect {
+        Effect::Nothing => false,
+        Effect::Insert(mut record) => {
+            super::records::number_new(conn, &mut record).await?;
+            if watched {
+                after_values = record.values();
+            }
+            insert_record(conn, &record, now_ms).await?;
+            let changes: Vec<FieldChange> = record
+                .fields
+                .iter()
+                .map(|(k, f)| FieldChange { field: k.clone(), old: Value::Null, new: f.value.clone() })
+                .collect();
+            history.add(logged(record.id, "create"), &changes)?;
+            true
+        }
+        Effect::Delete(record) => {
+            history.add(logged(record.id, "delete"), &[])?;
+            sqlx::query("UPDATE records SET deleted_at = $1, version = $2, updated_at = $1 WHERE id = $3")
+                .bind(now_ms)
+                .bind(next as i64)
+                .bind(record.id.to_string())
+                .execute(&mut *conn)
+                .await?;
+            if record.kind == RecordKind::Attachment {
+                // The file goes with its record (DM-8).
+                sqlx::query("DELETE FROM attachment_files WHERE attachment_id = $1")
+                    .bind(record.id.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            true
+        }
+        Effect::Update { record, conflicts, moved_from } => {
+            for conflict in &conflicts {
+                super::conflicts::log_conflict(conn, record.id, conflict, next, now_ms).await?;
+            }
+            if let Some(from) = moved_from {
+                sqlx::query(
+                    "INSERT INTO record_moves (record_id, version, old_owner, old_office) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(record.id.to_string())
+                .bind(next as i64)
+                .bind(from.owner.to_string())
+                .bind(from.office.to_string())
+                .execute(&mut *conn)
+                .await?;
+            }
+            let changes: Vec<FieldChange> = m
+                .fields
+                .keys()
+                .filter_map(|k| {
+                    let old = before.get(k).cloned().unwrap_or(Value::Null);
+                    let new = record.fields.get(k).map(|f| f.value.clone()).unwrap_or(Value::Null);
+                    (old != new).then(|| FieldChange { field: k.clone(), old, new })
+                })
+                .collect();
+            if !changes.is_empty() {
+                history.add(logged(record.id, "update"), &changes)?;
+            }
+            if watched {
+                after_values = record.values();
+            }
+            let (data, meta) = columns_of(&record.fields)?;
+            sqlx::query(
+                "UPDATE records SET data = $1, meta = $2, version = $3, updated_at = $4, owner_id = $5, office_id = $6 \
+                 WHERE id = $7",
+            )
+            .bind(data)
+            .bind(meta)
+            .bind(next as i64)
+            .bind(now_ms)
+            .bind(record.owner.to_string())
+            .bind(record.office.to_string())
+            .bind(record.id.to_string())
+            .execute(&mut *conn)
+            .await?;
+            true
+        }
+    };
+    if changed {
+        *version += 1;
+        if m.kind == RecordKind::Stage {
+            // The stage rules changed: later mutations of this batch see the new ones.
+            effects.rules.stages.clear();
+        }
+        effects.applied.push(AppliedChange {
+            record_id: m.record_id,
+            kind: m.kind,
+            op: m.op,
+            fields: m.fields.keys().cloned().collect(),
+            version: next,
+            actor: actor.user,
+            before: if watched { existing.as_ref().map(StoredRecord::values) } else { None },
+            after: after_values,
+            made_by: effects.chain.to_vec(),
+        });
+    }
+    Ok(decision.outcome)
+}
+
+/// What applying a batch's mutations collects besides the records: the applied changes (for
+/// automation), the history entries (written at the end), and the stage lists read so far.
+pub(super) struct Effects<'a> {
+    pub applied: &'a mut Vec<AppliedChange>,
+    pub history: &'a mut HistoryLog,
+    pub rules: &'a mut RuleCache,
+    /// The automation rules whose changes led to this one (empty for a user's change); the last
+    /// is the rule making it, which its history entry names.
+    pub chain: &'a [String],
+}
+
+/// The stage lists a batch has read, until a stage changes in it.
+#[derive(Default)]
+pub(super) struct RuleCache {
+    stages: std::collections::HashMap<RecordKind, Stages>,
+}
+
+impl RuleCache {
+    /// The stages of one list, read once per batch.
+    pub async fn stages_of(&mut self, conn: &mut AnyConnection, list: RecordKind) -> anyhow::Result<Stages> {
+        if let Some(s) = self.stages.get(&list) {
+            return Ok(s.clone());
+        }
+        let s = stages(conn, list).await?;
+        self.stages.insert(list, s.clone());
+        Ok(s)
+    }
+}
+
+/// What the record rules look up to decide `m` (`veld_domain::sync::rule_lookups`): the live
+/// records it links and its kind's stage list.
+async fn known_for(
+    conn: &mut AnyConnection,
+    existing: Option<&StoredRecord>,
+    m: &Mutation,
+    cache: &mut RuleCache,
+) -> anyhow::Result<Known> {
+    let (links, stages_of) = rule_lookups(existing, m);
+    let mut known = Known::default();
+    for id in links {
+        if let Some(r) = load(conn, id).await?.filter(|r| !r.deleted) {
+            known.records.insert(id, (r.kind, r.values()));
+        }
+    }
+    if let Some(kind) = stages_of {
+        known.stages.insert(kind, cache.stages_of(conn, kind).await?);
+    }
+    Ok(known)
+}
+
+/// The configured stages of one list.
+pub(super) async fn stages(conn: &mut AnyConnection, list: RecordKind) -> anyhow::Result<Stages> {
+    let rows = sqlx::query("SELECT data FROM records WHERE kind = $1 AND deleted_at IS NULL")
+        .bind(RecordKind::Stage.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut all = Vec::with_capacity(rows.len());
+    for r in rows {
+        let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(0)?).context("stage data")?;
+        all.extend(StageDef::from_values(&data));
+    }
+    Ok(Stages::of(list, all))
+}
