@@ -3,7 +3,6 @@
 pub mod components;
 pub mod format;
 pub mod i18n;
-pub mod i18n_ro;
 pub mod pages;
 pub mod perf;
 pub mod pwa;

@@ -201,7 +201,7 @@ pub struct HistoryEntry {
     pub changes: Vec<FieldChange>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
     pub field: String,
     pub old: serde_json::Value,
@@ -214,8 +214,11 @@ pub struct ProcessItem {
     pub record_id: uuid::Uuid,
     pub kind: crate::RecordKind,
     pub title: String,
-    /// What was done, in English (e.g. "stage → lost").
+    /// What was done, in English (e.g. "stage → lost"), for logs and older apps.
     pub note: String,
+    /// What was done, field by field, for the app to say in the user's language.
+    #[serde(default)]
+    pub changes: Vec<FieldChange>,
 }
 
 /// A run of a scheduled process (TR-2): when, why (`schedule` or `manual`), and what changed.

@@ -14,6 +14,7 @@ pub mod language;
 pub mod password;
 pub mod phone;
 pub mod records;
+pub mod schema;
 pub mod sync;
 pub mod value;
 

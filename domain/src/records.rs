@@ -7,6 +7,7 @@
 //! through a colleague's concurrent edit is refused with a reason rather than half-applied.
 
 use crate::config::{Stages, TransitionError};
+use crate::schema::FieldType;
 use crate::{Email, Phone, RecordKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -174,16 +175,24 @@ pub fn validate(
             Ok(())
         }
     };
-    for f in ["expected_value", "expected_revenue", "probability"] {
-        if touched(f) && after.get(f).is_some_and(|v| !v.is_null() && v.as_f64().is_none_or(|n| n < 0.0)) {
+    for f in crate::schema::required_fields(kind) {
+        required(f, &format!("`{f}`"))?;
+    }
+    // Amounts and percentages: numbers of at least 0; a percentage at most 100.
+    for field in crate::schema::fields(kind).iter().filter(|f| matches!(f.ty, FieldType::Money | FieldType::Percent)) {
+        let f = field.name;
+        if !touched(f) {
+            continue;
+        }
+        if after.get(f).is_some_and(|v| !v.is_null() && v.as_f64().is_none_or(|n| n < 0.0)) {
             return Err(invalid(f, InvalidCode::BadNumber, format!("`{f}` must be a number of at least 0")));
         }
-    }
-    if touched("probability") && after.get("probability").and_then(Value::as_f64).is_some_and(|p| p > 100.0) {
-        return Err(invalid("probability", InvalidCode::BadNumber, "a probability is at most 100"));
+        if field.ty == FieldType::Percent && after.get(f).and_then(Value::as_f64).is_some_and(|p| p > 100.0) {
+            return Err(invalid(f, InvalidCode::BadNumber, format!("`{f}` is a percentage: at most 100")));
+        }
     }
     match kind {
-        RecordKind::Company => required("name", "a company's name"),
+        RecordKind::Company => Ok(()),
         RecordKind::Contact => {
             if ["email", "phone", "country"].iter().any(|f| touched(f)) {
                 let mut copy = after.clone();
@@ -195,7 +204,6 @@ pub fn validate(
             Ok(())
         }
         RecordKind::Lead | RecordKind::Opportunity => {
-            required("title", "a title")?;
             if touched("stage")
                 && let Some(to) = text(after, "stage")
             {
@@ -293,7 +301,6 @@ pub fn validate(
             Ok(())
         }
         RecordKind::JobOrder => {
-            required("title", "a title")?;
             for (f, what) in [("lead_id", "lead"), ("opportunity_id", "opportunity")] {
                 if touched(f)
                     && let (Some(old), Some(new)) = (was(f), after.get(f).filter(|v| !v.is_null()))
@@ -331,7 +338,6 @@ pub fn validate(
             Ok(())
         }
         RecordKind::Attachment => {
-            required("name", "a file name")?;
             if touched("type") && !text(after, "type").is_some_and(|t| ATTACHMENT_TYPES.contains(&t)) {
                 return Err(invalid(
                     "type",
@@ -414,8 +420,9 @@ pub fn convert_lead(
             opportunity.insert(f.into(), v.clone());
         }
     }
-    if let Some(v) = lead.get("expected_value").filter(|v| !v.is_null()) {
-        opportunity.insert("expected_revenue".into(), v.clone());
+    let value = |kind| crate::schema::value_field(kind).unwrap_or_default();
+    if let Some(v) = lead.get(value(RecordKind::Lead)).filter(|v| !v.is_null()) {
+        opportunity.insert(value(RecordKind::Opportunity).into(), v.clone());
     }
     opportunity.insert("stage".into(), json!(start.code));
     opportunity.insert("probability".into(), json!(start.probability));

@@ -17,7 +17,10 @@ mod replica;
 pub mod sim;
 
 pub use decide::{Conflict, Decision, Effect, MAX_FIELDS, OWNER_FIELD, StoredRecord, ZERO_HLC, decide, rule_lookups};
-pub use replica::{Rejected, Replica, answered_up_to, apply_changes, base_versions, pull_acked, take_refusals};
+pub use replica::{
+    Counters, RecordMap, Rejected, Replica, answered_up_to, apply_changes, base_versions, next_mutation, pull_acked,
+    take_refusals,
+};
 
 /// The protocol version a client speaks; the server refuses others with a clear error.
 /// 2: configuration kinds (`stage`, `table_entry`) and the `invalid` refusal.

@@ -205,6 +205,13 @@ test('concurrent edits of the same field keep the later one and show the other a
     await tom.getByRole('link', { name: /^Openstaande wijzigingen/ }).click();
     const mine = tom.getByRole('region', { name: 'Uw wijzigingen die werden overschreven' });
     await expect(mine.getByRole('listitem').filter({ hasText: tomsTitle })).toContainText(sannesTitle);
+    // In Dutch, field and all; and once read, the list can be cleared.
+    await expect(mine.getByRole('listitem').filter({ hasText: tomsTitle })).toContainText('Titel:');
+    await mine.getByRole('button', { name: 'Deze lijst wissen' }).click();
+    await expect(mine.getByRole('listitem').filter({ hasText: tomsTitle })).toHaveCount(0);
+    await tom.reload();
+    const cleared = tom.getByRole('region', { name: 'Uw wijzigingen die werden overschreven' });
+    await expect(cleared.getByText('Geen conflicterende wijzigingen.')).toBeVisible();
   } finally {
     await tomContext.close();
     await sanneContext.close();

@@ -3,8 +3,9 @@
 //! changes page. Read from the server (the log is not kept on the device); re-read after each
 //! sync, so a conflict appears as soon as the sync that caused it completes.
 
-use crate::components::history::{field_label, value_label};
+use crate::components::history::value_label;
 use crate::components::online::{OnlineTexts, online_list};
+use crate::i18n::field_label;
 use crate::i18n::use_i18n;
 pub use crate::state::ConflictSource;
 use crate::state::{Store, prefs};

@@ -11,10 +11,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use veld_domain::RecordKind;
 use veld_domain::config::Table;
 use veld_domain::edit::Edit;
+use veld_domain::schema::FieldType;
 use veld_domain::sync::OWNER_FIELD;
 
 /// How a field is edited.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Input {
     Text {
         required: bool,
@@ -35,68 +36,32 @@ enum Input {
     Groups,
 }
 
-/// One editable field: its name, its label, its input.
-type FormField = (&'static str, fn(&Strings) -> &'static str, Input);
+/// One editable field: its name (its label is `i18n::field_label`) and its input.
+type FormField = (&'static str, Input);
 
-/// The General tab's fields of a kind.
+/// The General tab's fields of a kind: those the record schema puts on the form.
 fn form_fields(kind: RecordKind) -> Vec<FormField> {
-    let text = Input::Text { required: false };
-    match kind {
-        RecordKind::Company => vec![
-            ("name", |t| t.col_name, Input::Text { required: true }),
-            ("customer_number", |t| t.col_customer_number, text),
-            ("industry", |t| t.col_industry, text),
-            ("city", |t| t.col_city, text),
-            ("phone", |t| t.col_phone, text),
-            ("website", |t| t.col_website, text),
-            ("status", |t| t.col_status, text),
-        ],
-        RecordKind::Contact => vec![
-            ("first_name", |t| t.col_first_name, text),
-            ("last_name", |t| t.col_last_name, Input::Text { required: true }),
-            ("function", |t| t.col_function, text),
-            ("email", |t| t.col_email, text),
-            ("phone", |t| t.col_phone, text),
-            ("blocked", |t| t.blocked, Input::Check),
-            ("blocked_reason", |t| t.col_blocked_reason, Input::LongText),
-        ],
-        RecordKind::JobOrder => vec![
-            ("title", |t| t.col_title, Input::Text { required: true }),
-            ("status", |t| t.col_status, text),
-            ("description", |t| t.col_description, Input::LongText),
-        ],
-        RecordKind::Activity => vec![
-            ("subject", |t| t.col_subject, Input::Text { required: true }),
-            ("type", |t| t.col_type, Input::ActivityType),
-            ("due_date", |t| t.due, Input::Date),
-            ("done", |t| t.col_done, Input::Check),
-            ("body", |t| t.col_body, Input::LongText),
-        ],
-        _ => {
-            let mut fields: Vec<FormField> = vec![
-                ("title", |t| t.col_title, Input::Text { required: true }),
-                ("stage", |t| t.col_stage, Input::Stage),
-                ("source", |t| t.col_source, Input::Table(Table::Source)),
-                ("priority", |t| t.col_priority, Input::Table(Table::Priority)),
-                ("category", |t| t.col_category, Input::Table(Table::Category)),
-                ("owner_id", |t| t.col_owner, Input::Owner),
-                ("interest", |t| t.col_interest, Input::LongText),
-            ];
-            fields.push(("groups", |t| t.col_groups, Input::Groups));
-            if kind == RecordKind::Lead {
-                fields.push(("expected_value", |t| t.col_value, Input::Amount));
-            } else {
-                fields.extend([
-                    ("expected_revenue", (|t: &Strings| t.col_value) as fn(&Strings) -> &'static str, Input::Amount),
-                    ("probability", |t| t.col_probability, Input::Percent),
-                    ("expected_close_date", |t| t.col_close_date, Input::Date),
-                    ("completion_date", |t| t.col_completion_date, Input::Date),
-                    ("lost_reason", |t| t.col_lost_reason, Input::LongText),
-                ]);
-            }
-            fields
-        }
-    }
+    veld_domain::schema::fields(kind)
+        .iter()
+        .filter(|f| f.form)
+        .filter_map(|f| {
+            let input = match f.ty {
+                FieldType::Text => Input::Text { required: f.required },
+                FieldType::LongText => Input::LongText,
+                FieldType::Stage => Input::Stage,
+                FieldType::Table(table) => Input::Table(table),
+                FieldType::Money => Input::Amount,
+                FieldType::Percent => Input::Percent,
+                FieldType::Date => Input::Date,
+                FieldType::Check => Input::Check,
+                FieldType::ActivityType => Input::ActivityType,
+                FieldType::Owner => Input::Owner,
+                FieldType::Groups => Input::Groups,
+                FieldType::Contacts | FieldType::Link(_) | FieldType::Assigned => return None,
+            };
+            Some((f.name, input))
+        })
+        .collect()
 }
 
 /// Checks one field's text and turns it into the stored JSON value.
@@ -144,7 +109,7 @@ fn read_form(
 ) -> Result<serde_json::Map<String, serde_json::Value>, BTreeMap<&'static str, String>> {
     let mut changed = serde_json::Map::new();
     let mut problems = BTreeMap::new();
-    for (name, _, input) in fields.iter().filter(|f| dirty.contains(f.0)) {
+    for (name, input) in fields.iter().filter(|f| dirty.contains(f.0)) {
         let raw = typed.get(name).map(String::as_str).unwrap_or_default();
         match parse(*input, raw, t) {
             Ok(value) => {
@@ -190,7 +155,7 @@ pub fn GeneralForm(
     let refresh = move |all: bool| {
         let editing = if all { BTreeSet::new() } else { dirty.get_untracked() };
         let mut next = values.get_untracked();
-        for (name, _, _) in fields.get_value() {
+        for (name, _) in fields.get_value() {
             if !editing.contains(name) {
                 next.insert(name, current(name));
             }
@@ -272,8 +237,9 @@ pub fn GeneralForm(
         });
     };
 
-    let field_view = move |(name, label, input): FormField| {
+    let field_view = move |(name, input): FormField| {
         let t = t();
+        let label = crate::i18n::field_label(t, name);
         let id = format!("field-{name}");
         let error_id = format!("{id}-error");
         let value = move || values.with(|v| v.get(name).cloned().unwrap_or_default());
@@ -402,7 +368,7 @@ pub fn GeneralForm(
                         })
                         .collect_view()
                 };
-                view! { <div class="check-group" id=id.clone() role="group" aria-label=label(t)>{boxes}</div> }.into_any()
+                view! { <div class="check-group" id=id.clone() role="group" aria-label=label.clone()>{boxes}</div> }.into_any()
             }
             Input::Check => {
                 let on_change = move |ev| {
@@ -452,9 +418,9 @@ pub fn GeneralForm(
         view! {
             <div class="field" class:wide=wide>
                 {if matches!(input, Input::Groups) {
-                    view! { <span class="label-text">{label(t)}</span> }.into_any()
+                    view! { <span class="label-text">{label.clone()}</span> }.into_any()
                 } else {
-                    view! { <label for=id>{label(t)}</label> }.into_any()
+                    view! { <label for=id>{label.clone()}</label> }.into_any()
                 }}
                 {control}
                 {(name == "stage").then(|| view! {
@@ -486,6 +452,17 @@ mod tests {
 
     fn typed(pairs: &[(&'static str, &str)]) -> BTreeMap<&'static str, String> {
         pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn the_form_shows_the_schemas_form_fields() {
+        let names = |kind| form_fields(kind).into_iter().map(|f| f.0).collect::<Vec<_>>();
+        let opp = names(RecordKind::Opportunity);
+        assert_eq!(opp.first(), Some(&"title"));
+        assert!(opp.contains(&"expected_revenue") && !opp.contains(&"contacts") && !opp.contains(&"number"));
+        assert!(form_fields(RecordKind::Lead).contains(&("expected_value", Input::Amount)));
+        assert!(form_fields(RecordKind::Company).contains(&("name", Input::Text { required: true })));
+        assert_eq!(names(RecordKind::Stage), Vec::<&str>::new(), "configuration has editors of its own");
     }
 
     #[test]

@@ -3,8 +3,7 @@
 
 use crate::components::online::{OnlineTexts, online_list};
 use crate::components::picker::name_of;
-use crate::format::humanize;
-use crate::i18n::{Strings, use_i18n};
+use crate::i18n::{field_label, use_i18n};
 use crate::state::Store;
 use leptos::prelude::*;
 use veld_domain::RecordKind;
@@ -31,49 +30,6 @@ pub fn when(ms: i64, lang: &str) -> String {
     js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
         .to_locale_string(lang, &wasm_bindgen::JsValue::UNDEFINED)
         .into()
-}
-
-/// A field's name in the interface language.
-pub fn field_label(t: &Strings, field: &str) -> String {
-    match field {
-        "title" => t.col_title,
-        "stage" => t.col_stage,
-        "source" => t.col_source,
-        "priority" => t.col_priority,
-        "category" => t.col_category,
-        "interest" => t.col_interest,
-        "company_id" => t.col_company,
-        "contacts" => t.col_contacts,
-        "expected_value" | "expected_revenue" => t.col_value,
-        "probability" => t.col_probability,
-        "expected_close_date" => t.col_close_date,
-        "completion_date" => t.col_completion_date,
-        "lost_reason" => t.col_lost_reason,
-        "number" => t.col_number,
-        "lead_id" => t.kind_lead,
-        "opportunity_id" => t.kind_opportunity,
-        "contact_id" => t.kind_contact,
-        "job_order_id" => t.job_order,
-        "owner_id" => t.col_owner,
-        "groups" => t.col_groups,
-        "name" => t.col_name,
-        "first_name" => t.col_first_name,
-        "last_name" => t.col_last_name,
-        "email" => t.col_email,
-        "phone" => t.col_phone,
-        "function" => t.col_function,
-        "blocked" => t.blocked,
-        "blocked_reason" => t.col_blocked_reason,
-        "subject" => t.col_subject,
-        "type" => t.col_type,
-        "due_date" => t.due,
-        "done" => t.col_done,
-        "body" => t.col_body,
-        "description" => t.col_description,
-        "status" => t.col_status,
-        other => return humanize(other),
-    }
-    .to_owned()
 }
 
 /// A stored value as the user knows it: stage and table labels, company and contact names.

@@ -89,7 +89,7 @@ impl RowBuilder {
     pub fn row(&self, r: &veld_domain::sync::RecordState) -> Row {
         let (kind, language, config) = (self.kind, self.language, &self.config);
         let stages = config.stages(kind);
-        let value_field = if kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" };
+        let value_field = veld_domain::schema::value_field(kind).unwrap_or_default();
         // Read fields in place: copying 50,000 records' values would dominate opening the list.
         let field = |name: &str| r.fields.get(name).map(|f| &f.value);
         let str_of = |name: &str| field(name).and_then(|v| v.as_str()).unwrap_or_default();
@@ -675,7 +675,7 @@ fn Preview(kind: RecordKind, id: uuid::Uuid, close: Callback<()>) -> impl IntoVi
             .filter_map(|c| crate::components::picker::name_of(&store, RecordKind::Contact, c.id))
             .collect();
         let value = v
-            .get(if kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" })
+            .get(veld_domain::schema::value_field(kind).unwrap_or_default())
             .and_then(|x| x.as_i64())
             .map(|x| money(x, store.language.get()))
             .unwrap_or_default();

@@ -39,7 +39,12 @@ pub fn Recurring(id: uuid::Uuid) -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(r) => created.set(r.created),
-                Err(e) => error.set(Some(e.text(t))),
+                // The server names the field; the user reads it in their language.
+                Err(e) => error.set(Some(match e.field() {
+                    Some("completion_date") => t.recurring_no_completion.to_owned(),
+                    Some("count") => t.recurring_bad_count.to_owned(),
+                    _ => e.text(t),
+                })),
             }
         });
     };

@@ -267,11 +267,33 @@ pub fn AutomationPage() -> impl IntoView {
 #[component]
 fn RunReport(run: ProcessRunView) -> impl IntoView {
     let t = use_i18n();
+    let store = expect_context::<Store>();
+    // What each item changed, field by field in the user's language (older reports: the
+    // server's note).
+    let line = move |i: &veld_domain::api::ProcessItem| {
+        let t = t();
+        let what = if i.changes.is_empty() {
+            i.note.clone()
+        } else {
+            i.changes
+                .iter()
+                .map(|c| {
+                    let (old, new) = (
+                        crate::components::history::value_label(&store, i.kind, &c.field, &c.old),
+                        crate::components::history::value_label(&store, i.kind, &c.field, &c.new),
+                    );
+                    format!("{}: {old} → {new}", crate::i18n::field_label(t, &c.field))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!("{} — {what}", i.title)
+    };
     view! {
         <div class="card run-report" role="status">
             <p><strong>{move || (t().run_done)(run.changed as usize)}</strong></p>
             <ul>
-                {run.items.iter().map(|i| view! { <li>{format!("{} — {}", i.title, i.note)}</li> }).collect_view()}
+                {run.items.iter().map(|i| view! { <li>{line(i)}</li> }).collect_view()}
             </ul>
         </div>
     }
@@ -361,7 +383,7 @@ fn RuleEditor(id: uuid::Uuid, rule: Rule, all: Memo<Vec<(uuid::Uuid, Rule)>>) ->
             let t = t();
             draft.with(|r| r.conditions.clone()).into_iter().enumerate().map(|(i, c)| {
                 let fid = format!("{p}-cond-{i}");
-                let fields: Vec<(String, String)> = CONDITION_FIELDS.iter().map(|f| (f.to_string(), crate::components::history::field_label(t, f))).collect();
+                let fields: Vec<(String, String)> = CONDITION_FIELDS.iter().map(|f| (f.to_string(), crate::i18n::field_label(t, f))).collect();
                 let compares: Vec<(String, String)> = COMPARES.iter().map(|c| (serde_json::to_value(c).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(), compare_label(t, *c).to_owned())).collect();
                 let current_compare = serde_json::to_value(c.compare).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
                 let value_id = format!("{fid}-value");

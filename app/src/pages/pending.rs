@@ -2,8 +2,9 @@
 //! reason), so no edit disappears without the user knowing (SPEC OF-2, OF-3).
 
 use crate::components::conflicts::{ConflictList, ConflictSource};
-use crate::components::history::{field_label, value_label};
+use crate::components::history::value_label;
 use crate::components::page::Page;
+use crate::i18n::field_label;
 use crate::i18n::{Strings, invalid_text, kind_label, use_i18n};
 use crate::state::Store;
 use leptos::prelude::*;

@@ -12,7 +12,8 @@ use veld_domain::RecordKind;
 use veld_domain::api::ErrorCode;
 use veld_domain::sync::PullResponse;
 use veld_domain::sync::{
-    Change, Hlc, Mutation, Op, PROTOCOL_VERSION, PushRequest, answered_up_to, base_versions, pull_acked, take_refusals,
+    Counters, Hlc, Mutation, Op, PROTOCOL_VERSION, PushRequest, answered_up_to, apply_changes, next_mutation,
+    pull_acked, take_refusals,
 };
 
 /// Mutations per push request (the server accepts up to 500).
@@ -286,16 +287,7 @@ async fn pull(store: Store) -> Result<(), SyncError> {
             if first {
                 records.clear();
             }
-            for change in response.changes {
-                match change {
-                    Change::Upsert { record } => {
-                        records.insert(record.id, record);
-                    }
-                    Change::Remove { id, .. } => {
-                        records.remove(&id);
-                    }
-                }
-            }
+            apply_changes(records, response.changes);
         });
         store.outbox.update(|o| o.retain(|m| m.id > response.last_applied));
         store.sync_meta.set(Some(meta));
@@ -348,12 +340,17 @@ pub async fn record_change(
         let Some(mut meta) = store.sync_meta.get_untracked() else {
             return Err(local::StorageError("logged out meanwhile".into()));
         };
-        // Each edited field records the server version it was based on (OF-3).
-        let base_versions = store.records.with_untracked(|records| base_versions(records.get(&record_id), &fields));
-        let hlc = Hlc::next(meta.last_hlc, now_ms() + meta.clock_offset_ms, meta.client_id);
-        let mutation = Mutation { id: meta.next_mutation, kind, record_id, op, fields, base_versions, hlc };
-        meta.next_mutation += 1;
-        meta.last_hlc = Some(hlc);
+        // The same transition as the simulation's `Replica::change`: the next id and clock, and
+        // each edited field's base version from the server copy (OF-3).
+        let counters = Counters {
+            client: meta.client_id,
+            next_mutation: &mut meta.next_mutation,
+            last_hlc: &mut meta.last_hlc,
+            clock_offset_ms: meta.clock_offset_ms,
+        };
+        let mutation = store.records.with_untracked(|records| {
+            next_mutation(counters, records.get(&record_id), (kind, record_id, op), fields, now_ms())
+        });
         local::enqueue(&mutation, &meta).await?;
         Ok((mutation, meta))
     }

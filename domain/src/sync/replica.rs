@@ -22,6 +22,34 @@ pub fn base_versions(
     })
 }
 
+/// A device's counters for the next local change: its client, the next mutation id, the last
+/// clock and the offset to the server's clock. `Replica` holds them; the app keeps them in its
+/// sync metadata.
+pub struct Counters<'a> {
+    pub client: ClientId,
+    pub next_mutation: &'a mut u64,
+    pub last_hlc: &'a mut Option<Hlc>,
+    pub clock_offset_ms: i64,
+}
+
+/// The one way a local change becomes a queued mutation: the next id (no gaps), a clock after
+/// the last (never backwards, corrected by the server's offset), and each field's base version
+/// from the server copy. Advances the counters.
+pub fn next_mutation(
+    counters: Counters<'_>,
+    server_copy: Option<&RecordState>,
+    (kind, record_id, op): (RecordKind, Uuid, Op),
+    fields: BTreeMap<String, serde_json::Value>,
+    device_now_ms: i64,
+) -> Mutation {
+    let base_versions = base_versions(server_copy, &fields);
+    let hlc = Hlc::next(*counters.last_hlc, device_now_ms + counters.clock_offset_ms, counters.client);
+    let mutation = Mutation { id: *counters.next_mutation, kind, record_id, op, fields, base_versions, hlc };
+    *counters.next_mutation += 1;
+    *counters.last_hlc = Some(hlc);
+    mutation
+}
+
 /// A mutation the server refused for good, kept until the user discards it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rejected {
@@ -104,11 +132,14 @@ impl Replica {
         fields: BTreeMap<String, serde_json::Value>,
         device_now_ms: i64,
     ) -> Mutation {
-        let base_versions = base_versions(self.records.get(&record_id), &fields);
-        let hlc = Hlc::next(self.last_hlc, device_now_ms + self.clock_offset_ms, self.client);
-        let mutation = Mutation { id: self.next_mutation, kind, record_id, op, fields, base_versions, hlc };
-        self.next_mutation += 1;
-        self.last_hlc = Some(hlc);
+        let counters = Counters {
+            client: self.client,
+            next_mutation: &mut self.next_mutation,
+            last_hlc: &mut self.last_hlc,
+            clock_offset_ms: self.clock_offset_ms,
+        };
+        let mutation =
+            next_mutation(counters, self.records.get(&record_id), (kind, record_id, op), fields, device_now_ms);
         self.outbox.push(mutation.clone());
         mutation
     }
@@ -172,16 +203,36 @@ impl Replica {
     }
 }
 
-/// Applies pulled changes to a map of records.
-pub fn apply_changes(records: &mut BTreeMap<Uuid, RecordState>, changes: Vec<Change>) {
+/// A device's copy of the server's records, keyed by id (`Replica`'s map, the app's store).
+pub trait RecordMap {
+    fn put(&mut self, record: RecordState);
+    fn drop_id(&mut self, id: &Uuid);
+}
+
+impl RecordMap for BTreeMap<Uuid, RecordState> {
+    fn put(&mut self, record: RecordState) {
+        self.insert(record.id, record);
+    }
+    fn drop_id(&mut self, id: &Uuid) {
+        self.remove(id);
+    }
+}
+
+impl<S: std::hash::BuildHasher> RecordMap for std::collections::HashMap<Uuid, RecordState, S> {
+    fn put(&mut self, record: RecordState) {
+        self.insert(record.id, record);
+    }
+    fn drop_id(&mut self, id: &Uuid) {
+        self.remove(id);
+    }
+}
+
+/// Applies pulled changes to a device's copy of the records.
+pub fn apply_changes(records: &mut impl RecordMap, changes: Vec<Change>) {
     for change in changes {
         match change {
-            Change::Upsert { record } => {
-                records.insert(record.id, record);
-            }
-            Change::Remove { id, .. } => {
-                records.remove(&id);
-            }
+            Change::Upsert { record } => records.put(record),
+            Change::Remove { id, .. } => records.drop_id(&id),
         }
     }
 }

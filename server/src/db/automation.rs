@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use veld_domain::access::presets;
-use veld_domain::api::{ProcessItem, ProcessRunView};
+use veld_domain::api::{FieldChange, ProcessItem, ProcessRunView};
 use veld_domain::automation::{self, Event, ProcessDef, ProcessKind, RecurError, Rule};
 use veld_domain::records::{contacts_of, id_of, text};
 use veld_domain::sync::{ClientId, Hlc, Mutation, MutationOutcome, Op};
@@ -180,6 +180,18 @@ impl From<sqlx::Error> for RecurFailure {
     fn from(err: sqlx::Error) -> Self {
         RecurFailure::Db(err.into())
     }
+}
+
+/// A process's change of one record, field by field, for its report.
+fn field_changes(before: &Map<String, Value>, update: &Map<String, Value>) -> Vec<FieldChange> {
+    update
+        .iter()
+        .map(|(k, v)| FieldChange {
+            field: k.clone(),
+            old: before.get(k).cloned().unwrap_or(Value::Null),
+            new: v.clone(),
+        })
+        .collect()
 }
 
 /// A versioned transaction for automatic changes, with the stage lists it has read.
@@ -353,6 +365,7 @@ impl Db {
                             };
                             let note =
                                 format!("stage → {}", update.get("stage").and_then(Value::as_str).unwrap_or_default());
+                            let changes = field_changes(&values, &update);
                             let outcome = apply_automatic(
                                 conn,
                                 RecordKind::Opportunity,
@@ -370,6 +383,7 @@ impl Db {
                                     kind: RecordKind::Opportunity,
                                     title: text(&values, "title").unwrap_or_default().to_owned(),
                                     note,
+                                    changes,
                                 });
                             }
                         }
@@ -403,6 +417,7 @@ impl Db {
                                 continue;
                             }
                             let note = update.keys().cloned().collect::<Vec<_>>().join(", ");
+                            let changes = field_changes(&values, &update);
                             let outcome =
                                 apply_automatic(conn, RecordKind::Lead, id, Op::Update, update, &actor, &chain, run)
                                     .await?;
@@ -412,6 +427,7 @@ impl Db {
                                     kind: RecordKind::Lead,
                                     title: text(&values, "title").unwrap_or_default().to_owned(),
                                     note,
+                                    changes,
                                 });
                             }
                         }

@@ -356,6 +356,9 @@ async fn scheduled_processes_close_inactive_opportunities_refresh_leads_and_repo
     let (run, changed) = app.db.run_process("close_quiet", later, "schedule").await.unwrap().unwrap();
     assert!(changed);
     assert!(run.items.iter().any(|i| i.record_id == quiet && i.note == "stage → lost"), "{run:?}");
+    // The report says it field by field too, for the app to put in the user's language.
+    let item = run.items.iter().find(|i| i.record_id == quiet).unwrap();
+    assert!(item.changes.iter().any(|c| c.field == "stage" && c.new == "lost" && !c.old.is_null()), "{item:?}");
     assert!(!run.items.iter().any(|i| i.record_id == busy), "{run:?}");
     let quiet_now = fields_of(app, &admin, quiet).await.unwrap();
     assert_eq!(quiet_now["stage"], "lost");

@@ -48,7 +48,7 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
     let copy = move |from_kind: RecordKind, id: uuid::Uuid| {
         let Some(r) = store.visible_one(from_kind, id) else { return };
         let v = r.values();
-        let value_field = if from_kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" };
+        let value_field = veld_domain::schema::value_field(from_kind).unwrap_or_default();
         draft.update(|d| {
             d.title = text(&v, "title").unwrap_or_default().to_owned();
             d.interest = text(&v, "interest").unwrap_or_default().to_owned();

@@ -130,10 +130,7 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                     }
                 }
                 if let Some(v) = crate::format::parse_amount(&d.value) {
-                    f.insert(
-                        if kind == RecordKind::Lead { "expected_value" } else { "expected_revenue" }.into(),
-                        json!(v),
-                    );
+                    f.insert(veld_domain::schema::value_field(kind).unwrap_or_default().into(), json!(v));
                 }
                 if let Some(c) = company {
                     f.insert("company_id".into(), json!(c.to_string()));

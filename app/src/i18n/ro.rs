@@ -1,5 +1,5 @@
 //! Romanian (ro) interface strings. Stage and table labels come translated from the data.
-use crate::i18n::Strings;
+use super::Strings;
 
 /// A count with its noun, in Romanian: "1 modificare", "3 modificări", "20 de modificări".
 /// Numbers whose last two digits are 01–19 (and zero) take the plural directly; the rest
@@ -442,4 +442,6 @@ pub static RO: Strings = Strings {
     bulk_probability: "Probabilitate",
     bulk_close_date: "Dată estimată de închidere",
     recurring_wait_sync: "Această oportunitate are modificări care nu au ajuns încă pe server; încercați din nou după sincronizare.",
+    recurring_no_completion: "Această oportunitate nu are o dată de finalizare (validă): completați-o mai întâi — următoarele pornesc de la ea.",
+    recurring_bad_count: "Alegeți la fiecare 1–24 luni și 1–24 oportunități.",
 };
