@@ -4,7 +4,7 @@
 //! automation and processes (`automation`) all apply changes through here.
 
 use super::history::{HistoryLog, Logged};
-use super::records::{columns_of, insert_record, load};
+use super::records::{columns_of, insert_record, load, number_new, save_numbers};
 use anyhow::Context;
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
@@ -73,7 +73,7 @@ pub(super) async fn apply(
     let changed = match decision.effect {
         Effect::Nothing => false,
         Effect::Insert(mut record) => {
-            super::records::number_new(conn, &mut record).await?;
+            number_new(conn, &mut record, &mut effects.rules.numbers).await?;
             if watched {
                 after_values = record.values();
             }
@@ -186,9 +186,16 @@ pub(super) struct Effects<'a> {
 #[derive(Default)]
 pub(super) struct RuleCache {
     stages: std::collections::HashMap<RecordKind, Stages>,
+    /// The last record number given per kind in this transaction (written back before commit).
+    pub numbers: std::collections::HashMap<RecordKind, i64>,
 }
 
 impl RuleCache {
+    /// Writes back what the transaction took (record numbers); called before its commit.
+    pub async fn save(&self, conn: &mut AnyConnection) -> anyhow::Result<()> {
+        save_numbers(conn, &self.numbers).await
+    }
+
     /// The stages of one list, read once per batch.
     pub async fn stages_of(&mut self, conn: &mut AnyConnection, list: RecordKind) -> anyhow::Result<Stages> {
         if let Some(s) = self.stages.get(&list) {

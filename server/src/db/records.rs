@@ -6,7 +6,7 @@ use anyhow::Context;
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
 use sqlx::Row;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use veld_domain::api::RecordRow;
 use veld_domain::sync::{ClientId, FieldState, Hlc, StoredRecord, ZERO_HLC};
 use veld_domain::{Actor, OfficeId, RecordKind, UserId};
@@ -176,47 +176,71 @@ pub(super) async fn insert_record(conn: &mut AnyConnection, record: &StoredRecor
     Ok(())
 }
 
-/// Gives a new record of `kind` its number if the kind is numbered and the record has none.
-/// Called in the push's transaction after the sync counter's lock is held, so numbers follow
-/// commit order and never repeat.
-pub(super) async fn number_new(conn: &mut AnyConnection, record: &mut StoredRecord) -> anyhow::Result<()> {
+/// Gives a new record its number if its kind is numbered and it has none. `taken` holds the
+/// last number given per kind in this transaction (read once, written back by
+/// [`save_numbers`] before the commit); the transaction holds the sync counter's lock, so
+/// numbers follow commit order and never repeat.
+pub(super) async fn number_new(
+    conn: &mut AnyConnection,
+    record: &mut StoredRecord,
+    taken: &mut HashMap<RecordKind, i64>,
+) -> anyhow::Result<()> {
     let Some((prefix, first)) = veld_domain::records::numbering(record.kind) else { return Ok(()) };
     if record.fields.get("number").and_then(|f| f.value.as_str()).is_some_and(|n| !n.trim().is_empty()) {
         return Ok(());
     }
-    let taken = sqlx::query("UPDATE record_numbers SET last = last + 1 WHERE kind = $1 RETURNING last")
-        .bind(record.kind.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
-    let n = match taken {
-        Some(row) => row.try_get::<i64, _>(0)?,
-        None => {
-            // The kind's first number: after the highest one present (demo data, imports).
-            let rows = sqlx::query("SELECT data FROM records WHERE kind = $1")
-                .bind(record.kind.as_str())
-                .fetch_all(&mut *conn)
-                .await?;
-            let highest = rows
-                .iter()
-                .filter_map(|r| r.try_get::<String, _>(0).ok())
-                .filter_map(|data| {
-                    let data: Value = serde_json::from_str(&data).ok()?;
-                    data.get("number")?.as_str()?.strip_prefix(prefix)?.parse::<i64>().ok()
-                })
-                .max();
-            let n = highest.map_or(first, |h| h.max(first - 1) + 1);
-            sqlx::query("INSERT INTO record_numbers (kind, last) VALUES ($1, $2)")
-                .bind(record.kind.as_str())
-                .bind(n)
-                .execute(&mut *conn)
-                .await?;
-            n
-        }
+    let last = match taken.get(&record.kind) {
+        Some(last) => *last,
+        None => last_number(conn, record.kind, prefix, first).await?,
     };
+    let n = last + 1;
+    taken.insert(record.kind, n);
     let hlc = record.fields.values().map(|f| f.hlc).max().unwrap_or(ZERO_HLC);
     record.fields.insert(
         "number".to_owned(),
         FieldState { value: Value::String(format!("{prefix}{n:05}")), version: record.version, hlc },
     );
+    Ok(())
+}
+
+/// The last number given to a record of `kind`: stored, or — the first time — the highest one
+/// present (demo data, imports), and at least the one before `first`.
+async fn last_number(conn: &mut AnyConnection, kind: RecordKind, prefix: &str, first: i64) -> anyhow::Result<i64> {
+    let stored = sqlx::query("SELECT last FROM record_numbers WHERE kind = $1")
+        .bind(kind.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some(row) = stored {
+        return Ok(row.try_get::<i64, _>(0)?);
+    }
+    let rows =
+        sqlx::query("SELECT data FROM records WHERE kind = $1").bind(kind.as_str()).fetch_all(&mut *conn).await?;
+    let highest = rows
+        .iter()
+        .filter_map(|r| r.try_get::<String, _>(0).ok())
+        .filter_map(|data| {
+            let data: Value = serde_json::from_str(&data).ok()?;
+            data.get("number")?.as_str()?.strip_prefix(prefix)?.parse::<i64>().ok()
+        })
+        .max();
+    Ok(highest.unwrap_or(0).max(first - 1))
+}
+
+/// Writes back the last numbers a transaction gave.
+pub(super) async fn save_numbers(conn: &mut AnyConnection, taken: &HashMap<RecordKind, i64>) -> anyhow::Result<()> {
+    for (kind, last) in taken {
+        let updated = sqlx::query("UPDATE record_numbers SET last = $1 WHERE kind = $2")
+            .bind(last)
+            .bind(kind.as_str())
+            .execute(&mut *conn)
+            .await?;
+        if updated.rows_affected() == 0 {
+            sqlx::query("INSERT INTO record_numbers (kind, last) VALUES ($1, $2)")
+                .bind(kind.as_str())
+                .bind(last)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
     Ok(())
 }

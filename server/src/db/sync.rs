@@ -105,6 +105,7 @@ impl Db {
         // Triggers run on what this batch applied, in its transaction (TR-1): exactly once per
         // applied change, since a repeated delivery is skipped above.
         super::automation::run_triggers(&mut v.tx, applied, &mut v.version, now_ms, &mut v.history, &mut rules).await?;
+        rules.save(&mut v.tx).await?;
         v.commit(now_ms).await?;
         Ok(PushResponse { last_applied, results })
     }
