@@ -255,6 +255,11 @@ pub struct Strings {
     pub err_phone: &'static str,
     pub err_stage_not_allowed: &'static str,
     pub err_convert_by_hand: &'static str,
+    pub err_bad_number: &'static str,
+    pub err_link_missing: &'static str,
+    pub err_linked_elsewhere: &'static str,
+    pub err_bad_config: &'static str,
+    pub err_too_large: &'static str,
     pub existing_found: &'static str,
     pub existing_suggest: &'static str,
     pub extend_it: &'static str,
@@ -453,7 +458,12 @@ pub fn use_i18n() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'stati
 
 /// A field's name in the interface language.
 pub fn field_label(t: &Strings, field: &str) -> String {
-    match field {
+    known_field_label(t, field).map_or_else(|| crate::format::humanize(field), str::to_owned)
+}
+
+/// The interface's word for a field, when it has one.
+fn known_field_label(t: &Strings, field: &str) -> Option<&'static str> {
+    Some(match field {
         "title" => t.col_title,
         "stage" => t.col_stage,
         "source" => t.col_source,
@@ -493,9 +503,8 @@ pub fn field_label(t: &Strings, field: &str) -> String {
         "industry" => t.col_industry,
         "city" => t.col_city,
         "website" => t.col_website,
-        other => return crate::format::humanize(other),
-    }
-    .to_owned()
+        _ => return None,
+    })
 }
 
 /// A record kind's name in the interface language.
@@ -525,7 +534,11 @@ pub fn invalid_text(t: &Strings, e: &veld_domain::records::Invalid) -> String {
         veld_domain::records::InvalidCode::ContactBlocked => format!("{} ({})", t.err_contact_blocked, e.message),
         veld_domain::records::InvalidCode::AlreadyConverted => t.err_already_converted.to_owned(),
         veld_domain::records::InvalidCode::FixedRole => t.err_fixed_role.to_owned(),
-        _ => e.message.clone(),
+        veld_domain::records::InvalidCode::BadNumber => t.err_bad_number.to_owned(),
+        veld_domain::records::InvalidCode::NotFound => t.err_link_missing.to_owned(),
+        veld_domain::records::InvalidCode::LinkedElsewhere => t.err_linked_elsewhere.to_owned(),
+        veld_domain::records::InvalidCode::BadConfig => t.err_bad_config.to_owned(),
+        veld_domain::records::InvalidCode::TooLarge => t.err_too_large.to_owned(),
     }
 }
 
@@ -543,6 +556,40 @@ pub fn error_text(t: &Strings, code: ErrorCode) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_and_every_form_field_has_words_in_every_language() {
+        use veld_domain::records::{Invalid, InvalidCode};
+        let codes = [
+            InvalidCode::Required,
+            InvalidCode::EmailOrPhoneRequired,
+            InvalidCode::BadEmail,
+            InvalidCode::BadPhone,
+            InvalidCode::BadNumber,
+            InvalidCode::StageNotAllowed,
+            InvalidCode::NotFound,
+            InvalidCode::AlreadyConverted,
+            InvalidCode::LinkedElsewhere,
+            InvalidCode::FixedRole,
+            InvalidCode::BadConfig,
+            InvalidCode::TooLarge,
+            InvalidCode::ConvertByHand,
+        ];
+        for lang in [Language::Nl, Language::Ro] {
+            let t = strings(lang);
+            for code in codes {
+                let e = Invalid { field: "x".into(), code, message: "the server's English".into() };
+                assert!(!invalid_text(t, &e).contains("the server's English"), "{lang:?} {code:?}");
+            }
+            // Every field a form or a link shows has a label, not its code made readable.
+            for kind in veld_domain::RecordKind::ALL {
+                for f in veld_domain::schema::fields(kind) {
+                    let shown = f.form || matches!(f.ty, veld_domain::schema::FieldType::Link(_));
+                    assert!(!shown || known_field_label(t, f.name).is_some(), "{lang:?} {kind:?}.{}", f.name);
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_language_has_its_own_texts() {
