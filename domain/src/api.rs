@@ -57,6 +57,9 @@ pub struct Colleague {
     pub id: UserId,
     pub name: String,
     pub office: String,
+    /// For checking a hand-over on the device (absent in lists cached by older apps).
+    #[serde(default)]
+    pub office_id: Option<OfficeId>,
 }
 
 /// A user as the administration area lists it.
@@ -67,6 +70,7 @@ pub struct UserRow {
     pub email: String,
     pub language: Language,
     pub office: String,
+    pub office_id: OfficeId,
     pub role: String,
     pub active: bool,
 }

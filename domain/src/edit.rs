@@ -110,7 +110,9 @@ pub fn prepare(
         }
         (Op::Delete | Op::Update, None) | (Op::Create, Some(_)) => Err(Refused::NotAllowed),
         (Op::Create, None) => {
-            if !actor.may(Action::Create, kind, own) {
+            // A record made for someone else is theirs: the role must allow creating it there.
+            let ownership = new_owner(&fields, known).unwrap_or(own);
+            if !actor.may(Action::Create, kind, ownership) {
                 return Err(Refused::NotAllowed);
             }
             fields.retain(|_, v| !v.is_null());
@@ -130,6 +132,10 @@ pub fn prepare(
             if fields.is_empty() {
                 return Ok(None);
             }
+            // Handing it over: the role must allow it on both sides (as the server checks).
+            if new_owner(&fields, known).is_some_and(|to| !actor.may(Action::Edit, kind, to)) {
+                return Err(Refused::NotAllowed);
+            }
             derive(kind, Some(&current), &mut fields, known)?;
             fields.retain(|k, v| !same(current.get(k), v));
             if fields.is_empty() {
@@ -142,6 +148,13 @@ pub fn prepare(
             Ok(Some(Edit { kind, id, op, fields }))
         }
     }
+}
+
+/// The ownership an edit hands its record to, when it sets an owner whose office is known (an
+/// unknown one is for the server to judge).
+fn new_owner(fields: &Map<String, Value>, known: &Known) -> Option<Ownership> {
+    let owner: crate::UserId = fields.get(OWNER_FIELD)?.as_str()?.parse().ok()?;
+    known.owners.get(&owner).map(|office| Ownership { owner, office: *office })
 }
 
 /// Whether a stored value and a new one mean the same (an absent field and null do; a list of
@@ -281,6 +294,21 @@ mod tests {
         assert_eq!(prepare(create, None, &me, &known()), Err(Refused::NotAllowed));
         let delete = Edit::delete(RecordKind::Opportunity, theirs.id);
         assert_eq!(prepare(delete, None, &me, &known()), Err(Refused::NotAllowed));
+        // A rep may not hand their own opportunity to a colleague (edit: own records only); a
+        // manager may, within the office. Said before saving, as the server would.
+        let mut k = known();
+        k.owners.insert(colleague.user, colleague.office);
+        let hand_over =
+            Edit::update(RecordKind::Opportunity, mine.id, obj(json!({"owner_id": colleague.user.to_string()})));
+        assert_eq!(prepare(hand_over.clone(), Some(&mine), &me, &k), Err(Refused::NotAllowed));
+        let manager = Actor { user: UserId::new(), permissions: crate::access::presets::sales_manager(), ..me.clone() };
+        assert!(prepare(hand_over, Some(&mine), &manager, &k).unwrap().is_some());
+        let for_colleague = Edit::create(
+            RecordKind::Opportunity,
+            Uuid::now_v7(),
+            obj(json!({"title": "X", "owner_id": colleague.user.to_string()})),
+        );
+        assert_eq!(prepare(for_colleague, None, &me, &k), Err(Refused::NotAllowed));
     }
 
     #[test]

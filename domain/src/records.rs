@@ -87,6 +87,8 @@ fn invalid(field: &str, code: InvalidCode, message: impl Into<String>) -> Invali
 pub struct Known {
     pub records: HashMap<Uuid, (RecordKind, Map<String, Value>)>,
     pub stages: BTreeMap<RecordKind, Stages>,
+    /// The offices of users a record may be handed to (the app's list of colleagues).
+    pub owners: HashMap<crate::UserId, crate::OfficeId>,
 }
 
 /// A string field, trimmed; `None` when absent, null or blank.

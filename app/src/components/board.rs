@@ -82,13 +82,13 @@ pub fn move_card(
         .with_untracked(|c| c.stages(kind).get(to).map(|s| s.name.get(lang).to_owned()))
         .unwrap_or_else(|| to.to_owned());
     match store.check(stage_edit(kind, id, to)) {
-        Ok(_) => {
+        Ok(None) => {}
+        Ok(Some(prepared)) => {
             crate::perf::mark("veld:board:drop");
             notice.set(Some((t.board_moved)(title, &name)));
-            let edit = stage_edit(kind, id, to);
             let title = title.to_owned();
             spawn_local(async move {
-                if let Err(e) = store.apply(edit).await {
+                if let Err(e) = store.save(prepared).await {
                     notice.set(Some((t.board_refused)(&title, &name, &e.text(t))));
                 }
             });

@@ -214,18 +214,18 @@ pub fn GeneralForm(
             }
         };
         errors.set(BTreeMap::new());
-        match store.check(edit.clone()) {
+        let prepared = match store.check(edit) {
             Err(e) => return shown(&e),
             Ok(None) => {
                 dirty.set(BTreeSet::new());
                 notice.set(Some(t.nothing_changed.to_owned()));
                 return;
             }
-            Ok(Some(_)) => {}
-        }
+            Ok(Some(prepared)) => prepared,
+        };
         dirty.set(BTreeSet::new());
         spawn_local(async move {
-            match store.apply(edit).await {
+            match store.save(prepared).await {
                 Ok(_) => notice.set(Some(t.saved_locally.to_owned())),
                 // Not stored: the form gets back what the user typed, to try again.
                 Err(e) => {

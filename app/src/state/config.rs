@@ -109,6 +109,13 @@ impl Store {
         let config = self.config.get_untracked();
         known.stages.insert(RecordKind::Lead, config.lead_stages);
         known.stages.insert(RecordKind::Opportunity, config.opportunity_stages);
+        // Whom a record may be handed to, and in which office (a hand-over is checked here too).
+        self.colleagues.with_untracked(|list| {
+            known.owners.extend(list.iter().filter_map(|c| Some((c.id, c.office_id?))));
+        });
+        if let Some((user, office)) = self.me.with_untracked(|m| m.as_ref().map(|m| (m.user.id, m.office.id))) {
+            known.owners.insert(user, office);
+        }
         for id in veld_domain::records::references(kind, values) {
             let found = self
                 .records

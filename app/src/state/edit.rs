@@ -60,28 +60,42 @@ pub enum Applied {
     Unchanged,
 }
 
+/// An edit the edit path has checked, ready to store: only [`Store::check`] makes one, so
+/// nothing reaches the outbox unchecked.
+#[derive(Clone, Debug)]
+pub struct Prepared(pub(super) Edit);
+
 impl Store {
-    /// Checks an edit as [`Store::apply`] would, without making it: `Ok(None)` when it would
-    /// change nothing, else the edit as it would be stored.
-    pub fn check(&self, edit: Edit) -> Result<Option<Edit>, EditError> {
+    /// Checks an edit (permission, only what changes, what it brings, the record's rules)
+    /// without making it: `Ok(None)` when it would change nothing, else the edit to store.
+    pub fn check(&self, edit: Edit) -> Result<Option<Prepared>, EditError> {
         untrack(|| {
             let actor = self.me.with(|m| m.as_ref().map(|m| m.actor())).ok_or(EditError::NotAllowed)?;
             let before = self.visible_one(edit.kind, edit.id);
             let mut values = before.as_ref().map(veld_domain::edit::values_with_owner).unwrap_or_default();
             values.extend(edit.fields.clone());
             let known = self.known_for(edit.kind, &values);
-            Ok(prepare(edit, before.as_ref(), &actor, &known)?)
+            Ok(prepare(edit, before.as_ref(), &actor, &known)?.map(Prepared))
         })
+    }
+
+    /// Stores a checked edit: shown at once, then written durably to this device; resolves
+    /// when it is stored.
+    pub async fn save(&self, prepared: Prepared) -> Result<Applied, EditError> {
+        let Prepared(edit) = prepared;
+        engine::record_change(*self, edit.kind, edit.id, edit.op, edit.fields_map())
+            .await
+            .map_err(|e| EditError::Storage(e.0))?;
+        Ok(Applied::Saved)
     }
 
     /// Makes an edit: checked at once (a refusal returns before anything is stored), shown at
     /// once, then written durably to this device; resolves when it is stored.
     pub async fn apply(&self, edit: Edit) -> Result<Applied, EditError> {
-        let Some(edit) = self.check(edit)? else { return Ok(Applied::Unchanged) };
-        engine::record_change(*self, edit.kind, edit.id, edit.op, edit.fields_map())
-            .await
-            .map_err(|e| EditError::Storage(e.0))?;
-        Ok(Applied::Saved)
+        match self.check(edit)? {
+            Some(prepared) => self.save(prepared).await,
+            None => Ok(Applied::Unchanged),
+        }
     }
 
     /// Makes several edits in order, each checked against the state the earlier ones left;
@@ -97,14 +111,19 @@ impl Store {
     /// at once (and `false` returned), a storage failure when it happens; success clears it.
     pub fn apply_reporting(&self, edit: Edit, error: RwSignal<Option<String>>) -> bool {
         let t = crate::i18n::strings(self.language.get_untracked());
-        if let Err(e) = self.check(edit.clone()) {
-            error.set(Some(e.text(t)));
-            return false;
-        }
+        let prepared = match self.check(edit) {
+            Err(e) => {
+                error.set(Some(e.text(t)));
+                return false;
+            }
+            Ok(prepared) => prepared,
+        };
         error.set(None);
         let store = *self;
         leptos::task::spawn_local(async move {
-            if let Err(e) = store.apply(edit).await {
+            if let Some(prepared) = prepared
+                && let Err(e) = store.save(prepared).await
+            {
                 error.set(Some(e.text(t)));
             }
         });
@@ -115,16 +134,15 @@ impl Store {
     /// device", "nothing changed" or the storage failure.
     pub fn apply_noting(&self, edit: Edit, notice: RwSignal<Option<String>>) {
         let t = crate::i18n::strings(self.language.get_untracked());
-        match self.check(edit.clone()) {
+        let prepared = match self.check(edit) {
             Err(e) => return notice.set(Some(e.text(t))),
             Ok(None) => return notice.set(Some(t.nothing_changed.to_owned())),
-            Ok(Some(_)) => {}
-        }
+            Ok(Some(prepared)) => prepared,
+        };
         let store = *self;
         leptos::task::spawn_local(async move {
-            notice.set(Some(match store.apply(edit).await {
-                Ok(Applied::Saved) => t.saved_locally.to_owned(),
-                Ok(Applied::Unchanged) => t.nothing_changed.to_owned(),
+            notice.set(Some(match store.save(prepared).await {
+                Ok(_) => t.saved_locally.to_owned(),
                 Err(e) => e.text(t),
             }));
         });

@@ -3,7 +3,6 @@
 
 use super::{Applied, EditError, Store};
 use crate::storage::local;
-use crate::sync::engine;
 use leptos::prelude::*;
 use veld_domain::RecordKind;
 use veld_domain::edit::Edit;
@@ -17,7 +16,7 @@ impl Store {
         file: &web_sys::Blob,
         fields: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Applied, EditError> {
-        let Some(edit) = self.check(Edit::create(RecordKind::Attachment, id, fields))? else {
+        let Some(prepared) = self.check(Edit::create(RecordKind::Attachment, id, fields))? else {
             return Ok(Applied::Unchanged);
         };
         let storage = |e: local::StorageError| EditError::Storage(e.0);
@@ -26,8 +25,7 @@ impl Store {
             f.here.insert(id);
             f.waiting.insert(id);
         });
-        engine::record_change(*self, edit.kind, edit.id, edit.op, edit.fields_map()).await.map_err(storage)?;
-        Ok(Applied::Saved)
+        self.save(prepared).await
     }
 
     /// Deletes an attachment: the record (synced like any change) and its file on this device.

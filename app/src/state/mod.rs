@@ -7,7 +7,7 @@ mod files;
 mod online;
 pub mod prefs;
 pub use crate::sync::api::ApiFailure;
-pub use edit::{Applied, EditError};
+pub use edit::{Applied, EditError, Prepared};
 pub use online::{ConflictSource, OnlineError};
 
 use crate::storage::{self, local::Rejected, local::SyncMeta};

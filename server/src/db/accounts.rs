@@ -211,7 +211,7 @@ impl Db {
 
     pub async fn list_users(&self) -> anyhow::Result<Vec<UserRow>> {
         let rows = sqlx::query(
-            "SELECT u.id, u.name, u.email, u.language, o.name, r.name, u.disabled_at \
+            "SELECT u.id, u.name, u.email, u.language, o.name, r.name, u.disabled_at, o.id \
              FROM users u JOIN offices o ON o.id = u.office_id JOIN roles r ON r.id = u.role_id \
              WHERE u.id <> $1 ORDER BY u.name",
         )
@@ -226,6 +226,7 @@ impl Db {
                     email: r.try_get(2)?,
                     language: r.try_get::<String, _>(3)?.parse().unwrap_or_default(),
                     office: r.try_get(4)?,
+                    office_id: parse_id(&r.try_get::<String, _>(7)?, "office")?,
                     role: r.try_get(5)?,
                     active: r.try_get::<Option<i64>, _>(6)?.is_none(),
                 })

@@ -34,7 +34,7 @@ async fn colleagues(State(state): State<AppState>, _user: CurrentUser) -> ApiRes
         users
             .into_iter()
             .filter(|u| u.active)
-            .map(|u| Colleague { id: u.id, name: u.name, office: u.office })
+            .map(|u| Colleague { id: u.id, name: u.name, office: u.office, office_id: Some(u.office_id) })
             .collect(),
     ))
 }
