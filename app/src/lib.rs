@@ -1,8 +1,10 @@
 //! Veld's browser app: a Leptos client-side-rendered PWA. See ARCHITECTURE.md for the map.
 
+pub mod board;
 pub mod components;
 pub mod format;
 pub mod i18n;
+pub mod overview;
 pub mod pages;
 pub mod perf;
 pub mod pwa;
@@ -30,7 +32,7 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     let store = state::provide_store();
     // The overview's current selection, for previous/next on the detail page.
-    provide_context(RwSignal::new(components::overview::Selection::default()));
+    provide_context(RwSignal::new(overview::Selection::default()));
     store.watch_environment();
     // With a cached identity, confirm it; without one, ask whether a session exists — except
     // on the login page itself, where the answer would only be "no" (and a console error).

@@ -275,7 +275,10 @@ impl Plan {
 }
 
 /// What the rule's actions change on record `id` of `kind` (its `values` and `owner` as the
-/// triggering change left them), at `now_ms`; `new_id` makes the ids of created records.
+/// triggering change left them), at `now_ms`; `new_id` makes the ids of created records. The
+/// changes are the named ones every screen makes (`edit::Edit::move_stage`, …) and bring what
+/// those bring (`edit::derive`: a new stage's probability, from `known`'s stage list).
+#[allow(clippy::too_many_arguments)]
 pub fn plan(
     rule: &Rule,
     kind: RecordKind,
@@ -284,26 +287,33 @@ pub fn plan(
     owner: UserId,
     now_ms: i64,
     new_id: &mut dyn FnMut() -> Uuid,
+    known: &crate::records::Known,
 ) -> Plan {
+    use crate::edit::Edit;
     let mut plan = Plan::default();
-    let mut groups = groups_of(values);
-    let original_groups = groups.clone();
+    // Each action sees what the ones before it did.
+    let mut current = values.clone();
+    let take = |edit: Option<Edit>, current: &mut Map<String, Value>, plan: &mut Plan| {
+        if let Some(edit) = edit {
+            current.extend(edit.fields.clone());
+            plan.update.extend(edit.fields);
+        }
+    };
     for action in &rule.actions {
         match action {
             RuleAction::AddToGroup { group } => {
-                if !groups.contains(group) {
-                    groups.push(group.clone());
-                }
+                take(Edit::group(kind, id, &current, group, true), &mut current, &mut plan);
             }
-            RuleAction::RemoveFromGroup { group } => groups.retain(|g| g != group),
+            RuleAction::RemoveFromGroup { group } => {
+                take(Edit::group(kind, id, &current, group, false), &mut current, &mut plan);
+            }
             RuleAction::SetStage { stage } => {
-                if text(values, "stage") != Some(stage.as_str()) {
-                    plan.update.insert("stage".into(), json!(stage));
-                }
+                let moves = text(&current, "stage") != Some(stage.as_str());
+                take(moves.then(|| Edit::move_stage(kind, id, stage)), &mut current, &mut plan);
             }
             RuleAction::SetOwner { user } => {
                 if *user != owner {
-                    plan.update.insert(crate::sync::OWNER_FIELD.into(), json!(user.to_string()));
+                    take(Some(Edit::set_owner(kind, id, *user)), &mut current, &mut plan);
                 }
             }
             RuleAction::CreateTask { subject, due_in_days, assignee } => {
@@ -325,9 +335,12 @@ pub fn plan(
             }
         }
     }
-    if groups != original_groups {
-        plan.update.insert("groups".into(), json!(groups));
+    // Groups a rule added and removed again are no change.
+    if plan.update.get(crate::records::GROUPS).is_some_and(|g| *g == json!(groups_of(values))) {
+        plan.update.remove(crate::records::GROUPS);
     }
+    // A lead or opportunity holds no contact fields: nothing here can be refused.
+    let _ = crate::edit::derive(kind, Some(values), &mut plan.update, known);
     plan
 }
 
@@ -515,6 +528,7 @@ mod tests {
     use super::*;
     use crate::config::Label;
     use crate::config::{Outcome, StageDef, Stages};
+    use crate::records::Known;
 
     fn obj(v: Value) -> Map<String, Value> {
         v.as_object().cloned().unwrap()
@@ -646,7 +660,7 @@ mod tests {
         );
         let values = obj(json!({"stage": "new", "groups": ["old"], "company_id": id.to_string()}));
         let now = 1_795_000_000_000; // 2026-11-18
-        let p = plan(&r, RecordKind::Lead, id, &values, owner, now, &mut || task);
+        let p = plan(&r, RecordKind::Lead, id, &values, owner, now, &mut || task, &Known::default());
         assert_eq!(p.update.get("groups"), Some(&json!(["vip"])));
         assert!(!p.update.contains_key("stage"), "already in that stage");
         assert_eq!(p.update.get("owner_id"), Some(&json!(other.to_string())));
@@ -655,6 +669,37 @@ mod tests {
         assert_eq!(t.get("due_date"), Some(&json!("2026-11-20")));
         assert_eq!(t.get("lead_id"), Some(&json!(id.to_string())));
         assert_eq!(t.get("owner_id"), Some(&json!(owner.to_string())));
+    }
+
+    #[test]
+    fn a_rule_moving_an_opportunity_brings_the_stages_probability_as_a_drag_does() {
+        let mut known = Known::default();
+        let list = RecordKind::Opportunity;
+        known.stages.insert(list, Stages::of(list, crate::config::default_stages()));
+        let id = Uuid::now_v7();
+        let values = obj(json!({"title": "Vans", "stage": "qualification", "probability": 10, "groups": ["a"]}));
+        let r = Rule {
+            list,
+            ..rule(
+                "r",
+                Event::Created,
+                vec![
+                    RuleAction::SetStage { stage: "proposal".into() },
+                    RuleAction::AddToGroup { group: "b".into() },
+                    RuleAction::RemoveFromGroup { group: "b".into() },
+                ],
+            )
+        };
+        let p = plan(&r, list, id, &values, UserId(id), 0, &mut Uuid::now_v7, &known);
+        assert_eq!(
+            p.update,
+            obj(json!({"stage": "proposal", "probability": 50})),
+            "a group added and removed is no change"
+        );
+        let drag = crate::edit::Edit::move_stage(list, id, "proposal");
+        let mut dragged = drag.fields.clone();
+        crate::edit::derive(list, Some(&values), &mut dragged, &known).unwrap();
+        assert_eq!(dragged, p.update, "the rule and the board make the same change");
     }
 
     #[test]

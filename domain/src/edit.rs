@@ -48,6 +48,89 @@ impl Edit {
     }
 }
 
+/// Named changes. Every entry point — the form, the board, the bulk bar, the wizard, the
+/// contacts tab, automation — builds its change with one of these, so a change means the same
+/// wherever it is made; [`prepare`] then adds what it brings (a new stage's probability) and
+/// checks it (the stage transition, a fixed role, permission on both sides of a hand-over).
+impl Edit {
+    /// Moves a lead or opportunity to `stage`.
+    pub fn move_stage(kind: RecordKind, id: Uuid, stage: &str) -> Edit {
+        Edit::update(kind, id, Map::new()).set(records::STAGE, json!(stage))
+    }
+
+    /// Hands the record to `user` (who must be allowed to hold it, in their office).
+    pub fn set_owner(kind: RecordKind, id: Uuid, user: crate::UserId) -> Edit {
+        Edit::update(kind, id, Map::new()).set(OWNER_FIELD, json!(user.to_string()))
+    }
+
+    /// Puts the record (whose values are `current`) into a group, or takes it out; `None` when
+    /// it already is as asked.
+    pub fn group(kind: RecordKind, id: Uuid, current: &Map<String, Value>, group: &str, member: bool) -> Option<Edit> {
+        let groups = regrouped(current, group, member)?;
+        Some(Edit::update(kind, id, Map::new()).set(records::GROUPS, json!(groups)))
+    }
+
+    /// Links a contact to a lead or opportunity; the first one linked becomes its main contact.
+    /// `None` when it is linked already.
+    pub fn link_contact(kind: RecordKind, id: Uuid, current: &Map<String, Value>, contact: Uuid) -> Option<Edit> {
+        let mut linked = records::contacts_of(current);
+        if linked.iter().any(|c| c.id == contact) {
+            return None;
+        }
+        let has_main = linked.iter().any(|c| c.role.as_deref() == Some(records::MAIN_CONTACT));
+        let role = if has_main { records::OTHER_CONTACT } else { records::MAIN_CONTACT };
+        linked.push(records::LinkedContact { id: contact, role: Some(role.to_owned()) });
+        Some(contacts_edit(kind, id, &linked))
+    }
+
+    /// Unlinks a contact; `None` when it is not linked.
+    pub fn unlink_contact(kind: RecordKind, id: Uuid, current: &Map<String, Value>, contact: Uuid) -> Option<Edit> {
+        let mut linked = records::contacts_of(current);
+        let before = linked.len();
+        linked.retain(|c| c.id != contact);
+        (linked.len() != before).then(|| contacts_edit(kind, id, &linked))
+    }
+
+    /// Gives a linked contact another role (none: no role); `None` when it is not linked or
+    /// has that role. A fixed role is refused by the rules, not here.
+    pub fn set_contact_role(
+        kind: RecordKind,
+        id: Uuid,
+        current: &Map<String, Value>,
+        contact: Uuid,
+        role: Option<&str>,
+    ) -> Option<Edit> {
+        let mut linked = records::contacts_of(current);
+        let c = linked.iter_mut().find(|c| c.id == contact)?;
+        let role = role.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+        if c.role == role {
+            return None;
+        }
+        c.role = role;
+        Some(contacts_edit(kind, id, &linked))
+    }
+}
+
+fn contacts_edit(kind: RecordKind, id: Uuid, linked: &[records::LinkedContact]) -> Edit {
+    Edit::update(kind, id, Map::new()).set(records::CONTACTS, records::contacts_value(linked))
+}
+
+/// A record's groups with `group` added (`member`) or removed; `None` when nothing changes.
+pub fn regrouped(current: &Map<String, Value>, group: &str, member: bool) -> Option<Vec<String>> {
+    let mut groups = crate::automation::groups_of(current);
+    match (member, groups.iter().any(|g| g == group)) {
+        (true, true) | (false, false) => None,
+        (true, false) => {
+            groups.push(group.to_owned());
+            Some(groups)
+        }
+        (false, true) => {
+            groups.retain(|g| g != group);
+            Some(groups)
+        }
+    }
+}
+
 /// Why an edit is refused before it is stored. A record the user may not see and one that does
 /// not exist give the same answer, [`Refused::NotAllowed`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -212,6 +295,7 @@ mod tests {
         let mut k = Known::default();
         for list in [RecordKind::Lead, RecordKind::Opportunity] {
             k.stages.insert(list, Stages::of(list, default_stages()));
+            k = k.with_roles(list, &crate::config::default_tables());
         }
         k
     }
@@ -344,5 +428,100 @@ mod tests {
             obj(json!({"stage": "converted", "opportunity_id": Uuid::now_v7().to_string()})),
         );
         assert!(prepare(converting, Some(&r), &marketing, &known()).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_stage_move_brings_its_probability_wherever_it_is_made() {
+        let me = Actor { permissions: crate::access::presets::sales_manager(), ..rep() };
+        let r =
+            record(RecordKind::Opportunity, &me, json!({"title": "Vans", "stage": "qualification", "probability": 10}));
+        let out = prepare(Edit::move_stage(RecordKind::Opportunity, r.id, "proposal"), Some(&r), &me, &known());
+        assert_eq!(out.unwrap().unwrap().fields, obj(json!({"stage": "proposal", "probability": 50})));
+        // A probability the same change sets stays (the form's field beats the stage's default).
+        let both = Edit::move_stage(RecordKind::Opportunity, r.id, "proposal").set("probability", json!(35));
+        assert_eq!(prepare(both, Some(&r), &me, &known()).unwrap().unwrap().fields["probability"], json!(35));
+        // Along the configured transitions only: two steps back is refused on the spot.
+        let late = record(RecordKind::Opportunity, &me, json!({"title": "V", "stage": "negotiation"}));
+        let back = Edit::move_stage(RecordKind::Opportunity, late.id, "qualification");
+        assert!(matches!(prepare(back, Some(&late), &me, &known()), Err(Refused::Invalid(e)) if e.field == "stage"));
+    }
+
+    #[test]
+    fn group_changes_carry_the_whole_list_and_nothing_when_already_so() {
+        let id = Uuid::now_v7();
+        let v = obj(json!({"groups": ["a", "b"]}));
+        assert_eq!(
+            Edit::group(RecordKind::Lead, id, &v, "c", true).unwrap().fields,
+            obj(json!({"groups": ["a", "b", "c"]}))
+        );
+        assert_eq!(Edit::group(RecordKind::Lead, id, &v, "a", false).unwrap().fields, obj(json!({"groups": ["b"]})));
+        assert_eq!(Edit::group(RecordKind::Lead, id, &v, "a", true), None);
+        assert_eq!(Edit::group(RecordKind::Lead, id, &Map::new(), "a", false), None, "no groups yet");
+        assert_eq!(regrouped(&Map::new(), "x", true), Some(vec!["x".to_owned()]));
+    }
+
+    #[test]
+    fn the_first_linked_contact_is_the_main_contact_and_a_contact_is_linked_once() {
+        let (id, eva, bo) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let kind = RecordKind::Lead;
+        let first = Edit::link_contact(kind, id, &Map::new(), eva).unwrap();
+        let linked = records::contacts_of(&first.fields);
+        assert_eq!(linked[0].role.as_deref(), Some(records::MAIN_CONTACT));
+        let second = Edit::link_contact(kind, id, &first.fields, bo).unwrap();
+        let roles: Vec<_> = records::contacts_of(&second.fields).into_iter().map(|c| c.role).collect();
+        assert_eq!(roles, [Some("main_contact".to_owned()), Some("user".to_owned())]);
+        assert_eq!(Edit::link_contact(kind, id, &second.fields, bo), None, "linked already");
+        let without = Edit::unlink_contact(kind, id, &second.fields, eva).unwrap();
+        assert_eq!(records::contacts_of(&without.fields).len(), 1);
+        assert_eq!(Edit::unlink_contact(kind, id, &without.fields, eva), None, "not linked");
+    }
+
+    #[test]
+    fn a_contacts_role_changes_unless_it_holds_a_fixed_one() {
+        let me = Actor { permissions: crate::access::presets::marketing(), ..rep() };
+        let (eva, bo) = (Uuid::now_v7(), Uuid::now_v7());
+        let mut k = known();
+        for c in [eva, bo] {
+            k.records.insert(c, (RecordKind::Contact, obj(json!({"last_name": "X"}))));
+        }
+        let contacts = json!([{"id": eva, "role": "main_contact"}, {"id": bo, "role": "user"}]);
+        let r = record(RecordKind::Lead, &me, json!({"title": "Vans", "contacts": contacts}));
+        let v = r.values();
+        let bo_decides = Edit::set_contact_role(RecordKind::Lead, r.id, &v, bo, Some("decision_maker")).unwrap();
+        assert!(prepare(bo_decides, Some(&r), &me, &k).unwrap().is_some());
+        let eva_demoted = Edit::set_contact_role(RecordKind::Lead, r.id, &v, eva, Some("user")).unwrap();
+        assert!(
+            matches!(prepare(eva_demoted.clone(), Some(&r), &me, &k), Err(Refused::Invalid(e)) if e.code == records::InvalidCode::FixedRole)
+        );
+        assert_eq!(Edit::set_contact_role(RecordKind::Lead, r.id, &v, bo, Some(" user ")), None, "the same role");
+        assert_eq!(
+            Edit::set_contact_role(RecordKind::Lead, r.id, &v, Uuid::now_v7(), Some("user")),
+            None,
+            "not linked"
+        );
+        // The administrator unfixes the main contact's role: now it may change.
+        let mut tables = crate::config::default_tables();
+        tables.iter_mut().for_each(|e| e.fixed = false);
+        let k = k.with_roles(RecordKind::Lead, &tables);
+        assert!(prepare(eva_demoted, Some(&r), &me, &k).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_hand_over_is_the_owner_field_and_is_checked_on_both_sides() {
+        let me = rep();
+        let elsewhere = Actor { office: crate::OfficeId::new(), ..rep() };
+        let mut k = known();
+        k.owners.insert(elsewhere.user, elsewhere.office);
+        let r = record(RecordKind::Opportunity, &me, json!({"title": "Vans"}));
+        let to_far = Edit::set_owner(RecordKind::Opportunity, r.id, elsewhere.user);
+        assert_eq!(to_far.fields, obj(json!({"owner_id": elsewhere.user.to_string()})));
+        assert_eq!(
+            prepare(to_far, Some(&r), &me, &k),
+            Err(Refused::NotAllowed),
+            "a rep may not give it to another office"
+        );
+        let manager = Actor { permissions: crate::access::presets::administrator(), ..me.clone() };
+        let to_far = Edit::set_owner(RecordKind::Opportunity, r.id, elsewhere.user);
+        assert!(prepare(to_far, Some(&r), &manager, &k).unwrap().is_some());
     }
 }

@@ -22,6 +22,15 @@ pub struct LinkedContact {
     pub role: Option<String>,
 }
 
+/// Field names the rules and the named changes (`edit::Edit::move_stage`, …) share.
+pub const STAGE: &str = "stage";
+pub const GROUPS: &str = "groups";
+pub const CONTACTS: &str = "contacts";
+/// The role of a lead's or opportunity's main contact (fixed in the default role table).
+pub const MAIN_CONTACT: &str = "main_contact";
+/// The role a contact gets when the record has a main contact already.
+pub const OTHER_CONTACT: &str = "user";
+
 /// Why a change breaks a rule: the field it concerns and what is wrong, in English (the app
 /// shows its own translation for the codes it knows, this text otherwise).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -89,6 +98,33 @@ pub struct Known {
     pub stages: BTreeMap<RecordKind, Stages>,
     /// The offices of users a record may be handed to (the app's list of colleagues).
     pub owners: HashMap<crate::UserId, crate::OfficeId>,
+    /// Per list, the contact roles an administrator marked fixed (`TableEntry.fixed`): the
+    /// role of a contact holding one cannot be changed. Read when a change touches contacts.
+    pub fixed_roles: BTreeMap<RecordKind, std::collections::BTreeSet<String>>,
+}
+
+impl Known {
+    /// Whether `role` is fixed on records of `kind`.
+    pub fn is_fixed_role(&self, kind: RecordKind, role: &str) -> bool {
+        self.fixed_roles.get(&kind).is_some_and(|roles| roles.contains(role))
+    }
+
+    /// Sets the fixed roles of `kind` from its role table.
+    pub fn with_roles<'a>(
+        mut self,
+        kind: RecordKind,
+        roles: impl IntoIterator<Item = &'a crate::config::TableEntry>,
+    ) -> Known {
+        self.fixed_roles.insert(
+            kind,
+            roles
+                .into_iter()
+                .filter(|e| e.fixed && e.list == kind && e.table == crate::config::Table::Role)
+                .map(|e| e.code.clone())
+                .collect(),
+        );
+        self
+    }
 }
 
 /// A string field, trimmed; `None` when absent, null or blank.
@@ -262,7 +298,7 @@ pub fn validate(
                     }
                     if let Some(prev) = previous
                         && prev.role != c.role
-                        && prev.role.as_deref().is_some_and(is_fixed_role)
+                        && prev.role.as_deref().is_some_and(|role| known.is_fixed_role(kind, role))
                     {
                         return Err(invalid(
                             "contacts",
@@ -378,12 +414,6 @@ pub fn validate(
     }
 }
 
-/// Roles whose holder's role cannot be changed on a linked contact (seed 000: main contact and
-/// signing authority).
-pub fn is_fixed_role(role: &str) -> bool {
-    matches!(role, "main_contact" | "signing_authority")
-}
-
 /// The fields of a lead's conversion (LO-5): the new opportunity's (company, contacts with
 /// roles, description, source and the link back), the lead's update (link to the opportunity,
 /// the default end stage), and its job orders' (each now also on the opportunity).
@@ -456,6 +486,7 @@ mod tests {
         let mut k = Known::default();
         for list in [RecordKind::Lead, RecordKind::Opportunity] {
             k.stages.insert(list, Stages::of(list, default_stages()));
+            k = k.with_roles(list, &crate::config::default_tables());
         }
         k
     }
@@ -527,7 +558,18 @@ mod tests {
             Err(InvalidCode::FixedRole)
         );
         let before_user = with(&[(ok, "user")]);
-        assert_eq!(check(l, Some(before_user), with(&[(ok, "main_contact")]), &["contacts"], &k), Ok(()));
+        assert_eq!(check(l, Some(before_user.clone()), with(&[(ok, "main_contact")]), &["contacts"], &k), Ok(()));
+        // Which roles are fixed is the administrator's choice (the role table's `fixed`).
+        let mut tables = crate::config::default_tables();
+        for e in tables.iter_mut().filter(|e| e.list == l && e.table == crate::config::Table::Role) {
+            e.fixed = e.code == "user";
+        }
+        let k = k.with_roles(l, &tables);
+        assert_eq!(check(l, Some(before.clone()), with(&[(ok, "user")]), &["contacts"], &k), Ok(()));
+        assert_eq!(
+            check(l, Some(before_user), with(&[(ok, "main_contact")]), &["contacts"], &k),
+            Err(InvalidCode::FixedRole)
+        );
         // A blocked contact linked before the block is not a reason to refuse other edits.
         let linked = with(&[(bad, "user")]);
         assert_eq!(check(l, Some(linked.clone()), linked, &["title"], &k), Ok(()));

@@ -16,7 +16,9 @@ mod replica;
 #[cfg(any(test, feature = "sim"))]
 pub mod sim;
 
-pub use decide::{Conflict, Decision, Effect, MAX_FIELDS, OWNER_FIELD, StoredRecord, ZERO_HLC, decide, rule_lookups};
+pub use decide::{
+    Conflict, Decision, Effect, Lookups, MAX_FIELDS, OWNER_FIELD, StoredRecord, ZERO_HLC, decide, rule_lookups,
+};
 pub use replica::{
     Counters, RecordMap, Rejected, Replica, answered_up_to, apply_changes, base_versions, next_mutation, pull_acked,
     take_refusals,

@@ -2,6 +2,7 @@
 //! (e-mail or phone required, as in the wizard), change a role (the main contact's and signing authority's are fixed), remove one. Each change is
 //! checked by the record rules and saved at once.
 
+use crate::components::new_contact::{ContactFields, NewContact};
 use crate::components::picker::{Picker, name_of};
 use crate::i18n::{invalid_text, use_i18n};
 use crate::state::Store;
@@ -10,7 +11,7 @@ use leptos::task::spawn_local;
 use veld_domain::RecordKind;
 use veld_domain::config::Table;
 use veld_domain::edit::Edit;
-use veld_domain::records::{LinkedContact, contacts_of, contacts_value, id_of};
+use veld_domain::records::{contacts_of, id_of};
 
 /// The record's contacts with their roles (LO-6): add an existing one, change a role (the main
 /// contact's and signing authority's are fixed), remove one. Each change is saved at once.
@@ -25,31 +26,24 @@ pub fn ContactsTab(
     let error = RwSignal::new(None::<String>);
     let adding = RwSignal::new(false);
     let linked = Memo::new(move |_| record.with(|r| r.as_ref().map(|r| contacts_of(&r.values())).unwrap_or_default()));
-    let save = move |next: Vec<LinkedContact>| {
-        let Some(r) = record.get_untracked() else { return };
-        store.apply_reporting(
-            Edit::update(kind, r.id, Default::default()).set("contacts", contacts_value(&next)),
-            error,
-        );
+    // Saves the named change `change` makes of the record as it is now (none: nothing to do).
+    let save = move |change: &dyn Fn(&veld_domain::sync::RecordState) -> Option<Edit>| {
+        if let Some(edit) = record.with_untracked(|r| r.as_ref().and_then(change)) {
+            store.apply_reporting(edit, error);
+        }
     };
     let add_contact = move |id: uuid::Uuid| {
-        let mut next = linked.get_untracked();
-        if next.iter().any(|c| c.id == id) {
-            return;
-        }
-        let has_main = next.iter().any(|c| c.role.as_deref() == Some("main_contact"));
-        next.push(LinkedContact { id, role: Some(if has_main { "user" } else { "main_contact" }.to_owned()) });
         adding.set(false);
-        save(next);
+        save(&|r| Edit::link_contact(kind, r.id, &r.values(), id));
     };
     // New contact: the same fields and rules as the wizard's; it joins the record's company.
     let creating = RwSignal::new(false);
-    let new_contact = RwSignal::new(crate::pages::wizard::Draft::default());
+    let new_contact = RwSignal::new(NewContact::default());
     let new_errors = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = crate::i18n::strings(store.language.get_untracked());
-        let mut fields = match crate::pages::wizard::contact::new_contact_fields(&new_contact.get_untracked()) {
+        let mut fields = match new_contact.get_untracked().fields() {
             Ok(f) => f,
             Err(e) => {
                 new_errors.set([(e.field.clone(), invalid_text(t, &e))].into());
@@ -101,11 +95,11 @@ pub fn ContactsTab(
     let rows = move || {
         let t = t();
         let lang = store.language.get().code();
-        let roles: Vec<(String, String, bool)> = store.config.with(|c| {
+        let roles: Vec<(String, String)> = store.config.with(|c| {
             c.tables
                 .entries(kind, Table::Role)
                 .into_iter()
-                .map(|e| (e.code.clone(), e.label.get(lang).to_owned(), e.fixed))
+                .map(|e| (e.code.clone(), e.label.get(lang).to_owned()))
                 .collect()
         });
         linked
@@ -115,26 +109,23 @@ pub fn ContactsTab(
             .map(|(i, c)| {
                 let (name, detail) = people.with(|p| p.get(i).cloned()).unwrap_or_default();
                 let name = name.unwrap_or_else(|| t.unknown_record.to_owned());
-                let fixed = c.role.as_deref().is_some_and(veld_domain::records::is_fixed_role);
+                // Fixed as the administrator set it in the role table (the rules check the same).
+                let fixed = c.role.as_deref().is_some_and(|role| {
+                    store.config.with(|config| config.tables.get(kind, Table::Role, role).is_some_and(|e| e.fixed))
+                });
                 let role_label = format!("{} {name}", t.col_role);
                 let remove_label = format!("{} {name}", t.remove);
                 let current = c.role.clone().unwrap_or_default();
                 let options = roles
                     .iter()
-                    .map(|(code, label, _)| view! { <option value=code.clone() selected=*code == current>{label.clone()}</option> })
+                    .map(|(code, label)| view! { <option value=code.clone() selected=*code == current>{label.clone()}</option> })
                     .collect_view();
+                let contact = c.id;
                 let change = move |ev| {
-                    let mut next = linked.get_untracked();
-                    if let Some(x) = next.get_mut(i) {
-                        x.role = Some(event_target_value(&ev)).filter(|s| !s.is_empty());
-                    }
-                    save(next);
+                    let role = event_target_value(&ev);
+                    save(&|r| Edit::set_contact_role(kind, r.id, &r.values(), contact, Some(&role)));
                 };
-                let remove = move |_| {
-                    let mut next = linked.get_untracked();
-                    next.remove(i);
-                    save(next);
-                };
+                let remove = move |_| save(&|r| Edit::unlink_contact(kind, r.id, &r.values(), contact));
                 view! {
                     <li class="card contact-row">
                         <span class="contact-name"><strong>{name}</strong><span class="muted">{detail}</span></span>
@@ -169,7 +160,7 @@ pub fn ContactsTab(
                 >
                     <form class="card new-contact" on:submit=create novalidate aria-label=move || t().create_new_contact>
                         <p class="muted">{move || t().email_or_phone_hint}</p>
-                        <crate::pages::wizard::contact::ContactFields draft=new_contact errors=new_errors prefix="tab-contact"/>
+                        <ContactFields contact=new_contact errors=new_errors prefix="tab-contact"/>
                         <div class="form-actions">
                             <button type="submit" class="button primary">{move || t().add}</button>
                             <button type="button" class="button" on:click=move |_| { creating.set(false); new_errors.set(Default::default()); }>{move || t().cancel}</button>

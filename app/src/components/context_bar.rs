@@ -1,9 +1,9 @@
 //! The context bar (LO-7): the most recently opened company, contact and lead or opportunity,
 //! kept at hand on every page; the creation wizard offers them first.
 
-use crate::components::overview::base;
 use crate::components::picker::name_of;
 use crate::i18n::use_i18n;
+use crate::overview::base;
 use crate::state::Store;
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -2,9 +2,9 @@
 //! orders (new, add existing — refusing one linked elsewhere, saying where) and the placements
 //! of those job orders. Every change is an ordinary offline-first change.
 
-use crate::components::overview::base;
 use crate::components::picker::{Found, Picker};
 use crate::i18n::{Strings, use_i18n};
+use crate::overview::base;
 use crate::state::Store;
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -24,7 +24,7 @@ pub fn detail_path(kind: RecordKind) -> Option<&'static str> {
             | RecordKind::JobOrder
             | RecordKind::Activity
     )
-    .then(|| crate::components::overview::base(kind))
+    .then(|| crate::overview::base(kind))
 }
 
 /// What a column's cell function can look up besides the row itself.

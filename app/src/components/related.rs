@@ -4,9 +4,9 @@
 //! opportunity with its stage selector.
 
 use crate::components::linked::may_create;
-use crate::components::overview::base;
 use crate::components::picker::name_of;
 use crate::i18n::use_i18n;
+use crate::overview::base;
 use crate::state::Store;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -14,7 +14,7 @@ use leptos_router::hooks::use_navigate;
 use serde_json::{Map, Value};
 use veld_domain::RecordKind;
 use veld_domain::edit::Edit;
-use veld_domain::records::{contact_name, contacts_of, contacts_value, id_of, text};
+use veld_domain::records::{contact_name, contacts_of, id_of, text};
 use veld_domain::sync::RecordState;
 
 /// A lead's or opportunity's stage name in the interface language.
@@ -60,11 +60,9 @@ pub fn RelatedRecords(of: RecordKind, id: uuid::Uuid, list: RecordKind) -> impl 
         navigate(&format!("{}/new", base(list)), Default::default());
     };
     let remove = move |r: RecordState| {
-        let next: Vec<_> = contacts_of(&r.values()).into_iter().filter(|c| c.id != id).collect();
-        store.apply_reporting(
-            Edit::update(list, r.id, Default::default()).set("contacts", contacts_value(&next)),
-            error,
-        );
+        if let Some(edit) = Edit::unlink_contact(list, r.id, &r.values(), id) {
+            store.apply_reporting(edit, error);
+        }
     };
     view! {
         <section class="pending-section linked-tab" aria-labelledby=heading_id>
@@ -222,7 +220,7 @@ pub fn ActivityParent(record: Memo<Option<RecordState>>) -> impl IntoView {
             let href = format!("{}/{}", base(kind), p.id);
             let on_change = move |ev| {
                 let to = event_target_value(&ev);
-                store.apply_reporting(Edit::update(kind, p.id, Default::default()).set("stage", Value::from(to)), error);
+                store.apply_reporting(Edit::move_stage(kind, p.id, &to), error);
             };
             view! {
                 <div class="card record-links activity-parent" role="group" aria-label=label>

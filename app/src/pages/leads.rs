@@ -1,4 +1,4 @@
-use crate::components::overview::Overview;
+use crate::overview::Overview;
 use leptos::prelude::*;
 use veld_domain::RecordKind;
 

@@ -2,7 +2,7 @@
 //! filters (mine / my office / all, search, owner, source), grouping by stage group, and compact
 //! or detailed cards; the layout choices are kept on the device.
 
-use crate::components::board::{Board, Filters};
+use crate::board::{Board, Filters};
 use crate::components::page::Page;
 use crate::i18n::use_i18n;
 use crate::state::Store;

@@ -107,6 +107,9 @@ impl Store {
     pub fn known_for(&self, kind: RecordKind, values: &serde_json::Map<String, serde_json::Value>) -> Known {
         let mut known = Known::default();
         let config = self.config.get_untracked();
+        for list in [RecordKind::Lead, RecordKind::Opportunity] {
+            known = known.with_roles(list, &config.tables.0);
+        }
         known.stages.insert(RecordKind::Lead, config.lead_stages);
         known.stages.insert(RecordKind::Opportunity, config.opportunity_stages);
         // Whom a record may be handed to, and in which office (a hand-over is checked here too).

@@ -111,17 +111,28 @@ pub fn decide(
     check_rules(existing, m, merge(existing, actor, m, version, now_ms, office_of), known)
 }
 
-/// What the record rules need looked up to decide `m` on `existing`: the records it links (for
-/// a create or a change of a link) and the stage list of its kind (for a change of stage).
-pub fn rule_lookups(existing: Option<&StoredRecord>, m: &Mutation) -> (Vec<Uuid>, Option<RecordKind>) {
+/// What the record rules need looked up to decide a mutation ([`rule_lookups`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lookups {
+    /// The records it links (for a create or a change of a link).
+    pub records: Vec<Uuid>,
+    /// The stage list of its kind (for a change of stage).
+    pub stages: Option<RecordKind>,
+    /// The fixed contact roles of its kind (for a change of an existing record's contacts).
+    pub roles: Option<RecordKind>,
+}
+
+/// What the record rules need looked up to decide `m` on `existing`.
+pub fn rule_lookups(existing: Option<&StoredRecord>, m: &Mutation) -> Lookups {
     let mut values = existing.map(StoredRecord::values).unwrap_or_default();
     values.extend(m.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
     let links = ["contacts", "lead_id", "opportunity_id"];
     let relinks = m.op == Op::Create || links.iter().any(|f| m.fields.contains_key(*f));
-    let ids = if relinks { references(m.kind, &values) } else { Vec::new() };
-    let stages = (matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity) && m.fields.contains_key("stage"))
-        .then_some(m.kind);
-    (ids, stages)
+    let records = if relinks { references(m.kind, &values) } else { Vec::new() };
+    let pipeline = matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity);
+    let stages = (pipeline && m.fields.contains_key("stage")).then_some(m.kind);
+    let roles = (pipeline && existing.is_some() && m.fields.contains_key("contacts")).then_some(m.kind);
+    Lookups { records, stages, roles }
 }
 
 /// The record rules on what the merge would store: a change that breaks one is refused with
@@ -447,9 +458,14 @@ mod tests {
         let contact = Uuid::now_v7();
         let link =
             mutation(Op::Update, r.id, json!({ "contacts": [{"id": contact, "role": "user"}] }), &[], hlc(200, 1));
-        assert_eq!(rule_lookups(Some(&r), &link), (vec![contact], None));
+        let opportunity = Some(RecordKind::Opportunity);
+        assert_eq!(
+            rule_lookups(Some(&r), &link),
+            Lookups { records: vec![contact], stages: None, roles: opportunity },
+            "a relink of an existing record's contacts needs the fixed roles"
+        );
         let stage = mutation(Op::Update, r.id, json!({ "stage": "proposal" }), &[], hlc(200, 1));
-        assert_eq!(rule_lookups(Some(&r), &stage), (vec![], Some(RecordKind::Opportunity)));
+        assert_eq!(rule_lookups(Some(&r), &stage), Lookups { records: vec![], stages: opportunity, roles: None });
         // A linked contact that is not known (not there, or not visible) is refused.
         let d = decide(Some(&r), &w.rep, &link, 6, 1_000, &|u| w.office_of(u), &Known::default());
         assert!(matches!(d.outcome, MutationOutcome::Rejected { code: RejectCode::Invalid, .. }), "{d:?}");

@@ -10,7 +10,10 @@
 //! - no acknowledged write lost: each value written by an applied mutation is still the field's
 //!   value, or was replaced by an edit that had seen it, or is in the conflict log;
 //! - refused mutations are reported to their client (even when the first answer was lost) and
-//!   left no trace.
+//!   left no trace;
+//! - trigger rules (a rule set generated per seed, [`rules_for`]) fire on the changes the
+//!   server applies, chain, and end; their automatic changes reach every client that may see
+//!   them, and replace only values they read.
 //!
 //! The same driver runs against [`MemoryServer`] (the server's pure decisions over an in-memory
 //! store: a thousand seeds in seconds) and, in the server's tests, against the real server over
@@ -47,6 +50,65 @@ pub trait SimServer {
     fn record(&mut self, id: Uuid) -> Option<StoredRecord>;
     /// The conflict log of a record: each losing (field, value).
     fn lost_values(&mut self, id: Uuid) -> Vec<(String, Value)>;
+    /// What the trigger rules did (nothing, for a server without rules).
+    fn automatic(&mut self) -> Automatic {
+        Automatic::default()
+    }
+}
+
+/// What a server's trigger rules did during a run.
+#[derive(Clone, Debug, Default)]
+pub struct Automatic {
+    /// Changes they made (each took a version).
+    pub versions: u64,
+    /// Records they created.
+    pub records: Vec<Uuid>,
+    /// The values their changes replaced, having read them: (record, field, value).
+    pub saw: Vec<(Uuid, String, Value)>,
+}
+
+/// The trigger rules of a seed: a few rules on opportunities, each on an event the others (or
+/// the clients) cause — a create, a stage or a group a rule sets — with a condition now and
+/// then, and actions that move stages, change groups, make tasks and hand records over (out
+/// of some clients' sight). Chains and loops happen; they must end.
+pub fn rules_for(seed: u64, cast: &Cast) -> Vec<crate::automation::Rule> {
+    use crate::automation::{Compare, Condition, Event, Rule, RuleAction};
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x7261_6c65_7321);
+    let stages = ["s1", "s2"];
+    let groups = ["g1", "g2"];
+    let pick = |rng: &mut StdRng, from: &[&str]| from[rng.gen_range(0..from.len())].to_owned();
+    (0..rng.gen_range(0..=4))
+        .map(|i| {
+            let event = match rng.gen_range(0..3) {
+                0 => Event::Created,
+                1 => Event::StageChanged { stage: pick(&mut rng, &stages) },
+                _ => Event::AddedToGroup { group: pick(&mut rng, &groups) },
+            };
+            let actions = (0..rng.gen_range(1..=2))
+                .map(|_| match rng.gen_range(0..10) {
+                    0..=2 => RuleAction::SetStage { stage: pick(&mut rng, &stages) },
+                    3..=4 => RuleAction::AddToGroup { group: pick(&mut rng, &groups) },
+                    5 => RuleAction::RemoveFromGroup { group: pick(&mut rng, &groups) },
+                    6..=8 => RuleAction::CreateTask { subject: format!("task {i}"), due_in_days: 2, assignee: None },
+                    _ => RuleAction::SetOwner { user: cast.users[rng.gen_range(0..cast.users.len())].0 },
+                })
+                .collect();
+            let conditions = if rng.gen_bool(0.3) {
+                vec![Condition { field: "note".into(), compare: Compare::IsNotEmpty, value: String::new() }]
+            } else {
+                Vec::new()
+            };
+            Rule {
+                code: format!("rule{i}"),
+                name: format!("Rule {i}"),
+                list: RecordKind::Opportunity,
+                active: rng.gen_bool(0.9),
+                event,
+                conditions,
+                actions,
+            }
+        })
+        .collect()
 }
 
 /// The five users of a simulation: an administrator, and a manager and a rep in each of two
@@ -108,6 +170,8 @@ pub struct Report {
     /// Refusals by the record rules (`invalid`), among `rejected`.
     pub invalid: u64,
     pub conflicts: u64,
+    /// Changes made by trigger rules.
+    pub automatic: u64,
     pub pushes: u64,
     pub pulls: u64,
     pub lost_requests: u64,
@@ -121,12 +185,13 @@ impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} mutations ({} applied, {} refused, {} of them by the record rules), {} conflicts logged, {} pushes ({} requests lost, {} answers lost, \
-             {} duplicated, {} delayed/reordered), {} pulls, {} resets",
+            "{} mutations ({} applied, {} refused, {} of them by the record rules), {} automatic changes by trigger rules, {} conflicts logged, \
+             {} pushes ({} requests lost, {} answers lost, {} duplicated, {} delayed/reordered), {} pulls, {} resets",
             self.mutations,
             self.applied,
             self.rejected,
             self.invalid,
+            self.automatic,
             self.conflicts,
             self.pushes,
             self.lost_requests,
@@ -146,6 +211,7 @@ impl std::ops::AddAssign for Report {
         self.rejected += o.rejected;
         self.invalid += o.invalid;
         self.conflicts += o.conflicts;
+        self.automatic += o.automatic;
         self.pushes += o.pushes;
         self.pulls += o.pulls;
         self.lost_requests += o.lost_requests;
@@ -313,9 +379,10 @@ fn local_change(
                 let f = FIELDS[rng.gen_range(0..FIELDS.len())];
                 fields.insert(f.to_owned(), value(f));
             }
-            if rng.gen_bool(0.03) {
+            if rng.gen_bool(0.03)
+                && let Some(required) = crate::schema::required_fields(r.kind).next()
+            {
                 // Blank the field a record cannot be without: the record rules refuse it.
-                let required = if r.kind == RecordKind::Company { "name" } else { "title" };
                 fields.insert(required.to_owned(), json!(""));
             }
             if rng.gen_bool(0.05) {
@@ -422,7 +489,10 @@ fn check(
     report: &mut Report,
 ) -> Result<(), String> {
     // The server's view of every record the simulation touched.
+    let automatic = server.automatic();
+    report.automatic = automatic.versions;
     let mut ids: BTreeSet<Uuid> = created.iter().map(|(_, id)| *id).collect();
+    ids.extend(automatic.records.iter().copied());
     for c in clients {
         ids.extend(c.made.values().map(|m| m.mutation.record_id));
     }
@@ -489,12 +559,13 @@ fn check(
             }
         }
     }
-    effective += deleted.len() as u64;
+    effective += deleted.len() as u64 + automatic.versions;
     let head = clients[0].replica.cursor;
     if head - start_head != effective {
         return Err(format!(
-            "the server's version grew by {} but {effective} changes took effect: something applied twice or not at all",
-            head - start_head
+            "the server's version grew by {} but {effective} changes took effect (of them {} automatic): something applied twice or not at all",
+            head - start_head,
+            automatic.versions
         ));
     }
     for &id in &deleted {
@@ -504,7 +575,8 @@ fn check(
     }
 
     // No write lost: every applied value is current, replaced by an edit that saw it, or logged.
-    let mut seen_by_later: BTreeSet<(Uuid, String, String)> = BTreeSet::new();
+    let mut seen_by_later: BTreeSet<(Uuid, String, String)> =
+        automatic.saw.iter().map(|(id, field, value)| (*id, field.clone(), value.to_string())).collect();
     for (c, refused) in clients.iter().zip(&refused) {
         for (id, made) in &c.made {
             if refused.contains(id) {
@@ -570,6 +642,61 @@ fn later_own_edit(c: &Client, refused: &BTreeSet<u64>, after: u64, record: Uuid,
 mod tests {
     use super::*;
 
+    #[test]
+    fn trigger_rules_chain_on_each_others_changes_and_a_loop_ends() {
+        use crate::automation::{Event, Rule, RuleAction};
+        let rule = |code: &str, event: Event, actions: Vec<RuleAction>| Rule {
+            code: code.into(),
+            name: code.into(),
+            list: RecordKind::Opportunity,
+            active: true,
+            event,
+            conditions: vec![],
+            actions,
+        };
+        let group = |g: &str| g.to_owned();
+        let rules = vec![
+            rule("welcome", Event::Created, vec![RuleAction::AddToGroup { group: group("g1") }]),
+            rule(
+                "g1_moves",
+                Event::AddedToGroup { group: group("g1") },
+                vec![RuleAction::SetStage { stage: "s1".into() }, RuleAction::AddToGroup { group: group("g2") }],
+            ),
+            // g2 ↔ g1 would loop for ever: a rule never fires on its own effect's chain.
+            rule(
+                "g2_back",
+                Event::AddedToGroup { group: group("g2") },
+                vec![RuleAction::RemoveFromGroup { group: group("g1") }, RuleAction::AddToGroup { group: group("g1") }],
+            ),
+            rule(
+                "s1_task",
+                Event::StageChanged { stage: "s1".into() },
+                vec![RuleAction::CreateTask { subject: "Call".into(), due_in_days: 1, assignee: None }],
+            ),
+        ];
+        let cast = Cast::fresh();
+        let mut server = MemoryServer::new(&cast).with_rules(rules);
+        let manager = &cast.actors[1];
+        let mut replica = Replica::new(ClientId(Uuid::from_u64_pair(9, 9)), manager.user, manager.office);
+        let id = Uuid::from_u64_pair(1, 2);
+        let fields = [("title".to_owned(), json!("Fleet"))].into();
+        replica.change(RecordKind::Opportunity, id, Op::Create, fields, server.now_ms());
+        let request = replica.push_request(10).unwrap();
+        let response = server.push(1, &request).unwrap();
+        assert_eq!(response.results.len(), 1);
+        let record = server.record(id).unwrap();
+        let values = record.values();
+        assert_eq!(values["stage"], json!("s1"));
+        let groups = crate::automation::groups_of(&values);
+        assert!(groups.contains(&"g1".to_owned()) && groups.contains(&"g2".to_owned()), "{groups:?}");
+        let automatic = server.automatic();
+        assert_eq!(automatic.records.len(), 1, "one task for the stage");
+        assert!(automatic.versions >= 3 && automatic.versions <= 8, "the chain ended: {automatic:?}");
+        assert_eq!(record.version + 1, server.record(automatic.records[0]).unwrap().version);
+        // The same seed makes the same rules (a failing seed replays exactly).
+        assert_eq!(rules_for(7, &cast), rules_for(7, &cast));
+    }
+
     /// Seeds per run: `VELD_SIM_SEEDS` (default 1,000); `VELD_SIM_SEED` replays one.
     #[test]
     fn a_thousand_seeds_converge_without_losing_or_repeating_a_write() {
@@ -583,7 +710,7 @@ mod tests {
         let started = std::time::Instant::now();
         let run_one = |seed: u64| -> Report {
             let cast = Cast::fresh();
-            let mut server = MemoryServer::new(&cast);
+            let mut server = MemoryServer::new(&cast).with_rules(rules_for(seed, &cast));
             let report = run(seed, &cast, &mut server, Settings::default()).unwrap_or_else(|e| {
                 panic!("seed {seed} failed: {e}\nreplay: VELD_SIM_SEED={seed} cargo test -p veld-domain sim")
             });
@@ -620,7 +747,7 @@ mod tests {
         );
         assert_eq!(total.mutations, seeds.len() as u64 * 5 * 200);
         assert!(
-            total.conflicts > 0 && total.rejected > 0 && total.duplicated > 0,
+            total.conflicts > 0 && total.rejected > 0 && total.duplicated > 0 && total.automatic > 0,
             "the simulation exercised too little: {total:?}"
         );
     }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use sqlx::AnyConnection;
 use sqlx::Row;
 use veld_domain::api::FieldChange;
-use veld_domain::config::{StageDef, Stages};
+use veld_domain::config::{StageDef, Stages, TableEntry};
 use veld_domain::records::Known;
 use veld_domain::sync::{Effect, Mutation, MutationOutcome, OWNER_FIELD, Op, StoredRecord, decide, rule_lookups};
 use veld_domain::{Actor, OfficeId, RecordKind, UserId};
@@ -208,24 +208,41 @@ impl RuleCache {
 }
 
 /// What the record rules look up to decide `m` (`veld_domain::sync::rule_lookups`): the live
-/// records it links and its kind's stage list.
+/// records it links, its kind's stage list and its fixed contact roles.
 async fn known_for(
     conn: &mut AnyConnection,
     existing: Option<&StoredRecord>,
     m: &Mutation,
     cache: &mut RuleCache,
 ) -> anyhow::Result<Known> {
-    let (links, stages_of) = rule_lookups(existing, m);
+    let lookups = rule_lookups(existing, m);
     let mut known = Known::default();
-    for id in links {
+    for id in lookups.records {
         if let Some(r) = load(conn, id).await?.filter(|r| !r.deleted) {
             known.records.insert(id, (r.kind, r.values()));
         }
     }
-    if let Some(kind) = stages_of {
+    if let Some(kind) = lookups.stages {
         known.stages.insert(kind, cache.stages_of(conn, kind).await?);
     }
+    if let Some(kind) = lookups.roles {
+        known = known.with_roles(kind, &table_entries(conn).await?);
+    }
     Ok(known)
+}
+
+/// Every configured table entry (CF-2).
+pub(super) async fn table_entries(conn: &mut AnyConnection) -> anyhow::Result<Vec<TableEntry>> {
+    let rows = sqlx::query("SELECT data FROM records WHERE kind = $1 AND deleted_at IS NULL")
+        .bind(RecordKind::TableEntry.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(0)?).context("table data")?;
+        out.extend(TableEntry::from_values(&data));
+    }
+    Ok(out)
 }
 
 /// The configured stages of one list.

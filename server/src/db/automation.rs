@@ -90,7 +90,11 @@ async fn fire(
     run: &mut Run<'_>,
 ) -> anyhow::Result<()> {
     let Some(current) = load(conn, id).await?.filter(|r| !r.deleted) else { return Ok(()) };
-    let plan = automation::plan(rule, kind, id, &current.values(), current.owner, run.now_ms, &mut uuid::Uuid::now_v7);
+    // A stage a rule sets brings its probability, as on every screen.
+    let mut known = veld_domain::records::Known::default();
+    known.stages.insert(kind, run.cache.stages_of(conn, kind).await?);
+    let plan =
+        automation::plan(rule, kind, id, &current.values(), current.owner, run.now_ms, &mut uuid::Uuid::now_v7, &known);
     let actor = system_actor();
     let mut outcomes = Vec::new();
     if !plan.update.is_empty() {

@@ -18,6 +18,7 @@ on_both_databases!(
     rules_fire_exactly_once_under_replayed_pushes_and_loops_end,
     scheduled_processes_close_inactive_opportunities_refresh_leads_and_report,
     recurring_opportunities_need_a_completion_date,
+    a_rule_moving_an_opportunity_brings_the_stages_probability,
 );
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
@@ -76,6 +77,23 @@ async fn tasks_of(app: &TestApp, device: &Device, lead: Uuid) -> Vec<Value> {
 
 async fn history(app: &TestApp, device: &Device, lead: Uuid) -> Vec<Value> {
     device.client.get(app.url(&format!("/api/records/lead/{lead}/history"))).send().await.unwrap().json().await.unwrap()
+}
+
+/// A stage set by a rule brings the stage's probability, as a move on the board or the form
+/// does (it used to keep the old one: 10 % in "Proposal").
+async fn a_rule_moving_an_opportunity_brings_the_stages_probability(app: &TestApp) {
+    let to_proposal = Rule {
+        list: RecordKind::Opportunity,
+        ..rule("fast_track", Event::Created, vec![RuleAction::SetStage { stage: "proposal".into() }])
+    };
+    save_rules(app, &[to_proposal]).await;
+    let mut sanne = Device::new(app, "sanne@veld.test").await;
+    let id = Uuid::now_v7();
+    let fields = json!({"title": "Fast deal", "stage": "qualification", "probability": 10});
+    let m = sanne.mutation_of(RecordKind::Opportunity, Op::Create, id, fields, &[], now_ms());
+    assert_eq!(outcomes(&sanne.push_ok(app, &[m]).await), ["applied"]);
+    let opportunity = fields_of(app, &sanne, id).await.unwrap();
+    assert_eq!((&opportunity["stage"], &opportunity["probability"]), (&json!("proposal"), &json!(50)));
 }
 
 async fn every_event_fires_its_actions_and_history_names_the_rule(app: &TestApp) {

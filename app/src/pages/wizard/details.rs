@@ -3,8 +3,8 @@
 //! then the customer's interest and the source.
 
 use super::{Draft, Pick};
-use crate::components::overview::base;
 use crate::i18n::use_i18n;
+use crate::overview::base;
 use crate::state::Store;
 use leptos::prelude::*;
 use leptos_router::components::A;

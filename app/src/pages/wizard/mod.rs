@@ -4,50 +4,20 @@
 //! is new — company, contact, record — as ordinary offline-first changes and opens the record.
 
 mod company;
-pub(crate) mod contact;
+mod contact;
 mod details;
+mod model;
 
-use crate::components::overview::base;
+pub use model::{Draft, Pick};
+
 use crate::i18n::use_i18n;
+use crate::overview::base;
 use crate::state::{EditError, Store, prefs};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
 use veld_domain::RecordKind;
-use veld_domain::edit::Edit;
-
-/// What a step chose.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub enum Pick {
-    #[default]
-    Unset,
-    None,
-    Existing(uuid::Uuid),
-    New,
-}
-
-/// The wizard's state, kept on the device until saved or discarded.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Draft {
-    pub step: u8,
-    pub company: Pick,
-    pub company_name: String,
-    pub company_city: String,
-    pub contact: Pick,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub phone: String,
-    pub title: String,
-    pub interest: String,
-    pub source: String,
-    pub value: String,
-    /// The existing record copied from, if any.
-    pub copied_from: Option<uuid::Uuid>,
-}
 
 fn draft_key(kind: RecordKind) -> String {
     format!("veld.wizard.{}.v1", kind.as_str())
@@ -89,56 +59,14 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
             error.set(Some(t.edit_not_allowed.to_owned()));
             return;
         }
+        let made = d.edits(kind, &start, &mut uuid::Uuid::now_v7);
         spawn_local(async move {
+            // Company, contact, record: each through the one edit path, stopping at a refusal.
             let result: Result<uuid::Uuid, EditError> = async {
-                let company = match d.company {
-                    Pick::Existing(id) => Some(id),
-                    Pick::New => {
-                        let id = uuid::Uuid::now_v7();
-                        let mut f = Map::new();
-                        f.insert("name".into(), json!(d.company_name.trim()));
-                        if !d.company_city.trim().is_empty() {
-                            f.insert("city".into(), json!(d.company_city.trim()));
-                        }
-                        f.insert("status".into(), json!("prospect"));
-                        store.apply(Edit::create(RecordKind::Company, id, f)).await?;
-                        Some(id)
-                    }
-                    _ => None,
-                };
-                let contact = match d.contact {
-                    Pick::Existing(id) => Some(id),
-                    Pick::New => {
-                        let id = uuid::Uuid::now_v7();
-                        let mut f = contact::new_contact_fields(&d).map_err(EditError::Invalid)?;
-                        if let Some(c) = company {
-                            f.insert("company_id".into(), json!(c.to_string()));
-                        }
-                        store.apply(Edit::create(RecordKind::Contact, id, f)).await?;
-                        Some(id)
-                    }
-                    _ => None,
-                };
-                let id = uuid::Uuid::now_v7();
-                let mut f: Map<String, Value> = Map::new();
-                f.insert("title".into(), json!(d.title.trim()));
-                // (The stage brings its probability: the edit path adds it.)
-                f.insert("stage".into(), json!(start));
-                for (k, v) in [("interest", &d.interest), ("source", &d.source)] {
-                    if !v.trim().is_empty() {
-                        f.insert(k.into(), json!(v.trim()));
-                    }
+                let (edits, id) = made.map_err(EditError::Invalid)?;
+                for edit in edits {
+                    store.apply(edit).await?;
                 }
-                if let Some(v) = crate::format::parse_amount(&d.value) {
-                    f.insert(veld_domain::schema::value_field(kind).unwrap_or_default().into(), json!(v));
-                }
-                if let Some(c) = company {
-                    f.insert("company_id".into(), json!(c.to_string()));
-                }
-                if let Some(c) = contact {
-                    f.insert("contacts".into(), json!([{"id": c.to_string(), "role": "main_contact"}]));
-                }
-                store.apply(Edit::create(kind, id, f)).await?;
                 Ok(id)
             }
             .await;

@@ -5,11 +5,14 @@
 //! "Move to…" (keyboard and small screens); only along allowed transitions — a refused drop
 //! snaps back and says why. A move is an ordinary offline-first change.
 
-use crate::components::drag::{Drag, Moved, Pointer};
-use crate::components::overview::{Row, RowBuilder, base};
+pub mod drag;
+
 use crate::format::money;
 use crate::i18n::use_i18n;
+use crate::overview::base;
+use crate::overview::model::{Row, RowBuilder};
 use crate::state::{Shared, Store};
+use drag::{Drag, Moved, Pointer};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -63,7 +66,7 @@ pub fn check_move(store: &Store, kind: RecordKind, id: uuid::Uuid, to: &str) -> 
 }
 
 fn stage_edit(kind: RecordKind, id: uuid::Uuid, to: &str) -> Edit {
-    Edit::update(kind, id, Default::default()).set("stage", serde_json::json!(to))
+    Edit::move_stage(kind, id, to)
 }
 
 /// Moves a card, or says why it cannot; the message goes to the board's live region.
@@ -115,7 +118,7 @@ pub fn Board(
     // What rows look up (company and contact names, labels): when it changes, every row is
     // rebuilt; otherwise only the rows of records that changed are (a move rebuilds one row,
     // not 5,000).
-    let lookups = Memo::new(move |_| RowBuilder::new(&store, kind, store.language.get().code()));
+    let lookups = Memo::new(move |_| crate::overview::row_builder(&store, kind, store.language.get().code()));
     let cache = StoredValue::new((None::<RowBuilder>, HashMap::<uuid::Uuid, (u64, Arc<Row>)>::new()));
     let rows = Memo::new(move |_| {
         let builder = lookups.get();

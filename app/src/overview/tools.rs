@@ -2,125 +2,31 @@
 //! all of which must hold), a column chooser, and saved views that bring back a tab, search,
 //! conditions, sort and columns. Views and columns are kept per device and kind.
 
-use crate::components::overview::{Col, Row, Tab};
-use crate::i18n::{Strings, use_i18n};
+use super::OverviewState;
+use super::model::{Col, CondField, Condition, SavedView};
+use crate::i18n::use_i18n;
 use crate::state::Store;
 use crate::state::prefs;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use veld_domain::RecordKind;
 use veld_domain::config::Table;
-
-/// A field an advanced-search condition can test.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CondField {
-    Stage,
-    Source,
-    ValueAtLeast,
-    ValueAtMost,
-    CloseBefore,
-    CloseAfter,
-    Company,
-}
-
-impl CondField {
-    pub const ALL: [CondField; 7] = [
-        CondField::Stage,
-        CondField::Source,
-        CondField::ValueAtLeast,
-        CondField::ValueAtMost,
-        CondField::CloseBefore,
-        CondField::CloseAfter,
-        CondField::Company,
-    ];
-
-    fn code(self) -> &'static str {
-        match self {
-            CondField::Stage => "stage",
-            CondField::Source => "source",
-            CondField::ValueAtLeast => "value_min",
-            CondField::ValueAtMost => "value_max",
-            CondField::CloseBefore => "close_before",
-            CondField::CloseAfter => "close_after",
-            CondField::Company => "company",
-        }
-    }
-
-    fn label(self, t: &Strings) -> &'static str {
-        match self {
-            CondField::Stage => t.cond_stage,
-            CondField::Source => t.cond_source,
-            CondField::ValueAtLeast => t.cond_value_min,
-            CondField::ValueAtMost => t.cond_value_max,
-            CondField::CloseBefore => t.cond_close_before,
-            CondField::CloseAfter => t.cond_close_after,
-            CondField::Company => t.cond_company,
-        }
-    }
-}
-
-/// One condition: the field and the value it is compared with.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Condition {
-    pub field: CondField,
-    pub value: String,
-}
-
-impl Condition {
-    /// Whether a row meets the condition; an empty value is no condition.
-    pub fn admits(&self, r: &Row) -> bool {
-        let v = self.value.trim();
-        if v.is_empty() {
-            return true;
-        }
-        let number = || crate::format::parse_amount(v);
-        match self.field {
-            CondField::Stage => r.stage_code == v,
-            CondField::Source => r.source_code == v,
-            CondField::ValueAtLeast => number().is_none_or(|n| r.value.is_some_and(|x| x >= n)),
-            CondField::ValueAtMost => number().is_none_or(|n| r.value.is_some_and(|x| x <= n)),
-            CondField::CloseBefore => !r.close_date.is_empty() && r.close_date.as_str() < v,
-            CondField::CloseAfter => !r.close_date.is_empty() && r.close_date.as_str() > v,
-            CondField::Company => r.company.to_lowercase().contains(&v.to_lowercase()),
-        }
-    }
-}
-
-/// A saved view: what the overview showed when it was saved.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SavedView {
-    pub name: String,
-    pub tab: String,
-    pub query: String,
-    pub conditions: Vec<Condition>,
-    pub sort: Option<(String, bool)>,
-    pub hidden: Vec<String>,
-}
 
 fn views_key(kind: RecordKind) -> String {
     format!("veld.views.{}.v1", kind.as_str())
 }
 
-pub fn columns_key(kind: RecordKind) -> String {
+fn columns_key(kind: RecordKind) -> String {
     format!("veld.columns.{}.v1", kind.as_str())
 }
 
-/// The overview's state the tools read and write.
-#[derive(Clone, Copy)]
-pub struct ToolState {
-    pub kind: RecordKind,
-    pub tab: Memo<Tab>,
-    pub query: RwSignal<String>,
-    pub sort: RwSignal<Option<(Col, bool)>>,
-    pub conditions: RwSignal<Vec<Condition>>,
-    pub hidden: RwSignal<BTreeSet<Col>>,
-    pub columns: StoredValue<Vec<Col>>,
+/// The columns the user hid on this device.
+pub fn load_hidden(kind: RecordKind) -> BTreeSet<Col> {
+    prefs::load::<Vec<String>>(&columns_key(kind)).unwrap_or_default().iter().filter_map(|c| Col::parse(c)).collect()
 }
 
 #[component]
-pub fn OverviewTools(state: ToolState) -> impl IntoView {
+pub fn OverviewTools(state: OverviewState) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
     let kind = state.kind;
@@ -139,14 +45,11 @@ pub fn OverviewTools(state: ToolState) -> impl IntoView {
             return;
         }
         name_error.set(None);
-        let view = SavedView {
-            name: name.clone(),
-            tab: state.tab.get_untracked().key(),
-            query: state.query.get_untracked(),
-            conditions: state.conditions.get_untracked(),
-            sort: state.sort.get_untracked().map(|(c, d)| (c.code().to_owned(), d)),
-            hidden: state.hidden.get_untracked().iter().map(|c| c.code().to_owned()).collect(),
-        };
+        let view = state.sort.with_untracked(|sort| {
+            let (tab, query) = (state.tab.get_untracked(), state.query.get_untracked());
+            let hidden = state.hidden.get_untracked();
+            state.conditions.with_untracked(|c| SavedView::of(&name, &tab, &query, c, *sort, &hidden))
+        });
         views.update(|v| {
             v.retain(|x| x.name != name);
             v.push(view);
@@ -155,12 +58,11 @@ pub fn OverviewTools(state: ToolState) -> impl IntoView {
         view_name.set(String::new());
     };
     let apply_view = move |v: SavedView| {
+        state.sort.set(v.sort());
+        state.hidden.set(v.hidden());
         state.query.set(v.query);
         state.conditions.set(v.conditions);
-        state.sort.set(v.sort.and_then(|(c, d)| Col::parse(&c).map(|c| (c, d))));
-        state.hidden.set(v.hidden.iter().filter_map(|c| Col::parse(c)).collect());
-        let base = crate::components::overview::base(kind);
-        navigate(&format!("{base}?tab={}", v.tab), Default::default());
+        navigate(&format!("{}?tab={}", super::base(kind), v.tab), Default::default());
     };
     let delete_view = move |name: String| {
         views.update(|v| v.retain(|x| x.name != name));
@@ -295,66 +197,5 @@ pub fn OverviewTools(state: ToolState) -> impl IntoView {
                 </div>
             </details>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(stage: &str, value: Option<i64>, close: &str, company: &str) -> Row {
-        Row {
-            id: uuid::Uuid::nil(),
-            number: String::new(),
-            title: "T".into(),
-            company: company.into(),
-            contacts: String::new(),
-            stage: stage.into(),
-            stage_code: stage.into(),
-            source_code: "website".into(),
-            category_code: String::new(),
-            stage_index: 0,
-            stage_group: String::new(),
-            source: String::new(),
-            value,
-            probability: None,
-            close_date: close.into(),
-            owner: veld_domain::UserId(uuid::Uuid::nil()),
-            office: veld_domain::OfficeId(uuid::Uuid::nil()),
-            haystack: String::new(),
-        }
-    }
-
-    fn check(field: CondField, value: &str, r: &Row) -> bool {
-        Condition { field, value: value.into() }.admits(r)
-    }
-
-    #[test]
-    fn conditions_test_their_field_and_an_empty_value_admits_all() {
-        let r = row("qualified", Some(5_000), "2027-03-31", "Bakkerij Van Dijk");
-        assert!(check(CondField::Stage, "qualified", &r));
-        assert!(!check(CondField::Stage, "new", &r));
-        assert!(check(CondField::Stage, "", &r));
-        assert!(check(CondField::Source, "website", &r));
-        assert!(check(CondField::ValueAtLeast, "€ 5.000", &r));
-        assert!(!check(CondField::ValueAtLeast, "5001", &r));
-        assert!(check(CondField::ValueAtMost, "5000", &r));
-        assert!(!check(CondField::ValueAtMost, "10", &row("new", None, "", "")), "no value is not at most 10");
-        assert!(check(CondField::CloseBefore, "2027-04-01", &r));
-        assert!(!check(CondField::CloseAfter, "2027-04-01", &r));
-        assert!(!check(CondField::CloseBefore, "2030-01-01", &row("new", None, "", "")), "no date is not before");
-        assert!(check(CondField::Company, "BAKKERIJ", &r));
-        assert!(!check(CondField::Company, "kroon", &r));
-    }
-
-    #[test]
-    fn columns_and_tabs_round_trip_through_their_codes() {
-        for c in [Col::Number, Col::Title, Col::Stage, Col::CloseDate] {
-            assert_eq!(Col::parse(c.code()), Some(c));
-        }
-        assert_eq!(Col::parse("shoe_size"), None);
-        for tab in [Tab::Mine, Tab::Office, Tab::All, Tab::Group("closing".into())] {
-            assert_eq!(Tab::parse(&tab.key()), tab);
-        }
     }
 }

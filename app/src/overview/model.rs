@@ -1,0 +1,509 @@
+//! The overview without a screen (LO-1, LO-2): a record as a row (text to show and to search),
+//! the tabs, the columns and how they sort, the advanced-search conditions, and the pipeline
+//! from all rows to the visible window — each a pure function, natively tested.
+//!
+//! The work is split so that a keystroke does the least: rows are built once per change of the
+//! data ([`RowBuilder`]), their order once per change of the sort ([`order`]), and a keystroke
+//! only filters that order ([`filter`]) and renders the visible [`Window`].
+
+use crate::format::money;
+use crate::i18n::Strings;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use veld_domain::config::Table;
+use veld_domain::records::{contact_name, text};
+use veld_domain::sync::RecordState;
+use veld_domain::{Language, OfficeId, RecordKind, UserId};
+
+/// One record as the overview shows and searches it, computed once per data change.
+#[derive(Clone, Debug, Default)]
+pub struct Row {
+    pub id: uuid::Uuid,
+    pub number: String,
+    pub title: String,
+    pub company: String,
+    pub contacts: String,
+    pub stage: String,
+    pub stage_code: String,
+    pub source_code: String,
+    pub category_code: String,
+    pub stage_index: i64,
+    pub stage_group: String,
+    pub source: String,
+    pub value: Option<i64>,
+    pub probability: Option<i64>,
+    pub close_date: String,
+    pub owner: UserId,
+    pub office: OfficeId,
+    /// Lower-case text searched by the search box.
+    pub haystack: String,
+}
+
+/// Separates the parts of a searched text (so a search never matches across two of them).
+const SEP: char = '\u{1f}';
+
+/// What building a row looks up: company names, contact names with e-mail and phone, and the
+/// configuration (stage and table labels).
+#[derive(Clone, PartialEq)]
+pub struct RowBuilder {
+    pub companies: HashMap<uuid::Uuid, String>,
+    pub contacts: HashMap<uuid::Uuid, String>,
+    pub config: crate::state::Config,
+    pub kind: RecordKind,
+    pub language: &'static str,
+}
+
+impl RowBuilder {
+    pub fn new(config: crate::state::Config, kind: RecordKind, language: &'static str) -> RowBuilder {
+        RowBuilder { companies: HashMap::new(), contacts: HashMap::new(), config, kind, language }
+    }
+
+    /// Learns a company's name or a contact's name, e-mail and phone (rows show and search them).
+    pub fn learn(&mut self, r: &RecordState) {
+        let v = r.values();
+        if r.kind == RecordKind::Company {
+            self.companies.insert(r.id, text(&v, "name").unwrap_or_default().to_owned());
+        } else if r.kind == RecordKind::Contact {
+            let mut s = contact_name(&v);
+            for f in ["email", "phone"] {
+                if let Some(x) = text(&v, f) {
+                    s.push(SEP);
+                    s.push_str(x);
+                }
+            }
+            self.contacts.insert(r.id, s);
+        }
+    }
+
+    /// One record's row.
+    pub fn row(&self, r: &RecordState) -> Row {
+        let (kind, language, config) = (self.kind, self.language, &self.config);
+        let stages = config.stages(kind);
+        let value_field = veld_domain::schema::value_field(kind).unwrap_or_default();
+        // Read fields in place: copying 50,000 records' values would dominate opening the list.
+        let field = |name: &str| r.fields.get(name).map(|f| &f.value);
+        let str_of = |name: &str| field(name).and_then(|v| v.as_str()).unwrap_or_default();
+        let stage_code = str_of(veld_domain::records::STAGE);
+        let stage = stages.get(stage_code);
+        let company =
+            str_of("company_id").parse().ok().and_then(|c| self.companies.get(&c).cloned()).unwrap_or_default();
+        let linked: Vec<&String> = match field(veld_domain::records::CONTACTS) {
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|c| c.get("id")?.as_str()?.parse().ok())
+                .filter_map(|id: uuid::Uuid| self.contacts.get(&id))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let contact_names: Vec<&str> = linked.iter().map(|s| s.split(SEP).next().unwrap_or_default()).collect();
+        let title = str_of("title").to_owned();
+        // Numbered by the server when the record first syncs; until then a provisional "L…".
+        let number = match (str_of("number"), veld_domain::records::numbering(r.kind)) {
+            ("", Some((prefix, _))) if r.version == 0 => format!("{prefix}…"),
+            (n, _) => n.to_owned(),
+        };
+        let mut haystack = String::with_capacity(title.len() + company.len() + 32);
+        for part in [title.as_str(), number.as_str(), company.as_str(), str_of("interest")] {
+            haystack.push_str(part);
+            haystack.push(SEP);
+        }
+        for c in &linked {
+            haystack.push_str(c);
+            haystack.push(SEP);
+        }
+        Row {
+            id: r.id,
+            number,
+            title,
+            company,
+            contacts: contact_names.join(", "),
+            stage: stage.map(|s| s.name.get(language).to_owned()).unwrap_or_else(|| stage_code.to_owned()),
+            stage_code: stage_code.to_owned(),
+            source_code: str_of("source").to_owned(),
+            category_code: str_of("category").to_owned(),
+            stage_index: stage.map_or(i64::MAX, |s| s.index),
+            stage_group: stage.and_then(|s| s.stage_group.clone()).unwrap_or_default(),
+            source: config.tables.label(kind, Table::Source, str_of("source"), language).to_owned(),
+            value: field(value_field).and_then(|x| x.as_i64()),
+            probability: field("probability").and_then(|x| x.as_i64()),
+            close_date: str_of("expected_close_date").to_owned(),
+            owner: r.owner_id,
+            office: r.office_id,
+            haystack: haystack.to_lowercase(),
+        }
+    }
+
+    /// The rows of `records` (of the builder's kind), newest first.
+    pub fn rows<'a>(&self, records: impl IntoIterator<Item = &'a RecordState>) -> Vec<Row> {
+        let mut rows: Vec<Row> = records.into_iter().map(|r| self.row(r)).collect();
+        // Newest first until the user sorts: UUIDv7 ids sort by creation time.
+        rows.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
+        rows
+    }
+}
+
+/// Which records a tab shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Mine,
+    Office,
+    All,
+    Group(String),
+}
+
+impl Tab {
+    /// The tab's key in the address (`?tab=…`) and in saved views.
+    pub fn key(&self) -> String {
+        match self {
+            Tab::Mine => "mine".into(),
+            Tab::Office => "office".into(),
+            Tab::All => "all".into(),
+            Tab::Group(g) => format!("group-{g}"),
+        }
+    }
+
+    pub fn parse(s: &str) -> Tab {
+        match s {
+            "mine" => Tab::Mine,
+            "office" => Tab::Office,
+            "" | "all" => Tab::All,
+            other => other.strip_prefix("group-").map(|g| Tab::Group(g.to_owned())).unwrap_or(Tab::All),
+        }
+    }
+
+    pub fn admits(&self, row: &Row, me: UserId, office: OfficeId) -> bool {
+        match self {
+            Tab::Mine => row.owner == me,
+            Tab::Office => row.office == office,
+            Tab::All => true,
+            Tab::Group(g) => &row.stage_group == g,
+        }
+    }
+}
+
+/// The tabs of a kind's overview with their labels: one per stage group, then mine, my office
+/// and all.
+pub fn tabs(kind: RecordKind, config: &crate::state::Config, language: &str, t: &Strings) -> Vec<(Tab, String)> {
+    let mut out: Vec<(Tab, String)> = config
+        .tables
+        .entries(kind, Table::StageGroup)
+        .into_iter()
+        .map(|g| (Tab::Group(g.code.clone()), g.label.get(language).to_owned()))
+        .collect();
+    let (mine, office, all) = if kind == RecordKind::Lead {
+        (t.tab_my_leads, t.tab_office_leads, t.tab_all_leads)
+    } else {
+        (t.tab_my_opportunities, t.tab_office_opportunities, t.tab_all_opportunities)
+    };
+    out.extend([(Tab::Mine, mine.to_owned()), (Tab::Office, office.to_owned()), (Tab::All, all.to_owned())]);
+    out
+}
+
+/// The sortable columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Col {
+    Number,
+    Title,
+    Company,
+    Contacts,
+    Stage,
+    Source,
+    Value,
+    Probability,
+    CloseDate,
+}
+
+impl Col {
+    const ALL: [Col; 9] = [
+        Col::Number,
+        Col::Title,
+        Col::Company,
+        Col::Contacts,
+        Col::Stage,
+        Col::Source,
+        Col::Value,
+        Col::Probability,
+        Col::CloseDate,
+    ];
+
+    /// A stable name, for saved views.
+    pub fn code(self) -> &'static str {
+        match self {
+            Col::Number => "number",
+            Col::Title => "title",
+            Col::Company => "company",
+            Col::Contacts => "contacts",
+            Col::Stage => "stage",
+            Col::Source => "source",
+            Col::Value => "value",
+            Col::Probability => "probability",
+            Col::CloseDate => "close_date",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Col> {
+        Col::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn label(self, t: &Strings) -> &'static str {
+        match self {
+            Col::Number => t.col_number,
+            Col::Title => t.col_title,
+            Col::Company => t.col_company,
+            Col::Contacts => t.col_contacts,
+            Col::Stage => t.col_stage,
+            Col::Source => t.col_source,
+            Col::Value => t.col_value,
+            Col::Probability => t.col_probability,
+            Col::CloseDate => t.col_close_date,
+        }
+    }
+
+    pub fn numeric(self) -> bool {
+        matches!(self, Col::Value | Col::Probability)
+    }
+
+    /// Hidden on narrow screens.
+    pub fn secondary(self) -> bool {
+        !matches!(self, Col::Title | Col::Stage | Col::Value)
+    }
+
+    pub fn cell(self, r: &Row, lang: Language) -> String {
+        match self {
+            Col::Number => r.number.clone(),
+            Col::Title => r.title.clone(),
+            Col::Company => r.company.clone(),
+            Col::Contacts => r.contacts.clone(),
+            Col::Stage => r.stage.clone(),
+            Col::Source => r.source.clone(),
+            Col::Value => r.value.map(|v| money(v, lang)).unwrap_or_default(),
+            Col::Probability => r.probability.map(|p| format!("{p} %")).unwrap_or_default(),
+            Col::CloseDate => crate::format::date(&r.close_date, lang),
+        }
+    }
+
+    pub fn compare(self, a: &Row, b: &Row) -> std::cmp::Ordering {
+        let text = |x: &str, y: &str| x.to_lowercase().cmp(&y.to_lowercase());
+        match self {
+            Col::Number => a.number.cmp(&b.number),
+            Col::Title => text(&a.title, &b.title),
+            Col::Company => text(&a.company, &b.company),
+            Col::Contacts => text(&a.contacts, &b.contacts),
+            Col::Stage => a.stage_index.cmp(&b.stage_index),
+            Col::Source => text(&a.source, &b.source),
+            Col::Value => a.value.cmp(&b.value),
+            Col::Probability => a.probability.cmp(&b.probability),
+            Col::CloseDate => a.close_date.cmp(&b.close_date),
+        }
+    }
+}
+
+/// The columns of a kind's overview, in order.
+pub fn columns(kind: RecordKind) -> Vec<Col> {
+    if kind == RecordKind::Lead {
+        vec![Col::Number, Col::Title, Col::Company, Col::Contacts, Col::Stage, Col::Source, Col::Value]
+    } else {
+        vec![Col::Title, Col::Company, Col::Contacts, Col::Stage, Col::Value, Col::Probability, Col::CloseDate]
+    }
+}
+
+/// The columns shown: all of the kind's but those hidden (the title always stays).
+pub fn shown_columns(all: &[Col], hidden: &std::collections::BTreeSet<Col>) -> Vec<Col> {
+    all.iter().copied().filter(|c| *c == Col::Title || !hidden.contains(c)).collect()
+}
+
+/// A sort: the column, and whether it runs descending.
+pub type Sort = Option<(Col, bool)>;
+
+/// A click on a column's header: ascending, then descending, then unsorted (newest first).
+pub fn next_sort(current: Sort, clicked: Col) -> Sort {
+    match current {
+        Some((col, false)) if col == clicked => Some((clicked, true)),
+        Some((col, true)) if col == clicked => None,
+        _ => Some((clicked, false)),
+    }
+}
+
+/// The order of all rows under `sort` (indices into `rows`); a stable sort, so equal rows keep
+/// the newest-first order.
+pub fn order(rows: &[Row], sort: Sort) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..rows.len() as u32).collect();
+    if let Some((col, desc)) = sort {
+        idx.sort_by(|&a, &b| {
+            let o = col.compare(&rows[a as usize], &rows[b as usize]);
+            if desc { o.reverse() } else { o }
+        });
+    }
+    idx
+}
+
+/// What narrows the rows: the tab, the search text, the advanced-search conditions, and who
+/// is looking (for "mine" and "my office").
+pub struct Filter<'a> {
+    pub tab: &'a Tab,
+    pub query: &'a str,
+    pub conditions: &'a [Condition],
+    pub me: UserId,
+    pub office: OfficeId,
+}
+
+/// The rows of `order` the filter admits, in that order (a keystroke's work).
+pub fn filter(rows: &[Row], order: &[u32], f: &Filter) -> Vec<u32> {
+    let needle = f.query.trim().to_lowercase();
+    order
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let r = &rows[i as usize];
+            f.tab.admits(r, f.me, f.office)
+                && (needle.is_empty() || r.haystack.contains(&needle))
+                && f.conditions.iter().all(|c| c.admits(r))
+        })
+        .collect()
+}
+
+/// Height of one table row in pixels: the window maths relies on it (see `.records.virtual`).
+pub const ROW_PX: f64 = 45.0;
+/// Rows rendered above and below the visible ones, so fast scrolling shows no gap.
+const OVERSCAN: usize = 8;
+
+/// The rows a virtualised list renders: indices `first..last` of the filtered rows, and the
+/// space kept for the rows above and below (so the scrollbar is true).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Window {
+    pub first: usize,
+    pub last: usize,
+    pub above_px: f64,
+    pub below_px: f64,
+}
+
+impl Window {
+    /// The window of `total` rows scrolled to `scroll_top` in a viewport `viewport` high.
+    pub fn of(total: usize, scroll_top: f64, viewport: f64) -> Window {
+        let first = ((scroll_top.max(0.0) / ROW_PX) as usize).saturating_sub(OVERSCAN).min(total);
+        let visible = (viewport.max(0.0) / ROW_PX).ceil() as usize + 2 * OVERSCAN;
+        let last = (first + visible).min(total);
+        Window { first, last, above_px: first as f64 * ROW_PX, below_px: (total - last) as f64 * ROW_PX }
+    }
+}
+
+/// A field an advanced-search condition can test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CondField {
+    Stage,
+    Source,
+    ValueAtLeast,
+    ValueAtMost,
+    CloseBefore,
+    CloseAfter,
+    Company,
+}
+
+impl CondField {
+    pub const ALL: [CondField; 7] = [
+        CondField::Stage,
+        CondField::Source,
+        CondField::ValueAtLeast,
+        CondField::ValueAtMost,
+        CondField::CloseBefore,
+        CondField::CloseAfter,
+        CondField::Company,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CondField::Stage => "stage",
+            CondField::Source => "source",
+            CondField::ValueAtLeast => "value_min",
+            CondField::ValueAtMost => "value_max",
+            CondField::CloseBefore => "close_before",
+            CondField::CloseAfter => "close_after",
+            CondField::Company => "company",
+        }
+    }
+
+    pub fn label(self, t: &Strings) -> &'static str {
+        match self {
+            CondField::Stage => t.cond_stage,
+            CondField::Source => t.cond_source,
+            CondField::ValueAtLeast => t.cond_value_min,
+            CondField::ValueAtMost => t.cond_value_max,
+            CondField::CloseBefore => t.cond_close_before,
+            CondField::CloseAfter => t.cond_close_after,
+            CondField::Company => t.cond_company,
+        }
+    }
+}
+
+/// One condition: the field and the value it is compared with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    pub field: CondField,
+    pub value: String,
+}
+
+impl Condition {
+    /// Whether a row meets the condition; an empty value is no condition.
+    pub fn admits(&self, r: &Row) -> bool {
+        let v = self.value.trim();
+        if v.is_empty() {
+            return true;
+        }
+        let number = || crate::format::parse_amount(v);
+        match self.field {
+            CondField::Stage => r.stage_code == v,
+            CondField::Source => r.source_code == v,
+            CondField::ValueAtLeast => number().is_none_or(|n| r.value.is_some_and(|x| x >= n)),
+            CondField::ValueAtMost => number().is_none_or(|n| r.value.is_some_and(|x| x <= n)),
+            CondField::CloseBefore => !r.close_date.is_empty() && r.close_date.as_str() < v,
+            CondField::CloseAfter => !r.close_date.is_empty() && r.close_date.as_str() > v,
+            CondField::Company => r.company.to_lowercase().contains(&v.to_lowercase()),
+        }
+    }
+}
+
+/// A saved view: what the overview showed when it was saved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedView {
+    pub name: String,
+    pub tab: String,
+    pub query: String,
+    pub conditions: Vec<Condition>,
+    pub sort: Option<(String, bool)>,
+    pub hidden: Vec<String>,
+}
+
+impl SavedView {
+    /// The view of what the overview shows now.
+    pub fn of(
+        name: &str,
+        tab: &Tab,
+        query: &str,
+        conditions: &[Condition],
+        sort: Sort,
+        hidden: &std::collections::BTreeSet<Col>,
+    ) -> SavedView {
+        SavedView {
+            name: name.trim().to_owned(),
+            tab: tab.key(),
+            query: query.to_owned(),
+            conditions: conditions.to_vec(),
+            sort: sort.map(|(c, desc)| (c.code().to_owned(), desc)),
+            hidden: hidden.iter().map(|c| c.code().to_owned()).collect(),
+        }
+    }
+
+    /// The sort it brings back (a column no longer known: unsorted).
+    pub fn sort(&self) -> Sort {
+        self.sort.as_ref().and_then(|(c, desc)| Col::parse(c).map(|c| (c, *desc)))
+    }
+
+    /// The columns it hides (unknown ones are left out).
+    pub fn hidden(&self) -> std::collections::BTreeSet<Col> {
+        self.hidden.iter().filter_map(|c| Col::parse(c)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

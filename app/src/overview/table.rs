@@ -1,0 +1,189 @@
+//! The overview's virtualised table: only the rows in view (and a few around them) are in the
+//! page, between two spacers that keep the scrollbar true (`model::Window`).
+
+use super::model::{Col, Row, Window};
+use super::{OverviewState, base};
+use crate::components::icons::{self, Icon};
+use crate::i18n::use_i18n;
+use crate::state::{Connection, Shared, Store};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// What to show instead of rows, if anything: not allowed, loading, offline before the first
+/// sync, or an empty result.
+fn message(store: Store, kind: veld_domain::RecordKind, no_rows: bool, none_shown: bool) -> Option<AnyView> {
+    let t = crate::i18n::strings(store.language.get());
+    let allowed =
+        store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, veld_domain::Action::View)));
+    if !allowed {
+        return Some(view! { <p class="notice">{t.not_allowed}</p> }.into_any());
+    }
+    if !store.local_ready.get() {
+        return Some(view! { <p class="muted">{t.loading}</p> }.into_any());
+    }
+    let never_synced = store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none()));
+    if no_rows && never_synced {
+        return Some(if store.connection.get() == Connection::Online {
+            view! { <p class="muted">{t.loading}</p> }.into_any()
+        } else {
+            view! { <p class="notice">{t.offline_list}</p> }.into_any()
+        });
+    }
+    none_shown.then(|| view! { <p class="muted count" aria-live="polite">{t.empty_list}</p> }.into_any())
+}
+
+/// The table of the rows `shown` (indices into `rows`), with sortable headers, a checkbox per
+/// row for the bulk bar, and a preview button.
+#[component]
+pub fn RecordTable(
+    state: OverviewState,
+    rows: Memo<Shared<Vec<Row>>>,
+    shown: Memo<Shared<Vec<u32>>>,
+    label: Signal<&'static str>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(720.0_f64);
+    let wrap = NodeRef::<leptos::html::Div>::new();
+    let cols = Memo::new(move |_| state.hidden.with(|h| super::model::shown_columns(&state.columns.get_value(), h)));
+    // A new search or tab starts at the top.
+    Effect::new(move |_| {
+        state.query.track();
+        state.tab.track();
+        scroll_top.set(0.0);
+    });
+    Effect::new(move |_| {
+        if let Some(el) = wrap.get() {
+            viewport.set(el.client_height().max(200) as f64);
+        }
+    });
+    let total = move || shown.with(|s| s.0.len());
+    let message = move || message(store, state.kind, rows.with(|r| r.0.is_empty()), total() == 0);
+    let has_rows = move || message().is_none();
+    let all_checked = move || {
+        let n = state.checked.with(|c| c.len());
+        n > 0 && n == total()
+    };
+    let toggle_all = move |_| {
+        if all_checked() {
+            state.checked.set(Default::default());
+        } else {
+            let ids =
+                rows.with_untracked(|r| shown.with_untracked(|s| s.0.iter().map(|&i| r.0[i as usize].id).collect()));
+            state.checked.set(ids);
+        }
+    };
+    let body = move || {
+        let window = Window::of(total(), scroll_top.get(), viewport.get());
+        let lines = rows.with(|r| {
+            shown.with(|s| {
+                s.0[window.first..window.last]
+                    .iter()
+                    .enumerate()
+                    .map(|(n, &i)| view! { <TableRow state=state row=r.0[i as usize].clone() cols=cols.get() index=window.first + n + 2/> })
+                    .collect_view()
+            })
+        });
+        crate::perf::mark("veld:overview:rendered");
+        view! {
+            <tr class="spacer" aria-hidden="true" style=format!("height:{}px", window.above_px)></tr>
+            {lines}
+            <tr class="spacer" aria-hidden="true" style=format!("height:{}px", window.below_px)></tr>
+        }
+    };
+    view! {
+        {message}
+        <Show when=has_rows>
+            <p class="muted count" aria-live="polite">{move || (t().count_records)(total())}</p>
+            <div
+                class="table-wrap virtual"
+                role="region"
+                tabindex="0"
+                aria-label=move || label.get()
+                node_ref=wrap
+                on:scroll=move |ev| {
+                    let el = event_target::<web_sys::Element>(&ev);
+                    scroll_top.set(el.scroll_top() as f64);
+                    viewport.set(el.client_height().max(200) as f64);
+                }
+            >
+                <table class="records" aria-rowcount=move || total() + 1>
+                    <thead>
+                        <tr aria-rowindex="1">
+                            <th scope="col" class="check">
+                                <input type="checkbox" aria-label=move || (t().select_all)(total()) prop:checked=all_checked on:change=toggle_all/>
+                            </th>
+                            {move || cols.get().into_iter().map(|c| view! { <Header state=state col=c/> }).collect_view()}
+                            <th scope="col" class="preview-cell"><span class="visually-hidden">{move || t().preview}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </Show>
+    }
+}
+
+/// A column's header: a button that sorts up, down, then not (`model::next_sort`).
+#[component]
+fn Header(state: OverviewState, col: Col) -> impl IntoView {
+    let t = use_i18n();
+    let sorted = move || state.sort.get().filter(|(s, _)| *s == col).map(|(_, desc)| desc);
+    let aria = move || match sorted() {
+        Some(true) => "descending",
+        Some(false) => "ascending",
+        None => "none",
+    };
+    let arrow = move || match sorted() {
+        Some(true) => " ↓",
+        Some(false) => " ↑",
+        None => "",
+    };
+    view! {
+        <th scope="col" aria-sort=aria class:secondary=col.secondary() class:num=col.numeric()>
+            <button type="button" class="sort" on:click=move |_| state.sort.update(|s| *s = super::model::next_sort(*s, col))>
+                {move || col.label(t())}{arrow}
+            </button>
+        </th>
+    }
+}
+
+/// One row: its checkbox, its cells (the title links to the record) and its preview button.
+#[component]
+fn TableRow(state: OverviewState, row: Row, cols: Vec<Col>, index: usize) -> impl IntoView {
+    let t = crate::i18n::strings(expect_context::<Store>().language.get_untracked());
+    let lang = expect_context::<Store>().language.get_untracked();
+    let id = row.id;
+    let is_checked = move || state.checked.with(|c| c.contains(&id));
+    let toggle = move |_| {
+        state.checked.update(|c| {
+            if !c.remove(&id) {
+                c.insert(id);
+            }
+        })
+    };
+    let previewed = move || state.preview.get() == Some(id);
+    let href = format!("{}/{id}", base(state.kind));
+    let cells = cols
+        .iter()
+        .map(|&c| {
+            let text = c.cell(&row, lang);
+            let content =
+                if c == Col::Title { view! { <A href=href.clone()>{text}</A> }.into_any() } else { text.into_any() };
+            view! { <td class:secondary=c.secondary() class:num=c.numeric()>{content}</td> }
+        })
+        .collect_view();
+    view! {
+        <tr aria-rowindex=index>
+            <td class="check">
+                <input type="checkbox" aria-label=format!("{} {}", t.select_row, row.title) prop:checked=is_checked on:change=toggle/>
+            </td>
+            {cells}
+            <td class="preview-cell">
+                <button type="button" class="icon-button" aria-label=format!("{} {}", t.preview, row.title) aria-pressed=move || previewed().to_string()
+                    on:click=move |_| state.preview.update(|p| *p = if *p == Some(id) { None } else { Some(id) })><Icon d=icons::PREVIEW/></button>
+            </td>
+        </tr>
+    }
+}
