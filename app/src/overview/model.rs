@@ -39,6 +39,12 @@ pub struct Row {
     pub haystack: String,
 }
 
+impl AsRef<Row> for Row {
+    fn as_ref(&self) -> &Row {
+        self
+    }
+}
+
 /// Separates the parts of a searched text (so a search never matches across two of them).
 const SEP: char = '\u{1f}';
 

@@ -5,6 +5,7 @@
 use crate::board::{Board, Filters};
 use crate::components::page::Page;
 use crate::i18n::use_i18n;
+use crate::overview::model::Tab;
 use crate::state::Store;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -36,7 +37,7 @@ pub fn PipelinePage() -> impl IntoView {
     });
     let layout = RwSignal::new(crate::state::prefs::load::<Layout>(LAYOUT_KEY).unwrap_or_default());
     Effect::new(move |_| crate::state::prefs::save(LAYOUT_KEY, &layout.get()));
-    let filters = RwSignal::new(Filters { scope: "all".into(), ..Filters::default() });
+    let filters = RwSignal::new(Filters::default());
     let set = move |f: fn(&mut Filters, String)| move |ev| filters.update(|x| f(x, event_target_value(&ev)));
     let source_options = move || {
         let lang = store.language.get().code();
@@ -113,10 +114,10 @@ pub fn PipelinePage() -> impl IntoView {
             <div class="board-tools" role="group" aria-label=move || t().board_filters>
                 <div class="field inline">
                     <label for="board-scope">{move || t().board_scope}</label>
-                    <select id="board-scope" on:change=set(|f, v| f.scope = v)>
-                        <option value="all">{move || t().board_all}</option>
-                        <option value="office">{move || t().board_office}</option>
-                        <option value="mine">{move || t().board_mine}</option>
+                    <select id="board-scope" on:change=set(|f, v| f.scope = Tab::parse(&v))>
+                        <option value=Tab::All.key()>{move || t().board_all}</option>
+                        <option value=Tab::Office.key()>{move || t().board_office}</option>
+                        <option value=Tab::Mine.key()>{move || t().board_mine}</option>
                     </select>
                 </div>
                 <div class="field inline search">

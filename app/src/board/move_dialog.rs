@@ -1,0 +1,59 @@
+//! "Move to…": the stages a card may move to, for keyboards and small screens. Only what the
+//! edit path would accept is offered (none for a colleague's record the user may only view).
+
+use super::{BoardState, Moving};
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+
+#[component]
+pub fn MoveDialog(state: BoardState, moving: Moving) -> impl IntoView {
+    let t = use_i18n();
+    let store = state.store;
+    let lang = store.language.get_untracked().code();
+    let Moving { id, title, from } = moving;
+    let choices: Vec<(String, String)> = store.config.with_untracked(|c| {
+        c.stages(state.kind)
+            .choices(Some(from.as_str()))
+            .into_iter()
+            .filter(|s| s.code != from && state.check_move(id, &s.code).is_ok())
+            .map(|s| (s.code.clone(), s.name.get(lang).to_owned()))
+            .collect()
+    });
+    let none = choices.is_empty().then(|| view! { <p>{move || t().read_only}</p> });
+    let record_title = title.clone();
+    let label = move || (t().board_move_label)(&title);
+    let aria = label.clone();
+    let first = NodeRef::<leptos::html::Button>::new();
+    // Focus goes to the first choice, so a keyboard user carries on from there.
+    Effect::new(move |_| {
+        if let Some(b) = first.get() {
+            let _ = b.focus();
+        }
+    });
+    let buttons = choices
+        .into_iter()
+        .enumerate()
+        .map(|(i, (code, name))| {
+            let title = record_title.clone();
+            let node = if i == 0 { first } else { NodeRef::new() };
+            view! {
+                <li><button type="button" class="button" node_ref=node on:click=move |_| {
+                    state.moving.set(None);
+                    state.move_card(id, &title, &code);
+                }>{name}</button></li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="move-dialog card" role="dialog" aria-label=aria on:keydown=move |ev| {
+            if ev.key() == "Escape" {
+                state.moving.set(None);
+            }
+        }>
+            <p><strong>{label}</strong></p>
+            {none}
+            <ul>{buttons}</ul>
+            <button type="button" class="button subtle" on:click=move |_| state.moving.set(None)>{move || t().cancel}</button>
+        </div>
+    }
+}
