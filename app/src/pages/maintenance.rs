@@ -9,11 +9,14 @@ use crate::state::Store;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde_json::{Map, Value};
-use veld_domain::RecordKind;
 use veld_domain::config::{Label, Outcome, StageDef, Table, TableEntry};
 use veld_domain::edit::Edit;
+use veld_domain::{Language, RecordKind};
 
-const LANGS: [&str; 3] = ["en", "nl", "ro"];
+/// A label is written in every interface language.
+fn langs() -> [&'static str; Language::ALL.len()] {
+    Language::ALL.map(Language::code)
+}
 
 /// The fields of `next` that differ from `before`, as a change.
 pub(crate) fn changed(before: &Map<String, Value>, next: &Map<String, Value>) -> Map<String, Value> {
@@ -281,7 +284,7 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
                 </summary>
                 <form on:submit=save novalidate>
                     <div class="form-grid">
-                        {LANGS.map(|l| text(format!("{} ({l})", t().col_name), |d, l| d.name.0.get(l).cloned().unwrap_or_default(), |d, l, v| { d.name.0.insert(l.to_owned(), v); }, l)).collect_view()}
+                        {langs().map(|l| text(format!("{} ({l})", t().col_name), |d, l| d.name.0.get(l).cloned().unwrap_or_default(), |d, l, v| { d.name.0.insert(l.to_owned(), v); }, l)).collect_view()}
                         <div class="field">
                             <label for=index_id.clone()>{move || t().col_order}</label>
                             <input id=index_id inputmode="numeric" prop:value=move || draft.with(|d| d.index.to_string())
@@ -322,7 +325,7 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
                     {moves(t().next_stages, true)}
                     {moves(t().previous_stages, false)}
                     <div class="form-grid">
-                        {LANGS.map(|l| text(format!("{} ({l})", t().col_instructions), |d, l| d.instructions.0.get(l).cloned().unwrap_or_default(), |d, l, v| { d.instructions.0.insert(l.to_owned(), v); }, l)).collect_view()}
+                        {langs().map(|l| text(format!("{} ({l})", t().col_instructions), |d, l| d.instructions.0.get(l).cloned().unwrap_or_default(), |d, l, v| { d.instructions.0.insert(l.to_owned(), v); }, l)).collect_view()}
                     </div>
                     <p class="form-notice" role="status">{move || notice.get()}</p>
                     <button type="submit" class="button primary">{move || t().save}</button>
@@ -409,7 +412,7 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, Tab
         <li class="card config-item">
             <form on:submit=save novalidate class="entry-form" aria-label=entry.code.clone()>
                 <strong class="entry-code">{entry.code.clone()}{entry.fixed.then(|| view! { <span class="muted">{move || format!(" · {}", t().fixed)}</span> })}</strong>
-                {LANGS.map(|l| {
+                {langs().map(|l| {
                     let input_id = format!("entry-{id}-{l}");
                     view! {
                         <div class="field">
