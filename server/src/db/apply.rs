@@ -231,30 +231,22 @@ async fn known_for(
     Ok(known)
 }
 
-/// Every configured table entry (CF-2).
-pub(super) async fn table_entries(conn: &mut AnyConnection) -> anyhow::Result<Vec<TableEntry>> {
+/// The live configuration records of one kind (stages, table entries, rules, processes), as
+/// values.
+pub(super) async fn config_of(conn: &mut AnyConnection, kind: RecordKind) -> anyhow::Result<Vec<Map<String, Value>>> {
     let rows = sqlx::query("SELECT data FROM records WHERE kind = $1 AND deleted_at IS NULL")
-        .bind(RecordKind::TableEntry.as_str())
+        .bind(kind.as_str())
         .fetch_all(&mut *conn)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(0)?).context("table data")?;
-        out.extend(TableEntry::from_values(&data));
-    }
-    Ok(out)
+    rows.iter().map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).context("config data")).collect()
+}
+
+/// Every configured table entry (CF-2).
+pub(super) async fn table_entries(conn: &mut AnyConnection) -> anyhow::Result<Vec<TableEntry>> {
+    Ok(config_of(conn, RecordKind::TableEntry).await?.iter().filter_map(TableEntry::from_values).collect())
 }
 
 /// The configured stages of one list.
 pub(super) async fn stages(conn: &mut AnyConnection, list: RecordKind) -> anyhow::Result<Stages> {
-    let rows = sqlx::query("SELECT data FROM records WHERE kind = $1 AND deleted_at IS NULL")
-        .bind(RecordKind::Stage.as_str())
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut all = Vec::with_capacity(rows.len());
-    for r in rows {
-        let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(0)?).context("stage data")?;
-        all.extend(StageDef::from_values(&data));
-    }
-    Ok(Stages::of(list, all))
+    Ok(Stages::of(list, config_of(conn, RecordKind::Stage).await?.iter().filter_map(StageDef::from_values)))
 }

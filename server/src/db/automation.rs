@@ -5,12 +5,11 @@
 //! `apply` as users' changes (rules checked, versions from the same counter, history naming the
 //! rule), so they reach clients by the ordinary pull.
 
-use super::apply::{AppliedChange, Effects, RuleCache, apply};
+use super::apply::{AppliedChange, Effects, RuleCache, apply, config_of};
 use super::history::HistoryLog;
 use super::records::load;
 use super::versioned::Versioned;
 use super::{Db, accounts::SYSTEM_ID};
-use anyhow::Context;
 use serde_json::{Map, Value};
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -25,15 +24,6 @@ use veld_domain::{Action, Actor, OfficeId, RecordKind, UserId};
 fn system_actor() -> Actor {
     let id: uuid::Uuid = SYSTEM_ID.parse().unwrap_or_default();
     Actor { user: UserId(id), office: OfficeId(id), permissions: presets::administrator() }
-}
-
-/// The configuration records of one kind, as values.
-async fn config_of(conn: &mut AnyConnection, kind: RecordKind) -> anyhow::Result<Vec<Map<String, Value>>> {
-    let rows = sqlx::query("SELECT data FROM records WHERE kind = $1 AND deleted_at IS NULL")
-        .bind(kind.as_str())
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter().map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).context("config data")).collect()
 }
 
 async fn load_rules(conn: &mut AnyConnection) -> anyhow::Result<Vec<Rule>> {
