@@ -1,5 +1,6 @@
 //! Veld's browser app: a Leptos client-side-rendered PWA. See ARCHITECTURE.md for the map.
 
+pub mod admin;
 pub mod board;
 pub mod components;
 pub mod format;
@@ -12,6 +13,7 @@ pub mod state;
 pub mod storage;
 pub mod sync;
 
+use admin::{AdminPage, AutomationPage, RolesPage, StagesPage, TablesPage};
 use components::shell::Shell;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};

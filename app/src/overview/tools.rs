@@ -25,50 +25,24 @@ pub fn load_hidden(kind: RecordKind) -> BTreeSet<Col> {
     prefs::load::<Vec<String>>(&columns_key(kind)).unwrap_or_default().iter().filter_map(|c| Col::parse(c)).collect()
 }
 
+/// The tools: advanced search, column chooser, saved views.
 #[component]
 pub fn OverviewTools(state: OverviewState) -> impl IntoView {
+    view! {
+        <div class="overview-tools">
+            <AdvancedSearch state=state/>
+            <ColumnChooser state=state/>
+            <SavedViews state=state/>
+        </div>
+    }
+}
+
+/// Conditions on fields, all of which must hold (LO-2).
+#[component]
+fn AdvancedSearch(state: OverviewState) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
     let kind = state.kind;
-    let views = RwSignal::new(prefs::load::<Vec<SavedView>>(&views_key(kind)).unwrap_or_default());
-    let view_name = RwSignal::new(String::new());
-    let name_error = RwSignal::new(None::<&'static str>);
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        state.hidden.with(|h| prefs::save(&columns_key(kind), &h.iter().map(|c| c.code()).collect::<Vec<_>>()))
-    });
-
-    let save_view = move |_| {
-        let name = view_name.get_untracked().trim().to_owned();
-        if name.is_empty() {
-            name_error.set(Some(t().err_view_name));
-            return;
-        }
-        name_error.set(None);
-        let view = state.sort.with_untracked(|sort| {
-            let (tab, query) = (state.tab.get_untracked(), state.query.get_untracked());
-            let hidden = state.hidden.get_untracked();
-            state.conditions.with_untracked(|c| SavedView::of(&name, &tab, &query, c, *sort, &hidden))
-        });
-        views.update(|v| {
-            v.retain(|x| x.name != name);
-            v.push(view);
-        });
-        views.with_untracked(|v| prefs::save(&views_key(kind), v));
-        view_name.set(String::new());
-    };
-    let apply_view = move |v: SavedView| {
-        state.sort.set(v.sort());
-        state.hidden.set(v.hidden());
-        state.query.set(v.query);
-        state.conditions.set(v.conditions);
-        navigate(&format!("{}?tab={}", super::base(kind), v.tab), Default::default());
-    };
-    let delete_view = move |name: String| {
-        views.update(|v| v.retain(|x| x.name != name));
-        views.with_untracked(|v| prefs::save(&views_key(kind), v));
-    };
-
     let value_input = move |i: usize, c: Condition| {
         let t = t();
         let lang = store.language.get().code();
@@ -141,61 +115,116 @@ pub fn OverviewTools(state: OverviewState) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <div class="overview-tools">
-            <details class="tool">
-                <summary>{move || (t().advanced_search)(state.conditions.with(|c| c.iter().filter(|c| !c.value.trim().is_empty()).count()))}</summary>
-                <div class="tool-panel">
-                    <ul class="conditions">{conditions}</ul>
-                    <div class="form-actions">
-                        <button type="button" class="button" on:click=move |_| state.conditions.update(|c| c.push(Condition { field: CondField::Stage, value: String::new() }))>{move || t().add_condition}</button>
-                        <button type="button" class="button subtle" on:click=move |_| state.conditions.set(Vec::new())>{move || t().clear_conditions}</button>
-                    </div>
-                </div>
-            </details>
-            <details class="tool">
-                <summary>{move || t().columns}</summary>
-                <div class="tool-panel">
-                    {move || state.columns.get_value().into_iter().filter(|c| *c != Col::Title).map(|c| {
-                        let t = t();
-                        view! {
-                            <label class="check-field">
-                                <input type="checkbox" prop:checked=move || !state.hidden.with(|h| h.contains(&c)) on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    state.hidden.update(|h| { if on { h.remove(&c); } else { h.insert(c); } });
-                                }/>
-                                {c.label(t)}
-                            </label>
-                        }
-                    }).collect_view()}
-                </div>
-            </details>
-            <details class="tool">
-                <summary>{move || t().saved_views}</summary>
-                <div class="tool-panel">
-                    <ul class="saved-views">
-                        {move || views.get().into_iter().map(|v| {
-                            let name = v.name.clone();
-                            let delete_label = format!("{} {}", t().delete, v.name);
-                            let apply = apply_view.clone();
-                            view! {
-                                <li>
-                                    <button type="button" class="choice" on:click=move |_| apply(v.clone())>{name.clone()}</button>
-                                    <button type="button" class="button subtle" aria-label=delete_label on:click=move |_| delete_view(name.clone())>"×"</button>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                    <div class="inline-form">
-                        <div class="field grow">
-                            <label for=format!("view-name-{}", kind.as_str())>{move || t().view_name}</label>
-                            <input id=format!("view-name-{}", kind.as_str()) prop:value=move || view_name.get() on:input=move |ev| view_name.set(event_target_value(&ev))
-                                aria-invalid=move || name_error.get().is_some().to_string() aria-describedby="view-name-error"/>
-                        </div>
-                        <button type="button" class="button" on:click=save_view>{move || t().save_view}</button>
-                        <p class="field-error" id="view-name-error">{move || name_error.get()}</p>
-                    </div>
-                </div>
-            </details>
+    <details class="tool">
+        <summary>{move || (t().advanced_search)(state.conditions.with(|c| c.iter().filter(|c| !c.value.trim().is_empty()).count()))}</summary>
+        <div class="tool-panel">
+            <ul class="conditions">{conditions}</ul>
+            <div class="form-actions">
+                <button type="button" class="button" on:click=move |_| state.conditions.update(|c| c.push(Condition { field: CondField::Stage, value: String::new() }))>{move || t().add_condition}</button>
+                <button type="button" class="button subtle" on:click=move |_| state.conditions.set(Vec::new())>{move || t().clear_conditions}</button>
+            </div>
         </div>
+    </details>
+    }
+}
+
+/// Which columns show (kept per device and kind).
+#[component]
+fn ColumnChooser(state: OverviewState) -> impl IntoView {
+    let t = use_i18n();
+    let kind = state.kind;
+    Effect::new(move |_| {
+        state.hidden.with(|h| prefs::save(&columns_key(kind), &h.iter().map(|c| c.code()).collect::<Vec<_>>()))
+    });
+
+    view! {
+    <details class="tool">
+        <summary>{move || t().columns}</summary>
+        <div class="tool-panel">
+            {move || state.columns.get_value().into_iter().filter(|c| *c != Col::Title).map(|c| {
+                let t = t();
+                view! {
+                    <label class="check-field">
+                        <input type="checkbox" prop:checked=move || !state.hidden.with(|h| h.contains(&c)) on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            state.hidden.update(|h| { if on { h.remove(&c); } else { h.insert(c); } });
+                        }/>
+                        {c.label(t)}
+                    </label>
+                }
+            }).collect_view()}
+        </div>
+    </details>
+    }
+}
+
+/// Views saved on this device: the tab, search, conditions, sort and columns they bring back.
+#[component]
+fn SavedViews(state: OverviewState) -> impl IntoView {
+    let t = use_i18n();
+    let kind = state.kind;
+    let views = RwSignal::new(prefs::load::<Vec<SavedView>>(&views_key(kind)).unwrap_or_default());
+    let view_name = RwSignal::new(String::new());
+    let name_error = RwSignal::new(None::<&'static str>);
+    let navigate = leptos_router::hooks::use_navigate();
+    let save_view = move |_| {
+        let name = view_name.get_untracked().trim().to_owned();
+        if name.is_empty() {
+            name_error.set(Some(t().err_view_name));
+            return;
+        }
+        name_error.set(None);
+        let view = state.sort.with_untracked(|sort| {
+            let (tab, query) = (state.tab.get_untracked(), state.query.get_untracked());
+            let hidden = state.hidden.get_untracked();
+            state.conditions.with_untracked(|c| SavedView::of(&name, &tab, &query, c, *sort, &hidden))
+        });
+        views.update(|v| {
+            v.retain(|x| x.name != name);
+            v.push(view);
+        });
+        views.with_untracked(|v| prefs::save(&views_key(kind), v));
+        view_name.set(String::new());
+    };
+    let apply_view = move |v: SavedView| {
+        state.sort.set(v.sort());
+        state.hidden.set(v.hidden());
+        state.query.set(v.query);
+        state.conditions.set(v.conditions);
+        navigate(&format!("{}?tab={}", super::base(kind), v.tab), Default::default());
+    };
+    let delete_view = move |name: String| {
+        views.update(|v| v.retain(|x| x.name != name));
+        views.with_untracked(|v| prefs::save(&views_key(kind), v));
+    };
+
+    view! {
+    <details class="tool">
+        <summary>{move || t().saved_views}</summary>
+        <div class="tool-panel">
+            <ul class="saved-views">
+                {move || views.get().into_iter().map(|v| {
+                    let name = v.name.clone();
+                    let delete_label = format!("{} {}", t().delete, v.name);
+                    let apply = apply_view.clone();
+                    view! {
+                        <li>
+                            <button type="button" class="choice" on:click=move |_| apply(v.clone())>{name.clone()}</button>
+                            <button type="button" class="button subtle" aria-label=delete_label on:click=move |_| delete_view(name.clone())>"×"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <div class="inline-form">
+                <div class="field grow">
+                    <label for=format!("view-name-{}", kind.as_str())>{move || t().view_name}</label>
+                    <input id=format!("view-name-{}", kind.as_str()) prop:value=move || view_name.get() on:input=move |ev| view_name.set(event_target_value(&ev))
+                        aria-invalid=move || name_error.get().is_some().to_string() aria-describedby="view-name-error"/>
+                </div>
+                <button type="button" class="button" on:click=save_view>{move || t().save_view}</button>
+                <p class="field-error" id="view-name-error">{move || name_error.get()}</p>
+            </div>
+        </div>
+    </details>
     }
 }

@@ -3,10 +3,10 @@
 //! that is off sends none of its records to the role's users), and whether it opens the
 //! administration area. Roles live on the server: read and saved online.
 
+use super::AdminLinks;
 use crate::components::online::{OnlineTexts, online_list};
 use crate::components::page::Page;
 use crate::i18n::{Strings, kind_label, use_i18n};
-use crate::pages::maintenance::MaintenanceLinks;
 use crate::state::{OnlineError, Store};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -80,7 +80,7 @@ pub fn RolesPage() -> impl IntoView {
     view! {
         <Page title=Signal::derive(move || t().admin_roles) intro=Signal::derive(move || t().roles_intro)>
             <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().not_allowed}</p> }>
-                <MaintenanceLinks/>
+                <AdminLinks/>
                 {list}
                 <NewRole reload=reload/>
             </Show>

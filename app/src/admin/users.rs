@@ -53,7 +53,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Page title=Signal::derive(move || t().nav_admin) intro=Signal::derive(move || t().admin_intro)>
             <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().not_allowed}</p> }>
-                <crate::pages::maintenance::MaintenanceLinks/>
+                <super::AdminLinks/>
                 <h2>{move || t().admin_users}</h2>
                 {table}
             </Show>

@@ -1,0 +1,91 @@
+//! A scheduled process's editor (TR-2): what it does, its schedule; Save, and Run now (online).
+
+use super::ConfigDraft;
+use crate::i18n::use_i18n;
+use crate::state::{Connection, Store};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use veld_domain::api::ProcessRunView;
+use veld_domain::automation::{ProcessDef, ProcessKind};
+
+/// One scheduled process: name, what it does, its schedule; Save, and Run now (online).
+#[component]
+pub(super) fn ProcessEditor(
+    id: uuid::Uuid,
+    process: ProcessDef,
+    all: Memo<Vec<(uuid::Uuid, ProcessDef)>>,
+    last_run: RwSignal<Option<Result<ProcessRunView, String>>>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let editor = ConfigDraft::new(id, process.clone(), all);
+    let (draft, notice) = (editor.draft, editor.notice);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        editor.save();
+    };
+    let code = process.code.clone();
+    let run_now = move |_| {
+        let code = code.clone();
+        spawn_local(async move {
+            let result = store.run_process(&code).await;
+            let t = crate::i18n::strings(store.language.get_untracked());
+            last_run.set(Some(result.map_err(|e| e.text(t))));
+        });
+    };
+    let p = format!("process-{id}");
+    let (name_id, type_id, days_id, reason_id, every_id) =
+        (format!("{p}-name"), format!("{p}-type"), format!("{p}-days"), format!("{p}-reason"), format!("{p}-every"));
+    let online = move || store.connection.get() == Connection::Online;
+    view! {
+        <li class="card config-item">
+            <details>
+                <summary>{move || draft.with(|p| p.name.clone())}</summary>
+                <form on:submit=save novalidate aria-label=move || draft.with(|p| p.name.clone())>
+                    <div class="form-grid">
+                        <div class="field">
+                            <label for=name_id.clone()>{move || t().col_name}</label>
+                            <input id=name_id prop:value=move || draft.with(|p| p.name.clone()) on:input=move |ev| { let v = event_target_value(&ev); draft.update(|p| p.name = v); }/>
+                        </div>
+                        <div class="field">
+                            <label for=type_id.clone()>{move || t().process_type}</label>
+                            <select id=type_id on:change=move |ev| {
+                                let k = if event_target_value(&ev) == "refresh_leads" { ProcessKind::RefreshLeads } else { ProcessKind::CloseInactive { days: 30, reason: String::new() } };
+                                draft.update(|p| p.kind = k);
+                            }>
+                                <option value="close_inactive" selected=move || matches!(draft.with(|p| p.kind.clone()), ProcessKind::CloseInactive { .. })>{move || t().proc_close_inactive}</option>
+                                <option value="refresh_leads" selected=move || matches!(draft.with(|p| p.kind.clone()), ProcessKind::RefreshLeads)>{move || t().proc_refresh_leads}</option>
+                            </select>
+                        </div>
+                        <Show when=move || matches!(draft.with(|p| p.kind.clone()), ProcessKind::CloseInactive { .. })>
+                            <div class="field">
+                                <label for=days_id.clone()>{move || t().days}</label>
+                                <input id=days_id.clone() inputmode="numeric" prop:value=move || match draft.with(|p| p.kind.clone()) { ProcessKind::CloseInactive { days, .. } => days.to_string(), _ => String::new() }
+                                    on:change=move |ev| { let Some(n) = editor.whole(&ev) else { return }; draft.update(|p| if let ProcessKind::CloseInactive { days, .. } = &mut p.kind { *days = n; }); }/>
+                            </div>
+                            <div class="field">
+                                <label for=reason_id.clone()>{move || t().col_lost_reason}</label>
+                                <input id=reason_id.clone() prop:value=move || match draft.with(|p| p.kind.clone()) { ProcessKind::CloseInactive { reason, .. } => reason, _ => String::new() }
+                                    on:change=move |ev| { let v = event_target_value(&ev); draft.update(|p| if let ProcessKind::CloseInactive { reason, .. } = &mut p.kind { *reason = v; }); }/>
+                            </div>
+                        </Show>
+                        <div class="field">
+                            <label for=every_id.clone()>{move || t().every_hours}</label>
+                            <input id=every_id inputmode="numeric" prop:value=move || draft.with(|p| p.every_hours.to_string())
+                                on:change=move |ev| { let Some(n) = editor.whole(&ev) else { return }; draft.update(|p| p.every_hours = n); }/>
+                        </div>
+                    </div>
+                    <label class="check-field">
+                        <input type="checkbox" prop:checked=move || draft.with(|p| p.active) on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|p| p.active = on); }/>
+                        {move || t().active}
+                    </label>
+                    <div class="form-actions">
+                        <button type="submit" class="button primary">{move || t().save}</button>
+                        <button type="button" class="button" disabled=move || !online() on:click=run_now.clone()>{move || t().run_now}</button>
+                    </div>
+                    <p class="form-notice" role="status">{move || notice.get()}</p>
+                </form>
+            </details>
+        </li>
+    }
+}

@@ -1,0 +1,119 @@
+//! The tables of leads and of opportunities (CF-2): sources, roles, groups, categories, … —
+//! each entry a code with labels per language, an order, and whether it is active.
+
+use super::{AddCode, AdminOnly, ConfigDraft, KindSwitch, config_items, langs};
+use crate::i18n::{Strings, use_i18n};
+use crate::state::Store;
+use leptos::prelude::*;
+use veld_domain::RecordKind;
+use veld_domain::config::{Label, Table, TableEntry};
+use veld_domain::edit::Edit;
+
+fn table_name(t: &Strings, table: Table) -> &'static str {
+    match table {
+        Table::Attribute => t.table_attribute,
+        Table::Category => t.col_category,
+        Table::Group => t.table_group,
+        Table::Priority => t.col_priority,
+        Table::Procedure => t.table_procedure,
+        Table::Role => t.col_role,
+        Table::Source => t.col_source,
+        Table::StageGroup => t.table_stage_group,
+    }
+}
+
+#[component]
+pub fn TablesPage() -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let kind = RwSignal::new(RecordKind::Lead);
+    let table = RwSignal::new(Table::Source);
+    let entries = config_items::<TableEntry, _>(
+        store,
+        move |e| e.list == kind.get() && e.table == table.get(),
+        |e| (e.order, e.code.clone()),
+    );
+    let taken = Callback::new(move |code: String| entries.with_untracked(|e| e.iter().any(|(_, e)| e.code == code)));
+    let add = Callback::new(move |(code, label): (String, String)| {
+        let entry = TableEntry {
+            list: kind.get_untracked(),
+            table: table.get_untracked(),
+            code,
+            label: Label::new(&label, "", ""),
+            active: true,
+            order: entries.with_untracked(|e| e.last().map_or(1, |(_, e)| e.order + 1)),
+            fixed: false,
+            colour: String::new(),
+        };
+        Edit::create(RecordKind::TableEntry, uuid::Uuid::now_v7(), entry.to_values())
+    });
+    view! {
+        <AdminOnly title=|t| t.admin_tables intro=|t| t.tables_intro>
+            <KindSwitch kind=kind/>
+            <div class="field inline table-choice">
+                <label for="table-choice">{move || t().admin_table}</label>
+                <select id="table-choice" on:change=move |ev| { if let Some(x) = Table::parse(&event_target_value(&ev)) { table.set(x) } }>
+                    {move || Table::ALL.map(|x| view! { <option value=x.as_str() selected=table.get() == x>{table_name(t(), x)}</option> }).collect_view()}
+                </select>
+            </div>
+            <ul class="config-list">
+                <For each=move || entries.get() key=|(id, _)| *id let:item>
+                    <EntryEditor id=item.0 entry=item.1 all=entries/>
+                </For>
+            </ul>
+            <AddCode heading=|t| t.new_entry id_prefix="new-entry" taken=taken on_add=add/>
+        </AdminOnly>
+    }
+}
+
+/// One table entry: labels per language, order, colour (categories), active.
+#[component]
+fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, TableEntry)>>) -> impl IntoView {
+    let t = use_i18n();
+    let editor = ConfigDraft::new(id, entry.clone(), all);
+    let draft = editor.draft;
+    let order_id = format!("entry-{id}-order");
+    let labels = langs().map(|l| {
+        let input_id = format!("entry-{id}-{l}");
+        view! {
+            <div class="field">
+                <label for=input_id.clone()>{move || format!("{} ({l})", t().col_name)}</label>
+                <input id=input_id prop:value=move || draft.with(|d| d.label.0.get(l).cloned().unwrap_or_default())
+                    on:input=move |ev| draft.update(|d| { d.label.0.insert(l.to_owned(), event_target_value(&ev)); })/>
+            </div>
+        }
+    });
+    let colour = (entry.table == Table::Category).then(|| {
+        let colour_id = format!("entry-{id}-colour");
+        view! {
+            <div class="field">
+                <label for=colour_id.clone()>{move || t().col_colour}</label>
+                <input id=colour_id type="color" prop:value=move || draft.with(|d| if d.colour.is_empty() { "#94a3b8".to_owned() } else { d.colour.clone() })
+                    on:input=move |ev| draft.update(|d| d.colour = event_target_value(&ev))/>
+            </div>
+        }
+    });
+    view! {
+        <li class="card config-item">
+            <form on:submit=move |ev| { ev.prevent_default(); editor.save(); } novalidate class="entry-form" aria-label=entry.code.clone()>
+                <strong class="entry-code">{entry.code.clone()}{entry.fixed.then(|| view! { <span class="muted">{move || format!(" · {}", t().fixed)}</span> })}</strong>
+                {labels.collect_view()}
+                <div class="field">
+                    <label for=order_id.clone()>{move || t().col_order}</label>
+                    <input id=order_id inputmode="numeric" prop:value=move || draft.with(|d| d.order.to_string())
+                        on:input=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse() { draft.update(|d| d.order = n) } }/>
+                </div>
+                {colour}
+                <label class="check-field">
+                    <input type="checkbox" prop:checked=move || draft.with(|d| d.active) on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        draft.update(|d| d.active = on);
+                    }/>
+                    {move || t().active}
+                </label>
+                <button type="submit" class="button">{move || t().save}</button>
+                <p class="form-notice" role="status">{move || editor.notice.get()}</p>
+            </form>
+        </li>
+    }
+}
