@@ -426,9 +426,11 @@ pub fn close_inactive(
         .or_else(|| stages.default_end())?;
     let mut update = Map::new();
     update.insert("stage".into(), json!(lost.code));
-    let reason =
-        if reason.trim().is_empty() { format!("No activity for {days} days") } else { reason.trim().to_owned() };
-    update.insert("lost_reason".into(), json!(reason));
+    // The reason is the administrator's words (the app proposes one in their language); the
+    // domain writes no sentence of its own.
+    if !reason.trim().is_empty() {
+        update.insert("lost_reason".into(), json!(reason.trim()));
+    }
     Some(update)
 }
 
@@ -729,7 +731,9 @@ mod tests {
         assert_eq!(close_inactive(&open, 0, 10 * DAY_MS, 30, "", &s), None);
         let closed = close_inactive(&open, 0, 31 * DAY_MS, 30, "", &s).unwrap();
         assert_eq!(closed.get("stage"), Some(&json!("lost")));
-        assert_eq!(closed.get("lost_reason"), Some(&json!("No activity for 30 days")));
+        assert_eq!(closed.get("lost_reason"), None, "no reason given, none invented (in English)");
+        let why = close_inactive(&open, 0, 31 * DAY_MS, 30, " Geen activiteit ", &s).unwrap();
+        assert_eq!(why.get("lost_reason"), Some(&json!("Geen activiteit")));
         assert_eq!(close_inactive(&obj(json!({"stage": "won"})), 0, 99 * DAY_MS, 30, "", &s), None);
 
         let base = obj(json!({"title": "Service", "expected_revenue": 1200}));

@@ -11,7 +11,7 @@ use crate::state::Store;
 use leptos::prelude::*;
 use veld_domain::RecordKind;
 use veld_domain::api::ProcessRunView;
-use veld_domain::automation::{Event, ProcessDef, ProcessKind, Rule, RuleAction};
+use veld_domain::automation::{Event, ProcessDef, Rule, RuleAction};
 use veld_domain::edit::Edit;
 
 #[component]
@@ -49,7 +49,7 @@ pub fn AutomationPage() -> impl IntoView {
         let p = ProcessDef {
             code,
             name,
-            kind: ProcessKind::CloseInactive { days: 30, reason: String::new() },
+            kind: super::processes::close_inactive(crate::i18n::strings(store.language.get_untracked()), 30),
             every_hours: 0,
             active: true,
         };
@@ -90,7 +90,7 @@ pub fn AutomationPage() -> impl IntoView {
                             {list.into_iter().map(|r| view! {
                                 <li class="card">
                                     <strong>{r.process.clone()}</strong>
-                                    <span class="muted">{format!("{} · {} · {}", crate::components::history::when(r.started_at, store.language.get_untracked().code()), r.trigger, (t().count_records)(r.changed as usize))}</span>
+                                    <span class="muted">{format!("{} · {} · {}", crate::components::history::when(r.started_at, store.language.get_untracked().code()), super::processes::trigger_label(t(), &r.trigger), (t().count_records)(r.changed as usize))}</span>
                                 </li>
                             }).collect_view()}
                         </ul>

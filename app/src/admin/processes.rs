@@ -1,12 +1,37 @@
 //! A scheduled process's editor (TR-2): what it does, its schedule; Save, and Run now (online).
 
 use super::ConfigDraft;
-use crate::i18n::use_i18n;
+use crate::i18n::{Strings, use_i18n};
 use crate::state::{Connection, Store};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use veld_domain::api::ProcessRunView;
 use veld_domain::automation::{ProcessDef, ProcessKind};
+
+/// "Close inactive opportunities" after `days` days, with the reason in the administrator's
+/// language (the process writes it into each closed opportunity's lost reason).
+pub(super) fn close_inactive(t: &Strings, days: u32) -> ProcessKind {
+    ProcessKind::CloseInactive { days, reason: (t.no_activity_for)(days) }
+}
+
+/// The reason after the days change: the default sentence follows the new number; a reason the
+/// administrator wrote stays.
+fn follow_days(t: &Strings, reason: &str, old: u32, new: u32) -> String {
+    if reason.trim().is_empty() || reason == (t.no_activity_for)(old) {
+        (t.no_activity_for)(new)
+    } else {
+        reason.to_owned()
+    }
+}
+
+/// What started a run, in the user's words.
+pub(super) fn trigger_label(t: &Strings, trigger: &str) -> String {
+    match trigger {
+        "manual" => t.run_manual.to_owned(),
+        "schedule" => t.run_scheduled.to_owned(),
+        other => crate::format::humanize(other),
+    }
+}
 
 /// One scheduled process: name, what it does, its schedule; Save, and Run now (online).
 #[component]
@@ -50,7 +75,7 @@ pub(super) fn ProcessEditor(
                         <div class="field">
                             <label for=type_id.clone()>{move || t().process_type}</label>
                             <select id=type_id on:change=move |ev| {
-                                let k = if event_target_value(&ev) == "refresh_leads" { ProcessKind::RefreshLeads } else { ProcessKind::CloseInactive { days: 30, reason: String::new() } };
+                                let k = if event_target_value(&ev) == "refresh_leads" { ProcessKind::RefreshLeads } else { close_inactive(t(), 30) };
                                 draft.update(|p| p.kind = k);
                             }>
                                 <option value="close_inactive" selected=move || matches!(draft.with(|p| p.kind.clone()), ProcessKind::CloseInactive { .. })>{move || t().proc_close_inactive}</option>
@@ -61,7 +86,7 @@ pub(super) fn ProcessEditor(
                             <div class="field">
                                 <label for=days_id.clone()>{move || t().days}</label>
                                 <input id=days_id.clone() inputmode="numeric" prop:value=move || match draft.with(|p| p.kind.clone()) { ProcessKind::CloseInactive { days, .. } => days.to_string(), _ => String::new() }
-                                    on:change=move |ev| { let Some(n) = editor.whole(&ev) else { return }; draft.update(|p| if let ProcessKind::CloseInactive { days, .. } = &mut p.kind { *days = n; }); }/>
+                                    on:change=move |ev| { let Some(n) = editor.whole(&ev) else { return }; draft.update(|p| if let ProcessKind::CloseInactive { days, reason } = &mut p.kind { *reason = follow_days(t(), reason, *days, n); *days = n; }); }/>
                             </div>
                             <div class="field">
                                 <label for=reason_id.clone()>{move || t().col_lost_reason}</label>
@@ -87,5 +112,31 @@ pub(super) fn ProcessEditor(
                 </form>
             </details>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use veld_domain::Language;
+
+    #[test]
+    fn the_default_reason_is_in_the_admins_language_and_follows_the_days() {
+        let nl = crate::i18n::strings(Language::Nl);
+        assert_eq!(
+            close_inactive(nl, 30),
+            ProcessKind::CloseInactive { days: 30, reason: "Geen activiteit in 30 dagen".into() }
+        );
+        assert_eq!(follow_days(nl, "Geen activiteit in 30 dagen", 30, 60), "Geen activiteit in 60 dagen");
+        assert_eq!(follow_days(nl, "Klant koos elders", 30, 60), "Klant koos elders", "a written reason stays");
+        assert_eq!(follow_days(nl, " ", 30, 60), "Geen activiteit in 60 dagen");
+    }
+
+    #[test]
+    fn a_runs_trigger_is_said_in_words() {
+        let ro = crate::i18n::strings(Language::Ro);
+        assert_eq!(trigger_label(ro, "manual"), ro.run_manual);
+        assert_eq!(trigger_label(ro, "schedule"), ro.run_scheduled);
+        assert_eq!(trigger_label(ro, "webhook"), "Webhook");
     }
 }

@@ -77,19 +77,9 @@ const CONDITION_FIELDS: [&str; 8] =
 pub(super) fn choices(store: &Store, list: RecordKind, what: &str) -> Vec<(String, String)> {
     let lang = store.language.get().code();
     store.config.with(|c| match what {
-        "stage" => c.stages(list).active().map(|s| (s.code.clone(), s.name.get(lang).to_owned())).collect(),
-        "stage_group" => c
-            .tables
-            .entries(list, Table::StageGroup)
-            .into_iter()
-            .map(|e| (e.code.clone(), e.label.get(lang).to_owned()))
-            .collect(),
-        _ => c
-            .tables
-            .entries(list, Table::Group)
-            .into_iter()
-            .map(|e| (e.code.clone(), e.label.get(lang).to_owned()))
-            .collect(),
+        "stage" => c.active_stage_choices(list, lang),
+        "stage_group" => c.table_choices(list, Table::StageGroup, lang),
+        _ => c.table_choices(list, Table::Group, lang),
     })
 }
 

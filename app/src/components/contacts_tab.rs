@@ -95,13 +95,7 @@ pub fn ContactsTab(
     let rows = move || {
         let t = t();
         let lang = store.language.get().code();
-        let roles: Vec<(String, String)> = store.config.with(|c| {
-            c.tables
-                .entries(kind, Table::Role)
-                .into_iter()
-                .map(|e| (e.code.clone(), e.label.get(lang).to_owned()))
-                .collect()
-        });
+        let roles = store.config.with(|c| c.table_choices(kind, Table::Role, lang));
         linked
             .get()
             .into_iter()

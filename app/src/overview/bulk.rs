@@ -112,26 +112,14 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
     let table = move |table: Table| {
         Signal::derive(move || {
             let lang = lang();
-            store.config.with(|c| {
-                c.tables
-                    .entries(kind, table)
-                    .into_iter()
-                    .map(|e| (e.code.clone(), e.label.get(lang).to_owned()))
-                    .collect()
-            })
+            store.config.with(|c| c.table_choices(kind, table, lang))
         })
     };
     let stages = Signal::derive(move || {
         let lang = lang();
-        store.config.with(|c| {
-            c.stages(kind).choices(None).into_iter().map(|s| (s.code.clone(), s.name.get(lang).to_owned())).collect()
-        })
+        store.config.with(|c| c.stage_choices(kind, None, lang))
     });
-    let owners = Signal::derive(move || {
-        store
-            .colleagues
-            .with(|list| list.iter().map(|c| (c.id.to_string(), format!("{} ({})", c.name, c.office))).collect())
-    });
+    let owners = Signal::derive(move || store.owner_choices());
     let one = move |text: Text, change: fn(String) -> Option<BulkChange>| {
         vec![(
             text,

@@ -57,15 +57,11 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
         };
         match c.field {
             CondField::Stage | CondField::Source => {
-                let options: Vec<(String, String)> = store.config.with(|cfg| {
+                let options = store.config.with(|cfg| {
                     if c.field == CondField::Stage {
-                        cfg.stages(kind).active().map(|s| (s.code.clone(), s.name.get(lang).to_owned())).collect()
+                        cfg.active_stage_choices(kind, lang)
                     } else {
-                        cfg.tables
-                            .entries(kind, Table::Source)
-                            .into_iter()
-                            .map(|e| (e.code.clone(), e.label.get(lang).to_owned()))
-                            .collect()
+                        cfg.table_choices(kind, Table::Source, lang)
                     }
                 });
                 let current = c.value.clone();

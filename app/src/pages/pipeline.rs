@@ -41,13 +41,8 @@ pub fn PipelinePage() -> impl IntoView {
     let set = move |f: fn(&mut Filters, String)| move |ev| filters.update(|x| f(x, event_target_value(&ev)));
     let source_options = move || {
         let lang = store.language.get().code();
-        store.config.with(|c| {
-            c.tables
-                .entries(kind.get(), Table::Source)
-                .into_iter()
-                .map(|e| view! { <option value=e.code.clone()>{e.label.get(lang).to_owned()}</option> })
-                .collect_view()
-        })
+        let sources = store.config.with(|c| c.table_choices(kind.get(), Table::Source, lang));
+        sources.into_iter().map(|(code, label)| view! { <option value=code>{label}</option> }).collect_view()
     };
     let owner_options = move || {
         store

@@ -18,9 +18,57 @@ pub struct Config {
     pub tables: Tables,
 }
 
+/// A choice for a select: (code, label in the user's language).
+pub type Choice = (String, String);
+
 impl Config {
     pub fn stages(&self, kind: RecordKind) -> &Stages {
         if kind == RecordKind::Lead { &self.lead_stages } else { &self.opportunity_stages }
+    }
+
+    /// The active entries of one of a kind's tables, in order, as choices.
+    pub fn table_choices(&self, kind: RecordKind, table: veld_domain::config::Table, language: &str) -> Vec<Choice> {
+        self.tables
+            .entries(kind, table)
+            .into_iter()
+            .map(|e| (e.code.clone(), e.label.get(language).to_owned()))
+            .collect()
+    }
+
+    /// The stages a record in stage `from` may be moved to by hand (`None`: any record's), as
+    /// choices.
+    pub fn stage_choices(&self, kind: RecordKind, from: Option<&str>, language: &str) -> Vec<Choice> {
+        self.stages(kind).choices(from).into_iter().map(|s| (s.code.clone(), s.name.get(language).to_owned())).collect()
+    }
+
+    /// Every active stage of a kind, as choices (conditions and rules may name any).
+    pub fn active_stage_choices(&self, kind: RecordKind, language: &str) -> Vec<Choice> {
+        self.stages(kind).active().map(|s| (s.code.clone(), s.name.get(language).to_owned())).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use veld_domain::config::{Table, default_stages, default_tables};
+
+    #[test]
+    fn choices_are_the_active_entries_and_stages_in_the_users_language() {
+        let mut tables = default_tables();
+        tables.iter_mut().filter(|e| e.code == "phone").for_each(|e| e.active = false);
+        let c = Config {
+            lead_stages: Stages::of(RecordKind::Lead, default_stages()),
+            opportunity_stages: Stages::of(RecordKind::Opportunity, default_stages()),
+            tables: Tables(tables),
+        };
+        let sources = c.table_choices(RecordKind::Lead, Table::Source, "nl");
+        assert_eq!(sources.first(), Some(&("website".to_owned(), "Website".to_owned())));
+        assert!(sources.iter().any(|(code, label)| code == "trade_fair" && label == "Beurs"));
+        assert!(!sources.iter().any(|(code, _)| code == "phone"), "an inactive entry is not offered");
+        let from_new: Vec<String> =
+            c.stage_choices(RecordKind::Lead, Some("new"), "en").into_iter().map(|s| s.0).collect();
+        assert!(from_new.contains(&"contacted".to_owned()) && !from_new.contains(&"converted".to_owned()));
+        assert!(c.active_stage_choices(RecordKind::Lead, "en").len() > from_new.len());
     }
 }
 

@@ -222,6 +222,12 @@ impl Store {
         });
     }
 
+    /// Whom a record may be given to, as choices: each active colleague with their office.
+    pub fn owner_choices(&self) -> Vec<config::Choice> {
+        self.colleagues
+            .with(|list| list.iter().map(|c| (c.id.to_string(), format!("{} ({})", c.name, c.office))).collect())
+    }
+
     /// Reads the active users from the server (when it answers) and keeps them on the device.
     pub fn refresh_colleagues(&self) {
         let store = *self;

@@ -53,14 +53,14 @@ pub fn FormField(ctx: FormCtx, field: &'static Field) -> impl IntoView {
             let (lang, saved) = (lang(), saved.get());
             store.config.with(|c| {
                 let from = Some(saved.as_str()).filter(|s| !s.is_empty());
-                c.stages(kind).choices(from).into_iter().map(|s| (s.code.clone(), s.name.get(lang).to_owned())).collect()
+                c.stage_choices(kind, from, lang)
             })
         })),
         FieldType::Table(table) => select(Box::new(move || {
             let (lang, saved) = (lang(), saved.get());
             let mut l = vec![(String::new(), "—".to_owned())];
             store.config.with(|c| {
-                l.extend(c.tables.entries(kind, table).into_iter().map(|e| (e.code.clone(), e.label.get(lang).to_owned())))
+                l.extend(c.table_choices(kind, table, lang))
             });
             if !saved.is_empty() && !l.iter().any(|(c, _)| *c == saved) {
                 l.push((saved.clone(), saved));
@@ -70,8 +70,7 @@ pub fn FormField(ctx: FormCtx, field: &'static Field) -> impl IntoView {
         FieldType::Owner => {
             let saved_owner = Memo::new(move |_| ctx.record.with(|r| r.as_ref().map(|r| r.owner_id)));
             select(Box::new(move || {
-                let mut list: Vec<(String, String)> =
-                    store.colleagues.with(|cs| cs.iter().map(|c| (c.id.to_string(), format!("{} ({})", c.name, c.office))).collect());
+                let mut list = store.owner_choices();
                 if let Some(saved) = saved_owner.get().filter(|s| !list.iter().any(|(id, _)| *id == s.to_string())) {
                     let me = store.me.with(|m| m.as_ref().filter(|m| m.user.id == saved).map(|m| m.user.name.clone()));
                     list.push((saved.to_string(), me.unwrap_or_else(|| t().someone.to_owned())));
@@ -132,13 +131,7 @@ fn GroupBoxes(ctx: FormCtx, name: &'static str, label: String, id: String) -> im
     let store = ctx.store;
     let boxes = move || {
         let lang = store.language.get().code();
-        let entries: Vec<(String, String)> = store.config.with(|c| {
-            c.tables
-                .entries(ctx.kind, Table::Group)
-                .into_iter()
-                .map(|e| (e.code.clone(), e.label.get(lang).to_owned()))
-                .collect()
-        });
+        let entries = store.config.with(|c| c.table_choices(ctx.kind, Table::Group, lang));
         entries
             .into_iter()
             .map(|(code, label)| {

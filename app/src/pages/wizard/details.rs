@@ -76,13 +76,12 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
         let lang = store.language.get().code();
         let current = draft.with(|d| d.source.clone());
         let mut options = vec![view! { <option value="" selected=current.is_empty()>"—"</option> }.into_any()];
-        options.extend(store.config.with(|c| {
-            c.tables
-                .entries(kind, Table::Source)
-                .into_iter()
-                .map(|e| view! { <option value=e.code.clone() selected=e.code == current>{e.label.get(lang).to_owned()}</option> }.into_any())
-                .collect::<Vec<_>>()
-        }));
+        options.extend(store.config.with(|c| c.table_choices(kind, Table::Source, lang)).into_iter().map(
+            |(code, label)| {
+                let selected = code == current;
+                view! { <option value=code selected=selected>{label}</option> }.into_any()
+            },
+        ));
         options
     };
     view! {
