@@ -36,39 +36,6 @@ pub fn ContactsTab(
         adding.set(false);
         save(&|r| Edit::link_contact(kind, r.id, &r.values(), id));
     };
-    // New contact: the same fields and rules as the wizard's; it joins the record's company.
-    let creating = RwSignal::new(false);
-    let new_contact = RwSignal::new(NewContact::default());
-    let new_errors = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
-    let create = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let t = crate::i18n::strings(store.language.get_untracked());
-        let mut fields = match new_contact.get_untracked().fields() {
-            Ok(f) => f,
-            Err(e) => {
-                new_errors.set([(e.field.clone(), invalid_text(t, &e))].into());
-                return;
-            }
-        };
-        new_errors.set(Default::default());
-        if let Some(company) = record.with_untracked(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))) {
-            fields.insert("company_id".into(), serde_json::json!(company.to_string()));
-        }
-        let contact = uuid::Uuid::now_v7();
-        spawn_local(async move {
-            match store.apply(Edit::create(RecordKind::Contact, contact, fields)).await {
-                Ok(_) => {
-                    new_contact.set(Default::default());
-                    creating.set(false);
-                    add_contact(contact);
-                }
-                Err(e) => match e.field() {
-                    Some(field) => new_errors.set([(field.to_owned(), e.text(t))].into()),
-                    None => error.set(Some(e.text(t))),
-                },
-            }
-        });
-    };
     let add = Callback::new(add_contact);
     // Each linked contact's name and e-mail · phone, as a memo: the rows re-render when these
     // change, not on every edit of the record.
@@ -148,20 +115,67 @@ pub fn ContactsTab(
                 >
                     <Picker kind=RecordKind::Contact label=Signal::derive(move || t().find_contact) on_pick=add company=company exclude=exclude/>
                 </Show>
-                <Show
-                    when=move || creating.get()
-                    fallback=move || view! { <button type="button" class="button" on:click=move |_| creating.set(true)>{move || t().create_new_contact}</button> }
-                >
-                    <form class="card new-contact" on:submit=create novalidate aria-label=move || t().create_new_contact>
-                        <p class="muted">{move || t().email_or_phone_hint}</p>
-                        <ContactFields contact=new_contact errors=new_errors prefix="tab-contact"/>
-                        <div class="form-actions">
-                            <button type="submit" class="button primary">{move || t().add}</button>
-                            <button type="button" class="button" on:click=move |_| { creating.set(false); new_errors.set(Default::default()); }>{move || t().cancel}</button>
-                        </div>
-                    </form>
-                </Show>
+                <NewContactForm record=record error=error on_created=Callback::new(add_contact)/>
             </Show>
         </section>
+    }
+}
+
+/// A new contact for the record: the same fields and rules as the wizard's; it joins the
+/// record's company and is then linked (`on_created`).
+#[component]
+fn NewContactForm(
+    record: Memo<Option<veld_domain::sync::RecordState>>,
+    error: RwSignal<Option<String>>,
+    on_created: Callback<uuid::Uuid>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let creating = RwSignal::new(false);
+    let new_contact = RwSignal::new(NewContact::default());
+    let new_errors = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = crate::i18n::strings(store.language.get_untracked());
+        let mut fields = match new_contact.get_untracked().fields() {
+            Ok(f) => f,
+            Err(e) => {
+                new_errors.set([(e.field.clone(), invalid_text(t, &e))].into());
+                return;
+            }
+        };
+        new_errors.set(Default::default());
+        if let Some(company) = record.with_untracked(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))) {
+            fields.insert("company_id".into(), serde_json::json!(company.to_string()));
+        }
+        let contact = uuid::Uuid::now_v7();
+        spawn_local(async move {
+            match store.apply(Edit::create(RecordKind::Contact, contact, fields)).await {
+                Ok(_) => {
+                    new_contact.set(Default::default());
+                    creating.set(false);
+                    on_created.run(contact);
+                }
+                Err(e) => match e.field() {
+                    Some(field) => new_errors.set([(field.to_owned(), e.text(t))].into()),
+                    None => error.set(Some(e.text(t))),
+                },
+            }
+        });
+    };
+    view! {
+        <Show
+            when=move || creating.get()
+            fallback=move || view! { <button type="button" class="button" on:click=move |_| creating.set(true)>{move || t().create_new_contact}</button> }
+        >
+            <form class="card new-contact" on:submit=create novalidate aria-label=move || t().create_new_contact>
+                <p class="muted">{move || t().email_or_phone_hint}</p>
+                <ContactFields contact=new_contact errors=new_errors prefix="tab-contact"/>
+                <div class="form-actions">
+                    <button type="submit" class="button primary">{move || t().add}</button>
+                    <button type="button" class="button" on:click=move |_| { creating.set(false); new_errors.set(Default::default()); }>{move || t().cancel}</button>
+                </div>
+            </form>
+        </Show>
     }
 }
