@@ -46,18 +46,28 @@ pub struct Field {
     pub required: bool,
     /// Shown and edited on the General form (links and contacts have tabs of their own).
     pub form: bool,
+    /// Found by the lists' search as you type (a link by the linked record's name; contacts by
+    /// name, e-mail and phone).
+    pub searched: bool,
+}
+
+impl Field {
+    /// The same field, found by the lists' search.
+    const fn searched(self) -> Field {
+        Field { searched: true, ..self }
+    }
 }
 
 const fn f(name: &'static str, ty: FieldType) -> Field {
-    Field { name, ty, required: false, form: true }
+    Field { name, ty, required: false, form: true, searched: false }
 }
 
 const fn required(name: &'static str, ty: FieldType) -> Field {
-    Field { name, ty, required: true, form: true }
+    Field { name, ty, required: true, form: true, searched: false }
 }
 
 const fn off_form(name: &'static str, ty: FieldType) -> Field {
-    Field { name, ty, required: false, form: false }
+    Field { name, ty, required: false, form: false, searched: false }
 }
 
 use FieldType as T;
@@ -85,38 +95,38 @@ const CONTACT: &[Field] = &[
 ];
 
 const LEAD: &[Field] = &[
-    off_form("number", T::Assigned),
-    required("title", T::Text),
+    off_form("number", T::Assigned).searched(),
+    required("title", T::Text).searched(),
     f("stage", T::Stage),
     f("source", T::Table(Table::Source)),
     f("priority", T::Table(Table::Priority)),
     f("category", T::Table(Table::Category)),
     f("owner_id", T::Owner),
-    f("interest", T::LongText),
+    f("interest", T::LongText).searched(),
     f("groups", T::Groups),
     f("expected_value", T::Money),
-    off_form("company_id", T::Link(RecordKind::Company)),
-    off_form("contacts", T::Contacts),
+    off_form("company_id", T::Link(RecordKind::Company)).searched(),
+    off_form("contacts", T::Contacts).searched(),
     off_form("opportunity_id", T::Link(RecordKind::Opportunity)),
 ];
 
 const OPPORTUNITY: &[Field] = &[
-    off_form("number", T::Assigned),
-    required("title", T::Text),
+    off_form("number", T::Assigned).searched(),
+    required("title", T::Text).searched(),
     f("stage", T::Stage),
     f("source", T::Table(Table::Source)),
     f("priority", T::Table(Table::Priority)),
     f("category", T::Table(Table::Category)),
     f("owner_id", T::Owner),
-    f("interest", T::LongText),
+    f("interest", T::LongText).searched(),
     f("groups", T::Groups),
     f("expected_revenue", T::Money),
     f("probability", T::Percent),
     f("expected_close_date", T::Date),
     f("completion_date", T::Date),
     f("lost_reason", T::LongText),
-    off_form("company_id", T::Link(RecordKind::Company)),
-    off_form("contacts", T::Contacts),
+    off_form("company_id", T::Link(RecordKind::Company)).searched(),
+    off_form("contacts", T::Contacts).searched(),
     off_form("lead_id", T::Link(RecordKind::Lead)),
 ];
 
@@ -159,6 +169,11 @@ pub fn fields(kind: RecordKind) -> &'static [Field] {
         RecordKind::Attachment => ATTACHMENT,
         _ => &[],
     }
+}
+
+/// The fields of a kind the lists' search looks in, in order.
+pub fn searched_fields(kind: RecordKind) -> impl Iterator<Item = &'static Field> {
+    fields(kind).iter().filter(|f| f.searched)
 }
 
 /// One field of a kind.
@@ -206,6 +221,15 @@ mod tests {
                 assert!(!f.required || f.form || kind == RecordKind::Attachment, "{kind:?}.{}", f.name);
             }
         }
+    }
+
+    #[test]
+    fn the_lists_search_the_number_title_interest_company_and_contacts() {
+        for kind in [RecordKind::Lead, RecordKind::Opportunity] {
+            let searched: Vec<&str> = searched_fields(kind).map(|f| f.name).collect();
+            assert_eq!(searched, ["number", "title", "interest", "company_id", "contacts"], "{kind:?}");
+        }
+        assert_eq!(searched_fields(RecordKind::Stage).count(), 0);
     }
 
     #[test]

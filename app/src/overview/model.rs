@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use veld_domain::config::Table;
 use veld_domain::records::{contact_name, text};
+use veld_domain::schema::FieldType;
 use veld_domain::sync::RecordState;
 use veld_domain::{Language, OfficeId, RecordKind, UserId};
 
@@ -108,14 +109,20 @@ impl RowBuilder {
             ("", Some((prefix, _))) if r.version == 0 => format!("{prefix}…"),
             (n, _) => n.to_owned(),
         };
+        // What the search looks in: the schema's searched fields (a link by its record's name,
+        // contacts by name, e-mail and phone).
         let mut haystack = String::with_capacity(title.len() + company.len() + 32);
-        for part in [title.as_str(), number.as_str(), company.as_str(), str_of("interest")] {
+        let mut push = |part: &str| {
             haystack.push_str(part);
             haystack.push(SEP);
-        }
-        for c in &linked {
-            haystack.push_str(c);
-            haystack.push(SEP);
+        };
+        for f in veld_domain::schema::searched_fields(kind) {
+            match f.ty {
+                FieldType::Link(RecordKind::Company) => push(&company),
+                FieldType::Contacts => linked.iter().for_each(|c| push(c)),
+                FieldType::Assigned => push(&number),
+                _ => push(str_of(f.name)),
+            }
         }
         Row {
             id: r.id,
