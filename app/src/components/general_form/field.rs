@@ -24,7 +24,8 @@ fn options(list: Vec<(String, String)>, value: impl Fn() -> String + Copy + Send
 pub fn FormField(ctx: FormCtx, field: &'static Field) -> impl IntoView {
     let t = use_i18n();
     let (store, kind, name) = (ctx.store, ctx.kind, field.name);
-    let label = crate::i18n::field_label(t(), name);
+    // In the user's language, also after they switch it.
+    let label = Signal::derive(move || crate::i18n::field_label(t(), name));
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let value = move || ctx.values.with(|v| v.get(name).cloned().unwrap_or_default());
@@ -81,7 +82,7 @@ pub fn FormField(ctx: FormCtx, field: &'static Field) -> impl IntoView {
         FieldType::ActivityType => {
             select(Box::new(move || ACTIVITY_TYPES.map(|c| (c.to_owned(), activity_type_label(t(), c).to_owned())).to_vec()))
         }
-        FieldType::Groups => view! { <GroupBoxes ctx=ctx name=name label=label.clone() id=id.clone()/> }.into_any(),
+        FieldType::Groups => view! { <GroupBoxes ctx=ctx name=name label=label id=id.clone()/> }.into_any(),
         FieldType::Check => view! {
             <input id=id.clone() type="checkbox" class="check" prop:checked=move || value() == "true" disabled=disabled
                 on:change=move |ev| ctx.type_into(name, event_target_checked(&ev).to_string()) aria-describedby=error_id.clone()/>
@@ -127,7 +128,7 @@ pub fn FormField(ctx: FormCtx, field: &'static Field) -> impl IntoView {
 
 /// A box per group of the kind's group table (CF-2).
 #[component]
-fn GroupBoxes(ctx: FormCtx, name: &'static str, label: String, id: String) -> impl IntoView {
+fn GroupBoxes(ctx: FormCtx, name: &'static str, label: Signal<String>, id: String) -> impl IntoView {
     let store = ctx.store;
     let boxes = move || {
         let lang = store.language.get().code();
@@ -147,5 +148,5 @@ fn GroupBoxes(ctx: FormCtx, name: &'static str, label: String, id: String) -> im
             })
             .collect_view()
     };
-    view! { <div class="check-group" id=id role="group" aria-label=label>{boxes}</div> }
+    view! { <div class="check-group" id=id role="group" aria-label=move || label.get()>{boxes}</div> }
 }
