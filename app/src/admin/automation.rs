@@ -61,7 +61,7 @@ pub fn AutomationPage() -> impl IntoView {
         async move { store.process_runs().await.ok() }
     });
     view! {
-        <AdminOnly title=|t| t.admin_automation intro=|t| t.automation_intro>
+        <AdminOnly title=|t| t.admin.automation intro=|t| t.automation_intro>
                 <h2 class="section-title">{move || t().rules_title}</h2>
                 <KindSwitch kind=kind/>
                 <ul class="config-list">
@@ -83,7 +83,7 @@ pub fn AutomationPage() -> impl IntoView {
                 })}
                 <h2 class="section-title">{move || t().runs_title}</h2>
                 {move || match runs.get().flatten() {
-                    None => view! { <p class="muted">{t().history_offline}</p> }.into_any(),
+                    None => view! { <p class="muted">{t().history.offline}</p> }.into_any(),
                     Some(list) if list.is_empty() => view! { <p class="muted">{t().empty_list}</p> }.into_any(),
                     Some(list) => view! {
                         <ul class="change-list">

@@ -62,7 +62,7 @@ impl ConfigItem for StageDef {
         self.to_values()
     }
     fn problem(&self, t: &Strings) -> Option<String> {
-        self.name.get("en").trim().is_empty().then(|| t.err_code_and_name.to_owned())
+        self.name.get("en").trim().is_empty().then(|| t.err.code_and_name.to_owned())
     }
 }
 
@@ -75,7 +75,7 @@ impl ConfigItem for TableEntry {
         self.to_values()
     }
     fn problem(&self, t: &Strings) -> Option<String> {
-        self.label.get("en").trim().is_empty().then(|| t.err_code_and_name.to_owned())
+        self.label.get("en").trim().is_empty().then(|| t.err.code_and_name.to_owned())
     }
 }
 
@@ -182,7 +182,7 @@ impl<T: ConfigItem> ConfigDraft<T> {
                 Some(n)
             }
             Err(_) => {
-                self.notice.set(Some(format!("“{}”: {}", raw.trim(), t.err_whole_number)));
+                self.notice.set(Some(format!("“{}”: {}", raw.trim(), t.err.whole_number)));
                 None
             }
         }
@@ -225,11 +225,11 @@ pub fn AddCode(
         let c = code.get_untracked().trim().to_lowercase().replace(' ', "_");
         let n = name.get_untracked().trim().to_owned();
         if c.is_empty() || n.is_empty() {
-            error.set(Some(t.err_code_and_name.to_owned()));
+            error.set(Some(t.err.code_and_name.to_owned()));
             return;
         }
         if taken.run(c.clone()) {
-            error.set(Some(t.err_code_taken.to_owned()));
+            error.set(Some(t.err.code_taken.to_owned()));
             return;
         }
         if store.apply_reporting(on_add.run((c, n)), error) {
@@ -243,7 +243,7 @@ pub fn AddCode(
             <h2>{move || heading(t())}</h2>
             <div class="form-grid">
                 <div class="field">
-                    <label for=code_id.clone()>{move || t().col_code}</label>
+                    <label for=code_id.clone()>{move || t().col.code}</label>
                     <input id=code_id prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
                 </div>
                 <div class="field">
@@ -265,7 +265,7 @@ pub fn KindSwitch(kind: RwSignal<RecordKind>) -> impl IntoView {
         <div class="choices" role="group" aria-label=move || t().config_for>
             {[RecordKind::Lead, RecordKind::Opportunity].into_iter().map(|k| view! {
                 <button type="button" class="choice" aria-pressed=move || (kind.get() == k).to_string() on:click=move |_| kind.set(k)>
-                    {move || if k == RecordKind::Lead { t().nav_leads } else { t().nav_opportunities }}
+                    {move || if k == RecordKind::Lead { t().nav.leads } else { t().nav.opportunities }}
                 </button>
             }).collect_view()}
         </div>
@@ -277,13 +277,13 @@ pub fn KindSwitch(kind: RwSignal<RecordKind>) -> impl IntoView {
 pub fn AdminLinks() -> impl IntoView {
     let t = use_i18n();
     view! {
-        <nav class="tabs" aria-label=move || t().nav_admin>
+        <nav class="tabs" aria-label=move || t().nav.admin>
             <ul>
-                <li><A href="/admin" exact=true>{move || t().admin_users}</A></li>
-                <li><A href="/admin/stages">{move || t().admin_stages}</A></li>
-                <li><A href="/admin/tables">{move || t().admin_tables}</A></li>
-                <li><A href="/admin/automation">{move || t().admin_automation}</A></li>
-                <li><A href="/admin/roles">{move || t().admin_roles}</A></li>
+                <li><A href="/admin" exact=true>{move || t().admin.users}</A></li>
+                <li><A href="/admin/stages">{move || t().admin.stages}</A></li>
+                <li><A href="/admin/tables">{move || t().admin.tables}</A></li>
+                <li><A href="/admin/automation">{move || t().admin.automation}</A></li>
+                <li><A href="/admin/roles">{move || t().admin.roles}</A></li>
             </ul>
         </nav>
     }

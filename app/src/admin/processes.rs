@@ -69,7 +69,7 @@ pub(super) fn ProcessEditor(
                 <form on:submit=save novalidate aria-label=move || draft.with(|p| p.name.clone())>
                     <div class="form-grid">
                         <div class="field">
-                            <label for=name_id.clone()>{move || t().col_name}</label>
+                            <label for=name_id.clone()>{move || t().col.name}</label>
                             <input id=name_id prop:value=move || draft.with(|p| p.name.clone()) on:input=move |ev| { let v = event_target_value(&ev); draft.update(|p| p.name = v); }/>
                         </div>
                         <div class="field">
@@ -89,7 +89,7 @@ pub(super) fn ProcessEditor(
                                     on:change=move |ev| { let Some(n) = editor.whole(&ev) else { return }; draft.update(|p| if let ProcessKind::CloseInactive { days, reason } = &mut p.kind { *reason = follow_days(t(), reason, *days, n); *days = n; }); }/>
                             </div>
                             <div class="field">
-                                <label for=reason_id.clone()>{move || t().col_lost_reason}</label>
+                                <label for=reason_id.clone()>{move || t().col.lost_reason}</label>
                                 <input id=reason_id.clone() prop:value=move || match draft.with(|p| p.kind.clone()) { ProcessKind::CloseInactive { reason, .. } => reason, _ => String::new() }
                                     on:change=move |ev| { let v = event_target_value(&ev); draft.update(|p| if let ProcessKind::CloseInactive { reason, .. } = &mut p.kind { *reason = v; }); }/>
                             </div>

@@ -78,7 +78,7 @@ pub fn RolesPage() -> impl IntoView {
         })
     };
     view! {
-        <Page title=Signal::derive(move || t().admin_roles) intro=Signal::derive(move || t().roles_intro)>
+        <Page title=Signal::derive(move || t().admin.roles) intro=Signal::derive(move || t().roles_intro)>
             <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().not_allowed}</p> }>
                 <AdminLinks/>
                 {list}
@@ -99,7 +99,7 @@ fn NewRole(reload: RwSignal<u32>) -> impl IntoView {
         let t = crate::i18n::strings(store.language.get_untracked());
         let update = RoleUpdate { name: name.get_untracked().trim().to_owned(), permissions: Permissions::default() };
         if update.name.is_empty() {
-            error.set(Some(t.err_required.to_owned()));
+            error.set(Some(t.err.required.to_owned()));
             return;
         }
         spawn_local(async move {
@@ -117,7 +117,7 @@ fn NewRole(reload: RwSignal<u32>) -> impl IntoView {
         <div class="card config-add">
             <h2>{move || t().new_role}</h2>
             <div class="field">
-                <label for="new-role-name">{move || t().col_name}</label>
+                <label for="new-role-name">{move || t().col.name}</label>
                 <input id="new-role-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
             </div>
             <p class="field-error" role="alert">{move || error.get()}</p>
@@ -144,7 +144,7 @@ fn RoleEditor(role: RoleView) -> impl IntoView {
             notice.set(Some(match store.save_role(Some(id), &update).await {
                 Ok(saved) => {
                     draft.set(saved.permissions);
-                    t.role_saved.to_owned()
+                    t.role.saved.to_owned()
                 }
                 Err(e) => refusal_text(t, &e),
             }));
@@ -208,11 +208,11 @@ fn RoleEditor(role: RoleView) -> impl IntoView {
             <details>
                 <summary>
                     <strong>{role.name.clone()}</strong>
-                    <span class="muted">{move || (t().role_users)(role.users)}</span>
+                    <span class="muted">{move || (t().role.users)(role.users)}</span>
                 </summary>
                 <form on:submit=save novalidate aria-label=role.name.clone()>
                     <div class="field">
-                        <label for=format!("{p}-name")>{move || t().col_name}</label>
+                        <label for=format!("{p}-name")>{move || t().col.name}</label>
                         <input id=format!("{p}-name") prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                     </div>
                     <label class="check-field">
@@ -221,13 +221,13 @@ fn RoleEditor(role: RoleView) -> impl IntoView {
                             prop:checked=move || draft.with(|d| d.admin)
                             on:change=move |ev| draft.update(|d| d.admin = event_target_checked(&ev))
                         />
-                        {move || t().role_admin}
+                        {move || t().role.admin}
                     </label>
                     <fieldset class="grant-set">
-                        <legend>{move || t().role_modules}</legend>
+                        <legend>{move || t().role.modules}</legend>
                         <div class="check-group">
-                            {module(|t| t.nav_leads, |m| m.leads, |m, on| m.leads = on)}
-                            {module(|t| t.nav_opportunities, |m| m.opportunities, |m, on| m.opportunities = on)}
+                            {module(|t| t.nav.leads, |m| m.leads, |m, on| m.leads = on)}
+                            {module(|t| t.nav.opportunities, |m| m.opportunities, |m, on| m.opportunities = on)}
                         </div>
                     </fieldset>
                     {grants}
@@ -242,9 +242,9 @@ fn RoleEditor(role: RoleView) -> impl IntoView {
 /// A refusal of a role's save in the user's words: the server names the field.
 fn refusal_text(t: &Strings, e: &OnlineError) -> String {
     match e.field() {
-        Some("name") => t.role_name_refused.to_owned(),
-        Some("modules") => t.role_modules_refused.to_owned(),
-        Some("admin") => t.role_admin_refused.to_owned(),
+        Some("name") => t.role.name_refused.to_owned(),
+        Some("modules") => t.role.modules_refused.to_owned(),
+        Some("admin") => t.role.admin_refused.to_owned(),
         _ => e.text(t),
     }
 }

@@ -20,11 +20,11 @@ pub(super) fn event_key(e: &Event) -> &'static str {
 
 pub(super) fn event_label(t: &Strings, key: &str) -> &'static str {
     match key {
-        "added_to_group" => t.ev_added_to_group,
-        "stage_changed" => t.ev_stage_changed,
-        "stage_group_changed" => t.ev_stage_group_changed,
-        "not_modified_for" => t.ev_not_modified_for,
-        _ => t.ev_created,
+        "added_to_group" => t.ev.added_to_group,
+        "stage_changed" => t.ev.stage_changed,
+        "stage_group_changed" => t.ev.stage_group_changed,
+        "not_modified_for" => t.ev.not_modified_for,
+        _ => t.ev.created,
     }
 }
 
@@ -50,13 +50,13 @@ fn action_label(t: &Strings, key: &str) -> &'static str {
 
 fn compare_label(t: &Strings, c: Compare) -> &'static str {
     match c {
-        Compare::Is => t.cmp_is,
-        Compare::IsNot => t.cmp_is_not,
-        Compare::Contains => t.cmp_contains,
-        Compare::IsEmpty => t.cmp_is_empty,
-        Compare::IsNotEmpty => t.cmp_is_not_empty,
-        Compare::AtLeast => t.cmp_at_least,
-        Compare::AtMost => t.cmp_at_most,
+        Compare::Is => t.cmp.is,
+        Compare::IsNot => t.cmp.is_not,
+        Compare::Contains => t.cmp.contains,
+        Compare::IsEmpty => t.cmp.is_empty,
+        Compare::IsNotEmpty => t.cmp.is_not_empty,
+        Compare::AtLeast => t.cmp.at_least,
+        Compare::AtMost => t.cmp.at_most,
     }
 }
 
@@ -140,7 +140,7 @@ pub(super) fn RuleEditor(id: uuid::Uuid, rule: Rule, all: Memo<Vec<(uuid::Uuid, 
                 <form on:submit=save novalidate aria-label=move || draft.with(|r| r.name.clone())>
                     <div class="form-grid">
                         <div class="field">
-                            <label for=name_id.clone()>{move || t().col_name}</label>
+                            <label for=name_id.clone()>{move || t().col.name}</label>
                             <input id=name_id prop:value=move || draft.with(|r| r.name.clone()) on:input=move |ev| { let v = event_target_value(&ev); draft.update(|r| r.name = v); }/>
                         </div>
                         <div class="field">
@@ -201,13 +201,13 @@ fn RuleEvent(editor: ConfigDraft<Rule>, list: RecordKind, p: String) -> impl Int
             }
             .into_any(),
             Event::AddedToGroup { group } => {
-                select(id, t.bulk_group.into(), group, choices(&store, list, "group"), move |v| {
+                select(id, t.bulk.group.into(), group, choices(&store, list, "group"), move |v| {
                     draft.update(|r| r.event = Event::AddedToGroup { group: v })
                 })
                 .into_any()
             }
             Event::StageChanged { stage } => {
-                select(id, t.col_stage.into(), stage, choices(&store, list, "stage"), move |v| {
+                select(id, t.col.stage.into(), stage, choices(&store, list, "stage"), move |v| {
                     draft.update(|r| r.event = Event::StageChanged { stage: v })
                 })
                 .into_any()
@@ -237,8 +237,8 @@ fn RuleConditions(editor: ConfigDraft<Rule>, p: String) -> impl IntoView {
                 let value_id = format!("{fid}-value");
                 view! {
                     <div class="condition-row" role="group" aria-label=format!("{} {}", t.condition, i + 1)>
-                        {select(format!("{fid}-field"), t.cond_field.into(), c.field.clone(), fields, move |v| draft.update(|r| r.conditions[i].field = v))}
-                        {select(format!("{fid}-compare"), t.cmp_label.into(), current_compare, compares, move |v| {
+                        {select(format!("{fid}-field"), t.cond.field.into(), c.field.clone(), fields, move |v| draft.update(|r| r.conditions[i].field = v))}
+                        {select(format!("{fid}-compare"), t.cmp.label.into(), current_compare, compares, move |v| {
                             if let Ok(c) = serde_json::from_value::<Compare>(serde_json::Value::String(v)) {
                                 draft.update(|r| r.conditions[i].compare = c);
                             }
@@ -281,10 +281,10 @@ fn RuleActions(editor: ConfigDraft<Rule>, list: RecordKind, p: String) -> impl I
                     draft.update(|r| r.actions[i] = a);
                 };
                 let params = match a.clone() {
-                    RuleAction::AddToGroup { group } => select(format!("{aid}-group"), t.bulk_group.into(), group, choices(&store, list, "group"), move |v| draft.update(|r| r.actions[i] = RuleAction::AddToGroup { group: v })).into_any(),
-                    RuleAction::RemoveFromGroup { group } => select(format!("{aid}-group"), t.bulk_group.into(), group, choices(&store, list, "group"), move |v| draft.update(|r| r.actions[i] = RuleAction::RemoveFromGroup { group: v })).into_any(),
-                    RuleAction::SetStage { stage } => select(format!("{aid}-stage"), t.col_stage.into(), stage, choices(&store, list, "stage"), move |v| draft.update(|r| r.actions[i] = RuleAction::SetStage { stage: v })).into_any(),
-                    RuleAction::SetOwner { user } => select(format!("{aid}-user"), t.col_owner.into(), user.to_string(), colleagues, move |v| {
+                    RuleAction::AddToGroup { group } => select(format!("{aid}-group"), t.bulk.group.into(), group, choices(&store, list, "group"), move |v| draft.update(|r| r.actions[i] = RuleAction::AddToGroup { group: v })).into_any(),
+                    RuleAction::RemoveFromGroup { group } => select(format!("{aid}-group"), t.bulk.group.into(), group, choices(&store, list, "group"), move |v| draft.update(|r| r.actions[i] = RuleAction::RemoveFromGroup { group: v })).into_any(),
+                    RuleAction::SetStage { stage } => select(format!("{aid}-stage"), t.col.stage.into(), stage, choices(&store, list, "stage"), move |v| draft.update(|r| r.actions[i] = RuleAction::SetStage { stage: v })).into_any(),
+                    RuleAction::SetOwner { user } => select(format!("{aid}-user"), t.col.owner.into(), user.to_string(), colleagues, move |v| {
                         if let Ok(u) = v.parse() {
                             draft.update(|r| r.actions[i] = RuleAction::SetOwner { user: veld_domain::UserId(u) });
                         }
@@ -295,7 +295,7 @@ fn RuleActions(editor: ConfigDraft<Rule>, list: RecordKind, p: String) -> impl I
                         people.extend(colleagues);
                         view! {
                             <div class="field">
-                                <label for=sid.clone()>{t.col_subject}</label>
+                                <label for=sid.clone()>{t.col.subject}</label>
                                 <input id=sid prop:value=subject on:change=move |ev| { let v = event_target_value(&ev); draft.update(|r| if let RuleAction::CreateTask { subject, .. } = &mut r.actions[i] { *subject = v; }); }/>
                             </div>
                             <div class="field">

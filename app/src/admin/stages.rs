@@ -22,7 +22,7 @@ pub fn StagesPage() -> impl IntoView {
         Edit::create(RecordKind::Stage, uuid::Uuid::now_v7(), stage.to_values())
     });
     view! {
-        <AdminOnly title=|t| t.admin_stages intro=|t| t.stages_intro>
+        <AdminOnly title=|t| t.admin.stages intro=|t| t.stages_intro>
             <KindSwitch kind=kind/>
             <ul class="config-list">
                 <For each=move || stages.get() key=|(id, _)| *id let:item>
@@ -109,14 +109,14 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
                 </summary>
                 <form on:submit=move |ev| { ev.prevent_default(); editor.save(); } novalidate>
                     <div class="form-grid">
-                        {langs().map(|l| text(format!("{} ({l})", t().col_name), |d, l| d.name.0.get(l).cloned().unwrap_or_default(), |d, l, v| { d.name.0.insert(l.to_owned(), v); }, l)).collect_view()}
+                        {langs().map(|l| text(format!("{} ({l})", t().col.name), |d, l| d.name.0.get(l).cloned().unwrap_or_default(), |d, l, v| { d.name.0.insert(l.to_owned(), v); }, l)).collect_view()}
                         <div class="field">
-                            <label for=index_id.clone()>{move || t().col_order}</label>
+                            <label for=index_id.clone()>{move || t().col.order}</label>
                             <input id=index_id inputmode="numeric" prop:value=move || draft.with(|d| d.index.to_string())
                                 on:input=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse() { draft.update(|d| d.index = n) } }/>
                         </div>
                         <div class="field">
-                            <label for=colour_id.clone()>{move || t().col_colour}</label>
+                            <label for=colour_id.clone()>{move || t().col.colour}</label>
                             <input id=colour_id type="color" prop:value=move || draft.with(|d| d.colour.clone()) on:input=move |ev| draft.update(|d| d.colour = event_target_value(&ev))/>
                         </div>
                         <div class="field">
@@ -124,7 +124,7 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
                             <select id=group_id on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.stage_group = Some(v).filter(|s| !s.is_empty())) }>{groups}</select>
                         </div>
                         <div class="field">
-                            <label for=outcome_id.clone()>{move || t().col_outcome}</label>
+                            <label for=outcome_id.clone()>{move || t().col.outcome}</label>
                             <select id=outcome_id prop:value=move || draft.with(|d| outcome_code(d.outcome))
                                 on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.outcome = outcome_of(&v)) }>
                                 <option value="">"—"</option>
@@ -135,7 +135,7 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
                         </div>
                         {is_opportunity.then(|| view! {
                             <div class="field">
-                                <label for=probability_id.clone()>{move || t().col_probability}</label>
+                                <label for=probability_id.clone()>{move || t().col.probability}</label>
                                 <input id=probability_id.clone() inputmode="numeric" prop:value=move || draft.with(|d| d.probability.to_string())
                                     on:input=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse::<u8>() { draft.update(|d| d.probability = n.min(100)) } }/>
                             </div>
@@ -150,7 +150,7 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
                     <StageMoves draft=draft all=all own=stage.code.clone() forward=true/>
                     <StageMoves draft=draft all=all own=stage.code.clone() forward=false/>
                     <div class="form-grid">
-                        {langs().map(|l| text(format!("{} ({l})", t().col_instructions), |d, l| d.instructions.0.get(l).cloned().unwrap_or_default(), |d, l, v| { d.instructions.0.insert(l.to_owned(), v); }, l)).collect_view()}
+                        {langs().map(|l| text(format!("{} ({l})", t().col.instructions), |d, l| d.instructions.0.get(l).cloned().unwrap_or_default(), |d, l, v| { d.instructions.0.insert(l.to_owned(), v); }, l)).collect_view()}
                     </div>
                     <p class="form-notice" role="status">{move || editor.notice.get()}</p>
                     <button type="submit" class="button primary">{move || t().save}</button>

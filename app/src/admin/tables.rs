@@ -12,12 +12,12 @@ use veld_domain::edit::Edit;
 fn table_name(t: &Strings, table: Table) -> &'static str {
     match table {
         Table::Attribute => t.table_attribute,
-        Table::Category => t.col_category,
+        Table::Category => t.col.category,
         Table::Group => t.table_group,
-        Table::Priority => t.col_priority,
+        Table::Priority => t.col.priority,
         Table::Procedure => t.table_procedure,
-        Table::Role => t.col_role,
-        Table::Source => t.col_source,
+        Table::Role => t.col.role,
+        Table::Source => t.col.source,
         Table::StageGroup => t.table_stage_group,
     }
 }
@@ -48,10 +48,10 @@ pub fn TablesPage() -> impl IntoView {
         Edit::create(RecordKind::TableEntry, uuid::Uuid::now_v7(), entry.to_values())
     });
     view! {
-        <AdminOnly title=|t| t.admin_tables intro=|t| t.tables_intro>
+        <AdminOnly title=|t| t.admin.tables intro=|t| t.tables_intro>
             <KindSwitch kind=kind/>
             <div class="field inline table-choice">
-                <label for="table-choice">{move || t().admin_table}</label>
+                <label for="table-choice">{move || t().admin.table}</label>
                 <select id="table-choice" on:change=move |ev| { if let Some(x) = Table::parse(&event_target_value(&ev)) { table.set(x) } }>
                     {move || Table::ALL.map(|x| view! { <option value=x.as_str() selected=table.get() == x>{table_name(t(), x)}</option> }).collect_view()}
                 </select>
@@ -77,7 +77,7 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, Tab
         let input_id = format!("entry-{id}-{l}");
         view! {
             <div class="field">
-                <label for=input_id.clone()>{move || format!("{} ({l})", t().col_name)}</label>
+                <label for=input_id.clone()>{move || format!("{} ({l})", t().col.name)}</label>
                 <input id=input_id prop:value=move || draft.with(|d| d.label.0.get(l).cloned().unwrap_or_default())
                     on:input=move |ev| draft.update(|d| { d.label.0.insert(l.to_owned(), event_target_value(&ev)); })/>
             </div>
@@ -87,7 +87,7 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, Tab
         let colour_id = format!("entry-{id}-colour");
         view! {
             <div class="field">
-                <label for=colour_id.clone()>{move || t().col_colour}</label>
+                <label for=colour_id.clone()>{move || t().col.colour}</label>
                 <input id=colour_id type="color" prop:value=move || draft.with(|d| if d.colour.is_empty() { "#94a3b8".to_owned() } else { d.colour.clone() })
                     on:input=move |ev| draft.update(|d| d.colour = event_target_value(&ev))/>
             </div>
@@ -99,7 +99,7 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, Tab
                 <strong class="entry-code">{entry.code.clone()}{entry.fixed.then(|| view! { <span class="muted">{move || format!(" · {}", t().fixed)}</span> })}</strong>
                 {labels.collect_view()}
                 <div class="field">
-                    <label for=order_id.clone()>{move || t().col_order}</label>
+                    <label for=order_id.clone()>{move || t().col.order}</label>
                     <input id=order_id inputmode="numeric" prop:value=move || draft.with(|d| d.order.to_string())
                         on:input=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse() { draft.update(|d| d.order = n) } }/>
                 </div>

@@ -17,15 +17,15 @@ pub fn AdminPage() -> impl IntoView {
             Some(Err(OnlineError::Offline)) => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
             Some(Err(_)) => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
             Some(Ok(rows)) => view! {
-                <div class="table-wrap" role="region" tabindex="0" aria-label=t.admin_users>
+                <div class="table-wrap" role="region" tabindex="0" aria-label=t.admin.users>
                     <table class="records">
                         <thead>
                             <tr>
-                                <th scope="col">{t.col_name}</th>
-                                <th scope="col" class="secondary">{t.col_email}</th>
-                                <th scope="col">{t.col_office}</th>
-                                <th scope="col">{t.col_role}</th>
-                                <th scope="col" class="secondary">{t.col_language}</th>
+                                <th scope="col">{t.col.name}</th>
+                                <th scope="col" class="secondary">{t.col.email}</th>
+                                <th scope="col">{t.col.office}</th>
+                                <th scope="col">{t.col.role}</th>
+                                <th scope="col" class="secondary">{t.col.language}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -51,10 +51,10 @@ pub fn AdminPage() -> impl IntoView {
         }
     };
     view! {
-        <Page title=Signal::derive(move || t().nav_admin) intro=Signal::derive(move || t().admin_intro)>
+        <Page title=Signal::derive(move || t().nav.admin) intro=Signal::derive(move || t().admin.intro)>
             <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().not_allowed}</p> }>
                 <super::AdminLinks/>
-                <h2>{move || t().admin_users}</h2>
+                <h2>{move || t().admin.users}</h2>
                 {table}
             </Show>
         </Page>

@@ -20,7 +20,7 @@ pub fn Card(state: BoardState, row: Arc<Row>) -> impl IntoView {
     let (id, title, from) = (row.id, row.title.clone(), row.stage_code.clone());
     let value = row.value.map(|v| money(v, lang)).unwrap_or_default();
     let (move_label, href, head) =
-        ((t.board_move_label)(&row.title), format!("{}/{id}", base(state.kind)), headline(&row, detailed));
+        ((t.board.move_label)(&row.title), format!("{}/{id}", base(state.kind)), headline(&row, detailed));
     let lifted = move || state.drag.with(|d| d.as_ref().is_some_and(|d| d.id == id && d.lifted));
     let moving = Moving { id, title: title.clone(), from: from.clone() };
     let colour = if extra.colour.is_empty() { "var(--border)".to_owned() } else { extra.colour.clone() };
@@ -30,7 +30,7 @@ pub fn Card(state: BoardState, row: Arc<Row>) -> impl IntoView {
             (false, true) => extra.owner.clone(),
             (false, false) => format!(" · {}", extra.owner),
         };
-        let next = extra.next_activity.clone().map(|n| format!("{} {n}", t.board_next)).unwrap_or_default();
+        let next = extra.next_activity.clone().map(|n| format!("{} {n}", t.board.next)).unwrap_or_default();
         view! {
             <span class="card-line muted">{row.company.clone()}</span>
             <span class="card-line"><strong>{value.clone()}</strong>{owner}</span>
@@ -56,7 +56,7 @@ pub fn Card(state: BoardState, row: Arc<Row>) -> impl IntoView {
             }>{head}</A>
             {details}
             <button type="button" class="move-button" aria-label=move_label aria-haspopup="dialog"
-                on:click=move |_| state.moving.set(Some(moving.clone()))>{t.board_move}</button>
+                on:click=move |_| state.moving.set(Some(moving.clone()))>{t.board.move_to}</button>
         </li>
     }
 }

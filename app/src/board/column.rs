@@ -23,7 +23,7 @@ pub fn Column(state: BoardState, column: ColumnDef) -> impl IntoView {
         let sums = state.rows.with(|rows| cards.with(|ids| totals(&rows.0, ids)));
         let mut s = format!("{} · {}", (t.count_records)(sums.count), money(sums.sum, lang()));
         if kind == RecordKind::Opportunity {
-            s.push_str(&format!(" · {} {}", t.board_weighted, money(sums.weighted, lang())));
+            s.push_str(&format!(" · {} {}", t.board.weighted, money(sums.weighted, lang())));
         }
         s
     };

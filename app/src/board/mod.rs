@@ -145,15 +145,15 @@ impl BoardState {
             Ok(None) => {}
             Ok(Some(prepared)) => {
                 crate::perf::mark("veld:board:drop");
-                notice.set(Some((t.board_moved)(title, &name)));
+                notice.set(Some((t.board.moved)(title, &name)));
                 let title = title.to_owned();
                 spawn_local(async move {
                     if let Err(e) = store.save(prepared).await {
-                        notice.set(Some((t.board_refused)(&title, &name, &e.text(t))));
+                        notice.set(Some((t.board.refused)(&title, &name, &e.text(t))));
                     }
                 });
             }
-            Err(e) => notice.set(Some((t.board_refused)(title, &name, &e.text(t)))),
+            Err(e) => notice.set(Some((t.board.refused)(title, &name, &e.text(t)))),
         }
     }
 
@@ -358,7 +358,7 @@ pub fn Board(
     view! {
         <p class="form-notice board-notice" role="status" aria-live="polite">{move || state.notice.get()}</p>
         {move || state.moving.get().map(|m| view! { <move_dialog::MoveDialog state=state moving=m/> })}
-        <div class="board" node_ref=board_ref class:detailed=move || detailed.get() role="region" aria-label=move || t().nav_pipeline tabindex="0">
+        <div class="board" node_ref=board_ref class:detailed=move || detailed.get() role="region" aria-label=move || t().nav.pipeline tabindex="0">
             {board}
         </div>
         {ghost}

@@ -21,7 +21,7 @@ pub fn MoveDialog(state: BoardState, moving: Moving) -> impl IntoView {
     });
     let none = choices.is_empty().then(|| view! { <p>{move || t().read_only}</p> });
     let record_title = title.clone();
-    let label = move || (t().board_move_label)(&title);
+    let label = move || (t().board.move_label)(&title);
     let aria = label.clone();
     let first = NodeRef::<leptos::html::Button>::new();
     // Focus goes to the first choice, so a keyboard user carries on from there.

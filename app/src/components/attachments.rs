@@ -16,11 +16,11 @@ use wasm_bindgen::JsCast;
 
 pub fn attachment_type_label(t: &Strings, code: &str) -> &'static str {
     match code {
-        "quote" => t.attachment_quote,
-        "brochure" => t.attachment_brochure,
-        "contract" => t.attachment_contract,
-        "presentation" => t.attachment_presentation,
-        _ => t.attachment_other,
+        "quote" => t.attachment.quote,
+        "brochure" => t.attachment.brochure,
+        "contract" => t.attachment.contract,
+        "presentation" => t.attachment.presentation,
+        _ => t.attachment.other,
     }
 }
 
@@ -53,12 +53,12 @@ pub fn AttachmentsTab(
         let t = crate::i18n::strings(store.language.get_untracked());
         let Some(el) = input.get_untracked() else { return };
         let Some(file) = el.files().and_then(|f| f.get(0)) else {
-            error.set(Some(t.err_choose_file.to_owned()));
+            error.set(Some(t.err.choose_file.to_owned()));
             return;
         };
         let size = file.size() as u64;
         if size > ATTACHMENT_LIMIT {
-            error.set(Some((t.err_file_too_large)(&size_text(size), &size_text(ATTACHMENT_LIMIT))));
+            error.set(Some((t.err.file_too_large)(&size_text(size), &size_text(ATTACHMENT_LIMIT))));
             return;
         }
         error.set(None);
@@ -90,13 +90,13 @@ pub fn AttachmentsTab(
             <Show when=move || may_create(&store, RecordKind::Attachment)>
                 <form class="inline-form" on:submit=add novalidate aria-label=move || t().add_attachment>
                     <div class="field grow">
-                        <label for="new-attachment-file">{move || t().attachment_file}</label>
+                        <label for="new-attachment-file">{move || t().attachment.file}</label>
                         <input id="new-attachment-file" type="file" node_ref=input
                             aria-invalid=move || error.get().is_some().to_string() aria-describedby="new-attachment-error"
                             on:change=move |_| error.set(None)/>
                     </div>
                     <div class="field">
-                        <label for="new-attachment-type">{move || t().attachment_type}</label>
+                        <label for="new-attachment-type">{move || t().attachment.file_type}</label>
                         <select id="new-attachment-type" on:change=move |ev| type_code.set(event_target_value(&ev))>
                             {move || ATTACHMENT_TYPES.map(|c| view! { <option value=c selected=type_code.get() == c>{attachment_type_label(t(), c)}</option> }).collect_view()}
                         </select>

@@ -31,8 +31,8 @@ pub fn ConflictList(source: ConflictSource, heading_id: &'static str) -> impl In
         async move { store.conflicts(source).await }
     });
     let title = move || match source {
-        ConflictSource::Record(..) => t().history_title,
-        ConflictSource::Mine => t().pending_conflicts,
+        ConflictSource::Record(..) => t().history.title,
+        ConflictSource::Mine => t().pending.conflicts,
     };
     // The user's own list can be cleared: it then shows only what came after (on this device).
     let cleared = RwSignal::new(match source {

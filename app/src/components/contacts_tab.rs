@@ -74,7 +74,7 @@ pub fn ContactsTab(
                 let fixed = c.role.as_deref().is_some_and(|role| {
                     store.config.with(|config| config.tables.get(kind, Table::Role, role).is_some_and(|e| e.fixed))
                 });
-                let role_label = format!("{} {name}", t.col_role);
+                let role_label = format!("{} {name}", t.col.role);
                 let remove_label = format!("{} {name}", t.remove);
                 let current = c.role.clone().unwrap_or_default();
                 let options = roles
@@ -102,7 +102,7 @@ pub fn ContactsTab(
     };
     view! {
         <section class="pending-section contacts-tab" aria-labelledby="contacts-heading">
-            <h2 id="contacts-heading">{move || t().tab_contacts}</h2>
+            <h2 id="contacts-heading">{move || t().tab.contacts}</h2>
             <Show when=move || linked.with(Vec::is_empty)>
                 <p class="muted">{move || t().no_contacts}</p>
             </Show>

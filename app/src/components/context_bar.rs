@@ -23,18 +23,18 @@ pub fn ContextBar() -> impl IntoView {
         if let Some(id) = context.company
             && let Some(name) = name_of(&store, RecordKind::Company, id)
         {
-            out.push((t.col_company, name, Some(format!("{}/{id}", base(RecordKind::Company)))));
+            out.push((t.col.company, name, Some(format!("{}/{id}", base(RecordKind::Company)))));
         }
         if let Some(id) = context.contact
             && let Some(name) = name_of(&store, RecordKind::Contact, id)
         {
-            out.push((t.wizard_contact, name, Some(format!("{}/{id}", base(RecordKind::Contact)))));
+            out.push((t.wizard.contact, name, Some(format!("{}/{id}", base(RecordKind::Contact)))));
         }
         if let Some((kind, id)) = context.record
             && let Some(r) = store.visible_one(kind, id)
         {
             let title = text(&r.values(), "title").unwrap_or_default().to_owned();
-            let label = if kind == RecordKind::Lead { t.kind_lead } else { t.kind_opportunity };
+            let label = if kind == RecordKind::Lead { t.kind.lead } else { t.kind.opportunity };
             out.push((label, title, Some(format!("{}/{id}", base(kind)))));
         }
         out

@@ -10,7 +10,7 @@ use veld_domain::RecordKind;
 use veld_domain::api::HistoryEntry;
 
 const TEXTS: OnlineTexts =
-    OnlineTexts { offline: |t| t.history_offline, not_found: |t| t.history_unsent, empty: |t| t.history_none };
+    OnlineTexts { offline: |t| t.history.offline, not_found: |t| t.history.unsent, empty: |t| t.history.none };
 use veld_domain::config::Table;
 use veld_domain::records::contacts_of;
 
@@ -125,7 +125,7 @@ pub fn History(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                 <ol class="change-list history">
                     {list.into_iter().map(|h: HistoryEntry| {
                         let who = match (&h.rule, &h.by) {
-                            (Some(rule), _) => (t.history_by_rule)(rule),
+                            (Some(rule), _) => (t.history.by_rule)(rule),
                             (None, Some(by)) => by.clone(),
                             (None, None) => t.app_name.to_owned(),
                         };

@@ -132,7 +132,7 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
         let t = crate::i18n::strings(store.language.get_untracked());
         let s = subject.get_untracked().trim().to_owned();
         if s.is_empty() {
-            error.set(Some(t.err_required.to_owned()));
+            error.set(Some(t.err.required.to_owned()));
             return;
         }
         error.set(None);
@@ -150,7 +150,7 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
     };
     view! {
         <section class="pending-section linked-tab" aria-labelledby="activities-heading">
-            <h2 id="activities-heading">{move || t().nav_activities}</h2>
+            <h2 id="activities-heading">{move || t().nav.activities}</h2>
             <Show when=move || activities.with(Vec::is_empty)>
                 <p class="muted">{move || t().no_activities}</p>
             </Show>
@@ -158,13 +158,13 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
             <Show when=move || may_create(&store, RecordKind::Activity)>
                 <form class="inline-form" on:submit=add novalidate aria-label=move || t().new_activity>
                     <div class="field">
-                        <label for="new-activity-type">{move || t().col_type}</label>
+                        <label for="new-activity-type">{move || t().col.type_of}</label>
                         <select id="new-activity-type" on:change=move |ev| kind_code.set(event_target_value(&ev))>
                             {move || ACTIVITY_TYPES.map(|c| view! { <option value=c selected=kind_code.get() == c>{activity_type_label(t(), c)}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="field grow">
-                        <label for="new-activity-subject">{move || t().col_subject}</label>
+                        <label for="new-activity-subject">{move || t().col.subject}</label>
                         <input id="new-activity-subject" prop:value=move || subject.get() on:input=move |ev| subject.set(event_target_value(&ev))
                             aria-invalid=move || error.get().is_some().to_string() aria-describedby="new-activity-error"/>
                     </div>
@@ -199,7 +199,7 @@ pub fn JobOrdersTab(
         let t = crate::i18n::strings(store.language.get_untracked());
         let s = title.get_untracked().trim().to_owned();
         if s.is_empty() {
-            error.set(Some(t.err_required.to_owned()));
+            error.set(Some(t.err.required.to_owned()));
             return;
         }
         error.set(None);
@@ -334,7 +334,7 @@ pub fn PlacementsTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
             job_id
         };
         if job_id.is_empty() || candidate.get_untracked().trim().is_empty() {
-            error.set(Some(t.err_required.to_owned()));
+            error.set(Some(t.err.required.to_owned()));
             return;
         }
         error.set(None);
@@ -387,11 +387,11 @@ pub fn PlacementsTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                         </select>
                     </div>
                     <div class="field grow">
-                        <label for="new-placement-candidate">{move || t().col_candidate}</label>
+                        <label for="new-placement-candidate">{move || t().col.candidate}</label>
                         <input id="new-placement-candidate" prop:value=move || candidate.get() on:input=move |ev| candidate.set(event_target_value(&ev))/>
                     </div>
                     <div class="field">
-                        <label for="new-placement-start">{move || t().col_start_date}</label>
+                        <label for="new-placement-start">{move || t().col.start_date}</label>
                         <input id="new-placement-start" type="date" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev))/>
                     </div>
                     <button type="submit" class="button">{move || t().new_placement}</button>

@@ -29,13 +29,13 @@ pub fn nav_items(me: &Me) -> Vec<NavItem> {
             items.push(NavItem { href, label, icon, primary });
         }
     };
-    add(leads, "/leads", |t| t.nav_leads, icons::LEADS, true);
-    add(opportunities, "/opportunities", |t| t.nav_opportunities, icons::OPPORTUNITIES, true);
-    add(leads || opportunities, "/pipeline", |t| t.nav_pipeline, icons::PIPELINE, true);
-    add(may(RecordKind::Company), "/companies", |t| t.nav_companies, icons::COMPANIES, false);
-    add(may(RecordKind::Contact), "/contacts", |t| t.nav_contacts, icons::CONTACTS, false);
-    add(may(RecordKind::Activity), "/activities", |t| t.nav_activities, icons::ACTIVITIES, false);
-    add(me.permissions.admin, "/admin", |t| t.nav_admin, icons::ADMIN, false);
+    add(leads, "/leads", |t| t.nav.leads, icons::LEADS, true);
+    add(opportunities, "/opportunities", |t| t.nav.opportunities, icons::OPPORTUNITIES, true);
+    add(leads || opportunities, "/pipeline", |t| t.nav.pipeline, icons::PIPELINE, true);
+    add(may(RecordKind::Company), "/companies", |t| t.nav.companies, icons::COMPANIES, false);
+    add(may(RecordKind::Contact), "/contacts", |t| t.nav.contacts, icons::CONTACTS, false);
+    add(may(RecordKind::Activity), "/activities", |t| t.nav.activities, icons::ACTIVITIES, false);
+    add(me.permissions.admin, "/admin", |t| t.nav.admin, icons::ADMIN, false);
     items
 }
 
@@ -73,7 +73,7 @@ pub fn SideNav() -> impl IntoView {
     let t = use_i18n();
     let items = items_signal();
     view! {
-        <nav class="sidenav" aria-label=move || t().nav_main>
+        <nav class="sidenav" aria-label=move || t().nav.main>
             <ul>
                 <For each=move || items.get() key=|item| item.href let:item>
                     <NavLink item=item/>
@@ -92,7 +92,7 @@ pub fn BottomNav() -> impl IntoView {
     let primary = move || items.get().into_iter().filter(|i| i.primary).collect::<Vec<_>>();
     let secondary = move || items.get().into_iter().filter(|i| !i.primary).collect::<Vec<_>>();
     view! {
-        <nav class="bottomnav" aria-label=move || t().nav_main on:keydown=close_on_escape(open)>
+        <nav class="bottomnav" aria-label=move || t().nav.main on:keydown=close_on_escape(open)>
             <Show when=move || open.get()>
                 <div class="more-sheet" id="more-sheet" on:click=move |_| open.set(false)>
                     <ul>
@@ -116,7 +116,7 @@ pub fn BottomNav() -> impl IntoView {
                             on:click=move |_| open.update(|o| *o = !*o)
                         >
                             <Icon d=icons::MORE/>
-                            <span>{move || t().nav_more}</span>
+                            <span>{move || t().nav.more}</span>
                         </button>
                     </li>
                 </Show>

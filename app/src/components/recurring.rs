@@ -23,12 +23,12 @@ pub fn Recurring(id: uuid::Uuid) -> impl IntoView {
         let (Ok(every), Ok(count)) =
             (every.get_untracked().trim().parse::<u32>(), count.get_untracked().trim().parse::<u32>())
         else {
-            error.set(Some(t.err_whole_number.to_owned()));
+            error.set(Some(t.err.whole_number.to_owned()));
             return;
         };
         // The server makes them from its copy: this device's unsent changes must get there first.
         if store.unsent(id) {
-            error.set(Some(t.recurring_wait_sync.to_owned()));
+            error.set(Some(t.recurring.wait_sync.to_owned()));
             store.sync_now();
             return;
         }
@@ -41,8 +41,8 @@ pub fn Recurring(id: uuid::Uuid) -> impl IntoView {
                 Ok(r) => created.set(r.created),
                 // The server names the field; the user reads it in their language.
                 Err(e) => error.set(Some(match e.field() {
-                    Some("completion_date") => t.recurring_no_completion.to_owned(),
-                    Some("count") => t.recurring_bad_count.to_owned(),
+                    Some("completion_date") => t.recurring.no_completion.to_owned(),
+                    Some("count") => t.recurring.bad_count.to_owned(),
                     _ => e.text(t),
                 })),
             }
@@ -51,23 +51,23 @@ pub fn Recurring(id: uuid::Uuid) -> impl IntoView {
     let online = move || store.connection.get() == Connection::Online;
     view! {
         <details class="card recurring">
-            <summary>{move || t().recurring_title}</summary>
-            <form class="inline-form" on:submit=submit novalidate aria-label=move || t().recurring_title>
+            <summary>{move || t().recurring.title}</summary>
+            <form class="inline-form" on:submit=submit novalidate aria-label=move || t().recurring.title>
                 <div class="field">
-                    <label for="recurring-every">{move || t().recurring_every}</label>
+                    <label for="recurring-every">{move || t().recurring.every}</label>
                     <input id="recurring-every" inputmode="numeric" prop:value=move || every.get() on:input=move |ev| every.set(event_target_value(&ev))
                         aria-describedby="recurring-error"/>
                 </div>
                 <div class="field">
-                    <label for="recurring-count">{move || t().recurring_count}</label>
+                    <label for="recurring-count">{move || t().recurring.count}</label>
                     <input id="recurring-count" inputmode="numeric" prop:value=move || count.get() on:input=move |ev| count.set(event_target_value(&ev))
                         aria-describedby="recurring-error"/>
                 </div>
-                <button type="submit" class="button" disabled=move || busy.get() || !online()>{move || t().recurring_create}</button>
+                <button type="submit" class="button" disabled=move || busy.get() || !online()>{move || t().recurring.create}</button>
                 <p class="field-error" id="recurring-error" role="alert">{move || error.get()}</p>
             </form>
             <Show when=move || !created.with(Vec::is_empty)>
-                <p role="status">{move || (t().recurring_created)(created.with(Vec::len))}</p>
+                <p role="status">{move || (t().recurring.created)(created.with(Vec::len))}</p>
                 <ul>
                     {move || created.get().into_iter().enumerate().map(|(i, o)| view! {
                         <li><A href=format!("/opportunities/{o}")>{format!("{} {}", t().open_opportunity, i + 1)}</A></li>

@@ -48,7 +48,7 @@ pub fn RelatedRecords(of: RecordKind, id: uuid::Uuid, list: RecordKind) -> impl 
         out
     });
     let heading_id = if list == RecordKind::Lead { "leads-heading" } else { "opportunities-heading" };
-    let heading = move || if list == RecordKind::Lead { t().nav_leads } else { t().nav_opportunities };
+    let heading = move || if list == RecordKind::Lead { t().nav.leads } else { t().nav.opportunities };
     let new_label = move || if list == RecordKind::Lead { t().new_lead } else { t().new_opportunity };
     let may_new = move || {
         may_create(&store, list)
@@ -124,7 +124,7 @@ pub fn CompanyContacts(id: uuid::Uuid) -> impl IntoView {
     });
     view! {
         <section class="pending-section linked-tab" aria-labelledby="contacts-heading">
-            <h2 id="contacts-heading">{move || t().tab_contacts}</h2>
+            <h2 id="contacts-heading">{move || t().tab.contacts}</h2>
             <Show when=move || contacts.with(Vec::is_empty)>
                 <p class="muted">{move || t().no_contacts}</p>
             </Show>
@@ -152,10 +152,10 @@ pub fn RelatedTo(record: Memo<Option<RecordState>>) -> impl IntoView {
             let v = r.values();
             let mut out = Vec::new();
             for (kind, field, label) in [
-                (RecordKind::Company, "company_id", t.col_company),
-                (RecordKind::Contact, "contact_id", t.wizard_contact),
-                (RecordKind::Lead, "lead_id", t.kind_lead),
-                (RecordKind::Opportunity, "opportunity_id", t.kind_opportunity),
+                (RecordKind::Company, "company_id", t.col.company),
+                (RecordKind::Contact, "contact_id", t.wizard.contact),
+                (RecordKind::Lead, "lead_id", t.kind.lead),
+                (RecordKind::Opportunity, "opportunity_id", t.kind.opportunity),
                 (RecordKind::JobOrder, "job_order_id", t.job_order),
             ] {
                 if let Some(target) = id_of(&v, field) {
@@ -216,7 +216,7 @@ pub fn ActivityParent(record: Memo<Option<RecordState>>) -> impl IntoView {
                     .map(|s| (s.code.clone(), s.name.get(lang).to_owned()))
                     .collect::<Vec<_>>()
             });
-            let label = if kind == RecordKind::Lead { t().kind_lead } else { t().kind_opportunity };
+            let label = if kind == RecordKind::Lead { t().kind.lead } else { t().kind.opportunity };
             let href = format!("{}/{}", base(kind), p.id);
             let on_change = move |ev| {
                 let to = event_target_value(&ev);
@@ -226,7 +226,7 @@ pub fn ActivityParent(record: Memo<Option<RecordState>>) -> impl IntoView {
                 <div class="card record-links activity-parent" role="group" aria-label=label>
                     <span><span class="muted">{label}": "</span><A href=href>{title.clone()}</A></span>
                     <div class="field">
-                        <label for="parent-stage">{move || t().col_stage}</label>
+                        <label for="parent-stage">{move || t().col.stage}</label>
                         <select id="parent-stage" prop:value=current.clone() on:change=on_change>
                             {options.into_iter().map(|(code, name)| view! { <option value=code.clone() selected=code == current>{name}</option> }).collect_view()}
                         </select>

@@ -40,7 +40,7 @@ pub fn Shell() -> impl IntoView {
                     <UpdatePrompt/>
                     <DownloadProgress/>
                     <Show when=move || store.connection.get() == Connection::Offline>
-                        <p class="banner offline-banner">{move || t().status_offline_hint}</p>
+                        <p class="banner offline-banner">{move || t().status.offline_hint}</p>
                     </Show>
                     <crate::components::context_bar::ContextBar/>
                     <Outlet/>
@@ -96,7 +96,7 @@ fn AccountMenu() -> impl IntoView {
                 <div class="account-panel" id="account-panel">
                     <p class="account-detail"><strong>{name}</strong><br/>{detail}</p>
                     <A href="/pending" on:click=move |_| open.set(false)>
-                        {move || format!("{} ({})", t().pending_title, store.pending_changes() + store.rejected.with(Vec::len))}
+                        {move || format!("{} ({})", t().pending.title, store.pending_changes() + store.rejected.with(Vec::len))}
                     </A>
                     <LanguagePicker/>
                     <button type="button" class="button" on:click=move |_| store.logout()>

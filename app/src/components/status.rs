@@ -10,9 +10,9 @@ pub fn SyncStatus() -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
     let label = move || match store.connection.get() {
-        Connection::Online => t().status_online,
-        Connection::Offline => t().status_offline,
-        Connection::Unreachable => t().status_unreachable,
+        Connection::Online => t().status.online,
+        Connection::Offline => t().status.offline,
+        Connection::Unreachable => t().status.unreachable,
     };
     let class = move || match store.connection.get() {
         Connection::Online => "sync-status online",
@@ -22,19 +22,19 @@ pub fn SyncStatus() -> impl IntoView {
     let detail = move || {
         let pending = store.pending_changes();
         match store.sync_phase.get() {
-            SyncPhase::Syncing => t().status_syncing.to_owned(),
-            SyncPhase::Failed(_) => t().status_sync_failed.to_owned(),
-            SyncPhase::Idle if pending > 0 => (t().status_pending)(pending),
+            SyncPhase::Syncing => t().status.syncing.to_owned(),
+            SyncPhase::Failed(_) => t().status.sync_failed.to_owned(),
+            SyncPhase::Idle if pending > 0 => (t().status.pending)(pending),
             // Nothing has come from the server yet (the first round is about to start, or this
             // device is offline): "all saved" would promise data that is not here.
             SyncPhase::Idle if store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none())) => {
                 if store.connection.get() == Connection::Online {
-                    t().status_syncing.to_owned()
+                    t().status.syncing.to_owned()
                 } else {
-                    t().status_never_synced.to_owned()
+                    t().status.never_synced.to_owned()
                 }
             }
-            SyncPhase::Idle => t().status_saved.to_owned(),
+            SyncPhase::Idle => t().status.saved.to_owned(),
         }
     };
     let title = move || match store.sync_phase.get() {

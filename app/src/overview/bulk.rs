@@ -95,7 +95,7 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
         spawn_local(async move {
             let edits =
                 ids.into_iter().filter_map(|id| Some(change.edit(kind, id, &store.visible_one(kind, id)?.values())));
-            let summary = crate::i18n::strings(store.language.get_untracked()).bulk_done;
+            let summary = crate::i18n::strings(store.language.get_untracked()).bulk.done;
             report(run(store, edits).await, summary);
         });
     };
@@ -103,7 +103,7 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
         let ids: Vec<uuid::Uuid> = checked.get_untracked().into_iter().collect();
         confirm.set(false);
         spawn_local(async move {
-            let summary = crate::i18n::strings(store.language.get_untracked()).bulk_deleted;
+            let summary = crate::i18n::strings(store.language.get_untracked()).bulk.deleted;
             report(run(store, ids.into_iter().map(|id| Some(Edit::delete(kind, id)))).await, summary);
             checked.set(Default::default());
         });
@@ -133,22 +133,22 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
     let apply_text: Text = |t| t.apply;
     view! {
         <Show when=move || { count() > 0 || notice.with(Option::is_some) }>
-            <div class="bulk-bar" role="group" aria-label=move || t().bulk_actions>
+            <div class="bulk-bar" role="group" aria-label=move || t().bulk.actions>
                 <Show when=move || { count() > 0 }>
                     <strong>{move || (t().selected_count)(count())}</strong>
-                    <BulkAction id="bulk-stage" label=|t| t.bulk_stage control=Control::Select(stages)
+                    <BulkAction id="bulk-stage" label=|t| t.bulk.stage control=Control::Select(stages)
                         buttons=one(apply_text, |v| Some(BulkChange::Stage(v)))/>
-                    <BulkAction id="bulk-priority" label=|t| t.bulk_priority control=Control::Select(table(Table::Priority))
+                    <BulkAction id="bulk-priority" label=|t| t.bulk.priority control=Control::Select(table(Table::Priority))
                         buttons=one(apply_text, |v| Some(BulkChange::Priority(v)))/>
                     {(kind == RecordKind::Opportunity).then(|| view! {
-                        <BulkAction id="bulk-probability" label=|t| t.bulk_probability control=Control::Percent
+                        <BulkAction id="bulk-probability" label=|t| t.bulk.probability control=Control::Percent
                             buttons=one(apply_text, |v| parse_probability(&v).map(BulkChange::Probability))/>
-                        <BulkAction id="bulk-close-date" label=|t| t.bulk_close_date control=Control::Date
+                        <BulkAction id="bulk-close-date" label=|t| t.bulk.close_date control=Control::Date
                             buttons=one(apply_text, |v| Some(BulkChange::CloseDate(v)))/>
                     })}
-                    <BulkAction id="bulk-owner" label=|t| t.bulk_owner control=Control::Select(owners)
+                    <BulkAction id="bulk-owner" label=|t| t.bulk.owner control=Control::Select(owners)
                         buttons=one(apply_text, |v| v.parse().ok().map(BulkChange::Owner))/>
-                    <BulkAction id="bulk-group" label=|t| t.bulk_group control=Control::Select(table(Table::Group))
+                    <BulkAction id="bulk-group" label=|t| t.bulk.group control=Control::Select(table(Table::Group))
                         buttons=vec![
                             (|t: &Strings| t.add_to_group, Callback::new(move |code| apply(BulkChange::Group { code, member: true }))),
                             (|t: &Strings| t.remove_from_group, Callback::new(move |code| apply(BulkChange::Group { code, member: false }))),

@@ -116,9 +116,9 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
     let may_create =
         move || store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::Create)));
     let (title, intro, new_label): (Text, Text, Text) = if kind == RecordKind::Lead {
-        (|t| t.nav_leads, |t| t.leads_intro, |t| t.new_lead)
+        (|t| t.nav.leads, |t| t.leads_intro, |t| t.new_lead)
     } else {
-        (|t| t.nav_opportunities, |t| t.opportunities_intro, |t| t.new_opportunity)
+        (|t| t.nav.opportunities, |t| t.opportunities_intro, |t| t.new_opportunity)
     };
     let tab_links = move || {
         let current = state.tab.get();

@@ -204,9 +204,9 @@ pub fn tabs(kind: RecordKind, config: &crate::state::Config, language: &str, t: 
         .map(|g| (Tab::Group(g.code.clone()), g.label.get(language).to_owned()))
         .collect();
     let (mine, office, all) = if kind == RecordKind::Lead {
-        (t.tab_my_leads, t.tab_office_leads, t.tab_all_leads)
+        (t.tab.my_leads, t.tab.office_leads, t.tab.all_leads)
     } else {
-        (t.tab_my_opportunities, t.tab_office_opportunities, t.tab_all_opportunities)
+        (t.tab.my_opportunities, t.tab.office_opportunities, t.tab.all_opportunities)
     };
     out.extend([(Tab::Mine, mine.to_owned()), (Tab::Office, office.to_owned()), (Tab::All, all.to_owned())]);
     out
@@ -260,15 +260,15 @@ impl Col {
 
     pub fn label(self, t: &Strings) -> &'static str {
         match self {
-            Col::Number => t.col_number,
-            Col::Title => t.col_title,
-            Col::Company => t.col_company,
-            Col::Contacts => t.col_contacts,
-            Col::Stage => t.col_stage,
-            Col::Source => t.col_source,
-            Col::Value => t.col_value,
-            Col::Probability => t.col_probability,
-            Col::CloseDate => t.col_close_date,
+            Col::Number => t.col.number,
+            Col::Title => t.col.title,
+            Col::Company => t.col.company,
+            Col::Contacts => t.col.contacts,
+            Col::Stage => t.col.stage,
+            Col::Source => t.col.source,
+            Col::Value => t.col.value,
+            Col::Probability => t.col.probability,
+            Col::CloseDate => t.col.close_date,
         }
     }
 
@@ -438,13 +438,13 @@ impl CondField {
 
     pub fn label(self, t: &Strings) -> &'static str {
         match self {
-            CondField::Stage => t.cond_stage,
-            CondField::Source => t.cond_source,
-            CondField::ValueAtLeast => t.cond_value_min,
-            CondField::ValueAtMost => t.cond_value_max,
-            CondField::CloseBefore => t.cond_close_before,
-            CondField::CloseAfter => t.cond_close_after,
-            CondField::Company => t.cond_company,
+            CondField::Stage => t.cond.stage,
+            CondField::Source => t.cond.source,
+            CondField::ValueAtLeast => t.cond.value_min,
+            CondField::ValueAtMost => t.cond.value_max,
+            CondField::CloseBefore => t.cond.close_before,
+            CondField::CloseAfter => t.cond.close_after,
+            CondField::Company => t.cond.company,
         }
     }
 }

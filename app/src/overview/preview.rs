@@ -38,15 +38,15 @@ pub fn Preview(kind: RecordKind, id: uuid::Uuid, close: Callback<()>) -> impl In
             .map(|x| money(x, store.language.get()))
             .unwrap_or_default();
         let facts = [
-            (t.col_stage, stage),
-            (t.col_company, company),
-            (t.col_contacts, contacts.join(", ")),
-            (t.col_value, value),
+            (t.col.stage, stage),
+            (t.col.company, company),
+            (t.col.contacts, contacts.join(", ")),
+            (t.col.value, value),
             (
-                t.col_source,
+                t.col.source,
                 config.tables.label(kind, Table::Source, text(&v, "source").unwrap_or_default(), lang).to_owned(),
             ),
-            (t.col_interest, text(&v, "interest").unwrap_or_default().to_owned()),
+            (t.col.interest, text(&v, "interest").unwrap_or_default().to_owned()),
         ];
         let title = text(&v, "title").unwrap_or_default().to_owned();
         Some(view! {

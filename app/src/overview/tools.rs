@@ -46,7 +46,7 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
     let value_input = move |i: usize, c: Condition| {
         let t = t();
         let lang = store.language.get().code();
-        let label = format!("{} {}", t.cond_value, c.field.label(t));
+        let label = format!("{} {}", t.cond.value, c.field.label(t));
         let set = move |ev| {
             let v = event_target_value(&ev);
             state.conditions.update(|cs| {
@@ -90,7 +90,7 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
             .into_iter()
             .enumerate()
             .map(|(i, c)| {
-                let field_label = format!("{} {}", t.cond_field, i + 1);
+                let field_label = format!("{} {}", t.cond.field, i + 1);
                 let remove_label = format!("{} {}", t.remove, c.field.label(t));
                 let current = c.field;
                 view! {
@@ -166,7 +166,7 @@ fn SavedViews(state: OverviewState) -> impl IntoView {
     let save_view = move |_| {
         let name = view_name.get_untracked().trim().to_owned();
         if name.is_empty() {
-            name_error.set(Some(t().err_view_name));
+            name_error.set(Some(t().err.view_name));
             return;
         }
         name_error.set(None);

@@ -8,11 +8,11 @@ pub fn ContactsPage() -> impl IntoView {
         format!("{} {}", text(r, "first_name").unwrap_or_default(), text(r, "last_name").unwrap_or_default())
     };
     let columns = vec![
-        Column::new(|t| t.col_name, name).link(),
-        Column::new(|t| t.nav_companies, |r, l| l.company(r)),
-        Column::field(|t| t.col_function, "function").secondary(),
-        Column::field(|t| t.col_email, "email").secondary(),
-        Column::field(|t| t.col_phone, "phone").secondary(),
+        Column::new(|t| t.col.name, name).link(),
+        Column::new(|t| t.nav.companies, |r, l| l.company(r)),
+        Column::field(|t| t.col.function, "function").secondary(),
+        Column::field(|t| t.col.email, "email").secondary(),
+        Column::field(|t| t.col.phone, "phone").secondary(),
     ];
-    view! { <ListPage kind=RecordKind::Contact title=|t| t.nav_contacts intro=|t| t.contacts_intro columns=columns/> }
+    view! { <ListPage kind=RecordKind::Contact title=|t| t.nav.contacts intro=|t| t.contacts_intro columns=columns/> }
 }

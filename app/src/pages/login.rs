@@ -34,8 +34,8 @@ pub fn LoginPage() -> impl IntoView {
         if let Err(e) = Email::parse(&address) {
             email_error.set(Some(
                 match e {
-                    EmailError::Empty => t.err_email_empty,
-                    _ => t.err_email_malformed,
+                    EmailError::Empty => t.err.email_empty,
+                    _ => t.err.email_malformed,
                 }
                 .to_owned(),
             ));
@@ -46,7 +46,7 @@ pub fn LoginPage() -> impl IntoView {
         }
         let secret = password.get_untracked();
         if secret.is_empty() {
-            password_error.set(Some(t.err_password_empty.to_owned()));
+            password_error.set(Some(t.err.password_empty.to_owned()));
             if let Some(input) = password_input.get_untracked() {
                 let _ = input.focus();
             }
@@ -58,19 +58,19 @@ pub fn LoginPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(()) => {}
-                Err(ApiFailure::Network) => form_error.set(Some(t.err_network.to_owned())),
+                Err(ApiFailure::Network) => form_error.set(Some(t.err.network.to_owned())),
                 Err(ApiFailure::Server(body)) => match (body.error, body.field.as_deref()) {
                     (ErrorCode::InvalidCredentials, _) | (ErrorCode::Validation, Some("password")) => {
-                        password_error.set(Some(t.err_credentials.to_owned()));
+                        password_error.set(Some(t.err.credentials.to_owned()));
                         password.set(String::new());
                         if let Some(input) = password_input.get_untracked() {
                             let _ = input.focus();
                         }
                     }
-                    (ErrorCode::Validation, Some("email")) => email_error.set(Some(t.err_email_malformed.to_owned())),
+                    (ErrorCode::Validation, Some("email")) => email_error.set(Some(t.err.email_malformed.to_owned())),
                     (ErrorCode::RateLimited, _) => form_error.set(Some(format!(
                         "{} {}",
-                        t.err_rate_limited,
+                        t.err.rate_limited,
                         (t.retry_in)(body.retry_after_secs.unwrap_or(60))
                     ))),
                     (code, _) => form_error.set(Some(error_text(t, code).to_owned())),
@@ -89,8 +89,8 @@ pub fn LoginPage() -> impl IntoView {
                     <img src="/icons/icon.svg" alt="" width="48" height="48"/>
                     <p class="tagline">{move || t().tagline}</p>
                 </div>
-                <h1>{move || t().login_title}</h1>
-                <p class="muted">{move || t().login_intro}</p>
+                <h1>{move || t().login.title}</h1>
+                <p class="muted">{move || t().login.intro}</p>
                 <form on:submit=submit novalidate>
                     <div class="field">
                         <label for="login-email">{move || t().email}</label>
@@ -127,7 +127,7 @@ pub fn LoginPage() -> impl IntoView {
                     </div>
                     <p class="form-error" role="alert">{move || form_error.get()}</p>
                     <button type="submit" class="button primary wide" disabled=move || busy.get()>
-                        {move || if busy.get() { t().login_busy } else { t().login_submit }}
+                        {move || if busy.get() { t().login.busy } else { t().login.submit }}
                     </button>
                 </form>
                 <div class="login-footer">

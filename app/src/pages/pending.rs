@@ -14,15 +14,15 @@ use veld_domain::sync::{Mutation, Op, RejectCode, Rejected};
 /// The refusal in the user's language: for a broken rule, which one.
 fn reject_text(t: &Strings, refused: &Rejected) -> String {
     if let Some(invalid) = &refused.invalid {
-        return format!("{} {}", t.reject_invalid, invalid_text(t, invalid));
+        return format!("{} {}", t.reject.invalid, invalid_text(t, invalid));
     }
     match refused.code {
-        RejectCode::NotAllowed => t.reject_not_allowed,
-        RejectCode::DeletedElsewhere => t.reject_deleted_elsewhere,
-        RejectCode::NotFound => t.reject_not_found,
-        RejectCode::AlreadyExists => t.reject_already_exists,
-        RejectCode::Malformed => t.reject_malformed,
-        RejectCode::Invalid => t.reject_invalid,
+        RejectCode::NotAllowed => t.reject.not_allowed,
+        RejectCode::DeletedElsewhere => t.reject.deleted_elsewhere,
+        RejectCode::NotFound => t.reject.not_found,
+        RejectCode::AlreadyExists => t.reject.already_exists,
+        RejectCode::Malformed => t.reject.malformed,
+        RejectCode::Invalid => t.reject.invalid,
     }
     .to_owned()
 }
@@ -60,10 +60,10 @@ pub fn PendingPage() -> impl IntoView {
         Op::Delete => t().op_delete,
     };
     view! {
-        <Page title=Signal::derive(move || t().pending_title) intro=Signal::derive(move || t().pending_intro)>
+        <Page title=Signal::derive(move || t().pending.title) intro=Signal::derive(move || t().pending.intro)>
             <section class="pending-section" aria-labelledby="unsent-heading">
-                <h2 id="unsent-heading">{move || (t().pending_unsent)(store.outbox.with(Vec::len))}</h2>
-                <Show when=move || store.outbox.with(|o| !o.is_empty()) fallback=move || view! { <p class="muted">{move || t().pending_none}</p> }>
+                <h2 id="unsent-heading">{move || (t().pending.unsent)(store.outbox.with(Vec::len))}</h2>
+                <Show when=move || store.outbox.with(|o| !o.is_empty()) fallback=move || view! { <p class="muted">{move || t().pending.none}</p> }>
                     <ul class="change-list">
                         <For each=move || store.outbox.get() key=|m| m.id let:m>
                             <li class="card">
@@ -78,8 +78,8 @@ pub fn PendingPage() -> impl IntoView {
                 </Show>
             </section>
             <section class="pending-section" aria-labelledby="rejected-heading">
-                <h2 id="rejected-heading">{move || (t().pending_rejected)(store.rejected.with(Vec::len))}</h2>
-                <Show when=move || store.rejected.with(|r| !r.is_empty()) fallback=move || view! { <p class="muted">{move || t().pending_none}</p> }>
+                <h2 id="rejected-heading">{move || (t().pending.rejected)(store.rejected.with(Vec::len))}</h2>
+                <Show when=move || store.rejected.with(|r| !r.is_empty()) fallback=move || view! { <p class="muted">{move || t().pending.none}</p> }>
                     <ul class="change-list">
                         <For each=move || store.rejected.get() key=|r| r.mutation.id let:r>
                             <li class="card rejected">

@@ -99,20 +99,20 @@ pub fn PipelinePage() -> impl IntoView {
         }
     };
     view! {
-        <Page title=Signal::derive(move || t().nav_pipeline) intro=Signal::derive(move || t().pipeline_intro)>
-            <nav class="tabs" aria-label=move || t().board_lists>
+        <Page title=Signal::derive(move || t().nav.pipeline) intro=Signal::derive(move || t().pipeline_intro)>
+            <nav class="tabs" aria-label=move || t().board.lists>
                 <ul>
-                    {move || leads().then(|| tab(RecordKind::Lead, t().nav_leads))}
-                    {move || opportunities().then(|| tab(RecordKind::Opportunity, t().nav_opportunities))}
+                    {move || leads().then(|| tab(RecordKind::Lead, t().nav.leads))}
+                    {move || opportunities().then(|| tab(RecordKind::Opportunity, t().nav.opportunities))}
                 </ul>
             </nav>
-            <div class="board-tools" role="group" aria-label=move || t().board_filters>
+            <div class="board-tools" role="group" aria-label=move || t().board.filters>
                 <div class="field inline">
-                    <label for="board-scope">{move || t().board_scope}</label>
+                    <label for="board-scope">{move || t().board.scope}</label>
                     <select id="board-scope" on:change=set(|f, v| f.scope = Tab::parse(&v))>
-                        <option value=Tab::All.key()>{move || t().board_all}</option>
-                        <option value=Tab::Office.key()>{move || t().board_office}</option>
-                        <option value=Tab::Mine.key()>{move || t().board_mine}</option>
+                        <option value=Tab::All.key()>{move || t().board.all}</option>
+                        <option value=Tab::Office.key()>{move || t().board.office}</option>
+                        <option value=Tab::Mine.key()>{move || t().board.mine}</option>
                     </select>
                 </div>
                 <div class="field inline search">
@@ -120,16 +120,16 @@ pub fn PipelinePage() -> impl IntoView {
                     <input id="board-search" type="search" prop:value=move || filters.with(|f| f.search.clone()) on:input=set(|f, v| f.search = v)/>
                 </div>
                 <div class="field inline">
-                    <label for="board-owner">{move || t().col_owner}</label>
+                    <label for="board-owner">{move || t().col.owner}</label>
                     <select id="board-owner" on:change=set(|f, v| f.owner = v)>
-                        <option value="">{move || t().board_anyone}</option>
+                        <option value="">{move || t().board.anyone}</option>
                         {owner_options}
                     </select>
                 </div>
                 <div class="field inline">
-                    <label for="board-source">{move || t().col_source}</label>
+                    <label for="board-source">{move || t().col.source}</label>
                     <select id="board-source" on:change=set(|f, v| f.source = v)>
-                        <option value="">{move || t().board_any}</option>
+                        <option value="">{move || t().board.any}</option>
                         {source_options}
                     </select>
                 </div>
@@ -138,14 +138,14 @@ pub fn PipelinePage() -> impl IntoView {
                         let on = event_target_checked(&ev);
                         layout.update(|l| l.grouped = on);
                     }/>
-                    {move || t().board_grouped}
+                    {move || t().board.grouped}
                 </label>
                 <label class="check-field">
                     <input type="checkbox" prop:checked=move || layout.with(|l| l.detailed) on:change=move |ev| {
                         let on = event_target_checked(&ev);
                         layout.update(|l| l.detailed = on);
                     }/>
-                    {move || t().board_detailed}
+                    {move || t().board.detailed}
                 </label>
             </div>
             {body}

@@ -64,11 +64,11 @@ fn is_sales(kind: RecordKind) -> bool {
 /// The list a record's page leads back to, and its name.
 fn list_of(kind: RecordKind, t: &Strings) -> Option<(&'static str, &'static str)> {
     let label = match kind {
-        RecordKind::Lead => t.nav_leads,
-        RecordKind::Opportunity => t.nav_opportunities,
-        RecordKind::Company => t.nav_companies,
-        RecordKind::Contact => t.nav_contacts,
-        RecordKind::Activity => t.nav_activities,
+        RecordKind::Lead => t.nav.leads,
+        RecordKind::Opportunity => t.nav.opportunities,
+        RecordKind::Company => t.nav.companies,
+        RecordKind::Contact => t.nav.contacts,
+        RecordKind::Activity => t.nav.activities,
         _ => return None,
     };
     Some((base(kind), label))
@@ -118,32 +118,32 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
     // Re-render the page's parts only when the record appears or goes, not on each change.
     let exists = Memo::new(move |_| record.with(Option::is_some));
     let sections = move |t: &'static Strings| -> Vec<(&'static str, &'static str)> {
-        let mut v = vec![("general-heading", t.tab_general)];
+        let mut v = vec![("general-heading", t.tab.general)];
         match kind {
             RecordKind::Lead | RecordKind::Opportunity => v.extend([
-                ("contacts-heading", t.tab_contacts),
-                ("activities-heading", t.nav_activities),
+                ("contacts-heading", t.tab.contacts),
+                ("activities-heading", t.nav.activities),
                 ("jobs-heading", t.job_orders),
                 ("placements-heading", t.placements),
                 ("attachments-heading", t.attachments),
                 ("changes-heading", t.changes_title),
             ]),
             RecordKind::Company => v.extend([
-                ("leads-heading", t.nav_leads),
-                ("opportunities-heading", t.nav_opportunities),
-                ("contacts-heading", t.tab_contacts),
-                ("activities-heading", t.nav_activities),
+                ("leads-heading", t.nav.leads),
+                ("opportunities-heading", t.nav.opportunities),
+                ("contacts-heading", t.tab.contacts),
+                ("activities-heading", t.nav.activities),
                 ("attachments-heading", t.attachments),
             ]),
             RecordKind::Contact => v.extend([
-                ("leads-heading", t.nav_leads),
-                ("opportunities-heading", t.nav_opportunities),
-                ("activities-heading", t.nav_activities),
+                ("leads-heading", t.nav.leads),
+                ("opportunities-heading", t.nav.opportunities),
+                ("activities-heading", t.nav.activities),
                 ("attachments-heading", t.attachments),
             ]),
             _ => {}
         }
-        v.push(("history-heading", t.history_title));
+        v.push(("history-heading", t.history.title));
         v
     };
     let opportunities = move || store.me.with(|m| m.as_ref().is_some_and(|m| m.modules.opportunities));
@@ -331,7 +331,7 @@ fn Links(
         ) {
             Ok(c) => c,
             Err(_) => {
-                error.set(Some(t.err_already_converted.to_owned()));
+                error.set(Some(t.err.already_converted.to_owned()));
                 return;
             }
         };
@@ -360,7 +360,7 @@ fn Links(
         let v = values();
         let company = company_name.get().map(|name| {
             let name = if name.is_empty() { t.unknown_record.to_owned() } else { name };
-            view! { <span class="link-chip"><span class="muted">{t.col_company}": "</span>{name}</span> }
+            view! { <span class="link-chip"><span class="muted">{t.col.company}": "</span>{name}</span> }
         });
         let converted = id_of(&v, "opportunity_id").map(|o| {
             view! { <span class="link-chip">{t.converted_to}" "<A href=format!("/opportunities/{o}")>{t.open_opportunity}</A></span> }

@@ -38,7 +38,7 @@ impl EditError {
         match self {
             EditError::Invalid(e) => invalid_text(t, e),
             EditError::NotAllowed => t.edit_not_allowed.to_owned(),
-            EditError::Storage(_) => t.err_storage.to_owned(),
+            EditError::Storage(_) => t.err.storage.to_owned(),
         }
     }
 

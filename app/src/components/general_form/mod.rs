@@ -143,8 +143,8 @@ pub fn GeneralForm(kind: RecordKind, record: Memo<Option<RecordState>>, may_edit
         ctx.save();
     };
     view! {
-        <form class="card record-form" on:submit=submit novalidate aria-label=move || t().tab_general>
-            <h2 id="general-heading">{move || t().tab_general}</h2>
+        <form class="card record-form" on:submit=submit novalidate aria-label=move || t().tab.general>
+            <h2 id="general-heading">{move || t().tab.general}</h2>
             <div class="form-grid">
                 {form_fields(kind).into_iter().map(|field| view! { <field::FormField ctx=ctx field=field/> }).collect_view()}
             </div>

@@ -24,15 +24,15 @@ pub fn form_fields(kind: RecordKind) -> Vec<&'static Field> {
 pub fn parse(field: &Field, raw: &str, t: &Strings) -> Result<Value, &'static str> {
     let raw = raw.trim();
     match field.ty {
-        FieldType::Text if field.required && raw.is_empty() => Err(t.err_required),
+        FieldType::Text if field.required && raw.is_empty() => Err(t.err.required),
         FieldType::Money | FieldType::Percent if raw.is_empty() => Ok(Value::Null),
         FieldType::Money => match crate::format::parse_amount(raw) {
             Some(v) if v >= 0 => Ok(v.into()),
-            _ => Err(t.err_whole_number),
+            _ => Err(t.err.whole_number),
         },
         FieldType::Percent => match raw.trim_end_matches('%').trim().parse::<i64>() {
             Ok(v) if (0..=100).contains(&v) => Ok(v.into()),
-            _ => Err(t.err_percent),
+            _ => Err(t.err.percent),
         },
         FieldType::Check => Ok(Value::Bool(raw == "true")),
         FieldType::Groups => Ok(Value::from(groups(raw))),
@@ -173,11 +173,11 @@ mod tests {
     #[test]
     fn each_field_type_parses_its_text_or_says_what_is_wrong() {
         let (t, o) = (en(), RecordKind::Opportunity);
-        assert_eq!(parse(field(o, "title"), "  ", t), Err(t.err_required));
+        assert_eq!(parse(field(o, "title"), "  ", t), Err(t.err.required));
         assert_eq!(parse(field(o, "expected_revenue"), "", t), Ok(Value::Null));
-        assert_eq!(parse(field(o, "expected_revenue"), "-5", t), Err(t.err_whole_number));
+        assert_eq!(parse(field(o, "expected_revenue"), "-5", t), Err(t.err.whole_number));
         assert_eq!(parse(field(o, "probability"), "40 %", t), Ok(json!(40)));
-        assert_eq!(parse(field(o, "probability"), "140", t), Err(t.err_percent));
+        assert_eq!(parse(field(o, "probability"), "140", t), Err(t.err.percent));
         assert_eq!(parse(field(o, "groups"), "vip,,fleet", t), Ok(json!(["vip", "fleet"])));
         assert_eq!(parse(field(o, "stage"), "", t), Ok(Value::Null));
         assert_eq!(parse(field(RecordKind::Activity, "done"), "true", t), Ok(json!(true)));

@@ -315,7 +315,7 @@ fn tabs_are_the_stage_groups_then_mine_my_office_and_all_in_the_users_language()
     let keys: Vec<String> = tabs.iter().map(|(tab, _)| tab.key()).collect();
     assert_eq!(&keys[keys.len() - 3..], ["mine", "office", "all"]);
     assert!(keys.len() > 3 && keys[0].starts_with("group-"), "{keys:?}");
-    assert_eq!(tabs.last().unwrap().1, t.tab_all_opportunities);
+    assert_eq!(tabs.last().unwrap().1, t.tab.all_opportunities);
     let lead_tabs = super::tabs(RecordKind::Lead, &config(), "en", crate::i18n::strings(Language::En));
-    assert_eq!(lead_tabs.last().unwrap().1, crate::i18n::strings(Language::En).tab_all_leads);
+    assert_eq!(lead_tabs.last().unwrap().1, crate::i18n::strings(Language::En).tab.all_leads);
 }

@@ -28,8 +28,8 @@ pub fn CompanyStep(draft: RwSignal<Draft>) -> impl IntoView {
         let t = t();
         let d = draft.get_untracked();
         match d.company {
-            Pick::Unset => error.set(Some(t.err_choose_one)),
-            Pick::New if d.company_name.trim().is_empty() => error.set(Some(t.err_company_name)),
+            Pick::Unset => error.set(Some(t.err.choose_one)),
+            Pick::New if d.company_name.trim().is_empty() => error.set(Some(t.err.company_name)),
             _ => draft.update(|d| d.step = 1),
         }
     };
@@ -62,13 +62,13 @@ pub fn CompanyStep(draft: RwSignal<Draft>) -> impl IntoView {
         <Show when=move || draft.with(|d| d.company == Pick::New)>
             <div class="form-grid">
                 <div class="field">
-                    <label for="new-company-name">{move || t().col_company_name}</label>
+                    <label for="new-company-name">{move || t().col.company_name}</label>
                     <input id="new-company-name" prop:value=move || draft.with(|d| d.company_name.clone())
                         aria-invalid=move || error.get().is_some().to_string() aria-describedby="company-step-error"
                         on:input=move |ev| draft.update(|d| d.company_name = event_target_value(&ev))/>
                 </div>
                 <div class="field">
-                    <label for="new-company-city">{move || t().col_city}</label>
+                    <label for="new-company-city">{move || t().col.city}</label>
                     <input id="new-company-city" prop:value=move || draft.with(|d| d.company_city.clone())
                         on:input=move |ev| draft.update(|d| d.company_city = event_target_value(&ev))/>
                 </div>

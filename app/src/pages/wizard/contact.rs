@@ -45,7 +45,7 @@ pub fn ContactStep(draft: RwSignal<Draft>) -> impl IntoView {
         let t = t();
         let d = draft.get_untracked();
         match d.contact {
-            Pick::Unset => errors.set([("step".to_owned(), t.err_choose_one.to_owned())].into()),
+            Pick::Unset => errors.set([("step".to_owned(), t.err.choose_one.to_owned())].into()),
             Pick::New => match d.person.fields() {
                 Ok(_) => draft.update(|d| d.step = 2),
                 Err(e) => errors.set([(e.field.clone(), invalid_text(t, &e))].into()),

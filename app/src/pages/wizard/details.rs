@@ -65,8 +65,8 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
     let finish = move |_| {
         let (title, value) = draft.with_untracked(|d| (d.title.trim().is_empty(), d.value.trim().to_owned()));
         let bad_value = !value.is_empty() && crate::format::parse_amount(&value).is_none_or(|v| v < 0);
-        error.set(title.then_some(t().err_required));
-        value_error.set(bad_value.then_some(t().err_whole_number));
+        error.set(title.then_some(t().err.required));
+        value_error.set(bad_value.then_some(t().err.whole_number));
         if title || bad_value {
             return;
         }
@@ -94,7 +94,7 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
                         <p><strong>{t.existing_found}</strong>" "{t.existing_suggest}</p>
                         <ul class="change-list">
                             {list.into_iter().map(|(k, id, title, stage)| {
-                                let kind_label = if k == RecordKind::Lead { t.kind_lead } else { t.kind_opportunity };
+                                let kind_label = if k == RecordKind::Lead { t.kind.lead } else { t.kind.opportunity };
                                 let copy_label = format!("{} {title}", t.copy_it);
                                 view! {
                                     <li class="card existing">
@@ -120,23 +120,23 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
         })}
         <div class="form-grid">
             <div class="field wide">
-                <label for="wizard-title">{move || t().col_title}</label>
+                <label for="wizard-title">{move || t().col.title}</label>
                 <input id="wizard-title" prop:value=move || draft.with(|d| d.title.clone())
                     aria-invalid=move || error.get().is_some().to_string() aria-describedby="wizard-title-error"
                     on:input=move |ev| draft.update(|d| d.title = event_target_value(&ev))/>
                 <p class="field-error" id="wizard-title-error">{move || error.get()}</p>
             </div>
             <div class="field wide">
-                <label for="wizard-interest">{move || t().col_interest}</label>
+                <label for="wizard-interest">{move || t().col.interest}</label>
                 <textarea id="wizard-interest" rows="3" prop:value=move || draft.with(|d| d.interest.clone())
                     on:input=move |ev| draft.update(|d| d.interest = event_target_value(&ev))></textarea>
             </div>
             <div class="field">
-                <label for="wizard-source">{move || t().col_source}</label>
+                <label for="wizard-source">{move || t().col.source}</label>
                 <select id="wizard-source" on:change=move |ev| draft.update(|d| d.source = event_target_value(&ev))>{sources}</select>
             </div>
             <div class="field">
-                <label for="wizard-value">{move || t().col_value}</label>
+                <label for="wizard-value">{move || t().col.value}</label>
                 <input id="wizard-value" inputmode="numeric" prop:value=move || draft.with(|d| d.value.clone())
                     aria-invalid=move || value_error.get().is_some().to_string() aria-describedby="wizard-value-error"
                     on:input=move |ev| draft.update(|d| d.value = event_target_value(&ev))/>

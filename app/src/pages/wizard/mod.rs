@@ -36,9 +36,9 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
     let heading = move || if kind == RecordKind::Lead { t().new_lead } else { t().new_opportunity };
     let step_label = move || {
         let t = t();
-        let names = [t.wizard_company, t.wizard_contact, t.wizard_record];
+        let names = [t.wizard.company, t.wizard.contact, t.wizard.record];
         let n = step().min(2) as usize;
-        (t.wizard_step)(n + 1, names[n])
+        (t.wizard.step)(n + 1, names[n])
     };
     let discard = move |_| {
         prefs::remove(&draft_key(kind));
@@ -51,7 +51,7 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
         let config = store.config.get_untracked();
         let navigate = navigate.clone();
         let Some(start) = config.stages(kind).default_stage().map(|s| s.code.clone()) else {
-            error.set(Some(t.err_no_stages.to_owned()));
+            error.set(Some(t.err.no_stages.to_owned()));
             return;
         };
         // The user's role must allow the record itself before anything is made for it.
@@ -83,16 +83,16 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
     view! {
         <section class="page wizard">
             <p class="breadcrumb">
-                <A href=base(kind)>{move || if kind == RecordKind::Lead { t().nav_leads } else { t().nav_opportunities }}</A>
+                <A href=base(kind)>{move || if kind == RecordKind::Lead { t().nav.leads } else { t().nav.opportunities }}</A>
             </p>
             <header class="page-header">
                 <h1>{heading}</h1>
-                <p class="intro">{move || t().wizard_intro}</p>
+                <p class="intro">{move || t().wizard.intro}</p>
             </header>
-            <ol class="steps" aria-label=move || t().wizard_steps>
+            <ol class="steps" aria-label=move || t().wizard.steps>
                 {move || {
                     let t = t();
-                    [t.wizard_company, t.wizard_contact, t.wizard_record]
+                    [t.wizard.company, t.wizard.contact, t.wizard.record]
                         .into_iter()
                         .enumerate()
                         .map(|(i, name)| {
