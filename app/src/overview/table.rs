@@ -75,13 +75,15 @@ pub fn RecordTable(
         }
     };
     let body = move || {
+        let (t, lang) = (t(), store.language.get());
+        let cols = cols.get();
         let window = Window::of(total(), scroll_top.get(), viewport.get());
         let lines = rows.with(|r| {
             shown.with(|s| {
                 s.0[window.first..window.last]
                     .iter()
                     .enumerate()
-                    .map(|(n, &i)| view! { <TableRow state=state row=r.0[i as usize].clone() cols=cols.get() index=window.first + n + 2/> })
+                    .map(|(n, &i)| table_row(state, &r.0[i as usize], &cols, window.first + n + 2, t, lang))
                     .collect_view()
             })
         });
@@ -150,10 +152,16 @@ fn Header(state: OverviewState, col: Col) -> impl IntoView {
 }
 
 /// One row: its checkbox, its cells (the title links to the record) and its preview button.
-#[component]
-fn TableRow(state: OverviewState, row: Row, cols: Vec<Col>, index: usize) -> impl IntoView {
-    let t = crate::i18n::strings(expect_context::<Store>().language.get_untracked());
-    let lang = expect_context::<Store>().language.get_untracked();
+/// (A plain function, not a component: a keystroke re-renders the window's rows, and this keeps
+/// that to building their views.)
+fn table_row(
+    state: OverviewState,
+    row: &Row,
+    cols: &[Col],
+    index: usize,
+    t: &'static crate::i18n::Strings,
+    lang: veld_domain::Language,
+) -> impl IntoView + use<> {
     let id = row.id;
     let is_checked = move || state.checked.with(|c| c.contains(&id));
     let toggle = move |_| {
@@ -168,7 +176,7 @@ fn TableRow(state: OverviewState, row: Row, cols: Vec<Col>, index: usize) -> imp
     let cells = cols
         .iter()
         .map(|&c| {
-            let text = c.cell(&row, lang);
+            let text = c.cell(row, lang);
             let content =
                 if c == Col::Title { view! { <A href=href.clone()>{text}</A> }.into_any() } else { text.into_any() };
             view! { <td class:secondary=c.secondary() class:num=c.numeric()>{content}</td> }

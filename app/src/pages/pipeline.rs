@@ -15,6 +15,16 @@ use veld_domain::config::Table;
 
 const LAYOUT_KEY: &str = "veld.board.v1";
 
+/// What the page shows: the board, or why not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shown {
+    Loading,
+    /// Offline before the first sync: nothing on the device yet.
+    Offline,
+    NotAllowed,
+    Board,
+}
+
 /// The board's layout, kept on the device.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct Layout {
@@ -38,23 +48,6 @@ pub fn PipelinePage() -> impl IntoView {
     let layout = RwSignal::new(crate::state::prefs::load::<Layout>(LAYOUT_KEY).unwrap_or_default());
     Effect::new(move |_| crate::state::prefs::save(LAYOUT_KEY, &layout.get()));
     let filters = RwSignal::new(Filters::default());
-    let set = move |f: fn(&mut Filters, String)| move |ev| filters.update(|x| f(x, event_target_value(&ev)));
-    let source_options = move || {
-        let lang = store.language.get().code();
-        let sources = store.config.with(|c| c.table_choices(kind.get(), Table::Source, lang));
-        sources.into_iter().map(|(code, label)| view! { <option value=code>{label}</option> }).collect_view()
-    };
-    let owner_options = move || {
-        store
-            .colleagues
-            .get()
-            .into_iter()
-            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
-            .collect_view()
-    };
-    if store.colleagues.with_untracked(Vec::is_empty) {
-        store.refresh_colleagues();
-    }
     let tab = move |k: RecordKind, label: &'static str| {
         let href = format!("/pipeline?list={}", k.as_str());
         view! {
@@ -66,28 +59,28 @@ pub fn PipelinePage() -> impl IntoView {
     let state = Memo::new(move |_| {
         let k = kind.get();
         if !store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(k, veld_domain::Action::View))) {
-            return 2;
+            return Shown::NotAllowed;
         }
         if !store.local_ready.get() {
-            return 0;
+            return Shown::Loading;
         }
         let any = store.by_kind.with(|b| b.0.get(&k).is_some_and(|v| !v.is_empty()))
             || store.outbox.with(|o| o.iter().any(|m| m.kind == k));
         let never_synced = store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none()));
         match (any, never_synced, store.connection.get()) {
-            (false, true, crate::state::Connection::Online) => 0,
-            (false, true, _) => 1,
-            _ => 3,
+            (false, true, crate::state::Connection::Online) => Shown::Loading,
+            (false, true, _) => Shown::Offline,
+            _ => Shown::Board,
         }
     });
     let body = move || {
         let t = t();
         let k = kind.get();
         match state.get() {
-            0 => view! { <p class="muted">{t.loading}</p> }.into_any(),
-            1 => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
-            2 => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
-            _ => view! {
+            Shown::Loading => view! { <p class="muted">{t.loading}</p> }.into_any(),
+            Shown::Offline => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
+            Shown::NotAllowed => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
+            Shown::Board => view! {
                 <Board
                     kind=k
                     filters=filters
@@ -106,49 +99,76 @@ pub fn PipelinePage() -> impl IntoView {
                     {move || opportunities().then(|| tab(RecordKind::Opportunity, t().nav.opportunities))}
                 </ul>
             </nav>
-            <div class="board-tools" role="group" aria-label=move || t().board.filters>
-                <div class="field inline">
-                    <label for="board-scope">{move || t().board.scope}</label>
-                    <select id="board-scope" on:change=set(|f, v| f.scope = Tab::parse(&v))>
-                        <option value=Tab::All.key()>{move || t().board.all}</option>
-                        <option value=Tab::Office.key()>{move || t().board.office}</option>
-                        <option value=Tab::Mine.key()>{move || t().board.mine}</option>
-                    </select>
-                </div>
-                <div class="field inline search">
-                    <label for="board-search">{move || t().search}</label>
-                    <input id="board-search" type="search" prop:value=move || filters.with(|f| f.search.clone()) on:input=set(|f, v| f.search = v)/>
-                </div>
-                <div class="field inline">
-                    <label for="board-owner">{move || t().col.owner}</label>
-                    <select id="board-owner" on:change=set(|f, v| f.owner = v)>
-                        <option value="">{move || t().board.anyone}</option>
-                        {owner_options}
-                    </select>
-                </div>
-                <div class="field inline">
-                    <label for="board-source">{move || t().col.source}</label>
-                    <select id="board-source" on:change=set(|f, v| f.source = v)>
-                        <option value="">{move || t().board.any}</option>
-                        {source_options}
-                    </select>
-                </div>
-                <label class="check-field">
-                    <input type="checkbox" prop:checked=move || layout.with(|l| l.grouped) on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        layout.update(|l| l.grouped = on);
-                    }/>
-                    {move || t().board.grouped}
-                </label>
-                <label class="check-field">
-                    <input type="checkbox" prop:checked=move || layout.with(|l| l.detailed) on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        layout.update(|l| l.detailed = on);
-                    }/>
-                    {move || t().board.detailed}
-                </label>
-            </div>
+            <BoardTools kind=kind filters=filters layout=layout/>
             {body}
         </Page>
+    }
+}
+
+/// The board's filters (PL-3) and layout choices.
+#[component]
+fn BoardTools(kind: Memo<RecordKind>, filters: RwSignal<Filters>, layout: RwSignal<Layout>) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let set = move |f: fn(&mut Filters, String)| move |ev| filters.update(|x| f(x, event_target_value(&ev)));
+    let source_options = move || {
+        let lang = store.language.get().code();
+        let sources = store.config.with(|c| c.table_choices(kind.get(), Table::Source, lang));
+        sources.into_iter().map(|(code, label)| view! { <option value=code>{label}</option> }).collect_view()
+    };
+    let owner_options = move || {
+        store
+            .colleagues
+            .get()
+            .into_iter()
+            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+            .collect_view()
+    };
+    if store.colleagues.with_untracked(Vec::is_empty) {
+        store.refresh_colleagues();
+    }
+    view! {
+        <div class="board-tools" role="group" aria-label=move || t().board.filters>
+            <div class="field inline">
+                <label for="board-scope">{move || t().board.scope}</label>
+                <select id="board-scope" on:change=set(|f, v| f.scope = Tab::parse(&v))>
+                    <option value=Tab::All.key()>{move || t().board.all}</option>
+                    <option value=Tab::Office.key()>{move || t().board.office}</option>
+                    <option value=Tab::Mine.key()>{move || t().board.mine}</option>
+                </select>
+            </div>
+            <div class="field inline search">
+                <label for="board-search">{move || t().search}</label>
+                <input id="board-search" type="search" prop:value=move || filters.with(|f| f.search.clone()) on:input=set(|f, v| f.search = v)/>
+            </div>
+            <div class="field inline">
+                <label for="board-owner">{move || t().col.owner}</label>
+                <select id="board-owner" on:change=set(|f, v| f.owner = v)>
+                    <option value="">{move || t().board.anyone}</option>
+                    {owner_options}
+                </select>
+            </div>
+            <div class="field inline">
+                <label for="board-source">{move || t().col.source}</label>
+                <select id="board-source" on:change=set(|f, v| f.source = v)>
+                    <option value="">{move || t().board.any}</option>
+                    {source_options}
+                </select>
+            </div>
+            <label class="check-field">
+                <input type="checkbox" prop:checked=move || layout.with(|l| l.grouped) on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    layout.update(|l| l.grouped = on);
+                }/>
+                {move || t().board.grouped}
+            </label>
+            <label class="check-field">
+                <input type="checkbox" prop:checked=move || layout.with(|l| l.detailed) on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    layout.update(|l| l.detailed = on);
+                }/>
+                {move || t().board.detailed}
+            </label>
+        </div>
     }
 }
