@@ -5,7 +5,7 @@
 
 use super::processes::ProcessEditor;
 use super::rules::{RuleEditor, choices};
-use super::{AddCode, AdminOnly, KindSwitch, config_items};
+use super::{AdminOnly, ConfigList, KindSwitch, config_items};
 use crate::i18n::use_i18n;
 use crate::state::Store;
 use leptos::prelude::*;
@@ -64,19 +64,11 @@ pub fn AutomationPage() -> impl IntoView {
         <AdminOnly title=|t| t.admin.automation intro=|t| t.automation_intro>
                 <h2 class="section-title">{move || t().rules_title}</h2>
                 <KindSwitch kind=kind/>
-                <ul class="config-list">
-                    <For each=move || rules.get() key=|(id, _)| *id let:item>
-                        <RuleEditor id=item.0 rule=item.1 all=rules/>
-                    </For>
-                </ul>
-                <AddCode heading=|t| t.new_rule id_prefix="new-rule" taken=rule_taken on_add=add_rule/>
+                <ConfigList items=rules add_heading=|t| t.new_rule id_prefix="new-rule" taken=rule_taken on_add=add_rule
+                    editor=move |id, rule| view! { <RuleEditor id=id rule=rule all=rules/> }/>
                 <h2 class="section-title">{move || t().processes_title}</h2>
-                <ul class="config-list">
-                    <For each=move || processes.get() key=|(id, _)| *id let:item>
-                        <ProcessEditor id=item.0 process=item.1 all=processes last_run=last_run/>
-                    </For>
-                </ul>
-                <AddCode heading=|t| t.new_process id_prefix="new-process" taken=process_taken on_add=add_process/>
+                <ConfigList items=processes add_heading=|t| t.new_process id_prefix="new-process" taken=process_taken on_add=add_process
+                    editor=move |id, process| view! { <ProcessEditor id=id process=process all=processes last_run=last_run/> }/>
                 {move || last_run.get().map(|r| match r {
                     Ok(run) => view! { <RunReport run=run/> }.into_any(),
                     Err(message) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),

@@ -189,6 +189,29 @@ impl<T: ConfigItem> ConfigDraft<T> {
     }
 }
 
+/// A list of configuration items, each in its editor (`editor`), with "New …" below it.
+#[component]
+pub fn ConfigList<T, E, V>(
+    items: Memo<Vec<(uuid::Uuid, T)>>,
+    editor: E,
+    add_heading: Text,
+    id_prefix: &'static str,
+    taken: Callback<String, bool>,
+    on_add: Callback<(String, String), Edit>,
+) -> impl IntoView
+where
+    T: ConfigItem,
+    E: Fn(uuid::Uuid, T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <ul class="config-list">
+            <For each=move || items.get() key=|(id, _)| *id children=move |(id, item)| editor(id, item)/>
+        </ul>
+        <AddCode heading=add_heading id_prefix=id_prefix taken=taken on_add=on_add/>
+    }
+}
+
 /// An administrator's page: its title and intro, the links between the admin pages, and the
 /// content — or "not allowed" for anyone else.
 #[component]

@@ -1,7 +1,7 @@
 //! Stages of leads and of opportunities (CF-1): names in every language, order, flags, colour,
 //! transitions, stage group, probability and instructions.
 
-use super::{AddCode, AdminOnly, ConfigDraft, KindSwitch, config_items, langs};
+use super::{AdminOnly, ConfigDraft, ConfigList, KindSwitch, config_items, langs};
 use crate::i18n::use_i18n;
 use crate::state::Store;
 use leptos::prelude::*;
@@ -24,12 +24,8 @@ pub fn StagesPage() -> impl IntoView {
     view! {
         <AdminOnly title=|t| t.admin.stages intro=|t| t.stages_intro>
             <KindSwitch kind=kind/>
-            <ul class="config-list">
-                <For each=move || stages.get() key=|(id, _)| *id let:item>
-                    <StageEditor id=item.0 stage=item.1 all=stages/>
-                </For>
-            </ul>
-            <AddCode heading=|t| t.new_stage id_prefix="new-stage" taken=taken on_add=add/>
+            <ConfigList items=stages add_heading=|t| t.new_stage id_prefix="new-stage" taken=taken on_add=add
+                editor=move |id, stage| view! { <StageEditor id=id stage=stage all=stages/> }/>
         </AdminOnly>
     }
 }

@@ -1,7 +1,7 @@
 //! The tables of leads and of opportunities (CF-2): sources, roles, groups, categories, … —
 //! each entry a code with labels per language, an order, and whether it is active.
 
-use super::{AddCode, AdminOnly, ConfigDraft, KindSwitch, config_items, langs};
+use super::{AdminOnly, ConfigDraft, ConfigList, KindSwitch, config_items, langs};
 use crate::i18n::{Strings, use_i18n};
 use crate::state::Store;
 use leptos::prelude::*;
@@ -56,12 +56,8 @@ pub fn TablesPage() -> impl IntoView {
                     {move || Table::ALL.map(|x| view! { <option value=x.as_str() selected=table.get() == x>{table_name(t(), x)}</option> }).collect_view()}
                 </select>
             </div>
-            <ul class="config-list">
-                <For each=move || entries.get() key=|(id, _)| *id let:item>
-                    <EntryEditor id=item.0 entry=item.1 all=entries/>
-                </For>
-            </ul>
-            <AddCode heading=|t| t.new_entry id_prefix="new-entry" taken=taken on_add=add/>
+            <ConfigList items=entries add_heading=|t| t.new_entry id_prefix="new-entry" taken=taken on_add=add
+                editor=move |id, entry| view! { <EntryEditor id=id entry=entry all=entries/> }/>
         </AdminOnly>
     }
 }
