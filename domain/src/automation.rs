@@ -10,6 +10,7 @@ use crate::RecordKind;
 use crate::config::Stages;
 use crate::ids::UserId;
 use crate::records::{id_of, text};
+use crate::schema::names;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -146,7 +147,7 @@ impl Rule {
 
 /// A record's groups (CF-2 group codes).
 pub fn groups_of(values: &Map<String, Value>) -> Vec<String> {
-    values.get("groups").and_then(|g| serde_json::from_value(g.clone()).ok()).unwrap_or_default()
+    values.get(names::GROUPS).and_then(|g| serde_json::from_value(g.clone()).ok()).unwrap_or_default()
 }
 
 fn stage_group(stages: &Stages, values: Option<&Map<String, Value>>) -> Option<String> {
@@ -167,17 +168,17 @@ pub fn event_happened(
     match event {
         Event::Created => before.is_none(),
         Event::AddedToGroup { group } => {
-            touched("groups")
+            touched(names::GROUPS)
                 && groups_of(after).contains(group)
                 && !before.is_some_and(|b| groups_of(b).contains(group))
         }
         Event::StageChanged { stage } => {
-            touched("stage")
-                && text(after, "stage") == Some(stage.as_str())
-                && before.and_then(|b| text(b, "stage")) != Some(stage.as_str())
+            touched(names::STAGE)
+                && text(after, names::STAGE) == Some(stage.as_str())
+                && before.and_then(|b| text(b, names::STAGE)) != Some(stage.as_str())
         }
         Event::StageGroupChanged { group } => {
-            touched("stage")
+            touched(names::STAGE)
                 && stage_group(stages, Some(after)).as_deref() == Some(group.as_str())
                 && stage_group(stages, before).as_deref() != Some(group.as_str())
         }
@@ -308,7 +309,7 @@ pub fn plan(
                 take(Edit::group(kind, id, &current, group, false), &mut current, &mut plan);
             }
             RuleAction::SetStage { stage } => {
-                let moves = text(&current, "stage") != Some(stage.as_str());
+                let moves = text(&current, names::STAGE) != Some(stage.as_str());
                 take(moves.then(|| Edit::move_stage(kind, id, stage)), &mut current, &mut plan);
             }
             RuleAction::SetOwner { user } => {
@@ -319,16 +320,16 @@ pub fn plan(
             RuleAction::CreateTask { subject, due_in_days, assignee } => {
                 let link = if kind == RecordKind::Lead { "lead_id" } else { "opportunity_id" };
                 let mut task = Map::new();
-                task.insert("subject".into(), json!(subject));
-                task.insert("type".into(), json!("task"));
-                task.insert("done".into(), json!(false));
+                task.insert(names::SUBJECT.into(), json!(subject));
+                task.insert(names::TYPE.into(), json!("task"));
+                task.insert(names::DONE.into(), json!(false));
                 task.insert(
                     "due_date".into(),
                     json!(crate::Date::from_ms(now_ms).plus_days(i64::from(*due_in_days)).iso()),
                 );
                 task.insert(link.into(), json!(id.to_string()));
-                if let Some(company) = id_of(values, "company_id") {
-                    task.insert("company_id".into(), json!(company.to_string()));
+                if let Some(company) = id_of(values, names::COMPANY_ID) {
+                    task.insert(names::COMPANY_ID.into(), json!(company.to_string()));
                 }
                 task.insert(crate::sync::OWNER_FIELD.into(), json!(assignee.unwrap_or(owner).to_string()));
                 plan.create.push((RecordKind::Activity, new_id(), task));
@@ -415,7 +416,7 @@ pub fn close_inactive(
     if now_ms - last_activity_ms <= i64::from(days) * DAY_MS {
         return None;
     }
-    let current = text(values, "stage").and_then(|s| stages.get(s));
+    let current = text(values, names::STAGE).and_then(|s| stages.get(s));
     if current.is_some_and(|s| s.end) {
         return None;
     }
@@ -425,11 +426,11 @@ pub fn close_inactive(
         .find(|s| s.end && s.outcome == Some(crate::config::Outcome::Lost))
         .or_else(|| stages.default_end())?;
     let mut update = Map::new();
-    update.insert("stage".into(), json!(lost.code));
+    update.insert(names::STAGE.into(), json!(lost.code));
     // The reason is the administrator's words (the app proposes one in their language); the
     // domain writes no sentence of its own.
     if !reason.trim().is_empty() {
-        update.insert("lost_reason".into(), json!(reason.trim()));
+        update.insert(names::LOST_REASON.into(), json!(reason.trim()));
     }
     Some(update)
 }
@@ -443,13 +444,13 @@ pub fn lead_copies(
 ) -> Map<String, Value> {
     let mut want = Map::new();
     if let Some(c) = company {
-        want.insert("company_name".into(), json!(text(c, "name").unwrap_or_default()));
-        want.insert("company_city".into(), json!(text(c, "city").unwrap_or_default()));
+        want.insert("company_name".into(), json!(text(c, names::NAME).unwrap_or_default()));
+        want.insert("company_city".into(), json!(text(c, names::CITY).unwrap_or_default()));
     }
     if let Some(c) = contact {
         want.insert("contact_name".into(), json!(crate::records::contact_name(c)));
-        want.insert("contact_email".into(), json!(text(c, "email").unwrap_or_default()));
-        want.insert("contact_phone".into(), json!(text(c, "phone").unwrap_or_default()));
+        want.insert("contact_email".into(), json!(text(c, names::EMAIL).unwrap_or_default()));
+        want.insert("contact_phone".into(), json!(text(c, names::PHONE).unwrap_or_default()));
     }
     want.into_iter()
         .filter(|(k, v)| lead.get(k).unwrap_or(&Value::Null) != v && !(v == "" && lead.get(k).is_none()))
@@ -501,8 +502,8 @@ pub fn recurring(
     if !(1..=24).contains(&every_months) || !(1..=24).contains(&count) {
         return Err(RecurError::BadCount);
     }
-    let from = text(base, "completion_date").ok_or(RecurError::NoCompletionDate)?;
-    let title = text(base, "title").unwrap_or_default();
+    let from = text(base, names::COMPLETION_DATE).ok_or(RecurError::NoCompletionDate)?;
+    let title = text(base, names::TITLE).unwrap_or_default();
     let mut out = Vec::new();
     for k in 1..=count {
         let date = add_months(from, every_months * k).ok_or_else(|| RecurError::BadDate(from.to_owned()))?;
@@ -513,11 +514,11 @@ pub fn recurring(
                 o.insert(f.into(), v.clone());
             }
         }
-        o.insert("title".into(), json!(format!("{title} ({date})")));
-        o.insert("expected_close_date".into(), json!(date));
+        o.insert(names::TITLE.into(), json!(format!("{title} ({date})")));
+        o.insert(names::EXPECTED_CLOSE_DATE.into(), json!(date));
         if let Some(first) = stages.default_stage() {
-            o.insert("stage".into(), json!(first.code));
-            o.insert("probability".into(), json!(first.probability));
+            o.insert(names::STAGE.into(), json!(first.code));
+            o.insert(names::PROBABILITY.into(), json!(first.probability));
         }
         o.insert("recurs_from".into(), json!(base_id.to_string()));
         out.push(o);

@@ -8,6 +8,7 @@
 //! not travel, so it can never beat a colleague's concurrent edit of that field (SPEC OF-3).
 
 use crate::records::{self, Invalid, Known};
+use crate::schema::names;
 use crate::sync::{OWNER_FIELD, Op, RecordState};
 use crate::{Action, Actor, Ownership, RecordKind};
 use serde_json::{Map, Value, json};
@@ -264,12 +265,12 @@ pub fn derive(
     known: &Known,
 ) -> Result<(), Invalid> {
     if kind == RecordKind::Opportunity
-        && !fields.contains_key("probability")
-        && let Some(stage) = fields.get("stage").and_then(Value::as_str)
-        && before.and_then(|b| records::text(b, "stage")) != Some(stage)
+        && !fields.contains_key(names::PROBABILITY)
+        && let Some(stage) = fields.get(names::STAGE).and_then(Value::as_str)
+        && before.and_then(|b| records::text(b, names::STAGE)) != Some(stage)
         && let Some(def) = known.stages.get(&kind).and_then(|s| s.get(stage))
     {
-        fields.insert("probability".into(), json!(def.probability));
+        fields.insert(names::PROBABILITY.into(), json!(def.probability));
     }
     if kind == RecordKind::Contact && ["email", "phone", "country"].iter().any(|f| fields.contains_key(*f)) {
         let mut all = before.cloned().unwrap_or_default();

@@ -8,6 +8,7 @@
 
 use crate::config::{Stages, TransitionError};
 use crate::schema::FieldType;
+use crate::schema::names;
 use crate::{Email, Phone, RecordKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -23,9 +24,7 @@ pub struct LinkedContact {
 }
 
 /// Field names the rules and the named changes (`edit::Edit::move_stage`, …) share.
-pub const STAGE: &str = "stage";
-pub const GROUPS: &str = "groups";
-pub const CONTACTS: &str = "contacts";
+pub use crate::schema::names::{CONTACTS, GROUPS, STAGE};
 /// The role of a lead's or opportunity's main contact (fixed in the default role table).
 pub const MAIN_CONTACT: &str = "main_contact";
 /// The role a contact gets when the record has a main contact already.
@@ -139,7 +138,7 @@ pub fn id_of(values: &Map<String, Value>, field: &str) -> Option<Uuid> {
 
 /// The contacts a lead or opportunity links, in order.
 pub fn contacts_of(values: &Map<String, Value>) -> Vec<LinkedContact> {
-    values.get("contacts").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default()
+    values.get(names::CONTACTS).and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default()
 }
 
 pub fn contacts_value(contacts: &[LinkedContact]) -> Value {
@@ -148,17 +147,18 @@ pub fn contacts_value(contacts: &[LinkedContact]) -> Value {
 
 /// A contact's display name.
 pub fn contact_name(values: &Map<String, Value>) -> String {
-    let parts: Vec<&str> = [text(values, "first_name"), text(values, "last_name")].into_iter().flatten().collect();
+    let parts: Vec<&str> =
+        [text(values, names::FIRST_NAME), text(values, names::LAST_NAME)].into_iter().flatten().collect();
     parts.join(" ")
 }
 
 /// Whether a contact is blocked, and why.
 pub fn blocked(values: &Map<String, Value>) -> Option<String> {
     values
-        .get("blocked")
+        .get(names::BLOCKED)
         .and_then(Value::as_bool)
         .filter(|b| *b)
-        .map(|_| text(values, "blocked_reason").unwrap_or_default().to_owned())
+        .map(|_| text(values, names::BLOCKED_REASON).unwrap_or_default().to_owned())
 }
 
 /// The other records a change to a record of `kind` refers to (for the server to load).
@@ -175,16 +175,16 @@ pub fn references(kind: RecordKind, fields: &Map<String, Value>) -> Vec<Uuid> {
 /// wrong with them. `country` is the contact's, else the office's (ISO 3166, e.g. `NL`).
 pub fn normalise_contact(values: &mut Map<String, Value>) -> Result<(), Invalid> {
     let country = text(values, "country").map(str::to_owned);
-    if let Some(raw) = text(values, "email").map(str::to_owned) {
-        let email = Email::parse(&raw).map_err(|e| invalid("email", InvalidCode::BadEmail, e.to_string()))?;
-        values.insert("email".into(), json!(email.as_str()));
+    if let Some(raw) = text(values, names::EMAIL).map(str::to_owned) {
+        let email = Email::parse(&raw).map_err(|e| invalid(names::EMAIL, InvalidCode::BadEmail, e.to_string()))?;
+        values.insert(names::EMAIL.into(), json!(email.as_str()));
     }
-    if let Some(raw) = text(values, "phone").map(str::to_owned) {
+    if let Some(raw) = text(values, names::PHONE).map(str::to_owned) {
         let phone = Phone::parse(&raw, country.as_deref().or(Some("NL")))
-            .map_err(|e| invalid("phone", InvalidCode::BadPhone, e.to_string()))?;
-        values.insert("phone".into(), json!(phone.as_str()));
+            .map_err(|e| invalid(names::PHONE, InvalidCode::BadPhone, e.to_string()))?;
+        values.insert(names::PHONE.into(), json!(phone.as_str()));
     }
-    if text(values, "email").is_none() && text(values, "phone").is_none() {
+    if text(values, names::EMAIL).is_none() && text(values, names::PHONE).is_none() {
         return Err(invalid(
             "email",
             InvalidCode::EmailOrPhoneRequired,
@@ -236,16 +236,16 @@ pub fn validate(
                 let mut copy = after.clone();
                 normalise_contact(&mut copy)?;
             }
-            if (touched("first_name") || touched("last_name")) && contact_name(after).is_empty() {
-                return Err(invalid("last_name", InvalidCode::Required, "a contact needs a name"));
+            if (touched(names::FIRST_NAME) || touched(names::LAST_NAME)) && contact_name(after).is_empty() {
+                return Err(invalid(names::LAST_NAME, InvalidCode::Required, "a contact needs a name"));
             }
             Ok(())
         }
         RecordKind::Lead | RecordKind::Opportunity => {
-            if touched("stage")
-                && let Some(to) = text(after, "stage")
+            if touched(names::STAGE)
+                && let Some(to) = text(after, names::STAGE)
             {
-                let from = before.and_then(|b| text(b, "stage"));
+                let from = before.and_then(|b| text(b, names::STAGE));
                 if let Some(stages) = known.stages.get(&kind).filter(|s| !s.0.is_empty()) {
                     // Conversion (LO-5) closes a lead from whatever stage it is in.
                     let converting = kind == RecordKind::Lead
@@ -253,13 +253,13 @@ pub fn validate(
                         && stages.default_end().is_some_and(|e| e.code == to);
                     if !converting {
                         let target = stages.check_move(from, to).map_err(|e: TransitionError| {
-                            invalid("stage", InvalidCode::StageNotAllowed, e.to_string())
+                            invalid(names::STAGE, InvalidCode::StageNotAllowed, e.to_string())
                         })?;
                         // A lead reaches its conversion stage only by becoming an opportunity.
                         if kind == RecordKind::Lead
                             && from != Some(to)
                             && target.outcome == Some(crate::config::Outcome::Converted)
-                            && text(after, "opportunity_id").is_none()
+                            && text(after, names::OPPORTUNITY_ID).is_none()
                         {
                             return Err(invalid(
                                 "stage",
@@ -270,7 +270,7 @@ pub fn validate(
                     }
                 }
             }
-            if touched("contacts") {
+            if touched(names::CONTACTS) {
                 let old = before.map(contacts_of).unwrap_or_default();
                 for c in contacts_of(after) {
                     let previous = old.iter().find(|o| o.id == c.id);
@@ -309,8 +309,8 @@ pub fn validate(
                 }
             }
             if kind == RecordKind::Lead
-                && touched("opportunity_id")
-                && let (Some(old), Some(new)) = (was("opportunity_id"), after.get("opportunity_id"))
+                && touched(names::OPPORTUNITY_ID)
+                && let (Some(old), Some(new)) = (was(names::OPPORTUNITY_ID), after.get(names::OPPORTUNITY_ID))
                 && old != new
             {
                 return Err(invalid(
@@ -320,12 +320,12 @@ pub fn validate(
                 ));
             }
             if kind == RecordKind::Opportunity
-                && touched("lead_id")
-                && let Some(lead) = id_of(after, "lead_id")
+                && touched(names::LEAD_ID)
+                && let Some(lead) = id_of(after, names::LEAD_ID)
             {
                 match known.records.get(&lead) {
                     Some((RecordKind::Lead, values)) => {
-                        if let Some(other) = id_of(values, "opportunity_id").filter(|o| *o != id) {
+                        if let Some(other) = id_of(values, names::OPPORTUNITY_ID).filter(|o| *o != id) {
                             return Err(invalid(
                                 "lead_id",
                                 InvalidCode::AlreadyConverted,
@@ -333,7 +333,7 @@ pub fn validate(
                             ));
                         }
                     }
-                    _ => return Err(invalid("lead_id", InvalidCode::NotFound, "the lead does not exist")),
+                    _ => return Err(invalid(names::LEAD_ID, InvalidCode::NotFound, "the lead does not exist")),
                 }
             }
             Ok(())
@@ -376,17 +376,21 @@ pub fn validate(
             Ok(())
         }
         RecordKind::Attachment => {
-            if touched("type") && !text(after, "type").is_some_and(|t| ATTACHMENT_TYPES.contains(&t)) {
+            if touched(names::TYPE) && !text(after, names::TYPE).is_some_and(|t| ATTACHMENT_TYPES.contains(&t)) {
                 return Err(invalid(
                     "type",
                     InvalidCode::Required,
                     format!("an attachment's type is one of {}", ATTACHMENT_TYPES.join(", ")),
                 ));
             }
-            if touched("size") {
-                match after.get("size").and_then(Value::as_u64) {
+            if touched(names::SIZE) {
+                match after.get(names::SIZE).and_then(Value::as_u64) {
                     None => {
-                        return Err(invalid("size", InvalidCode::BadNumber, "an attachment needs its size in bytes"));
+                        return Err(invalid(
+                            names::SIZE,
+                            InvalidCode::BadNumber,
+                            "an attachment needs its size in bytes",
+                        ));
                     }
                     Some(n) if n > ATTACHMENT_LIMIT => {
                         return Err(invalid(
@@ -442,7 +446,7 @@ pub fn convert_lead(
     lead_stages: &Stages,
     opportunity_stages: &Stages,
 ) -> Result<Conversion, ConvertError> {
-    if let Some(existing) = id_of(lead, "opportunity_id") {
+    if let Some(existing) = id_of(lead, names::OPPORTUNITY_ID) {
         return Err(ConvertError::AlreadyConverted(existing));
     }
     let start = opportunity_stages.default_stage().ok_or(ConvertError::NoStages)?;
@@ -456,18 +460,18 @@ pub fn convert_lead(
     if let Some(v) = lead.get(value(RecordKind::Lead)).filter(|v| !v.is_null()) {
         opportunity.insert(value(RecordKind::Opportunity).into(), v.clone());
     }
-    opportunity.insert("stage".into(), json!(start.code));
-    opportunity.insert("probability".into(), json!(start.probability));
-    opportunity.insert("lead_id".into(), json!(lead_id.to_string()));
+    opportunity.insert(names::STAGE.into(), json!(start.code));
+    opportunity.insert(names::PROBABILITY.into(), json!(start.probability));
+    opportunity.insert(names::LEAD_ID.into(), json!(lead_id.to_string()));
     let mut lead_update = Map::new();
-    lead_update.insert("opportunity_id".into(), json!(opportunity_id.to_string()));
+    lead_update.insert(names::OPPORTUNITY_ID.into(), json!(opportunity_id.to_string()));
     if let Some(end) = lead_stages.default_end() {
-        lead_update.insert("stage".into(), json!(end.code));
+        lead_update.insert(names::STAGE.into(), json!(end.code));
     }
     // A job order belongs to one opportunity: those already on another stay where they are.
     let job_orders = job_orders
         .iter()
-        .filter(|(_, v)| id_of(v, "lead_id") == Some(lead_id) && id_of(v, "opportunity_id").is_none())
+        .filter(|(_, v)| id_of(v, names::LEAD_ID) == Some(lead_id) && id_of(v, names::OPPORTUNITY_ID).is_none())
         .map(|(id, _)| (*id, [("opportunity_id".to_owned(), json!(opportunity_id.to_string()))].into_iter().collect()))
         .collect();
     Ok(Conversion { opportunity, lead_update, job_orders })

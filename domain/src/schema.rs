@@ -6,6 +6,53 @@
 use crate::RecordKind;
 use crate::config::Table;
 
+/// The name of every field, once: the schema below, the rules and the screens use these (a
+/// field's name is written nowhere else but the migrations).
+pub mod names {
+    pub const BLOCKED: &str = "blocked";
+    pub const BLOCKED_REASON: &str = "blocked_reason";
+    pub const BODY: &str = "body";
+    pub const CATEGORY: &str = "category";
+    pub const CITY: &str = "city";
+    pub const COMPANY_ID: &str = "company_id";
+    pub const COMPLETION_DATE: &str = "completion_date";
+    pub const CONTACTS: &str = "contacts";
+    pub const CONTENT_TYPE: &str = "content_type";
+    pub const CUSTOMER_NUMBER: &str = "customer_number";
+    pub const DESCRIPTION: &str = "description";
+    pub const DONE: &str = "done";
+    pub const DUE_DATE: &str = "due_date";
+    pub const EMAIL: &str = "email";
+    pub const EXPECTED_CLOSE_DATE: &str = "expected_close_date";
+    pub const EXPECTED_REVENUE: &str = "expected_revenue";
+    pub const EXPECTED_VALUE: &str = "expected_value";
+    pub const FIRST_NAME: &str = "first_name";
+    pub const FUNCTION: &str = "function";
+    pub const GROUPS: &str = "groups";
+    pub const INDUSTRY: &str = "industry";
+    pub const INTEREST: &str = "interest";
+    pub const LAST_NAME: &str = "last_name";
+    pub const LEAD_ID: &str = "lead_id";
+    pub const LOST_REASON: &str = "lost_reason";
+    pub const NAME: &str = "name";
+    pub const NUMBER: &str = "number";
+    pub const OPPORTUNITY_ID: &str = "opportunity_id";
+    pub const OWNER_ID: &str = "owner_id";
+    pub const PHONE: &str = "phone";
+    pub const PRIORITY: &str = "priority";
+    pub const PROBABILITY: &str = "probability";
+    pub const SIZE: &str = "size";
+    pub const SOURCE: &str = "source";
+    pub const STAGE: &str = "stage";
+    pub const STATUS: &str = "status";
+    pub const SUBJECT: &str = "subject";
+    pub const TITLE: &str = "title";
+    pub const TYPE: &str = "type";
+    pub const WEBSITE: &str = "website";
+}
+
+use names::*;
+
 /// How a field holds and edits its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldType {
@@ -73,88 +120,84 @@ const fn off_form(name: &'static str, ty: FieldType) -> Field {
 use FieldType as T;
 
 const COMPANY: &[Field] = &[
-    required("name", T::Text),
-    f("customer_number", T::Text),
-    f("industry", T::Text),
-    f("city", T::Text),
-    f("phone", T::Text),
-    f("website", T::Text),
-    f("status", T::Text),
+    required(NAME, T::Text),
+    f(CUSTOMER_NUMBER, T::Text),
+    f(INDUSTRY, T::Text),
+    f(CITY, T::Text),
+    f(PHONE, T::Text),
+    f(WEBSITE, T::Text),
+    f(STATUS, T::Text),
 ];
 
 const CONTACT: &[Field] = &[
-    f("first_name", T::Text),
+    f(FIRST_NAME, T::Text),
     // A contact needs a first or a last name (a rule of its own in `records::validate`).
-    f("last_name", T::Text),
-    f("function", T::Text),
-    f("email", T::Text),
-    f("phone", T::Text),
-    f("blocked", T::Check),
-    f("blocked_reason", T::LongText),
-    off_form("company_id", T::Link(RecordKind::Company)),
+    f(LAST_NAME, T::Text),
+    f(FUNCTION, T::Text),
+    f(EMAIL, T::Text),
+    f(PHONE, T::Text),
+    f(BLOCKED, T::Check),
+    f(BLOCKED_REASON, T::LongText),
+    off_form(COMPANY_ID, T::Link(RecordKind::Company)),
 ];
 
 const LEAD: &[Field] = &[
-    off_form("number", T::Assigned).searched(),
-    required("title", T::Text).searched(),
-    f("stage", T::Stage),
-    f("source", T::Table(Table::Source)),
-    f("priority", T::Table(Table::Priority)),
-    f("category", T::Table(Table::Category)),
-    f("owner_id", T::Owner),
-    f("interest", T::LongText).searched(),
-    f("groups", T::Groups),
-    f("expected_value", T::Money),
-    off_form("company_id", T::Link(RecordKind::Company)).searched(),
-    off_form("contacts", T::Contacts).searched(),
-    off_form("opportunity_id", T::Link(RecordKind::Opportunity)),
+    off_form(NUMBER, T::Assigned).searched(),
+    required(TITLE, T::Text).searched(),
+    f(STAGE, T::Stage),
+    f(SOURCE, T::Table(Table::Source)),
+    f(PRIORITY, T::Table(Table::Priority)),
+    f(CATEGORY, T::Table(Table::Category)),
+    f(OWNER_ID, T::Owner),
+    f(INTEREST, T::LongText).searched(),
+    f(GROUPS, T::Groups),
+    f(EXPECTED_VALUE, T::Money),
+    off_form(COMPANY_ID, T::Link(RecordKind::Company)).searched(),
+    off_form(CONTACTS, T::Contacts).searched(),
+    off_form(OPPORTUNITY_ID, T::Link(RecordKind::Opportunity)),
 ];
 
 const OPPORTUNITY: &[Field] = &[
-    off_form("number", T::Assigned).searched(),
-    required("title", T::Text).searched(),
-    f("stage", T::Stage),
-    f("source", T::Table(Table::Source)),
-    f("priority", T::Table(Table::Priority)),
-    f("category", T::Table(Table::Category)),
-    f("owner_id", T::Owner),
-    f("interest", T::LongText).searched(),
-    f("groups", T::Groups),
-    f("expected_revenue", T::Money),
-    f("probability", T::Percent),
-    f("expected_close_date", T::Date),
-    f("completion_date", T::Date),
-    f("lost_reason", T::LongText),
-    off_form("company_id", T::Link(RecordKind::Company)).searched(),
-    off_form("contacts", T::Contacts).searched(),
-    off_form("lead_id", T::Link(RecordKind::Lead)),
+    off_form(NUMBER, T::Assigned).searched(),
+    required(TITLE, T::Text).searched(),
+    f(STAGE, T::Stage),
+    f(SOURCE, T::Table(Table::Source)),
+    f(PRIORITY, T::Table(Table::Priority)),
+    f(CATEGORY, T::Table(Table::Category)),
+    f(OWNER_ID, T::Owner),
+    f(INTEREST, T::LongText).searched(),
+    f(GROUPS, T::Groups),
+    f(EXPECTED_REVENUE, T::Money),
+    f(PROBABILITY, T::Percent),
+    f(EXPECTED_CLOSE_DATE, T::Date),
+    f(COMPLETION_DATE, T::Date),
+    f(LOST_REASON, T::LongText),
+    off_form(COMPANY_ID, T::Link(RecordKind::Company)).searched(),
+    off_form(CONTACTS, T::Contacts).searched(),
+    off_form(LEAD_ID, T::Link(RecordKind::Lead)),
 ];
 
 const JOB_ORDER: &[Field] = &[
-    required("title", T::Text),
-    f("status", T::Text),
-    f("description", T::LongText),
-    off_form("lead_id", T::Link(RecordKind::Lead)),
-    off_form("opportunity_id", T::Link(RecordKind::Opportunity)),
+    required(TITLE, T::Text),
+    f(STATUS, T::Text),
+    f(DESCRIPTION, T::LongText),
+    off_form(LEAD_ID, T::Link(RecordKind::Lead)),
+    off_form(OPPORTUNITY_ID, T::Link(RecordKind::Opportunity)),
 ];
 
 const ACTIVITY: &[Field] = &[
-    required("subject", T::Text),
-    f("type", T::ActivityType),
-    f("due_date", T::Date),
-    f("done", T::Check),
-    f("body", T::LongText),
-    off_form("lead_id", T::Link(RecordKind::Lead)),
-    off_form("opportunity_id", T::Link(RecordKind::Opportunity)),
-    off_form("company_id", T::Link(RecordKind::Company)),
+    required(SUBJECT, T::Text),
+    f(TYPE, T::ActivityType),
+    f(DUE_DATE, T::Date),
+    f(DONE, T::Check),
+    f(BODY, T::LongText),
+    off_form(LEAD_ID, T::Link(RecordKind::Lead)),
+    off_form(OPPORTUNITY_ID, T::Link(RecordKind::Opportunity)),
+    off_form(COMPANY_ID, T::Link(RecordKind::Company)),
 ];
 
-const ATTACHMENT: &[Field] = &[
-    required("name", T::Text),
-    off_form("type", T::Text),
-    off_form("size", T::Text),
-    off_form("content_type", T::Text),
-];
+const ATTACHMENT: &[Field] =
+    &[required(NAME, T::Text), off_form(TYPE, T::Text), off_form(SIZE, T::Text), off_form(CONTENT_TYPE, T::Text)];
 
 /// The fields of a kind, in the order the General form shows them (configuration kinds have
 /// editors of their own and no schema here).

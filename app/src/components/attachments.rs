@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
 use veld_domain::records::{ATTACHMENT_LIMIT, ATTACHMENT_TYPES, size_text, text};
+use veld_domain::schema::names;
 use veld_domain::sync::RecordState;
 use veld_domain::{Action, RecordKind};
 use wasm_bindgen::JsCast;
@@ -64,10 +65,10 @@ pub fn AttachmentsTab(
         error.set(None);
         let attachment = uuid::Uuid::now_v7();
         let mut fields = serde_json::Map::new();
-        fields.insert("name".to_owned(), json!(file.name()));
-        fields.insert("type".to_owned(), json!(type_code.get_untracked()));
-        fields.insert("size".to_owned(), json!(size));
-        fields.insert("content_type".to_owned(), json!(file.type_()));
+        fields.insert(names::NAME.to_owned(), json!(file.name()));
+        fields.insert(names::TYPE.to_owned(), json!(type_code.get_untracked()));
+        fields.insert(names::SIZE.to_owned(), json!(size));
+        fields.insert(names::CONTENT_TYPE.to_owned(), json!(file.type_()));
         fields.insert(field.to_owned(), json!(id.to_string()));
         el.set_value("");
         spawn_local(async move {
@@ -117,9 +118,9 @@ fn AttachmentItem(record: RecordState) -> impl IntoView {
     let store = expect_context::<Store>();
     let id = record.id;
     let v = record.values();
-    let name = text(&v, "name").unwrap_or("attachment").to_owned();
-    let type_code = text(&v, "type").unwrap_or("other").to_owned();
-    let size = v.get("size").and_then(serde_json::Value::as_u64).unwrap_or_default();
+    let name = text(&v, names::NAME).unwrap_or("attachment").to_owned();
+    let type_code = text(&v, names::TYPE).unwrap_or("other").to_owned();
+    let size = v.get(names::SIZE).and_then(serde_json::Value::as_u64).unwrap_or_default();
     let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let here = move || store.files.with(|f| f.here.contains(&id));

@@ -12,6 +12,7 @@ use veld_domain::RecordKind;
 use veld_domain::config::Table;
 use veld_domain::edit::Edit;
 use veld_domain::records::{contacts_of, id_of};
+use veld_domain::schema::names;
 
 /// The record's contacts with their roles (LO-6): add an existing one, change a role (the main
 /// contact's and signing authority's are fixed), remove one. Each change is saved at once.
@@ -47,7 +48,7 @@ pub fn ContactsTab(
                 let name = name_of(&store, RecordKind::Contact, c.id);
                 let detail = store.visible_one(RecordKind::Contact, c.id).map(|r| {
                     let v = r.values();
-                    [veld_domain::records::text(&v, "email"), veld_domain::records::text(&v, "phone")]
+                    [veld_domain::records::text(&v, names::EMAIL), veld_domain::records::text(&v, names::PHONE)]
                         .into_iter()
                         .flatten()
                         .collect::<Vec<_>>()
@@ -57,7 +58,8 @@ pub fn ContactsTab(
             })
             .collect::<Vec<_>>()
     });
-    let company = Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))));
+    let company =
+        Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), names::COMPANY_ID))));
     let exclude = Signal::derive(move || linked.with(|l| l.iter().map(|c| c.id).collect::<Vec<_>>()));
     let rows = move || {
         let t = t();
@@ -145,8 +147,9 @@ fn NewContactForm(
             }
         };
         new_errors.set(Default::default());
-        if let Some(company) = record.with_untracked(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))) {
-            fields.insert("company_id".into(), serde_json::json!(company.to_string()));
+        if let Some(company) = record.with_untracked(|r| r.as_ref().and_then(|r| id_of(&r.values(), names::COMPANY_ID)))
+        {
+            fields.insert(names::COMPANY_ID.into(), serde_json::json!(company.to_string()));
         }
         let contact = uuid::Uuid::now_v7();
         spawn_local(async move {

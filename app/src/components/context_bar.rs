@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use veld_domain::RecordKind;
 use veld_domain::records::text;
+use veld_domain::schema::names;
 
 #[component]
 pub fn ContextBar() -> impl IntoView {
@@ -33,7 +34,7 @@ pub fn ContextBar() -> impl IntoView {
         if let Some((kind, id)) = context.record
             && let Some(r) = store.visible_one(kind, id)
         {
-            let title = text(&r.values(), "title").unwrap_or_default().to_owned();
+            let title = text(&r.values(), names::TITLE).unwrap_or_default().to_owned();
             let label = if kind == RecordKind::Lead { t.kind.lead } else { t.kind.opportunity };
             out.push((label, title, Some(format!("{}/{id}", base(kind)))));
         }

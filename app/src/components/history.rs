@@ -13,6 +13,7 @@ const TEXTS: OnlineTexts =
     OnlineTexts { offline: |t| t.history.offline, not_found: |t| t.history.unsent, empty: |t| t.history.none };
 use veld_domain::config::Table;
 use veld_domain::records::contacts_of;
+use veld_domain::schema::names;
 
 /// A value as a history line shows it.
 pub fn shown(v: &serde_json::Value) -> String {
@@ -63,7 +64,7 @@ pub fn value_label(store: &Store, kind: RecordKind, field: &str, v: &serde_json:
             code.parse()
                 .ok()
                 .and_then(|id| store.visible_one(of, id))
-                .and_then(|r| veld_domain::records::text(&r.values(), "title").map(str::to_owned))
+                .and_then(|r| veld_domain::records::text(&r.values(), names::TITLE).map(str::to_owned))
                 .unwrap_or_else(|| shown(v))
         }
         "owner_id" => store

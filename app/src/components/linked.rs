@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 use veld_domain::RecordKind;
 use veld_domain::edit::Edit;
 use veld_domain::records::{id_of, text};
+use veld_domain::schema::names;
 use veld_domain::sync::{Op, RecordState};
 
 /// The field by which a record links to a lead or an opportunity.
@@ -77,21 +78,21 @@ pub fn ActivityList(
     let error = RwSignal::new(None::<String>);
     view! {
         <ul class="change-list activities">
-            <For each=move || activities.get() key=|r| (r.id, r.version, format!("{:?}", r.fields.get("done").map(|f| &f.value))) let:r>
+            <For each=move || activities.get() key=|r| (r.id, r.version, format!("{:?}", r.fields.get(names::DONE).map(|f| &f.value))) let:r>
                 {
                     let t = t();
                     let v = r.values();
                     let id = r.id;
-                    let done = v.get("done").and_then(Value::as_bool).unwrap_or(false);
-                    let subject = text(&v, "subject").unwrap_or_default().to_owned();
-                    let kind_label = activity_type_label(t, text(&v, "type").unwrap_or("task"));
-                    let due = text(&v, "due_date")
+                    let done = v.get(names::DONE).and_then(Value::as_bool).unwrap_or(false);
+                    let subject = text(&v, names::SUBJECT).unwrap_or_default().to_owned();
+                    let kind_label = activity_type_label(t, text(&v, names::TYPE).unwrap_or("task"));
+                    let due = text(&v, names::DUE_DATE)
                         .map(|d| format!(" · {} {}", t.due, crate::format::date(d, store.language.get_untracked())))
                         .unwrap_or_default();
                     let parent = show_parent.then(|| {
                         [(RecordKind::Lead, "lead_id"), (RecordKind::Opportunity, "opportunity_id")].into_iter().find_map(|(k, f)| {
                             let pid = id_of(&v, f)?;
-                            let title = store.visible_one(k, pid).map(|p| text(&p.values(), "title").unwrap_or_default().to_owned())?;
+                            let title = store.visible_one(k, pid).map(|p| text(&p.values(), names::TITLE).unwrap_or_default().to_owned())?;
                             Some(view! { <A href=format!("{}/{pid}", base(k))>{title}</A> })
                         })
                     }).flatten();
@@ -137,12 +138,12 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
         }
         error.set(None);
         let mut f = Map::new();
-        f.insert("subject".into(), json!(s));
-        f.insert("type".into(), json!(kind_code.get_untracked()));
-        f.insert("done".into(), json!(false));
+        f.insert(names::SUBJECT.into(), json!(s));
+        f.insert(names::TYPE.into(), json!(kind_code.get_untracked()));
+        f.insert(names::DONE.into(), json!(false));
         f.insert(field.into(), json!(id.to_string()));
         if !due.get_untracked().is_empty() {
-            f.insert("due_date".into(), json!(due.get_untracked()));
+            f.insert(names::DUE_DATE.into(), json!(due.get_untracked()));
         }
         subject.set(String::new());
         due.set(String::new());
@@ -204,11 +205,11 @@ pub fn JobOrdersTab(
         }
         error.set(None);
         let mut f = Map::new();
-        f.insert("title".into(), json!(s));
-        f.insert("status".into(), json!("open"));
+        f.insert(names::TITLE.into(), json!(s));
+        f.insert(names::STATUS.into(), json!("open"));
         f.insert(field.into(), json!(id.to_string()));
         if let Some(c) = company.get_untracked() {
-            f.insert("company_id".into(), json!(c.to_string()));
+            f.insert(names::COMPANY_ID.into(), json!(c.to_string()));
         }
         title.set(String::new());
         save(store, RecordKind::JobOrder, uuid::Uuid::now_v7(), Op::Create, f, error);
@@ -219,7 +220,8 @@ pub fn JobOrdersTab(
         let t = crate::i18n::strings(store.language.get_untracked());
         let r = store.visible_one(RecordKind::JobOrder, found.id)?;
         let other = id_of(&r.values(), field).filter(|o| *o != id)?;
-        let title = store.visible_one(kind, other).map(|p| text(&p.values(), "title").unwrap_or_default().to_owned());
+        let title =
+            store.visible_one(kind, other).map(|p| text(&p.values(), names::TITLE).unwrap_or_default().to_owned());
         Some(format!("{} {}", t.linked_elsewhere, title.unwrap_or_else(|| other.to_string())))
     });
     let link = Callback::new(move |job: uuid::Uuid| {
@@ -255,8 +257,8 @@ pub fn JobOrdersTab(
                     {
                         let v = r.values();
                         let job = r.id;
-                        let name = text(&v, "title").unwrap_or_default().to_owned();
-                        let status = text(&v, "status").unwrap_or_default().to_owned();
+                        let name = text(&v, names::TITLE).unwrap_or_default().to_owned();
+                        let status = text(&v, names::STATUS).unwrap_or_default().to_owned();
                         let remove_label = format!("{} {name}", t().unlink);
                         view! {
                             <li class="card contact-row">
@@ -296,7 +298,7 @@ pub fn PlacementsTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
     let jobs = Memo::new(move |_| {
         linked_to(&store, RecordKind::JobOrder, field, id)
             .into_iter()
-            .map(|r| (r.id, text(&r.values(), "title").unwrap_or_default().to_owned()))
+            .map(|r| (r.id, text(&r.values(), names::TITLE).unwrap_or_default().to_owned()))
             .collect::<Vec<_>>()
     });
     let placements = Memo::new(move |_| {

@@ -6,6 +6,7 @@ use crate::state::Store;
 use leptos::prelude::*;
 use veld_domain::RecordKind;
 use veld_domain::records::{blocked, contact_name, text};
+use veld_domain::schema::names;
 
 /// One search result.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,7 +22,11 @@ pub struct Found {
 pub fn name_of(store: &Store, kind: RecordKind, id: uuid::Uuid) -> Option<String> {
     let r = store.visible_one(kind, id)?;
     let v = r.values();
-    Some(if kind == RecordKind::Contact { contact_name(&v) } else { text(&v, "name").unwrap_or_default().to_owned() })
+    Some(if kind == RecordKind::Contact {
+        contact_name(&v)
+    } else {
+        text(&v, names::NAME).unwrap_or_default().to_owned()
+    })
 }
 
 /// Companies or contacts matching `query` (at most `limit`), contacts of `company` first.
@@ -32,20 +37,24 @@ pub fn find(store: &Store, kind: RecordKind, query: &str, company: Option<uuid::
     store.visible_each(&[kind], |r| {
         let v = r.values();
         let (name, detail) = if kind == RecordKind::Contact {
-            let detail: Vec<&str> = [text(&v, "email"), text(&v, "phone")].into_iter().flatten().collect();
+            let detail: Vec<&str> = [text(&v, names::EMAIL), text(&v, names::PHONE)].into_iter().flatten().collect();
             (contact_name(&v), detail.join(" · "))
         } else if kind == RecordKind::JobOrder {
-            (text(&v, "title").unwrap_or_default().to_owned(), text(&v, "status").unwrap_or_default().to_owned())
+            (
+                text(&v, names::TITLE).unwrap_or_default().to_owned(),
+                text(&v, names::STATUS).unwrap_or_default().to_owned(),
+            )
         } else {
-            let detail: Vec<&str> = [text(&v, "city"), text(&v, "industry")].into_iter().flatten().collect();
-            (text(&v, "name").unwrap_or_default().to_owned(), detail.join(" · "))
+            let detail: Vec<&str> = [text(&v, names::CITY), text(&v, names::INDUSTRY)].into_iter().flatten().collect();
+            (text(&v, names::NAME).unwrap_or_default().to_owned(), detail.join(" · "))
         };
         let hay = format!("{name} {detail}").to_lowercase();
-        let phone_digits: String = text(&v, "phone").unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
+        let phone_digits: String =
+            text(&v, names::PHONE).unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
         // "0612…" finds "+31612…": compare national digits too.
         let phone_hit = digits.len() >= 4
             && (phone_digits.contains(&digits) || phone_digits.contains(digits.trim_start_matches('0')));
-        let in_company = company.is_some_and(|c| text(&v, "company_id") == Some(c.to_string().as_str()));
+        let in_company = company.is_some_and(|c| text(&v, names::COMPANY_ID) == Some(c.to_string().as_str()));
         if needle.is_empty() && !in_company {
             return;
         }

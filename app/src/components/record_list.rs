@@ -10,6 +10,7 @@ use leptos_router::components::A;
 use std::collections::HashMap;
 use std::sync::Arc;
 use veld_domain::api::RecordRow;
+use veld_domain::schema::names;
 use veld_domain::sync::RecordState;
 use veld_domain::{Language, RecordKind};
 
@@ -35,7 +36,7 @@ pub struct Lookup {
 
 impl Lookup {
     pub fn company(&self, row: &RecordRow) -> String {
-        text(row, "company_id").and_then(|id| self.company_names.get(&id).cloned()).unwrap_or_default()
+        text(row, names::COMPANY_ID).and_then(|id| self.company_names.get(&id).cloned()).unwrap_or_default()
     }
 }
 
@@ -167,7 +168,7 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
         store
             .visible(RecordKind::Company)
             .iter()
-            .filter_map(|c| Some((c.id.to_string(), c.fields.get("name")?.value.as_str()?.to_owned())))
+            .filter_map(|c| Some((c.id.to_string(), c.fields.get(names::NAME)?.value.as_str()?.to_owned())))
             .collect::<HashMap<_, _>>()
     });
     let columns = StoredValue::new(columns);

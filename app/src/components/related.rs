@@ -15,11 +15,12 @@ use serde_json::{Map, Value};
 use veld_domain::RecordKind;
 use veld_domain::edit::Edit;
 use veld_domain::records::{contact_name, contacts_of, id_of, text};
+use veld_domain::schema::names;
 use veld_domain::sync::RecordState;
 
 /// A lead's or opportunity's stage name in the interface language.
 fn stage_name(store: &Store, kind: RecordKind, values: &Map<String, Value>) -> String {
-    let code = text(values, "stage").unwrap_or_default().to_owned();
+    let code = text(values, names::STAGE).unwrap_or_default().to_owned();
     let lang = store.language.get().code();
     store.config.with(|c| c.stages(kind).get(&code).map(|s| s.name.get(lang).to_owned())).unwrap_or(code)
 }
@@ -37,7 +38,7 @@ pub fn RelatedRecords(of: RecordKind, id: uuid::Uuid, list: RecordKind) -> impl 
         store.visible_each(&[list], |r| {
             let v = r.values();
             let linked = match of {
-                RecordKind::Company => id_of(&v, "company_id") == Some(id),
+                RecordKind::Company => id_of(&v, names::COMPANY_ID) == Some(id),
                 _ => contacts_of(&v).iter().any(|c| c.id == id),
             };
             if linked {
@@ -74,7 +75,7 @@ pub fn RelatedRecords(of: RecordKind, id: uuid::Uuid, list: RecordKind) -> impl 
                 <For each=move || records.get() key=|r| (r.id, r.version) let:r>
                     {
                         let v = r.values();
-                        let title = text(&v, "title").unwrap_or_default().to_owned();
+                        let title = text(&v, names::TITLE).unwrap_or_default().to_owned();
                         let stage = stage_name(&store, list, &v);
                         let remove_label = move || {
                             let t = t();
@@ -113,9 +114,12 @@ pub fn CompanyContacts(id: uuid::Uuid) -> impl IntoView {
         let mut out: Vec<(uuid::Uuid, String, String)> = Vec::new();
         store.visible_each(&[RecordKind::Contact], |r| {
             let v = r.values();
-            if id_of(&v, "company_id") == Some(id) {
-                let reach =
-                    [text(&v, "email"), text(&v, "phone")].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+            if id_of(&v, names::COMPANY_ID) == Some(id) {
+                let reach = [text(&v, names::EMAIL), text(&v, names::PHONE)]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · ");
                 out.push((r.id, contact_name(&v), reach));
             }
         });
@@ -163,7 +167,7 @@ pub fn RelatedTo(record: Memo<Option<RecordState>>) -> impl IntoView {
                         RecordKind::Company | RecordKind::Contact => name_of(&store, kind, target),
                         _ => store
                             .visible_one(kind, target)
-                            .map(|x| text(&x.values(), "title").unwrap_or_default().to_owned()),
+                            .map(|x| text(&x.values(), names::TITLE).unwrap_or_default().to_owned()),
                     };
                     out.push((
                         label,
@@ -206,8 +210,8 @@ pub fn ActivityParent(record: Memo<Option<RecordState>>) -> impl IntoView {
     move || {
         parent.get().map(|(kind, p)| {
             let v = p.values();
-            let title = text(&v, "title").unwrap_or_default().to_owned();
-            let current = text(&v, "stage").unwrap_or_default().to_owned();
+            let title = text(&v, names::TITLE).unwrap_or_default().to_owned();
+            let current = text(&v, names::STAGE).unwrap_or_default().to_owned();
             let lang = store.language.get().code();
             let options = store.config.with(|c| {
                 c.stages(kind)

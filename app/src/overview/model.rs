@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use veld_domain::config::Table;
 use veld_domain::records::{contact_name, text};
 use veld_domain::schema::FieldType;
+use veld_domain::schema::names;
 use veld_domain::sync::RecordState;
 use veld_domain::{Language, OfficeId, RecordKind, UserId};
 
@@ -69,7 +70,7 @@ impl RowBuilder {
     pub fn learn(&mut self, r: &RecordState) {
         let v = r.values();
         if r.kind == RecordKind::Company {
-            self.companies.insert(r.id, text(&v, "name").unwrap_or_default().to_owned());
+            self.companies.insert(r.id, text(&v, names::NAME).unwrap_or_default().to_owned());
         } else if r.kind == RecordKind::Contact {
             let mut s = contact_name(&v);
             for f in ["email", "phone"] {

@@ -9,6 +9,7 @@ use leptos_router::components::A;
 use veld_domain::RecordKind;
 use veld_domain::config::Table;
 use veld_domain::records::text;
+use veld_domain::schema::names;
 
 /// The preview panel of the selected row (LO-1): the record's main facts and a link to open it.
 #[component]
@@ -21,11 +22,11 @@ pub fn Preview(kind: RecordKind, id: uuid::Uuid, close: Callback<()>) -> impl In
         let r = store.visible_one(kind, id)?;
         let v = r.values();
         let config = store.config.get();
-        let stage = text(&v, "stage")
+        let stage = text(&v, names::STAGE)
             .and_then(|c| config.stages(kind).get(c))
             .map(|s| s.name.get(lang).to_owned())
             .unwrap_or_default();
-        let company = veld_domain::records::id_of(&v, "company_id")
+        let company = veld_domain::records::id_of(&v, names::COMPANY_ID)
             .and_then(|c| crate::components::picker::name_of(&store, RecordKind::Company, c))
             .unwrap_or_default();
         let contacts: Vec<String> = veld_domain::records::contacts_of(&v)
@@ -44,11 +45,11 @@ pub fn Preview(kind: RecordKind, id: uuid::Uuid, close: Callback<()>) -> impl In
             (t.col.value, value),
             (
                 t.col.source,
-                config.tables.label(kind, Table::Source, text(&v, "source").unwrap_or_default(), lang).to_owned(),
+                config.tables.label(kind, Table::Source, text(&v, names::SOURCE).unwrap_or_default(), lang).to_owned(),
             ),
-            (t.col.interest, text(&v, "interest").unwrap_or_default().to_owned()),
+            (t.col.interest, text(&v, names::INTEREST).unwrap_or_default().to_owned()),
         ];
-        let title = text(&v, "title").unwrap_or_default().to_owned();
+        let title = text(&v, names::TITLE).unwrap_or_default().to_owned();
         Some(view! {
             <section class="card preview" aria-label=t.preview>
                 <div class="preview-head">

@@ -7,6 +7,7 @@ use crate::i18n::use_i18n;
 use crate::state::Store;
 use leptos::prelude::*;
 use veld_domain::RecordKind;
+use veld_domain::schema::names;
 
 #[component]
 pub fn ActivitiesPage() -> impl IntoView {
@@ -23,8 +24,8 @@ pub fn ActivitiesPage() -> impl IntoView {
         // Open ones first, then by due date, then newest.
         list.sort_by_key(|r| {
             let v = r.values();
-            let done = v.get("done").and_then(|d| d.as_bool()).unwrap_or(false);
-            let due = v.get("due_date").and_then(|d| d.as_str()).unwrap_or("9999").to_owned();
+            let done = v.get(names::DONE).and_then(|d| d.as_bool()).unwrap_or(false);
+            let due = v.get(names::DUE_DATE).and_then(|d| d.as_str()).unwrap_or("9999").to_owned();
             (done, due, std::cmp::Reverse(r.id))
         });
         list

@@ -1,11 +1,12 @@
 use crate::components::record_list::{Column, ListPage, text};
 use leptos::prelude::*;
 use veld_domain::RecordKind;
+use veld_domain::schema::names;
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let name = |r: &_, _: &_| {
-        format!("{} {}", text(r, "first_name").unwrap_or_default(), text(r, "last_name").unwrap_or_default())
+        format!("{} {}", text(r, names::FIRST_NAME).unwrap_or_default(), text(r, names::LAST_NAME).unwrap_or_default())
     };
     let columns = vec![
         Column::new(|t| t.col.name, name).link(),

@@ -9,6 +9,7 @@ use crate::i18n::{Strings, invalid_text, kind_label, use_i18n};
 use crate::state::Store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use veld_domain::schema::names;
 use veld_domain::sync::{Mutation, Op, RejectCode, Rejected};
 
 /// The refusal in the user's language: for a broken rule, which one.
@@ -43,12 +44,12 @@ pub fn PendingPage() -> impl IntoView {
     let store = expect_context::<Store>();
     // The title this change gives the record, else the one the server has.
     let title_of = move |m: &Mutation| {
-        let given = m.fields.get("title").and_then(|v| v.as_str()).map(str::to_owned);
+        let given = m.fields.get(names::TITLE).and_then(|v| v.as_str()).map(str::to_owned);
         given
             .or_else(|| {
                 store.records.with(|r| {
                     r.get(&m.record_id)
-                        .and_then(|r| r.fields.get("title"))
+                        .and_then(|r| r.fields.get(names::TITLE))
                         .and_then(|f| f.value.as_str().map(str::to_owned))
                 })
             })

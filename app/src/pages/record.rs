@@ -25,6 +25,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use veld_domain::edit::Edit;
 use veld_domain::records::{contact_name, convert_lead, id_of, text};
+use veld_domain::schema::names;
 use veld_domain::{Action, RecordKind};
 
 #[component]
@@ -78,10 +79,10 @@ fn list_of(kind: RecordKind, t: &Strings) -> Option<(&'static str, &'static str)
 /// the title.
 fn heading_of(kind: RecordKind, values: &serde_json::Map<String, serde_json::Value>) -> String {
     match kind {
-        RecordKind::Company => text(values, "name").unwrap_or_default().to_owned(),
+        RecordKind::Company => text(values, names::NAME).unwrap_or_default().to_owned(),
         RecordKind::Contact => contact_name(values),
-        RecordKind::Activity => text(values, "subject").unwrap_or_default().to_owned(),
-        _ => text(values, "title").unwrap_or_default().to_owned(),
+        RecordKind::Activity => text(values, names::SUBJECT).unwrap_or_default().to_owned(),
+        _ => text(values, names::TITLE).unwrap_or_default().to_owned(),
     }
 }
 
@@ -166,7 +167,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                         <GeneralForm kind=kind record=record may_edit=may_edit/>
                         <ContactsTab kind=kind record=record may_edit=may_edit/>
                         <ActivitiesTab kind=kind id=id/>
-                        <JobOrdersTab kind=kind id=id company=Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), "company_id"))))/>
+                        <JobOrdersTab kind=kind id=id company=Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), names::COMPANY_ID))))/>
                         <PlacementsTab kind=kind id=id/>
                         <AttachmentsTab field=link_field(kind) id=id/>
                     }
@@ -303,7 +304,7 @@ fn Links(
         let Some(r) = record.get_untracked() else { return };
         choosing.set(false);
         let value = company.map_or(serde_json::Value::Null, |c| serde_json::json!(c.to_string()));
-        store.apply_reporting(Edit::update(kind, r.id, Default::default()).set("company_id", value), error);
+        store.apply_reporting(Edit::update(kind, r.id, Default::default()).set(names::COMPANY_ID, value), error);
     };
     let pick_company = Callback::new(move |id| set_company(Some(id)));
     let may_convert = move || {
@@ -352,7 +353,7 @@ fn Links(
     // The chips and buttons follow the record; the company picker stays put (what is typed in
     // it survives a sync).
     let company_name = Memo::new(move |_| {
-        id_of(&values(), "company_id").map(|c| name_of(&store, RecordKind::Company, c).unwrap_or_default())
+        id_of(&values(), names::COMPANY_ID).map(|c| name_of(&store, RecordKind::Company, c).unwrap_or_default())
     });
     let chips = move || {
         let convert = convert.clone();
@@ -362,13 +363,13 @@ fn Links(
             let name = if name.is_empty() { t.unknown_record.to_owned() } else { name };
             view! { <span class="link-chip"><span class="muted">{t.col.company}": "</span>{name}</span> }
         });
-        let converted = id_of(&v, "opportunity_id").map(|o| {
+        let converted = id_of(&v, names::OPPORTUNITY_ID).map(|o| {
             view! { <span class="link-chip">{t.converted_to}" "<A href=format!("/opportunities/{o}")>{t.open_opportunity}</A></span> }
         });
-        let from_lead = id_of(&v, "lead_id").map(|l| {
+        let from_lead = id_of(&v, names::LEAD_ID).map(|l| {
             view! { <span class="link-chip">{t.from_lead}" "<A href=format!("/leads/{l}")>{t.open_lead}</A></span> }
         });
-        let can_convert = may_convert() && id_of(&v, "opportunity_id").is_none();
+        let can_convert = may_convert() && id_of(&v, names::OPPORTUNITY_ID).is_none();
         let has_company = company.is_some();
         // A converted lead is closed: its company went to the opportunity with it.
         let may_link = may_edit() && !(kind == RecordKind::Lead && converted.is_some());

@@ -6,6 +6,7 @@
 
 use super::{ClientId, FieldMerge, FieldState, Hlc, Mutation, MutationOutcome, Op, RejectCode, merge_field};
 use crate::records::{Known, references, validate};
+use crate::schema::names;
 use crate::{Action, Actor, OfficeId, Ownership, RecordKind, UserId};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -130,8 +131,8 @@ pub fn rule_lookups(existing: Option<&StoredRecord>, m: &Mutation) -> Lookups {
     let relinks = m.op == Op::Create || links.iter().any(|f| m.fields.contains_key(*f));
     let records = if relinks { references(m.kind, &values) } else { Vec::new() };
     let pipeline = matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity);
-    let stages = (pipeline && m.fields.contains_key("stage")).then_some(m.kind);
-    let roles = (pipeline && existing.is_some() && m.fields.contains_key("contacts")).then_some(m.kind);
+    let stages = (pipeline && m.fields.contains_key(names::STAGE)).then_some(m.kind);
+    let roles = (pipeline && existing.is_some() && m.fields.contains_key(names::CONTACTS)).then_some(m.kind);
     Lookups { records, stages, roles }
 }
 

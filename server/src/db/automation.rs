@@ -17,6 +17,7 @@ use veld_domain::access::presets;
 use veld_domain::api::{FieldChange, ProcessItem, ProcessRunView};
 use veld_domain::automation::{self, Event, ProcessDef, ProcessKind, RecurError, Rule};
 use veld_domain::records::{contacts_of, id_of, text};
+use veld_domain::schema::names;
 use veld_domain::sync::{ClientId, Hlc, Mutation, MutationOutcome, Op};
 use veld_domain::{Action, Actor, OfficeId, RecordKind, UserId};
 
@@ -338,7 +339,7 @@ impl Db {
                         .await?
                         {
                             let data: Map<String, Value> = serde_json::from_str(&row.try_get::<String, _>(0)?)?;
-                            if let Some(o) = id_of(&data, "opportunity_id") {
+                            if let Some(o) = id_of(&data, names::OPPORTUNITY_ID) {
                                 let at: i64 = row.try_get(1)?;
                                 latest.entry(o).and_modify(|t| *t = (*t).max(at)).or_insert(at);
                             }
@@ -358,8 +359,10 @@ impl Db {
                             else {
                                 continue;
                             };
-                            let note =
-                                format!("stage → {}", update.get("stage").and_then(Value::as_str).unwrap_or_default());
+                            let note = format!(
+                                "stage → {}",
+                                update.get(names::STAGE).and_then(Value::as_str).unwrap_or_default()
+                            );
                             let changes = field_changes(&values, &update);
                             let outcome = apply_automatic(
                                 conn,
@@ -376,7 +379,7 @@ impl Db {
                                 items.push(ProcessItem {
                                     record_id: id,
                                     kind: RecordKind::Opportunity,
-                                    title: text(&values, "title").unwrap_or_default().to_owned(),
+                                    title: text(&values, names::TITLE).unwrap_or_default().to_owned(),
                                     note,
                                     changes,
                                 });
@@ -405,7 +408,7 @@ impl Db {
                         for row in rows {
                             let id: uuid::Uuid = row.try_get::<String, _>(0)?.parse()?;
                             let values: Map<String, Value> = serde_json::from_str(&row.try_get::<String, _>(1)?)?;
-                            let company = id_of(&values, "company_id").and_then(|c| companies.get(&c));
+                            let company = id_of(&values, names::COMPANY_ID).and_then(|c| companies.get(&c));
                             let contact = contacts_of(&values).first().and_then(|c| contacts.get(&c.id));
                             let update = automation::lead_copies(&values, company, contact);
                             if update.is_empty() {
@@ -420,7 +423,7 @@ impl Db {
                                 items.push(ProcessItem {
                                     record_id: id,
                                     kind: RecordKind::Lead,
-                                    title: text(&values, "title").unwrap_or_default().to_owned(),
+                                    title: text(&values, names::TITLE).unwrap_or_default().to_owned(),
                                     note,
                                     changes,
                                 });

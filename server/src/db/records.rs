@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 use veld_domain::api::RecordRow;
+use veld_domain::schema::names;
 use veld_domain::sync::{ClientId, FieldState, Hlc, StoredRecord, ZERO_HLC};
 use veld_domain::{Actor, OfficeId, RecordKind, UserId};
 
@@ -186,7 +187,7 @@ pub(super) async fn number_new(
     taken: &mut HashMap<RecordKind, i64>,
 ) -> anyhow::Result<()> {
     let Some((prefix, first)) = veld_domain::records::numbering(record.kind) else { return Ok(()) };
-    if record.fields.get("number").and_then(|f| f.value.as_str()).is_some_and(|n| !n.trim().is_empty()) {
+    if record.fields.get(names::NUMBER).and_then(|f| f.value.as_str()).is_some_and(|n| !n.trim().is_empty()) {
         return Ok(());
     }
     let last = match taken.get(&record.kind) {
@@ -220,7 +221,7 @@ async fn last_number(conn: &mut AnyConnection, kind: RecordKind, prefix: &str, f
         .filter_map(|r| r.try_get::<String, _>(0).ok())
         .filter_map(|data| {
             let data: Value = serde_json::from_str(&data).ok()?;
-            data.get("number")?.as_str()?.strip_prefix(prefix)?.parse::<i64>().ok()
+            data.get(names::NUMBER)?.as_str()?.strip_prefix(prefix)?.parse::<i64>().ok()
         })
         .max();
     Ok(highest.unwrap_or(0).max(first - 1))

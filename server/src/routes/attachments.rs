@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use veld_domain::records::{ATTACHMENT_LIMIT, size_text};
+use veld_domain::schema::names;
 use veld_domain::sync::StoredRecord;
 use veld_domain::{Action, RecordKind};
 
@@ -67,7 +68,7 @@ async fn upload(
     }
     let record = attachment(&state, &user, &id, Action::Edit).await?;
     let values = record.values();
-    let expected = values.get("size").and_then(serde_json::Value::as_u64);
+    let expected = values.get(names::SIZE).and_then(serde_json::Value::as_u64);
     if expected != Some(size) {
         return Err(ApiError::validation(
             "size",
@@ -90,7 +91,7 @@ async fn download(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     let Some((content, content_type)) = state.db.attachment_file(record.id).await? else {
         return Err(ApiError::NotFound("the file has not been uploaded yet".into()));
     };
-    let name = veld_domain::records::text(&record.values(), "name").unwrap_or("attachment").to_owned();
+    let name = veld_domain::records::text(&record.values(), names::NAME).unwrap_or("attachment").to_owned();
     let mut response = content.into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -11,6 +11,7 @@ use leptos_router::components::A;
 use veld_domain::RecordKind;
 use veld_domain::config::Table;
 use veld_domain::records::{contacts_of, text};
+use veld_domain::schema::names;
 
 /// Leads or opportunities that link `contact`: (kind, id, title, stage label).
 fn existing_for(store: &Store, contact: uuid::Uuid, lang: &str) -> Vec<(RecordKind, uuid::Uuid, String, String)> {
@@ -19,13 +20,13 @@ fn existing_for(store: &Store, contact: uuid::Uuid, lang: &str) -> Vec<(RecordKi
     store.visible_each(&[RecordKind::Lead, RecordKind::Opportunity], |r| {
         let v = r.values();
         if contacts_of(&v).iter().any(|c| c.id == contact) {
-            let stage = text(&v, "stage").unwrap_or_default();
+            let stage = text(&v, names::STAGE).unwrap_or_default();
             let label = config
                 .stages(r.kind)
                 .get(stage)
                 .map(|s| s.name.get(lang).to_owned())
                 .unwrap_or_else(|| stage.to_owned());
-            out.push((r.kind, r.id, text(&v, "title").unwrap_or_default().to_owned(), label));
+            out.push((r.kind, r.id, text(&v, names::TITLE).unwrap_or_default().to_owned(), label));
         }
     });
     out.sort_by_key(|r| std::cmp::Reverse(r.1));
@@ -50,9 +51,9 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
         let v = r.values();
         let value_field = veld_domain::schema::value_field(from_kind).unwrap_or_default();
         draft.update(|d| {
-            d.title = text(&v, "title").unwrap_or_default().to_owned();
-            d.interest = text(&v, "interest").unwrap_or_default().to_owned();
-            d.source = text(&v, "source").unwrap_or_default().to_owned();
+            d.title = text(&v, names::TITLE).unwrap_or_default().to_owned();
+            d.interest = text(&v, names::INTEREST).unwrap_or_default().to_owned();
+            d.source = text(&v, names::SOURCE).unwrap_or_default().to_owned();
             d.value = v.get(value_field).and_then(|x| x.as_i64()).map(|x| x.to_string()).unwrap_or_default();
             d.copied_from = Some(id);
         });
@@ -60,7 +61,7 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
     let context_record = move || {
         let (k, id) = store.context.with(|c| c.record)?;
         let r = store.visible_one(k, id)?;
-        Some((k, id, text(&r.values(), "title").unwrap_or_default().to_owned()))
+        Some((k, id, text(&r.values(), names::TITLE).unwrap_or_default().to_owned()))
     };
     let finish = move |_| {
         let (title, value) = draft.with_untracked(|d| (d.title.trim().is_empty(), d.value.trim().to_owned()));

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use veld_domain::RecordKind;
 use veld_domain::edit::Edit;
 use veld_domain::records::{Invalid, LinkedContact, MAIN_CONTACT, contacts_value};
+use veld_domain::schema::names;
 
 /// What a step chose.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -56,9 +57,9 @@ impl Draft {
             Pick::New => {
                 let id = new_id();
                 let mut f = Map::new();
-                f.insert("name".into(), json!(self.company_name.trim()));
+                f.insert(names::NAME.into(), json!(self.company_name.trim()));
                 f.extend(text(&self.company_city).map(|c| ("city".to_owned(), c)));
-                f.insert("status".into(), json!(NEW_COMPANY_STATUS));
+                f.insert(names::STATUS.into(), json!(NEW_COMPANY_STATUS));
                 edits.push(Edit::create(RecordKind::Company, id, f));
                 Some(id)
             }
@@ -78,7 +79,7 @@ impl Draft {
         };
         let id = new_id();
         let mut f: Map<String, Value> = Map::new();
-        f.insert("title".into(), json!(self.title.trim()));
+        f.insert(names::TITLE.into(), json!(self.title.trim()));
         // (The stage brings its probability: the edit path adds it.)
         f.insert(veld_domain::records::STAGE.into(), json!(start));
         f.extend(text(&self.interest).map(|v| ("interest".to_owned(), v)));
