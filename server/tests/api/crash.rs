@@ -163,6 +163,15 @@ async fn pull(http: &Client, base: &str, client: ClientId, cursor: u64) -> PullR
     res.json().await.expect("pull body")
 }
 
+/// Each device's last applied mutation id, as the server says.
+async fn last_applied(devices: &[Device], base: &str, cursor: u64) -> Vec<u64> {
+    let mut out = Vec::with_capacity(devices.len());
+    for d in devices {
+        out.push(pull(&d.http, base, d.client, cursor).await.last_applied);
+    }
+    out
+}
+
 async fn crash_loop(db: &TestDatabase, name: &str) {
     let kills: usize = std::env::var("VELD_CRASH_KILLS").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -207,16 +216,26 @@ async fn crash_loop(db: &TestDatabase, name: &str) {
         server = Server::start(db, port);
         wait_for_health(&probe, &base).await;
 
-        loop {
-            let page = pull(&checker_http, &base, checker_id, checker.cursor).await;
-            checker.cursor = page.cursor;
-            apply_changes(&mut checker.records, page.changes);
-            if !page.more {
-                break;
+        // The killed server may have sent a COMMIT that the database reads only after the server
+        // died (PostgreSQL: the message waits in the dead connection's socket), so one last
+        // transaction can still land now. Compare records and last-applied ids at one moment:
+        // read the ids around a full pull until they stay the same.
+        let applied_ids = loop {
+            let before = last_applied(&devices, &base, checker.cursor).await;
+            loop {
+                let page = pull(&checker_http, &base, checker_id, checker.cursor).await;
+                checker.cursor = page.cursor;
+                apply_changes(&mut checker.records, page.changes);
+                if !page.more {
+                    break;
+                }
             }
-        }
-        for d in &devices {
-            let applied = pull(&d.http, &base, d.client, checker.cursor).await.last_applied;
+            let after = last_applied(&devices, &base, checker.cursor).await;
+            if after == before {
+                break after;
+            }
+        };
+        for (d, applied) in devices.iter().zip(applied_ids) {
             assert!(
                 applied >= d.acked,
                 "{name}, kill {round}: device {} was acknowledged up to {} but the server has only {applied}",
