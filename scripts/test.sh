@@ -10,8 +10,9 @@ ensure_chromium
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
-say "the app's layering"
+say "the app's layering, and field names written once"
 bash scripts/check-layers.sh
+python3 scripts/check-field-names.py
 
 say "clippy (native crates, and the app for wasm32)"
 cargo clippy --locked -p veld-domain -p veld-server --all-targets -- -D warnings

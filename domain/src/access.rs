@@ -55,7 +55,7 @@ impl RecordKind {
             RecordKind::Placement => "placement",
             RecordKind::Activity => "activity",
             RecordKind::Attachment => "attachment",
-            RecordKind::Stage => "stage",
+            RecordKind::Stage => "stage", // not a record field
             RecordKind::TableEntry => "table_entry",
             RecordKind::Rule => "rule",
             RecordKind::Process => "process",

@@ -151,7 +151,7 @@ pub fn groups_of(values: &Map<String, Value>) -> Vec<String> {
 }
 
 fn stage_group(stages: &Stages, values: Option<&Map<String, Value>>) -> Option<String> {
-    let code = text(values?, "stage")?;
+    let code = text(values?, names::STAGE)?;
     stages.get(code)?.stage_group.clone()
 }
 
@@ -318,13 +318,13 @@ pub fn plan(
                 }
             }
             RuleAction::CreateTask { subject, due_in_days, assignee } => {
-                let link = if kind == RecordKind::Lead { "lead_id" } else { "opportunity_id" };
+                let link = if kind == RecordKind::Lead { names::LEAD_ID } else { names::OPPORTUNITY_ID };
                 let mut task = Map::new();
                 task.insert(names::SUBJECT.into(), json!(subject));
                 task.insert(names::TYPE.into(), json!("task"));
                 task.insert(names::DONE.into(), json!(false));
                 task.insert(
-                    "due_date".into(),
+                    names::DUE_DATE.into(),
                     json!(crate::Date::from_ms(now_ms).plus_days(i64::from(*due_in_days)).iso()),
                 );
                 task.insert(link.into(), json!(id.to_string()));
@@ -508,8 +508,16 @@ pub fn recurring(
     for k in 1..=count {
         let date = add_months(from, every_months * k).ok_or_else(|| RecurError::BadDate(from.to_owned()))?;
         let mut o = Map::new();
-        for f in ["company_id", "contacts", "source", "category", "priority", "expected_revenue", "interest", "groups"]
-        {
+        for f in [
+            names::COMPANY_ID,
+            names::CONTACTS,
+            names::SOURCE,
+            names::CATEGORY,
+            names::PRIORITY,
+            names::EXPECTED_REVENUE,
+            names::INTEREST,
+            names::GROUPS,
+        ] {
             if let Some(v) = base.get(f).filter(|v| !v.is_null()) {
                 o.insert(f.into(), v.clone());
             }

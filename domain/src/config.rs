@@ -137,12 +137,12 @@ impl Table {
     pub fn as_str(self) -> &'static str {
         match self {
             Table::Attribute => "attribute",
-            Table::Category => "category",
+            Table::Category => "category", // not a record field
             Table::Group => "group",
-            Table::Priority => "priority",
+            Table::Priority => "priority", // not a record field
             Table::Procedure => "procedure",
             Table::Role => "role",
-            Table::Source => "source",
+            Table::Source => "source", // not a record field
             Table::StageGroup => "stage_group",
         }
     }
@@ -458,11 +458,11 @@ pub fn default_tables() -> Vec<TableEntry> {
     add(
         Table::Source,
         &[
-            ("website", Label::new("Website", "Website", "Site web")),
+            ("website", Label::new("Website", "Website", "Site web")), // not a record field
             ("showroom", Label::new("Showroom", "Showroom", "Showroom")),
             ("trade_fair", Label::new("Trade fair", "Beurs", "Târg")),
             ("referral", Label::new("Referral", "Doorverwijzing", "Recomandare")),
-            ("phone", Label::new("Phone", "Telefoon", "Telefon")),
+            ("phone", Label::new("Phone", "Telefoon", "Telefon")), // not a record field
         ],
         &[],
     );

@@ -272,11 +272,13 @@ pub fn derive(
     {
         fields.insert(names::PROBABILITY.into(), json!(def.probability));
     }
-    if kind == RecordKind::Contact && ["email", "phone", "country"].iter().any(|f| fields.contains_key(*f)) {
+    if kind == RecordKind::Contact
+        && [names::EMAIL, names::PHONE, names::COUNTRY].iter().any(|f| fields.contains_key(*f))
+    {
         let mut all = before.cloned().unwrap_or_default();
         all.extend(fields.clone());
         records::normalise_contact(&mut all)?;
-        for f in ["email", "phone"] {
+        for f in [names::EMAIL, names::PHONE] {
             if let (true, Some(v)) = (fields.contains_key(f), all.get(f)) {
                 fields.insert(f.to_owned(), v.clone());
             }

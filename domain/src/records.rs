@@ -161,20 +161,33 @@ pub fn blocked(values: &Map<String, Value>) -> Option<String> {
         .map(|_| text(values, names::BLOCKED_REASON).unwrap_or_default().to_owned())
 }
 
-/// The other records a change to a record of `kind` refers to (for the server to load).
+/// The other records a change to a record of `kind` refers to (for the server to load): what
+/// its link fields and linked contacts point at (`schema::link_fields`).
 pub fn references(kind: RecordKind, fields: &Map<String, Value>) -> Vec<Uuid> {
     let mut out = Vec::new();
-    if matches!(kind, RecordKind::Lead | RecordKind::Opportunity) {
-        out.extend(contacts_of(fields).into_iter().map(|c| c.id));
+    for (field, _) in crate::schema::link_fields(kind) {
+        if field == names::CONTACTS {
+            out.extend(contacts_of(fields).into_iter().map(|c| c.id));
+        } else {
+            out.extend(id_of(fields, field));
+        }
     }
-    out.extend(["lead_id", "opportunity_id"].iter().filter_map(|f| id_of(fields, f)));
     out
+}
+
+/// What a record of `kind` is called in lists, links and reports: a contact's first and last
+/// name, else its title field (`schema::title_field`).
+pub fn display_name(kind: RecordKind, values: &Map<String, Value>) -> String {
+    match kind {
+        RecordKind::Contact => contact_name(values),
+        _ => crate::schema::title_field(kind).and_then(|f| text(values, f)).unwrap_or_default().to_owned(),
+    }
 }
 
 /// Normalises a contact's e-mail and phone as typed (so duplicates are found), or says what is
 /// wrong with them. `country` is the contact's, else the office's (ISO 3166, e.g. `NL`).
 pub fn normalise_contact(values: &mut Map<String, Value>) -> Result<(), Invalid> {
-    let country = text(values, "country").map(str::to_owned);
+    let country = text(values, names::COUNTRY).map(str::to_owned);
     if let Some(raw) = text(values, names::EMAIL).map(str::to_owned) {
         let email = Email::parse(&raw).map_err(|e| invalid(names::EMAIL, InvalidCode::BadEmail, e.to_string()))?;
         values.insert(names::EMAIL.into(), json!(email.as_str()));
@@ -186,7 +199,7 @@ pub fn normalise_contact(values: &mut Map<String, Value>) -> Result<(), Invalid>
     }
     if text(values, names::EMAIL).is_none() && text(values, names::PHONE).is_none() {
         return Err(invalid(
-            "email",
+            names::EMAIL,
             InvalidCode::EmailOrPhoneRequired,
             "a contact needs an e-mail address or a phone number",
         ));
@@ -232,7 +245,7 @@ pub fn validate(
     match kind {
         RecordKind::Company => Ok(()),
         RecordKind::Contact => {
-            if ["email", "phone", "country"].iter().any(|f| touched(f)) {
+            if [names::EMAIL, names::PHONE, names::COUNTRY].iter().any(|f| touched(f)) {
                 let mut copy = after.clone();
                 normalise_contact(&mut copy)?;
             }
@@ -249,7 +262,7 @@ pub fn validate(
                 if let Some(stages) = known.stages.get(&kind).filter(|s| !s.0.is_empty()) {
                     // Conversion (LO-5) closes a lead from whatever stage it is in.
                     let converting = kind == RecordKind::Lead
-                        && changed.iter().any(|c| c == "opportunity_id")
+                        && changed.iter().any(|c| c == names::OPPORTUNITY_ID)
                         && stages.default_end().is_some_and(|e| e.code == to);
                     if !converting {
                         let target = stages.check_move(from, to).map_err(|e: TransitionError| {
@@ -262,7 +275,7 @@ pub fn validate(
                             && text(after, names::OPPORTUNITY_ID).is_none()
                         {
                             return Err(invalid(
-                                "stage",
+                                names::STAGE,
                                 InvalidCode::ConvertByHand,
                                 "a lead is converted with “+ Opportunity”, not by choosing its stage",
                             ));
@@ -281,7 +294,7 @@ pub fn validate(
                                     let name = contact_name(values);
                                     let why = if reason.is_empty() { String::new() } else { format!(": {reason}") };
                                     return Err(invalid(
-                                        "contacts",
+                                        names::CONTACTS,
                                         InvalidCode::ContactBlocked,
                                         format!("{name} is blocked and cannot be linked{why}"),
                                     ));
@@ -289,7 +302,7 @@ pub fn validate(
                             }
                             _ => {
                                 return Err(invalid(
-                                    "contacts",
+                                    names::CONTACTS,
                                     InvalidCode::NotFound,
                                     "a linked contact does not exist",
                                 ));
@@ -301,7 +314,7 @@ pub fn validate(
                         && prev.role.as_deref().is_some_and(|role| known.is_fixed_role(kind, role))
                     {
                         return Err(invalid(
-                            "contacts",
+                            names::CONTACTS,
                             InvalidCode::FixedRole,
                             format!("the role `{}` is fixed", prev.role.as_deref().unwrap_or_default()),
                         ));
@@ -314,7 +327,7 @@ pub fn validate(
                 && old != new
             {
                 return Err(invalid(
-                    "opportunity_id",
+                    names::OPPORTUNITY_ID,
                     InvalidCode::AlreadyConverted,
                     format!("this lead was converted already, to opportunity {}", old.as_str().unwrap_or_default()),
                 ));
@@ -327,7 +340,7 @@ pub fn validate(
                     Some((RecordKind::Lead, values)) => {
                         if let Some(other) = id_of(values, names::OPPORTUNITY_ID).filter(|o| *o != id) {
                             return Err(invalid(
-                                "lead_id",
+                                names::LEAD_ID,
                                 InvalidCode::AlreadyConverted,
                                 format!("this lead was converted already, to opportunity {other}"),
                             ));
@@ -339,7 +352,7 @@ pub fn validate(
             Ok(())
         }
         RecordKind::JobOrder => {
-            for (f, what) in [("lead_id", "lead"), ("opportunity_id", "opportunity")] {
+            for (f, what) in [(names::LEAD_ID, "lead"), (names::OPPORTUNITY_ID, "opportunity")] {
                 if touched(f)
                     && let (Some(old), Some(new)) = (was(f), after.get(f).filter(|v| !v.is_null()))
                     && old != new
@@ -378,7 +391,7 @@ pub fn validate(
         RecordKind::Attachment => {
             if touched(names::TYPE) && !text(after, names::TYPE).is_some_and(|t| ATTACHMENT_TYPES.contains(&t)) {
                 return Err(invalid(
-                    "type",
+                    names::TYPE,
                     InvalidCode::Required,
                     format!("an attachment's type is one of {}", ATTACHMENT_TYPES.join(", ")),
                 ));
@@ -394,7 +407,7 @@ pub fn validate(
                     }
                     Some(n) if n > ATTACHMENT_LIMIT => {
                         return Err(invalid(
-                            "size",
+                            names::SIZE,
                             InvalidCode::TooLarge,
                             format!("the file is {}; the limit is {}", size_text(n), size_text(ATTACHMENT_LIMIT)),
                         ));
@@ -451,7 +464,16 @@ pub fn convert_lead(
     }
     let start = opportunity_stages.default_stage().ok_or(ConvertError::NoStages)?;
     let mut opportunity = Map::new();
-    for f in ["title", "interest", "description", "source", "company_id", "contacts", "priority", "category"] {
+    for f in [
+        names::TITLE,
+        names::INTEREST,
+        names::DESCRIPTION,
+        names::SOURCE,
+        names::COMPANY_ID,
+        names::CONTACTS,
+        names::PRIORITY,
+        names::CATEGORY,
+    ] {
         if let Some(v) = lead.get(f).filter(|v| !v.is_null()) {
             opportunity.insert(f.into(), v.clone());
         }
@@ -472,7 +494,9 @@ pub fn convert_lead(
     let job_orders = job_orders
         .iter()
         .filter(|(_, v)| id_of(v, names::LEAD_ID) == Some(lead_id) && id_of(v, names::OPPORTUNITY_ID).is_none())
-        .map(|(id, _)| (*id, [("opportunity_id".to_owned(), json!(opportunity_id.to_string()))].into_iter().collect()))
+        .map(|(id, _)| {
+            (*id, [(names::OPPORTUNITY_ID.to_owned(), json!(opportunity_id.to_string()))].into_iter().collect())
+        })
         .collect();
     Ok(Conversion { opportunity, lead_update, job_orders })
 }

@@ -12,12 +12,15 @@ pub mod names {
     pub const BLOCKED: &str = "blocked";
     pub const BLOCKED_REASON: &str = "blocked_reason";
     pub const BODY: &str = "body";
+    pub const CANDIDATE: &str = "candidate";
     pub const CATEGORY: &str = "category";
     pub const CITY: &str = "city";
     pub const COMPANY_ID: &str = "company_id";
     pub const COMPLETION_DATE: &str = "completion_date";
+    pub const CONTACT_ID: &str = "contact_id";
     pub const CONTACTS: &str = "contacts";
     pub const CONTENT_TYPE: &str = "content_type";
+    pub const COUNTRY: &str = "country";
     pub const CUSTOMER_NUMBER: &str = "customer_number";
     pub const DESCRIPTION: &str = "description";
     pub const DONE: &str = "done";
@@ -31,6 +34,7 @@ pub mod names {
     pub const GROUPS: &str = "groups";
     pub const INDUSTRY: &str = "industry";
     pub const INTEREST: &str = "interest";
+    pub const JOB_ORDER_ID: &str = "job_order_id";
     pub const LAST_NAME: &str = "last_name";
     pub const LEAD_ID: &str = "lead_id";
     pub const LOST_REASON: &str = "lost_reason";
@@ -43,6 +47,7 @@ pub mod names {
     pub const PROBABILITY: &str = "probability";
     pub const SIZE: &str = "size";
     pub const SOURCE: &str = "source";
+    pub const START_DATE: &str = "start_date";
     pub const STAGE: &str = "stage";
     pub const STATUS: &str = "status";
     pub const SUBJECT: &str = "subject";
@@ -138,6 +143,8 @@ const CONTACT: &[Field] = &[
     f(PHONE, T::Text),
     f(BLOCKED, T::Check),
     f(BLOCKED_REASON, T::LongText),
+    // ISO 3166 code the phone number is read in (the office's country when empty).
+    off_form(COUNTRY, T::Text),
     off_form(COMPANY_ID, T::Link(RecordKind::Company)),
 ];
 
@@ -196,8 +203,21 @@ const ACTIVITY: &[Field] = &[
     off_form(COMPANY_ID, T::Link(RecordKind::Company)),
 ];
 
-const ATTACHMENT: &[Field] =
-    &[required(NAME, T::Text), off_form(TYPE, T::Text), off_form(SIZE, T::Text), off_form(CONTENT_TYPE, T::Text)];
+const PLACEMENT: &[Field] =
+    &[required(CANDIDATE, T::Text), f(START_DATE, T::Date), off_form(JOB_ORDER_ID, T::Link(RecordKind::JobOrder))];
+
+/// A file on a lead, opportunity, company, contact or job order (one link each).
+const ATTACHMENT: &[Field] = &[
+    required(NAME, T::Text),
+    off_form(TYPE, T::Text),
+    off_form(SIZE, T::Text),
+    off_form(CONTENT_TYPE, T::Text),
+    off_form(LEAD_ID, T::Link(RecordKind::Lead)),
+    off_form(OPPORTUNITY_ID, T::Link(RecordKind::Opportunity)),
+    off_form(COMPANY_ID, T::Link(RecordKind::Company)),
+    off_form(CONTACT_ID, T::Link(RecordKind::Contact)),
+    off_form(JOB_ORDER_ID, T::Link(RecordKind::JobOrder)),
+];
 
 /// The fields of a kind, in the order the General form shows them (configuration kinds have
 /// editors of their own and no schema here).
@@ -208,6 +228,7 @@ pub fn fields(kind: RecordKind) -> &'static [Field] {
         RecordKind::Lead => LEAD,
         RecordKind::Opportunity => OPPORTUNITY,
         RecordKind::JobOrder => JOB_ORDER,
+        RecordKind::Placement => PLACEMENT,
         RecordKind::Activity => ACTIVITY,
         RecordKind::Attachment => ATTACHMENT,
         _ => &[],
@@ -234,12 +255,37 @@ pub fn value_field(kind: RecordKind) -> Option<&'static str> {
     fields(kind).iter().find(|f| f.ty == FieldType::Money).map(|f| f.name)
 }
 
-/// The field linking a record of `kind` to a lead or an opportunity (activities, job orders).
+/// The field by which a record links to one of `parent` (an activity to its lead, an
+/// attachment to its contact, a placement to its job order).
 pub fn parent_field(parent: RecordKind) -> Option<&'static str> {
     match parent {
-        RecordKind::Lead => Some("lead_id"),
-        RecordKind::Opportunity => Some("opportunity_id"),
-        RecordKind::Company => Some("company_id"),
+        RecordKind::Lead => Some(LEAD_ID),
+        RecordKind::Opportunity => Some(OPPORTUNITY_ID),
+        RecordKind::Company => Some(COMPANY_ID),
+        RecordKind::Contact => Some(CONTACT_ID),
+        RecordKind::JobOrder => Some(JOB_ORDER_ID),
+        _ => None,
+    }
+}
+
+/// The fields of `kind` that point at other records (links and linked contacts), with the
+/// kind each points at.
+pub fn link_fields(kind: RecordKind) -> impl Iterator<Item = (&'static str, RecordKind)> {
+    fields(kind).iter().filter_map(|f| match f.ty {
+        FieldType::Link(to) => Some((f.name, to)),
+        FieldType::Contacts => Some((f.name, RecordKind::Contact)),
+        _ => None,
+    })
+}
+
+/// The field a record of `kind` is called by in lists and links (a contact is called by its
+/// first and last name: `records::display_name`).
+pub fn title_field(kind: RecordKind) -> Option<&'static str> {
+    match kind {
+        RecordKind::Company | RecordKind::Attachment => Some(NAME),
+        RecordKind::Lead | RecordKind::Opportunity | RecordKind::JobOrder => Some(TITLE),
+        RecordKind::Activity => Some(SUBJECT),
+        RecordKind::Placement => Some(CANDIDATE),
         _ => None,
     }
 }
@@ -285,5 +331,42 @@ mod tests {
         assert_eq!(required_fields(RecordKind::Contact).count(), 0, "first or last name: a rule of its own");
         assert_eq!(field(RecordKind::Lead, "source").map(|f| f.ty), Some(FieldType::Table(Table::Source)));
         assert!(field(RecordKind::Stage, "code").is_none());
+    }
+
+    #[test]
+    fn every_link_is_a_reference_the_server_loads() {
+        use crate::records::references;
+        use serde_json::json;
+        let (company, contact, lead, job) =
+            (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let links: Vec<&str> = link_fields(RecordKind::Attachment).map(|(f, _)| f).collect();
+        assert_eq!(links, [LEAD_ID, OPPORTUNITY_ID, COMPANY_ID, CONTACT_ID, JOB_ORDER_ID]);
+        let on_contact = json!({ NAME: "cv.pdf", CONTACT_ID: contact.to_string() });
+        assert_eq!(references(RecordKind::Attachment, on_contact.as_object().unwrap()), [contact]);
+        let lead_values = json!({ TITLE: "x", COMPANY_ID: company.to_string(), CONTACTS: [{"id": contact.to_string(), "role": "user"}] });
+        let mut found = references(RecordKind::Lead, lead_values.as_object().unwrap());
+        found.sort();
+        let mut want = vec![company, contact];
+        want.sort();
+        assert_eq!(found, want, "a lead refers to its company and its contacts");
+        let placement = json!({ CANDIDATE: "Ann", JOB_ORDER_ID: job.to_string() });
+        assert_eq!(references(RecordKind::Placement, placement.as_object().unwrap()), [job]);
+        let activity = json!({ SUBJECT: "Call", LEAD_ID: lead.to_string() });
+        assert_eq!(references(RecordKind::Activity, activity.as_object().unwrap()), [lead]);
+    }
+
+    #[test]
+    fn a_record_is_called_by_its_title_field_and_a_contact_by_its_name() {
+        use crate::records::display_name;
+        use serde_json::json;
+        let name = |kind, v: serde_json::Value| display_name(kind, v.as_object().unwrap());
+        assert_eq!(name(RecordKind::Company, json!({ NAME: "Acme", CITY: "Gouda" })), "Acme");
+        assert_eq!(name(RecordKind::Activity, json!({ SUBJECT: "Call back" })), "Call back");
+        assert_eq!(name(RecordKind::Contact, json!({ FIRST_NAME: "Eva", LAST_NAME: "Smit" })), "Eva Smit");
+        assert_eq!(name(RecordKind::Opportunity, json!({ NUMBER: "O20001" })), "");
+        for kind in RecordKind::ALL.into_iter().filter(|k| !k.is_config() && *k != RecordKind::Contact) {
+            let title = title_field(kind).unwrap_or_else(|| panic!("{kind:?} has no title field"));
+            assert!(field(kind, title).is_some_and(|f| f.required), "{kind:?}'s title {title} is a required field");
+        }
     }
 }

@@ -10,6 +10,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::json;
 use veld_domain::access::presets;
 use veld_domain::config::{StageDef, Table, default_stages, default_tables};
+use veld_domain::schema::names;
 use veld_domain::{Email, Language, OfficeId, Permissions, RecordKind, UserId};
 
 /// The demo accounts' shared password, printed at start.
@@ -127,9 +128,9 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             owner: owner.id,
             office: owner.office,
             data: json!({
-                "name": name, "type": "client", "status": status, "industry": industry,
-                "city": city, "customer_number": format!("C{:04}", 1001 + i),
-                "website": format!("https://{domain}.example"), "phone": format!("+3120555{:04}", 1000 + i),
+                names::NAME: name, names::TYPE: "client", names::STATUS: status, names::INDUSTRY: industry,
+                names::CITY: city, names::CUSTOMER_NUMBER: format!("C{:04}", 1001 + i),
+                names::WEBSITE: format!("https://{domain}.example"), names::PHONE: format!("+3120555{:04}", 1000 + i),
             }),
         });
     }
@@ -151,10 +152,10 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             owner,
             office,
             data: json!({
-                "first_name": first, "last_name": last, "company_id": company.to_string(),
-                "email": format!("{local}@{domain}.example"), "phone": format!("+316{:08}", 20_000_000 + i * 7919),
-                "function": function, "blocked": i == BLOCKED,
-                "blocked_reason": if i == BLOCKED { "Asked not to be contacted (GDPR)" } else { "" },
+                names::FIRST_NAME: first, names::LAST_NAME: last, names::COMPANY_ID: company.to_string(),
+                names::EMAIL: format!("{local}@{domain}.example"), names::PHONE: format!("+316{:08}", 20_000_000 + i * 7919),
+                names::FUNCTION: function, names::BLOCKED: i == BLOCKED,
+                names::BLOCKED_REASON: if i == BLOCKED { "Asked not to be contacted (GDPR)" } else { "" },
             }),
         });
     }
@@ -180,12 +181,12 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             owner: owner.id,
             office: owner.office,
             data: json!({
-                "number": format!("L{:05}", 10_001 + i),
-                "title": format!("{} – {}", company_name, INTERESTS[i % INTERESTS.len()]),
-                "interest": INTERESTS[i % INTERESTS.len()], "stage": stage,
-                "source": sources.choose(&mut rng), "company_id": company.to_string(),
-                "contacts": contact.map(|c| vec![json!({"id": c.to_string(), "role": "main_contact"})]).unwrap_or_default(),
-                "expected_value": rng.gen_range(5..200) * 500,
+                names::NUMBER: format!("L{:05}", 10_001 + i),
+                names::TITLE: format!("{} – {}", company_name, INTERESTS[i % INTERESTS.len()]),
+                names::INTEREST: INTERESTS[i % INTERESTS.len()], names::STAGE: stage,
+                names::SOURCE: sources.choose(&mut rng), names::COMPANY_ID: company.to_string(),
+                names::CONTACTS: contact.map(|c| vec![json!({"id": c.to_string(), "role": "main_contact"})]).unwrap_or_default(),
+                names::EXPECTED_VALUE: rng.gen_range(5..200) * 500,
             }),
         });
     }
@@ -202,13 +203,13 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             owner: owner.id,
             office: owner.office,
             data: json!({
-                "number": format!("O{:05}", 20_001 + i),
-                "title": format!("{} – {}", company_name, INTERESTS[(i + 3) % INTERESTS.len()]),
-                "stage": stage, "probability": probability,
-                "expected_revenue": rng.gen_range(10..400) * 250,
-                "expected_close_date": format!("2027-{month:02}-15"),
-                "source": sources.choose(&mut rng), "company_id": company.to_string(),
-                "contacts": contact.map(|c| vec![json!({"id": c.to_string(), "role": "main_contact"})]).unwrap_or_default(),
+                names::NUMBER: format!("O{:05}", 20_001 + i),
+                names::TITLE: format!("{} – {}", company_name, INTERESTS[(i + 3) % INTERESTS.len()]),
+                names::STAGE: stage, names::PROBABILITY: probability,
+                names::EXPECTED_REVENUE: rng.gen_range(10..400) * 250,
+                names::EXPECTED_CLOSE_DATE: format!("2027-{month:02}-15"),
+                names::SOURCE: sources.choose(&mut rng), names::COMPANY_ID: company.to_string(),
+                names::CONTACTS: contact.map(|c| vec![json!({"id": c.to_string(), "role": "main_contact"})]).unwrap_or_default(),
             }),
         });
     }

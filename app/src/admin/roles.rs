@@ -242,7 +242,7 @@ fn RoleEditor(role: RoleView) -> impl IntoView {
 /// A refusal of a role's save in the user's words: the server names the field.
 fn refusal_text(t: &Strings, e: &OnlineError) -> String {
     match e.field() {
-        Some("name") => t.role.name_refused.to_owned(),
+        Some("name") => t.role.name_refused.to_owned(), // not a record field
         Some("modules") => t.role.modules_refused.to_owned(),
         Some("admin") => t.role.admin_refused.to_owned(),
         _ => e.text(t),

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use veld_domain::RecordKind;
 use veld_domain::automation::{Compare, Condition, Event, Rule, RuleAction};
 use veld_domain::config::Table;
+use veld_domain::schema::names;
 
 pub(super) fn event_key(e: &Event) -> &'static str {
     match e {
@@ -70,14 +71,22 @@ const COMPARES: [Compare; 7] = [
     Compare::AtMost,
 ];
 /// Fields a condition may look at.
-const CONDITION_FIELDS: [&str; 8] =
-    ["stage", "source", "priority", "category", "groups", "expected_value", "expected_revenue", "probability"];
+const CONDITION_FIELDS: [&str; 8] = [
+    names::STAGE,
+    names::SOURCE,
+    names::PRIORITY,
+    names::CATEGORY,
+    names::GROUPS,
+    names::EXPECTED_VALUE,
+    names::EXPECTED_REVENUE,
+    names::PROBABILITY,
+];
 
 /// (code, label) choices for a parameter: stages, groups or stage groups of the list.
 pub(super) fn choices(store: &Store, list: RecordKind, what: &str) -> Vec<(String, String)> {
     let lang = store.language.get().code();
     store.config.with(|c| match what {
-        "stage" => c.active_stage_choices(list, lang),
+        names::STAGE => c.active_stage_choices(list, lang),
         "stage_group" => c.table_choices(list, Table::StageGroup, lang),
         _ => c.table_choices(list, Table::Group, lang),
     })
@@ -124,7 +133,7 @@ pub(super) fn RuleEditor(id: uuid::Uuid, rule: Rule, all: Memo<Vec<(uuid::Uuid, 
         let first = |what| choices(&store, list, what).first().map(|c| c.0.clone()).unwrap_or_default();
         let e = match key.as_str() {
             "added_to_group" => Event::AddedToGroup { group: first("group") },
-            "stage_changed" => Event::StageChanged { stage: first("stage") },
+            "stage_changed" => Event::StageChanged { stage: first(names::STAGE) },
             "stage_group_changed" => Event::StageGroupChanged { group: first("stage_group") },
             "not_modified_for" => Event::NotModifiedFor { days: 7 },
             _ => Event::Created,
@@ -207,7 +216,7 @@ fn RuleEvent(editor: ConfigDraft<Rule>, list: RecordKind, p: String) -> impl Int
                 .into_any()
             }
             Event::StageChanged { stage } => {
-                select(id, t.col.stage.into(), stage, choices(&store, list, "stage"), move |v| {
+                select(id, t.col.stage.into(), stage, choices(&store, list, names::STAGE), move |v| {
                     draft.update(|r| r.event = Event::StageChanged { stage: v })
                 })
                 .into_any()
@@ -273,7 +282,7 @@ fn RuleActions(editor: ConfigDraft<Rule>, list: RecordKind, p: String) -> impl I
                     let me = store.me.with_untracked(|m| m.as_ref().map(|m| m.user.id));
                     let a = match k.as_str() {
                         "remove_from_group" => RuleAction::RemoveFromGroup { group: first("group") },
-                        "set_stage" => RuleAction::SetStage { stage: first("stage") },
+                        "set_stage" => RuleAction::SetStage { stage: first(names::STAGE) },
                         "create_task" => RuleAction::CreateTask { subject: String::new(), due_in_days: 1, assignee: None },
                         "set_owner" => match me { Some(u) => RuleAction::SetOwner { user: u }, None => return },
                         _ => RuleAction::AddToGroup { group: first("group") },
@@ -283,7 +292,7 @@ fn RuleActions(editor: ConfigDraft<Rule>, list: RecordKind, p: String) -> impl I
                 let params = match a.clone() {
                     RuleAction::AddToGroup { group } => select(format!("{aid}-group"), t.bulk.group.into(), group, choices(&store, list, "group"), move |v| draft.update(|r| r.actions[i] = RuleAction::AddToGroup { group: v })).into_any(),
                     RuleAction::RemoveFromGroup { group } => select(format!("{aid}-group"), t.bulk.group.into(), group, choices(&store, list, "group"), move |v| draft.update(|r| r.actions[i] = RuleAction::RemoveFromGroup { group: v })).into_any(),
-                    RuleAction::SetStage { stage } => select(format!("{aid}-stage"), t.col.stage.into(), stage, choices(&store, list, "stage"), move |v| draft.update(|r| r.actions[i] = RuleAction::SetStage { stage: v })).into_any(),
+                    RuleAction::SetStage { stage } => select(format!("{aid}-stage"), t.col.stage.into(), stage, choices(&store, list, names::STAGE), move |v| draft.update(|r| r.actions[i] = RuleAction::SetStage { stage: v })).into_any(),
                     RuleAction::SetOwner { user } => select(format!("{aid}-user"), t.col.owner.into(), user.to_string(), colleagues, move |v| {
                         if let Ok(u) = v.parse() {
                             draft.update(|r| r.actions[i] = RuleAction::SetOwner { user: veld_domain::UserId(u) });

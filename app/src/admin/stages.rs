@@ -92,7 +92,7 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
     };
     let ids = |what: &str| format!("stage-{id}-{what}");
     let (outcome_id, group_id, colour_id, index_id, probability_id) =
-        (ids("outcome"), ids("group"), ids("colour"), ids("index"), ids("probability"));
+        (ids("outcome"), ids("group"), ids("colour"), ids("index"), ids("probability")); // not a record field: the stage's
     let is_opportunity = stage.list == RecordKind::Opportunity;
     view! {
         <li class="card config-item">

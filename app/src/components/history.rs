@@ -12,8 +12,8 @@ use veld_domain::api::HistoryEntry;
 const TEXTS: OnlineTexts =
     OnlineTexts { offline: |t| t.history.offline, not_found: |t| t.history.unsent, empty: |t| t.history.none };
 use veld_domain::config::Table;
-use veld_domain::records::contacts_of;
-use veld_domain::schema::names;
+use veld_domain::records::{contacts_of, display_name};
+use veld_domain::schema::{self, FieldType, names};
 
 /// A value as a history line shows it.
 pub fn shown(v: &serde_json::Value) -> String {
@@ -33,47 +33,33 @@ pub fn when(ms: i64, lang: &str) -> String {
         .into()
 }
 
-/// A stored value as the user knows it: stage and table labels, company and contact names.
+/// A stored value as the user knows it, by the field's type in the schema: stage, table and
+/// group labels, linked records' names, the owner's name, money and dates in the user's
+/// language, yes or no.
 pub fn value_label(store: &Store, kind: RecordKind, field: &str, v: &serde_json::Value) -> String {
-    let lang = store.language.get_untracked().code();
+    let language = store.language.get_untracked();
+    let lang = language.code();
+    let t = crate::i18n::strings(language);
     let code = v.as_str().unwrap_or_default();
-    let table = match field {
-        "source" => Some(Table::Source),
-        "priority" => Some(Table::Priority),
-        "category" => Some(Table::Category),
-        _ => None,
+    let Some(ty) = schema::field(kind, field).map(|f| f.ty) else {
+        return shown(v);
     };
-    match field {
-        "stage" if !code.is_empty() => store
-            .config
-            .with_untracked(|c| c.stages(kind).get(code).map(|s| s.name.get(lang).to_owned()))
-            .unwrap_or_else(|| code.to_owned()),
-        _ if table.is_some() && !code.is_empty() => {
-            store.config.with_untracked(|c| c.tables.label(kind, table.unwrap_or(Table::Source), code, lang).to_owned())
+    let label = match ty {
+        FieldType::Stage if !code.is_empty() => {
+            store.config.with_untracked(|c| c.stages(kind).get(code).map(|s| s.name.get(lang).to_owned()))
         }
-        "company_id" | "contact_id" => {
-            let of = if field == "company_id" { RecordKind::Company } else { RecordKind::Contact };
-            code.parse().ok().and_then(|id| name_of(store, of, id)).unwrap_or_else(|| shown(v))
+        FieldType::Table(table) if !code.is_empty() => {
+            Some(store.config.with_untracked(|c| c.tables.label(kind, table, code, lang).to_owned()))
         }
-        "lead_id" | "opportunity_id" | "job_order_id" => {
-            let of = match field {
-                "lead_id" => RecordKind::Lead,
-                "opportunity_id" => RecordKind::Opportunity,
-                _ => RecordKind::JobOrder,
-            };
-            code.parse()
-                .ok()
-                .and_then(|id| store.visible_one(of, id))
-                .and_then(|r| veld_domain::records::text(&r.values(), names::TITLE).map(str::to_owned))
-                .unwrap_or_else(|| shown(v))
+        FieldType::Link(of) => {
+            code.parse().ok().and_then(|id| store.visible_one(of, id)).map(|r| display_name(of, &r.values()))
         }
-        "owner_id" => store
-            .colleagues
-            .with_untracked(|c| c.iter().find(|c| c.id.to_string() == code).map(|c| c.name.clone()))
-            .unwrap_or_else(|| shown(v)),
-        "groups" => {
+        FieldType::Owner => {
+            store.colleagues.with_untracked(|c| c.iter().find(|c| c.id.to_string() == code).map(|c| c.name.clone()))
+        }
+        FieldType::Groups => {
             let codes: Vec<String> = serde_json::from_value(v.clone()).unwrap_or_default();
-            if codes.is_empty() {
+            Some(if codes.is_empty() {
                 "—".into()
             } else {
                 store.config.with_untracked(|c| {
@@ -83,30 +69,26 @@ pub fn value_label(store: &Store, kind: RecordKind, field: &str, v: &serde_json:
                         .collect::<Vec<_>>()
                         .join(", ")
                 })
-            }
+            })
         }
-        "type" if kind == RecordKind::Activity => {
-            crate::components::linked::activity_type_label(crate::i18n::strings(store.language.get_untracked()), code)
-                .to_owned()
+        FieldType::ActivityType => Some(crate::components::linked::activity_type_label(t, code).to_owned()),
+        FieldType::Text if kind == RecordKind::Attachment && field == names::TYPE => {
+            Some(crate::components::attachments::attachment_type_label(t, code).to_owned())
         }
-        "type" if kind == RecordKind::Attachment => crate::components::attachments::attachment_type_label(
-            crate::i18n::strings(store.language.get_untracked()),
-            code,
-        )
-        .to_owned(),
-        _ if v.is_boolean() => {
-            let t = crate::i18n::strings(store.language.get_untracked());
-            if v.as_bool() == Some(true) { t.yes } else { t.no }.to_owned()
-        }
-        "contacts" => {
-            let names: Vec<String> = contacts_of(&[("contacts".to_owned(), v.clone())].into_iter().collect())
+        FieldType::Check => v.as_bool().map(|on| if on { t.yes } else { t.no }.to_owned()),
+        FieldType::Money => v.as_i64().map(|n| crate::format::money(n, language)),
+        FieldType::Percent => v.as_i64().map(|n| format!("{n} %")),
+        FieldType::Date if !code.is_empty() => Some(crate::format::date(code, language)),
+        FieldType::Contacts => {
+            let names: Vec<String> = contacts_of(&[(field.to_owned(), v.clone())].into_iter().collect())
                 .into_iter()
                 .filter_map(|c| name_of(store, RecordKind::Contact, c.id))
                 .collect();
-            if names.is_empty() { shown(v) } else { names.join(", ") }
+            (!names.is_empty()).then(|| names.join(", "))
         }
-        _ => shown(v),
-    }
+        _ => None,
+    };
+    label.unwrap_or_else(|| shown(v))
 }
 
 #[component]

@@ -15,25 +15,19 @@ use veld_domain::records::{id_of, text};
 use veld_domain::schema::names;
 use veld_domain::sync::{Op, RecordState};
 
-/// The field by which a record links to a lead or an opportunity.
+/// The field by which a record links to one of `kind` (`schema::parent_field`).
 pub fn link_field(kind: RecordKind) -> &'static str {
-    match kind {
-        RecordKind::Lead => "lead_id",
-        RecordKind::Company => "company_id",
-        RecordKind::Contact => "contact_id",
-        RecordKind::JobOrder => "job_order_id",
-        _ => "opportunity_id",
-    }
+    veld_domain::schema::parent_field(kind).unwrap_or(names::OPPORTUNITY_ID)
 }
 
 /// The activity types (DM-7).
-pub const ACTIVITY_TYPES: [&str; 5] = ["task", "call", "appointment", "email", "note"];
+pub const ACTIVITY_TYPES: [&str; 5] = ["task", "call", "appointment", names::EMAIL, "note"];
 
 pub fn activity_type_label(t: &Strings, code: &str) -> &'static str {
     match code {
         "call" => t.activity_call,
         "appointment" => t.activity_appointment,
-        "email" => t.activity_email,
+        names::EMAIL => t.activity_email,
         "note" => t.activity_note,
         _ => t.activity_task,
     }
@@ -90,7 +84,7 @@ pub fn ActivityList(
                         .map(|d| format!(" · {} {}", t.due, crate::format::date(d, store.language.get_untracked())))
                         .unwrap_or_default();
                     let parent = show_parent.then(|| {
-                        [(RecordKind::Lead, "lead_id"), (RecordKind::Opportunity, "opportunity_id")].into_iter().find_map(|(k, f)| {
+                        [(RecordKind::Lead, names::LEAD_ID), (RecordKind::Opportunity, names::OPPORTUNITY_ID)].into_iter().find_map(|(k, f)| {
                             let pid = id_of(&v, f)?;
                             let title = store.visible_one(k, pid).map(|p| text(&p.values(), names::TITLE).unwrap_or_default().to_owned())?;
                             Some(view! { <A href=format!("{}/{pid}", base(k))>{title}</A> })
@@ -102,7 +96,7 @@ pub fn ActivityList(
                             <label class="check-field">
                                 <input type="checkbox" prop:checked=done aria-label=label on:change=move |ev| {
                                     let on = event_target_checked(&ev);
-                                    save(store, RecordKind::Activity, id, Op::Update, [("done".to_owned(), json!(on))].into_iter().collect(), error);
+                                    save(store, RecordKind::Activity, id, Op::Update, [(names::DONE.to_owned(), json!(on))].into_iter().collect(), error);
                                 }/>
                                 <span><strong>{subject.clone()}</strong><span class="muted">{format!(" · {kind_label}{due}")}</span></span>
                             </label>
@@ -305,7 +299,11 @@ pub fn PlacementsTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
         let ids: Vec<String> = jobs.with(|j| j.iter().map(|(id, _)| id.to_string()).collect());
         let mut out = Vec::new();
         store.visible_each(&[RecordKind::Placement], |r| {
-            if r.fields.get("job_order_id").and_then(|f| f.value.as_str()).is_some_and(|j| ids.iter().any(|i| i == j)) {
+            if r.fields
+                .get(names::JOB_ORDER_ID)
+                .and_then(|f| f.value.as_str())
+                .is_some_and(|j| ids.iter().any(|i| i == j))
+            {
                 out.push(r.clone());
             }
         });
@@ -341,10 +339,10 @@ pub fn PlacementsTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
         }
         error.set(None);
         let mut f = Map::new();
-        f.insert("job_order_id".into(), json!(job_id));
-        f.insert("candidate".into(), json!(candidate.get_untracked().trim()));
+        f.insert(names::JOB_ORDER_ID.into(), json!(job_id));
+        f.insert(names::CANDIDATE.into(), json!(candidate.get_untracked().trim()));
         if !start.get_untracked().is_empty() {
-            f.insert("start_date".into(), json!(start.get_untracked()));
+            f.insert(names::START_DATE.into(), json!(start.get_untracked()));
         }
         candidate.set(String::new());
         save(store, RecordKind::Placement, uuid::Uuid::now_v7(), Op::Create, f, error);
@@ -359,10 +357,10 @@ pub fn PlacementsTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                 <For each=move || placements.get() key=|r| (r.id, r.version) let:r>
                     {
                         let v = r.values();
-                        let job_title = id_of(&v, "job_order_id")
+                        let job_title = id_of(&v, names::JOB_ORDER_ID)
                             .and_then(|j| jobs.with_untracked(|list| list.iter().find(|(id, _)| *id == j).map(|(_, t)| t.clone())))
                             .unwrap_or_default();
-                        let since = text(&v, "start_date").map(|d| format!(" · {d}")).unwrap_or_default();
+                        let since = text(&v, names::START_DATE).map(|d| format!(" · {d}")).unwrap_or_default();
                         view! {
                             <li class="card">
                                 <span><strong>{text(&v, "candidate").unwrap_or_default().to_owned()}</strong><span class="muted">{format!(" · {job_title}{since}")}</span></span>

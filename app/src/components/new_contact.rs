@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use veld_domain::records::{Invalid, InvalidCode, contact_name, normalise_contact};
+use veld_domain::schema::names;
 
 /// What the user typed for a new contact.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,23 +19,24 @@ pub struct NewContact {
 }
 
 /// The fields asked for, in order: (field, input type).
-const FIELDS: [(&str, &str); 4] = [("first_name", "text"), ("last_name", "text"), ("email", "email"), ("phone", "tel")];
+const FIELDS: [(&str, &str); 4] =
+    [(names::FIRST_NAME, "text"), (names::LAST_NAME, "text"), (names::EMAIL, names::EMAIL), (names::PHONE, "tel")];
 
 impl NewContact {
     pub fn get(&self, field: &str) -> &str {
         match field {
-            "first_name" => &self.first_name,
-            "last_name" => &self.last_name,
-            "email" => &self.email,
+            names::FIRST_NAME => &self.first_name,
+            names::LAST_NAME => &self.last_name,
+            names::EMAIL => &self.email,
             _ => &self.phone,
         }
     }
 
     pub fn set(&mut self, field: &str, value: String) {
         match field {
-            "first_name" => self.first_name = value,
-            "last_name" => self.last_name = value,
-            "email" => self.email = value,
+            names::FIRST_NAME => self.first_name = value,
+            names::LAST_NAME => self.last_name = value,
+            names::EMAIL => self.email = value,
             _ => self.phone = value,
         }
     }
@@ -51,7 +53,7 @@ impl NewContact {
         }
         if contact_name(&f).is_empty() {
             return Err(Invalid {
-                field: "last_name".into(),
+                field: names::LAST_NAME.into(),
                 code: InvalidCode::Required,
                 message: "a contact needs a name".into(),
             });

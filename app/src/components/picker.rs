@@ -20,13 +20,7 @@ pub struct Found {
 
 /// The display name of a company or contact on this device.
 pub fn name_of(store: &Store, kind: RecordKind, id: uuid::Uuid) -> Option<String> {
-    let r = store.visible_one(kind, id)?;
-    let v = r.values();
-    Some(if kind == RecordKind::Contact {
-        contact_name(&v)
-    } else {
-        text(&v, names::NAME).unwrap_or_default().to_owned()
-    })
+    store.visible_one(kind, id).map(|r| veld_domain::records::display_name(kind, &r.values()))
 }
 
 /// Companies or contacts matching `query` (at most `limit`), contacts of `company` first.

@@ -7,6 +7,7 @@ use crate::state::{Connection, Store};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use veld_domain::schema::names;
 
 #[component]
 pub fn Recurring(id: uuid::Uuid) -> impl IntoView {
@@ -41,7 +42,7 @@ pub fn Recurring(id: uuid::Uuid) -> impl IntoView {
                 Ok(r) => created.set(r.created),
                 // The server names the field; the user reads it in their language.
                 Err(e) => error.set(Some(match e.field() {
-                    Some("completion_date") => t.recurring.no_completion.to_owned(),
+                    Some(names::COMPLETION_DATE) => t.recurring.no_completion.to_owned(),
                     Some("count") => t.recurring.bad_count.to_owned(),
                     _ => e.text(t),
                 })),

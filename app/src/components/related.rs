@@ -156,11 +156,11 @@ pub fn RelatedTo(record: Memo<Option<RecordState>>) -> impl IntoView {
             let v = r.values();
             let mut out = Vec::new();
             for (kind, field, label) in [
-                (RecordKind::Company, "company_id", t.col.company),
-                (RecordKind::Contact, "contact_id", t.wizard.contact),
-                (RecordKind::Lead, "lead_id", t.kind.lead),
-                (RecordKind::Opportunity, "opportunity_id", t.kind.opportunity),
-                (RecordKind::JobOrder, "job_order_id", t.job_order),
+                (RecordKind::Company, names::COMPANY_ID, t.col.company),
+                (RecordKind::Contact, names::CONTACT_ID, t.wizard.contact),
+                (RecordKind::Lead, names::LEAD_ID, t.kind.lead),
+                (RecordKind::Opportunity, names::OPPORTUNITY_ID, t.kind.opportunity),
+                (RecordKind::JobOrder, names::JOB_ORDER_ID, t.job_order),
             ] {
                 if let Some(target) = id_of(&v, field) {
                     let name = match kind {
@@ -202,7 +202,7 @@ pub fn ActivityParent(record: Memo<Option<RecordState>>) -> impl IntoView {
     let parent = Memo::new(move |_| {
         record.with(|r| {
             let v = r.as_ref()?.values();
-            [(RecordKind::Lead, "lead_id"), (RecordKind::Opportunity, "opportunity_id")]
+            [(RecordKind::Lead, names::LEAD_ID), (RecordKind::Opportunity, names::OPPORTUNITY_ID)]
                 .into_iter()
                 .find_map(|(k, f)| store.visible_one(k, id_of(&v, f)?).map(|p| (k, p)))
         })

@@ -182,6 +182,7 @@ pub static EN: Strings = Strings {
         priority: "Priority",
         customer_number: "Customer number",
         website: "Website",
+        country: "Country",
         blocked_reason: "Reason for blocking",
         description: "Description",
         done: "Done",
@@ -360,6 +361,8 @@ pub static EN: Strings = Strings {
     attachment: super::AttachmentStrings {
         file: "File",
         file_type: "Attachment type",
+        size: "File size",
+        format: "File format",
         quote: "Quote",
         brochure: "Brochure",
         contract: "Contract",

@@ -184,6 +184,7 @@ pub static NL: Strings = Strings {
         priority: "Prioriteit",
         customer_number: "Klantnummer",
         website: "Website",
+        country: "Land",
         blocked_reason: "Reden van blokkering",
         description: "Omschrijving",
         done: "Afgerond",
@@ -362,6 +363,8 @@ pub static NL: Strings = Strings {
     attachment: super::AttachmentStrings {
         file: "Bestand",
         file_type: "Soort bijlage",
+        size: "Bestandsgrootte",
+        format: "Bestandsformaat",
         quote: "Offerte",
         brochure: "Brochure",
         contract: "Contract",

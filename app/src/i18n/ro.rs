@@ -197,6 +197,7 @@ pub static RO: Strings = Strings {
         priority: "Prioritate",
         customer_number: "Număr client",
         website: "Site web",
+        country: "Țară",
         blocked_reason: "Motivul blocării",
         description: "Descriere",
         done: "Finalizată",
@@ -376,6 +377,8 @@ pub static RO: Strings = Strings {
     attachment: super::AttachmentStrings {
         file: "Fișier",
         file_type: "Tip atașament",
+        size: "Dimensiune fișier",
+        format: "Format fișier",
         quote: "Ofertă",
         brochure: "Broșură",
         contract: "Contract",

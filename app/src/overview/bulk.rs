@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use serde_json::{Map, Value, json};
 use veld_domain::config::Table;
 use veld_domain::edit::Edit;
+use veld_domain::schema::names;
 use veld_domain::{RecordKind, UserId};
 
 /// What the bulk bar changes on each checked record.
@@ -30,9 +31,9 @@ impl BulkChange {
         let set = |field: &str, value: Value| Some(Edit::update(kind, id, Map::new()).set(field, value));
         match self {
             BulkChange::Stage(stage) => Some(Edit::move_stage(kind, id, stage)),
-            BulkChange::Priority(code) => set("priority", json!(code)),
-            BulkChange::Probability(p) => set("probability", json!(p)),
-            BulkChange::CloseDate(day) => set("expected_close_date", json!(day)),
+            BulkChange::Priority(code) => set(names::PRIORITY, json!(code)),
+            BulkChange::Probability(p) => set(names::PROBABILITY, json!(p)),
+            BulkChange::CloseDate(day) => set(names::EXPECTED_CLOSE_DATE, json!(day)),
             BulkChange::Owner(user) => Some(Edit::set_owner(kind, id, *user)),
             BulkChange::Group { code, member } => Edit::group(kind, id, current, code, *member),
         }

@@ -73,7 +73,7 @@ impl RowBuilder {
             self.companies.insert(r.id, text(&v, names::NAME).unwrap_or_default().to_owned());
         } else if r.kind == RecordKind::Contact {
             let mut s = contact_name(&v);
-            for f in ["email", "phone"] {
+            for f in [names::EMAIL, names::PHONE] {
                 if let Some(x) = text(&v, f) {
                     s.push(SEP);
                     s.push_str(x);
@@ -94,7 +94,7 @@ impl RowBuilder {
         let stage_code = str_of(veld_domain::records::STAGE);
         let stage = stages.get(stage_code);
         let company =
-            str_of("company_id").parse().ok().and_then(|c| self.companies.get(&c).cloned()).unwrap_or_default();
+            str_of(names::COMPANY_ID).parse().ok().and_then(|c| self.companies.get(&c).cloned()).unwrap_or_default();
         let linked: Vec<&String> = match field(veld_domain::records::CONTACTS) {
             Some(serde_json::Value::Array(items)) => items
                 .iter()
@@ -104,9 +104,9 @@ impl RowBuilder {
             _ => Vec::new(),
         };
         let contact_names: Vec<&str> = linked.iter().map(|s| s.split(SEP).next().unwrap_or_default()).collect();
-        let title = str_of("title").to_owned();
+        let title = str_of(names::TITLE).to_owned();
         // Numbered by the server when the record first syncs; until then a provisional "L…".
-        let number = match (str_of("number"), veld_domain::records::numbering(r.kind)) {
+        let number = match (str_of(names::NUMBER), veld_domain::records::numbering(r.kind)) {
             ("", Some((prefix, _))) if r.version == 0 => format!("{prefix}…"),
             (n, _) => n.to_owned(),
         };
@@ -133,14 +133,14 @@ impl RowBuilder {
             contacts: contact_names.join(", "),
             stage: stage.map(|s| s.name.get(language).to_owned()).unwrap_or_else(|| stage_code.to_owned()),
             stage_code: stage_code.to_owned(),
-            source_code: str_of("source").to_owned(),
-            category_code: str_of("category").to_owned(),
+            source_code: str_of(names::SOURCE).to_owned(),
+            category_code: str_of(names::CATEGORY).to_owned(),
             stage_index: stage.map_or(i64::MAX, |s| s.index),
             stage_group: stage.and_then(|s| s.stage_group.clone()).unwrap_or_default(),
-            source: config.tables.label(kind, Table::Source, str_of("source"), language).to_owned(),
+            source: config.tables.label(kind, Table::Source, str_of(names::SOURCE), language).to_owned(),
             value: field(value_field).and_then(|x| x.as_i64()),
-            probability: field("probability").and_then(|x| x.as_i64()),
-            close_date: str_of("expected_close_date").to_owned(),
+            probability: field(names::PROBABILITY).and_then(|x| x.as_i64()),
+            close_date: str_of(names::EXPECTED_CLOSE_DATE).to_owned(),
             owner: r.owner_id,
             office: r.office_id,
             haystack: haystack.to_lowercase(),
@@ -243,14 +243,14 @@ impl Col {
     /// A stable name, for saved views.
     pub fn code(self) -> &'static str {
         match self {
-            Col::Number => "number",
-            Col::Title => "title",
+            Col::Number => names::NUMBER,
+            Col::Title => names::TITLE,
             Col::Company => "company",
-            Col::Contacts => "contacts",
-            Col::Stage => "stage",
-            Col::Source => "source",
+            Col::Contacts => names::CONTACTS,
+            Col::Stage => names::STAGE,
+            Col::Source => names::SOURCE,
             Col::Value => "value",
-            Col::Probability => "probability",
+            Col::Probability => names::PROBABILITY,
             Col::CloseDate => "close_date",
         }
     }
@@ -427,8 +427,8 @@ impl CondField {
 
     pub fn code(self) -> &'static str {
         match self {
-            CondField::Stage => "stage",
-            CondField::Source => "source",
+            CondField::Stage => names::STAGE,
+            CondField::Source => names::SOURCE,
             CondField::ValueAtLeast => "value_min",
             CondField::ValueAtMost => "value_max",
             CondField::CloseBefore => "close_before",

@@ -11,9 +11,9 @@ pub fn ContactsPage() -> impl IntoView {
     let columns = vec![
         Column::new(|t| t.col.name, name).link(),
         Column::new(|t| t.nav.companies, |r, l| l.company(r)),
-        Column::field(|t| t.col.function, "function").secondary(),
-        Column::field(|t| t.col.email, "email").secondary(),
-        Column::field(|t| t.col.phone, "phone").secondary(),
+        Column::field(|t| t.col.function, names::FUNCTION).secondary(),
+        Column::field(|t| t.col.email, names::EMAIL).secondary(),
+        Column::field(|t| t.col.phone, names::PHONE).secondary(),
     ];
     view! { <ListPage kind=RecordKind::Contact title=|t| t.nav.contacts intro=|t| t.contacts_intro columns=columns/> }
 }

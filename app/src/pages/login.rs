@@ -67,7 +67,7 @@ pub fn LoginPage() -> impl IntoView {
                             let _ = input.focus();
                         }
                     }
-                    (ErrorCode::Validation, Some("email")) => email_error.set(Some(t.err.email_malformed.to_owned())),
+                    (ErrorCode::Validation, Some("email")) => email_error.set(Some(t.err.email_malformed.to_owned())), // not a record field
                     (ErrorCode::RateLimited, _) => form_error.set(Some(format!(
                         "{} {}",
                         t.err.rate_limited,

@@ -288,7 +288,7 @@ fn Links(
         record.with(|r| {
             let mut v = serde_json::Map::new();
             if let Some(r) = r {
-                for f in ["company_id", "opportunity_id", "lead_id"] {
+                for f in [names::COMPANY_ID, names::OPPORTUNITY_ID, names::LEAD_ID] {
                     if let Some(x) = r.fields.get(f) {
                         v.insert(f.to_owned(), x.value.clone());
                     }
@@ -318,7 +318,7 @@ fn Links(
         let t = crate::i18n::strings(store.language.get_untracked());
         let opportunity = uuid::Uuid::now_v7();
         let job_orders: Vec<(uuid::Uuid, serde_json::Map<String, serde_json::Value>)> =
-            crate::components::linked::linked_to(&store, RecordKind::JobOrder, "lead_id", lead.id)
+            crate::components::linked::linked_to(&store, RecordKind::JobOrder, names::LEAD_ID, lead.id)
                 .into_iter()
                 .map(|r| (r.id, r.values()))
                 .collect();

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 /// The field that holds a record's owner. It merges like any field; when its value changes, the
 /// record's ownership (owner and the owner's office) changes with it.
-pub const OWNER_FIELD: &str = "owner_id";
+pub const OWNER_FIELD: &str = names::OWNER_ID;
 
 /// The most fields one mutation may carry; more is a malformed client.
 pub const MAX_FIELDS: usize = 200;
@@ -127,8 +127,7 @@ pub struct Lookups {
 pub fn rule_lookups(existing: Option<&StoredRecord>, m: &Mutation) -> Lookups {
     let mut values = existing.map(StoredRecord::values).unwrap_or_default();
     values.extend(m.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
-    let links = ["contacts", "lead_id", "opportunity_id"];
-    let relinks = m.op == Op::Create || links.iter().any(|f| m.fields.contains_key(*f));
+    let relinks = m.op == Op::Create || crate::schema::link_fields(m.kind).any(|(f, _)| m.fields.contains_key(f));
     let records = if relinks { references(m.kind, &values) } else { Vec::new() };
     let pipeline = matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity);
     let stages = (pipeline && m.fields.contains_key(names::STAGE)).then_some(m.kind);

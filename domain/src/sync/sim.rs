@@ -240,7 +240,7 @@ struct Made {
 
 // Fields without record rules (the rules have their own tests): creates set the first two,
 // so companies get a name and opportunities a title.
-const FIELDS: [&str; 4] = ["name", "title", "amount", "note"];
+const FIELDS: [&str; 4] = ["name", "title", "amount", "note"]; // not a record field
 const KINDS: [RecordKind; 2] = [RecordKind::Opportunity, RecordKind::Company];
 
 /// Runs one seed; `Err` says which invariant broke.

@@ -66,14 +66,13 @@ impl Db {
         rows.into_iter()
             .map(|r| {
                 let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(2)?).unwrap_or_default();
-                let title = ["title", "name", "subject"]
-                    .iter()
-                    .find_map(|k| data.get(*k).and_then(Value::as_str).map(str::to_owned));
+                let kind = RecordKind::parse(&r.try_get::<String, _>(1)?).context("record kind")?;
+                let title = Some(veld_domain::records::display_name(kind, &data)).filter(|t| !t.is_empty());
                 let lost_hlc: Hlc = serde_json::from_str(&r.try_get::<String, _>(5)?)?;
                 let kept_hlc: Hlc = serde_json::from_str(&r.try_get::<String, _>(8)?)?;
                 Ok(veld_domain::api::ConflictView {
                     record_id: r.try_get::<String, _>(0)?.parse().context("record id")?,
-                    kind: RecordKind::parse(&r.try_get::<String, _>(1)?).context("record kind")?,
+                    kind,
                     record_title: title,
                     field: r.try_get(3)?,
                     lost_value: serde_json::from_str(&r.try_get::<String, _>(4)?)?,

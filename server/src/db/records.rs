@@ -198,7 +198,7 @@ pub(super) async fn number_new(
     taken.insert(record.kind, n);
     let hlc = record.fields.values().map(|f| f.hlc).max().unwrap_or(ZERO_HLC);
     record.fields.insert(
-        "number".to_owned(),
+        names::NUMBER.to_owned(),
         FieldState { value: Value::String(format!("{prefix}{n:05}")), version: record.version, hlc },
     );
     Ok(())

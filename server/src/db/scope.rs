@@ -6,7 +6,7 @@ use veld_domain::{Action, Actor, RecordKind, Scope};
 /// The SQL condition for "records this actor may view", across kinds; `$1` is the user id and
 /// `$2` the office id. `None` when the actor may view nothing.
 pub(super) fn visibility_sql(actor: &Actor) -> Option<String> {
-    visibility_sql_on(actor, "kind", "owner_id", "office_id")
+    visibility_sql_on(actor, "kind", "owner_id", "office_id") // not a record field: columns
 }
 
 /// [`visibility_sql`] over the given kind, owner and office columns.

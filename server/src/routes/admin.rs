@@ -30,18 +30,21 @@ async fn roles(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Ap
     Ok(ApiJson(state.db.list_roles().await?))
 }
 
+/// The field a role's name is refused on (a role is not a record: not a schema field).
+const ROLE_NAME: &str = "name"; // not a record field
+
 /// A role's name: present, not too long, and not another role's.
 async fn check_name(state: &AppState, id: Option<RoleId>, update: &RoleUpdate) -> ApiResult<()> {
     let name = update.name.trim();
     if name.is_empty() || name.chars().count() > ROLE_NAME_MAX {
         return Err(ApiError::Validation {
-            field: "name",
+            field: ROLE_NAME,
             message: format!("a role needs a name of at most {ROLE_NAME_MAX} characters"),
         });
     }
     match state.db.role_id(name).await? {
         Some(other) if Some(other) != id => {
-            Err(ApiError::Validation { field: "name", message: "another role has this name".into() })
+            Err(ApiError::Validation { field: ROLE_NAME, message: "another role has this name".into() })
         }
         _ => Ok(()),
     }

@@ -71,7 +71,7 @@ async fn upload(
     let expected = values.get(names::SIZE).and_then(serde_json::Value::as_u64);
     if expected != Some(size) {
         return Err(ApiError::validation(
-            "size",
+            names::SIZE,
             format!("the file has {size} bytes but the attachment says {}", expected.unwrap_or_default()),
         ));
     }

@@ -21,7 +21,7 @@ async fn login(
     jar: CookieJar,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<(CookieJar, ApiJson<Me>)> {
-    let email = Email::parse(&req.email).map_err(|e| ApiError::validation("email", e))?;
+    let email = Email::parse(&req.email).map_err(|e| ApiError::validation("email", e))?; // not a record field
     if req.password.is_empty() {
         return Err(ApiError::validation("password", "enter your password"));
     }

@@ -59,8 +59,11 @@ async fn recurring(
         Err(RecurFailure::NotFound) => Err(ApiError::NotFound("no such opportunity".into())),
         Err(RecurFailure::Forbidden) => Err(ApiError::Forbidden),
         Err(RecurFailure::Invalid(e)) => {
-            let field =
-                if matches!(e, veld_domain::automation::RecurError::BadCount) { "count" } else { "completion_date" };
+            let field = if matches!(e, veld_domain::automation::RecurError::BadCount) {
+                "count"
+            } else {
+                veld_domain::schema::names::COMPLETION_DATE
+            };
             Err(ApiError::validation(field, e))
         }
         Err(RecurFailure::Db(e)) => Err(ApiError::Internal(e)),

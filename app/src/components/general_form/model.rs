@@ -6,6 +6,7 @@ use crate::i18n::Strings;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use veld_domain::RecordKind;
+use veld_domain::schema::names;
 use veld_domain::schema::{Field, FieldType};
 
 /// The form's text per field.
@@ -91,13 +92,12 @@ pub fn type_into(
     text: String,
     stage_probability: Option<i64>,
 ) {
-    const PROBABILITY: &str = "probability";
     if name == veld_domain::records::STAGE
         && let Some(p) = stage_probability
-        && !dirty.contains(PROBABILITY)
+        && !dirty.contains(names::PROBABILITY)
     {
-        typed.insert(PROBABILITY, p.to_string());
-        dirty.insert(PROBABILITY);
+        typed.insert(names::PROBABILITY, p.to_string());
+        dirty.insert(names::PROBABILITY);
     }
     typed.insert(name, text);
     dirty.insert(name);

@@ -58,14 +58,14 @@ impl Draft {
                 let id = new_id();
                 let mut f = Map::new();
                 f.insert(names::NAME.into(), json!(self.company_name.trim()));
-                f.extend(text(&self.company_city).map(|c| ("city".to_owned(), c)));
+                f.extend(text(&self.company_city).map(|c| (names::CITY.to_owned(), c)));
                 f.insert(names::STATUS.into(), json!(NEW_COMPANY_STATUS));
                 edits.push(Edit::create(RecordKind::Company, id, f));
                 Some(id)
             }
             Pick::None | Pick::Unset => None,
         };
-        let company_link = company.map(|c| ("company_id".to_owned(), json!(c.to_string())));
+        let company_link = company.map(|c| (names::COMPANY_ID.to_owned(), json!(c.to_string())));
         let contact = match self.contact {
             Pick::Existing(id) => Some(id),
             Pick::New => {
@@ -82,8 +82,8 @@ impl Draft {
         f.insert(names::TITLE.into(), json!(self.title.trim()));
         // (The stage brings its probability: the edit path adds it.)
         f.insert(veld_domain::records::STAGE.into(), json!(start));
-        f.extend(text(&self.interest).map(|v| ("interest".to_owned(), v)));
-        f.extend(text(&self.source).map(|v| ("source".to_owned(), v)));
+        f.extend(text(&self.interest).map(|v| (names::INTEREST.to_owned(), v)));
+        f.extend(text(&self.source).map(|v| (names::SOURCE.to_owned(), v)));
         if let (Some(v), Some(field)) =
             (crate::format::parse_amount(&self.value), veld_domain::schema::value_field(kind))
         {
