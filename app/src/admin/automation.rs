@@ -61,28 +61,28 @@ pub fn AutomationPage() -> impl IntoView {
         async move { store.process_runs().await.ok() }
     });
     view! {
-        <AdminOnly title=|t| t.admin.automation intro=|t| t.automation_intro>
-                <h2 class="section-title">{move || t().rules_title}</h2>
+        <AdminOnly title=|t| t.admin.automation intro=|t| t.auto.automation_intro>
+                <h2 class="section-title">{move || t().auto.rules_title}</h2>
                 <KindSwitch kind=kind/>
-                <ConfigList items=rules add_heading=|t| t.new_rule id_prefix="new-rule" taken=rule_taken on_add=add_rule
+                <ConfigList items=rules add_heading=|t| t.auto.new_rule id_prefix="new-rule" taken=rule_taken on_add=add_rule
                     editor=move |id, rule| view! { <RuleEditor id=id rule=rule all=rules/> }/>
-                <h2 class="section-title">{move || t().processes_title}</h2>
-                <ConfigList items=processes add_heading=|t| t.new_process id_prefix="new-process" taken=process_taken on_add=add_process
+                <h2 class="section-title">{move || t().auto.processes_title}</h2>
+                <ConfigList items=processes add_heading=|t| t.auto.new_process id_prefix="new-process" taken=process_taken on_add=add_process
                     editor=move |id, process| view! { <ProcessEditor id=id process=process all=processes last_run=last_run/> }/>
                 {move || last_run.get().map(|r| match r {
                     Ok(run) => view! { <RunReport run=run/> }.into_any(),
                     Err(message) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
                 })}
-                <h2 class="section-title">{move || t().runs_title}</h2>
+                <h2 class="section-title">{move || t().auto.runs_title}</h2>
                 {move || match runs.get().flatten() {
                     None => view! { <p class="muted">{t().history.offline}</p> }.into_any(),
-                    Some(list) if list.is_empty() => view! { <p class="muted">{t().empty_list}</p> }.into_any(),
+                    Some(list) if list.is_empty() => view! { <p class="muted">{t().list.empty_list}</p> }.into_any(),
                     Some(list) => view! {
                         <ul class="change-list">
                             {list.into_iter().map(|r| view! {
                                 <li class="card">
                                     <strong>{r.process.clone()}</strong>
-                                    <span class="muted">{format!("{} · {} · {}", crate::components::history::when(r.started_at, store.language.get_untracked().code()), super::processes::trigger_label(t(), &r.trigger), (t().count_records)(r.changed as usize))}</span>
+                                    <span class="muted">{format!("{} · {} · {}", crate::components::history::when(r.started_at, store.language.get_untracked().code()), super::processes::trigger_label(t(), &r.trigger), (t().list.count_records)(r.changed as usize))}</span>
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -119,7 +119,7 @@ fn RunReport(run: ProcessRunView) -> impl IntoView {
     };
     view! {
         <div class="card run-report" role="status">
-            <p><strong>{move || (t().run_done)(run.changed as usize)}</strong></p>
+            <p><strong>{move || (t().auto.run_done)(run.changed as usize)}</strong></p>
             <ul>
                 {run.items.iter().map(|i| view! { <li>{line(i)}</li> }).collect_view()}
             </ul>

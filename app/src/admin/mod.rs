@@ -221,7 +221,7 @@ pub fn AdminOnly(title: Text, intro: Text, children: ChildrenFn) -> impl IntoVie
     let is_admin = move || store.me.with(|me| me.as_ref().is_some_and(|m| m.permissions.admin));
     view! {
         <Page title=Signal::derive(move || title(t())) intro=Signal::derive(move || intro(t()))>
-            <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().not_allowed}</p> }>
+            <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().list.not_allowed}</p> }>
                 <AdminLinks/>
                 {children()}
             </Show>
@@ -270,12 +270,12 @@ pub fn AddCode(
                     <input id=code_id prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
                 </div>
                 <div class="field">
-                    <label for=name_id.clone()>{move || t().name_en}</label>
+                    <label for=name_id.clone()>{move || t().admin.name_en}</label>
                     <input id=name_id prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                 </div>
             </div>
             <p class="field-error" role="alert">{move || error.get()}</p>
-            <button type="button" class="button primary" on:click=add>{move || t().add}</button>
+            <button type="button" class="button primary" on:click=add>{move || t().common.add}</button>
         </div>
     }
 }
@@ -285,7 +285,7 @@ pub fn AddCode(
 pub fn KindSwitch(kind: RwSignal<RecordKind>) -> impl IntoView {
     let t = use_i18n();
     view! {
-        <div class="choices" role="group" aria-label=move || t().config_for>
+        <div class="choices" role="group" aria-label=move || t().admin.config_for>
             {[RecordKind::Lead, RecordKind::Opportunity].into_iter().map(|k| view! {
                 <button type="button" class="choice" aria-pressed=move || (kind.get() == k).to_string() on:click=move |_| kind.set(k)>
                     {move || if k == RecordKind::Lead { t().nav.leads } else { t().nav.opportunities }}

@@ -11,14 +11,14 @@ use veld_domain::automation::{ProcessDef, ProcessKind};
 /// "Close inactive opportunities" after `days` days, with the reason in the administrator's
 /// language (the process writes it into each closed opportunity's lost reason).
 pub(super) fn close_inactive(t: &Strings, days: u32) -> ProcessKind {
-    ProcessKind::CloseInactive { days, reason: (t.no_activity_for)(days) }
+    ProcessKind::CloseInactive { days, reason: (t.auto.no_activity_for)(days) }
 }
 
 /// The reason after the days change: the default sentence follows the new number; a reason the
 /// administrator wrote stays.
 fn follow_days(t: &Strings, reason: &str, old: u32, new: u32) -> String {
-    if reason.trim().is_empty() || reason == (t.no_activity_for)(old) {
-        (t.no_activity_for)(new)
+    if reason.trim().is_empty() || reason == (t.auto.no_activity_for)(old) {
+        (t.auto.no_activity_for)(new)
     } else {
         reason.to_owned()
     }
@@ -27,8 +27,8 @@ fn follow_days(t: &Strings, reason: &str, old: u32, new: u32) -> String {
 /// What started a run, in the user's words.
 pub(super) fn trigger_label(t: &Strings, trigger: &str) -> String {
     match trigger {
-        "manual" => t.run_manual.to_owned(),
-        "schedule" => t.run_scheduled.to_owned(),
+        "manual" => t.auto.run_manual.to_owned(),
+        "schedule" => t.auto.run_scheduled.to_owned(),
         other => crate::format::humanize(other),
     }
 }
@@ -73,18 +73,18 @@ pub(super) fn ProcessEditor(
                             <input id=name_id prop:value=move || draft.with(|p| p.name.clone()) on:input=move |ev| { let v = event_target_value(&ev); draft.update(|p| p.name = v); }/>
                         </div>
                         <div class="field">
-                            <label for=type_id.clone()>{move || t().process_type}</label>
+                            <label for=type_id.clone()>{move || t().auto.process_type}</label>
                             <select id=type_id on:change=move |ev| {
                                 let k = if event_target_value(&ev) == "refresh_leads" { ProcessKind::RefreshLeads } else { close_inactive(t(), 30) };
                                 draft.update(|p| p.kind = k);
                             }>
-                                <option value="close_inactive" selected=move || matches!(draft.with(|p| p.kind.clone()), ProcessKind::CloseInactive { .. })>{move || t().proc_close_inactive}</option>
-                                <option value="refresh_leads" selected=move || matches!(draft.with(|p| p.kind.clone()), ProcessKind::RefreshLeads)>{move || t().proc_refresh_leads}</option>
+                                <option value="close_inactive" selected=move || matches!(draft.with(|p| p.kind.clone()), ProcessKind::CloseInactive { .. })>{move || t().auto.proc_close_inactive}</option>
+                                <option value="refresh_leads" selected=move || matches!(draft.with(|p| p.kind.clone()), ProcessKind::RefreshLeads)>{move || t().auto.proc_refresh_leads}</option>
                             </select>
                         </div>
                         <Show when=move || matches!(draft.with(|p| p.kind.clone()), ProcessKind::CloseInactive { .. })>
                             <div class="field">
-                                <label for=days_id.clone()>{move || t().days}</label>
+                                <label for=days_id.clone()>{move || t().auto.days}</label>
                                 <input id=days_id.clone() inputmode="numeric" prop:value=move || match draft.with(|p| p.kind.clone()) { ProcessKind::CloseInactive { days, .. } => days.to_string(), _ => String::new() }
                                     on:change=move |ev| { let Some(n) = editor.whole(&ev) else { return }; draft.update(|p| if let ProcessKind::CloseInactive { days, reason } = &mut p.kind { *reason = follow_days(t(), reason, *days, n); *days = n; }); }/>
                             </div>
@@ -95,18 +95,18 @@ pub(super) fn ProcessEditor(
                             </div>
                         </Show>
                         <div class="field">
-                            <label for=every_id.clone()>{move || t().every_hours}</label>
+                            <label for=every_id.clone()>{move || t().auto.every_hours}</label>
                             <input id=every_id inputmode="numeric" prop:value=move || draft.with(|p| p.every_hours.to_string())
                                 on:change=move |ev| { let Some(n) = editor.whole(&ev) else { return }; draft.update(|p| p.every_hours = n); }/>
                         </div>
                     </div>
                     <label class="check-field">
                         <input type="checkbox" prop:checked=move || draft.with(|p| p.active) on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|p| p.active = on); }/>
-                        {move || t().active}
+                        {move || t().admin.active}
                     </label>
                     <div class="form-actions">
-                        <button type="submit" class="button primary">{move || t().save}</button>
-                        <button type="button" class="button" disabled=move || !online() on:click=run_now.clone()>{move || t().run_now}</button>
+                        <button type="submit" class="button primary">{move || t().common.save}</button>
+                        <button type="button" class="button" disabled=move || !online() on:click=run_now.clone()>{move || t().auto.run_now}</button>
                     </div>
                     <p class="form-notice" role="status">{move || notice.get()}</p>
                 </form>
@@ -135,8 +135,8 @@ mod tests {
     #[test]
     fn a_runs_trigger_is_said_in_words() {
         let ro = crate::i18n::strings(Language::Ro);
-        assert_eq!(trigger_label(ro, "manual"), ro.run_manual);
-        assert_eq!(trigger_label(ro, "schedule"), ro.run_scheduled);
+        assert_eq!(trigger_label(ro, "manual"), ro.auto.run_manual);
+        assert_eq!(trigger_label(ro, "schedule"), ro.auto.run_scheduled);
         assert_eq!(trigger_label(ro, "webhook"), "Webhook");
     }
 }

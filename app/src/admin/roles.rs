@@ -27,24 +27,27 @@ const KINDS: [RecordKind; 8] = [
 const ACTIONS: [Action; 4] = [Action::View, Action::Create, Action::Edit, Action::Delete];
 const SCOPES: [Scope; 4] = [Scope::None, Scope::Own, Scope::Office, Scope::All];
 
-const TEXTS: OnlineTexts =
-    OnlineTexts { offline: |t| t.roles_offline, not_found: |t| t.roles_offline, empty: |t| t.roles_offline };
+const TEXTS: OnlineTexts = OnlineTexts {
+    offline: |t| t.role.roles_offline,
+    not_found: |t| t.role.roles_offline,
+    empty: |t| t.role.roles_offline,
+};
 
 fn action_label(t: &Strings, action: Action) -> &'static str {
     match action {
-        Action::View => t.action_view,
-        Action::Create => t.action_create,
-        Action::Edit => t.action_edit,
-        Action::Delete => t.action_delete,
+        Action::View => t.role.action_view,
+        Action::Create => t.role.action_create,
+        Action::Edit => t.role.action_edit,
+        Action::Delete => t.role.action_delete,
     }
 }
 
 fn scope_label(t: &Strings, scope: Scope) -> &'static str {
     match scope {
-        Scope::None => t.scope_none,
-        Scope::Own => t.scope_own,
-        Scope::Office => t.scope_office,
-        Scope::All => t.scope_all,
+        Scope::None => t.role.scope_none,
+        Scope::Own => t.role.scope_own,
+        Scope::Office => t.role.scope_office,
+        Scope::All => t.role.scope_all,
     }
 }
 
@@ -78,8 +81,8 @@ pub fn RolesPage() -> impl IntoView {
         })
     };
     view! {
-        <Page title=Signal::derive(move || t().admin.roles) intro=Signal::derive(move || t().roles_intro)>
-            <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().not_allowed}</p> }>
+        <Page title=Signal::derive(move || t().admin.roles) intro=Signal::derive(move || t().role.roles_intro)>
+            <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().list.not_allowed}</p> }>
                 <AdminLinks/>
                 {list}
                 <NewRole reload=reload/>
@@ -115,13 +118,13 @@ fn NewRole(reload: RwSignal<u32>) -> impl IntoView {
     };
     view! {
         <div class="card config-add">
-            <h2>{move || t().new_role}</h2>
+            <h2>{move || t().role.new_role}</h2>
             <div class="field">
                 <label for="new-role-name">{move || t().col.name}</label>
                 <input id="new-role-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
             </div>
             <p class="field-error" role="alert">{move || error.get()}</p>
-            <button type="button" class="button primary" on:click=add>{move || t().add}</button>
+            <button type="button" class="button primary" on:click=add>{move || t().common.add}</button>
         </div>
     }
 }
@@ -232,7 +235,7 @@ fn RoleEditor(role: RoleView) -> impl IntoView {
                     </fieldset>
                     {grants}
                     <p class="form-notice" role="status">{move || notice.get()}</p>
-                    <button type="submit" class="button primary">{move || t().save}</button>
+                    <button type="submit" class="button primary">{move || t().common.save}</button>
                 </form>
             </details>
         </li>

@@ -41,11 +41,11 @@ fn action_key(a: &RuleAction) -> &'static str {
 
 fn action_label(t: &Strings, key: &str) -> &'static str {
     match key {
-        "remove_from_group" => t.remove_from_group,
-        "set_stage" => t.act_set_stage,
-        "create_task" => t.act_create_task,
-        "set_owner" => t.act_set_owner,
-        _ => t.add_to_group,
+        "remove_from_group" => t.record.remove_from_group,
+        "set_stage" => t.auto.act_set_stage,
+        "create_task" => t.auto.act_create_task,
+        "set_owner" => t.auto.act_set_owner,
+        _ => t.record.add_to_group,
     }
 }
 
@@ -153,7 +153,7 @@ pub(super) fn RuleEditor(id: uuid::Uuid, rule: Rule, all: Memo<Vec<(uuid::Uuid, 
                             <input id=name_id prop:value=move || draft.with(|r| r.name.clone()) on:input=move |ev| { let v = event_target_value(&ev); draft.update(|r| r.name = v); }/>
                         </div>
                         <div class="field">
-                            <label for=event_id.clone()>{move || t().event}</label>
+                            <label for=event_id.clone()>{move || t().auto.event}</label>
                             <select id=event_id on:change=move |ev| set_event(event_target_value(&ev))>
                                 {move || {
                                     let t = t();
@@ -164,21 +164,21 @@ pub(super) fn RuleEditor(id: uuid::Uuid, rule: Rule, all: Memo<Vec<(uuid::Uuid, 
                         </div>
                         <RuleEvent editor=editor list=list p=p.clone()/>
                     </div>
-                    <h3>{move || t().conditions}</h3>
+                    <h3>{move || t().auto.conditions}</h3>
                     <RuleConditions editor=editor p=p.clone()/>
-                    <button type="button" class="button" on:click=move |_| draft.update(|r| r.conditions.push(Condition { field: "source".into(), compare: Compare::Is, value: String::new() }))>{move || t().add_condition}</button>
-                    <h3>{move || t().actions}</h3>
+                    <button type="button" class="button" on:click=move |_| draft.update(|r| r.conditions.push(Condition { field: "source".into(), compare: Compare::Is, value: String::new() }))>{move || t().list.add_condition}</button>
+                    <h3>{move || t().auto.actions}</h3>
                     <RuleActions editor=editor list=list p=p.clone()/>
                     <button type="button" class="button" on:click=move |_| {
                         let group = choices(&store, list, "group").first().map(|g| g.0.clone()).unwrap_or_default();
                         draft.update(|r| r.actions.push(RuleAction::AddToGroup { group }));
-                    }>{move || t().add_action}</button>
+                    }>{move || t().auto.add_action}</button>
                     <label class="check-field">
                         <input type="checkbox" prop:checked=move || draft.with(|r| r.active) on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|r| r.active = on); }/>
-                        {move || t().active}
+                        {move || t().admin.active}
                     </label>
                     <div class="form-actions">
-                        <button type="submit" class="button primary">{move || t().save}</button>
+                        <button type="submit" class="button primary">{move || t().common.save}</button>
                     </div>
                     <p class="form-notice" role="status">{move || notice.get()}</p>
                 </form>
@@ -201,7 +201,7 @@ fn RuleEvent(editor: ConfigDraft<Rule>, list: RecordKind, p: String) -> impl Int
             Event::Created => ().into_any(),
             Event::NotModifiedFor { days } => view! {
                 <div class="field">
-                    <label for=id.clone()>{t.days}</label>
+                    <label for=id.clone()>{t.auto.days}</label>
                     <input id=id inputmode="numeric" prop:value=days.to_string() on:change=move |ev| {
                         let Some(n) = editor.whole(&ev) else { return };
                         draft.update(|r| r.event = Event::NotModifiedFor { days: n });
@@ -222,7 +222,7 @@ fn RuleEvent(editor: ConfigDraft<Rule>, list: RecordKind, p: String) -> impl Int
                 .into_any()
             }
             Event::StageGroupChanged { group } => {
-                select(id, t.table_stage_group.into(), group, choices(&store, list, "stage_group"), move |v| {
+                select(id, t.admin.table_stage_group.into(), group, choices(&store, list, "stage_group"), move |v| {
                     draft.update(|r| r.event = Event::StageGroupChanged { group: v })
                 })
                 .into_any()
@@ -245,7 +245,7 @@ fn RuleConditions(editor: ConfigDraft<Rule>, p: String) -> impl IntoView {
                 let current_compare = serde_json::to_value(c.compare).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
                 let value_id = format!("{fid}-value");
                 view! {
-                    <div class="condition-row" role="group" aria-label=format!("{} {}", t.condition, i + 1)>
+                    <div class="condition-row" role="group" aria-label=format!("{} {}", t.auto.condition, i + 1)>
                         {select(format!("{fid}-field"), t.cond.field.into(), c.field.clone(), fields, move |v| draft.update(|r| r.conditions[i].field = v))}
                         {select(format!("{fid}-compare"), t.cmp.label.into(), current_compare, compares, move |v| {
                             if let Ok(c) = serde_json::from_value::<Compare>(serde_json::Value::String(v)) {
@@ -253,10 +253,10 @@ fn RuleConditions(editor: ConfigDraft<Rule>, p: String) -> impl IntoView {
                             }
                         })}
                         <div class="field">
-                            <label for=value_id.clone()>{t.rule_value}</label>
+                            <label for=value_id.clone()>{t.auto.rule_value}</label>
                             <input id=value_id prop:value=c.value.clone() on:change=move |ev| { let v = event_target_value(&ev); draft.update(|r| r.conditions[i].value = v); }/>
                         </div>
-                        <button type="button" class="button subtle" on:click=move |_| draft.update(|r| { r.conditions.remove(i); })>{t.remove}</button>
+                        <button type="button" class="button subtle" on:click=move |_| draft.update(|r| { r.conditions.remove(i); })>{t.common.remove}</button>
                     </div>
                 }
             }).collect_view()
@@ -300,7 +300,7 @@ fn RuleActions(editor: ConfigDraft<Rule>, list: RecordKind, p: String) -> impl I
                     }).into_any(),
                     RuleAction::CreateTask { subject, due_in_days, assignee } => {
                         let (sid, did) = (format!("{aid}-subject"), format!("{aid}-due"));
-                        let mut people = vec![(String::new(), t.task_for_owner.to_owned())];
+                        let mut people = vec![(String::new(), t.auto.task_for_owner.to_owned())];
                         people.extend(colleagues);
                         view! {
                             <div class="field">
@@ -308,13 +308,13 @@ fn RuleActions(editor: ConfigDraft<Rule>, list: RecordKind, p: String) -> impl I
                                 <input id=sid prop:value=subject on:change=move |ev| { let v = event_target_value(&ev); draft.update(|r| if let RuleAction::CreateTask { subject, .. } = &mut r.actions[i] { *subject = v; }); }/>
                             </div>
                             <div class="field">
-                                <label for=did.clone()>{t.due_in_days}</label>
+                                <label for=did.clone()>{t.auto.due_in_days}</label>
                                 <input id=did inputmode="numeric" prop:value=due_in_days.to_string() on:change=move |ev| {
                                     let Some(n) = editor.whole(&ev) else { return };
                                     draft.update(|r| if let RuleAction::CreateTask { due_in_days, .. } = &mut r.actions[i] { *due_in_days = n; });
                                 }/>
                             </div>
-                            {select(format!("{aid}-assignee"), t.assignee.into(), assignee.map(|a| a.to_string()).unwrap_or_default(), people, move |v| {
+                            {select(format!("{aid}-assignee"), t.auto.assignee.into(), assignee.map(|a| a.to_string()).unwrap_or_default(), people, move |v| {
                                 let a = v.parse().ok().map(veld_domain::UserId);
                                 draft.update(|r| if let RuleAction::CreateTask { assignee, .. } = &mut r.actions[i] { *assignee = a; });
                             })}
@@ -322,10 +322,10 @@ fn RuleActions(editor: ConfigDraft<Rule>, list: RecordKind, p: String) -> impl I
                     }
                 };
                 view! {
-                    <div class="condition-row" role="group" aria-label=format!("{} {}", t.action, i + 1)>
-                        {select(format!("{aid}-kind"), t.action.into(), action_key(&a).to_owned(), kinds, set_kind)}
+                    <div class="condition-row" role="group" aria-label=format!("{} {}", t.auto.action, i + 1)>
+                        {select(format!("{aid}-kind"), t.auto.action.into(), action_key(&a).to_owned(), kinds, set_kind)}
                         {params}
-                        <button type="button" class="button subtle" on:click=move |_| draft.update(|r| { r.actions.remove(i); })>{t.remove}</button>
+                        <button type="button" class="button subtle" on:click=move |_| draft.update(|r| { r.actions.remove(i); })>{t.common.remove}</button>
                     </div>
                 }
             }).collect_view()

@@ -22,9 +22,9 @@ pub fn StagesPage() -> impl IntoView {
         Edit::create(RecordKind::Stage, uuid::Uuid::now_v7(), stage.to_values())
     });
     view! {
-        <AdminOnly title=|t| t.admin.stages intro=|t| t.stages_intro>
+        <AdminOnly title=|t| t.admin.stages intro=|t| t.admin.stages_intro>
             <KindSwitch kind=kind/>
-            <ConfigList items=stages add_heading=|t| t.new_stage id_prefix="new-stage" taken=taken on_add=add
+            <ConfigList items=stages add_heading=|t| t.admin.new_stage id_prefix="new-stage" taken=taken on_add=add
                 editor=move |id, stage| view! { <StageEditor id=id stage=stage all=stages/> }/>
         </AdminOnly>
     }
@@ -101,7 +101,7 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
                     <span class="swatch" style=move || format!("background:{}", draft.with(|d| d.colour.clone()))></span>
                     <strong>{move || draft.with(|d| d.name.get(lang()).to_owned())}</strong>
                     <span class="muted">{format!(" · {}", stage.code)}</span>
-                    {move || (!draft.with(|d| d.active)).then(|| view! { <span class="muted">{format!(" · {}", t().inactive)}</span> })}
+                    {move || (!draft.with(|d| d.active)).then(|| view! { <span class="muted">{format!(" · {}", t().admin.inactive)}</span> })}
                 </summary>
                 <form on:submit=move |ev| { ev.prevent_default(); editor.save(); } novalidate>
                     <div class="form-grid">
@@ -116,7 +116,7 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
                             <input id=colour_id type="color" prop:value=move || draft.with(|d| d.colour.clone()) on:input=move |ev| draft.update(|d| d.colour = event_target_value(&ev))/>
                         </div>
                         <div class="field">
-                            <label for=group_id.clone()>{move || t().table_stage_group}</label>
+                            <label for=group_id.clone()>{move || t().admin.table_stage_group}</label>
                             <select id=group_id on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.stage_group = Some(v).filter(|s| !s.is_empty())) }>{groups}</select>
                         </div>
                         <div class="field">
@@ -124,9 +124,9 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
                             <select id=outcome_id prop:value=move || draft.with(|d| outcome_code(d.outcome))
                                 on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.outcome = outcome_of(&v)) }>
                                 <option value="">"—"</option>
-                                <option value="won">{move || t().outcome_won}</option>
-                                <option value="lost">{move || t().outcome_lost}</option>
-                                <option value="converted">{move || t().outcome_converted}</option>
+                                <option value="won">{move || t().admin.outcome_won}</option>
+                                <option value="lost">{move || t().admin.outcome_lost}</option>
+                                <option value="converted">{move || t().admin.outcome_converted}</option>
                             </select>
                         </div>
                         {is_opportunity.then(|| view! {
@@ -138,10 +138,10 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
                         })}
                     </div>
                     <div class="flags">
-                        {flag(t().active, |d| d.active, |d, v| d.active = v)}
-                        {flag(t().default_stage, |d| d.default, |d, v| d.default = v)}
-                        {flag(t().end_stage, |d| d.end, |d, v| d.end = v)}
-                        {flag(t().default_end_stage, |d| d.default_end, |d, v| d.default_end = v)}
+                        {flag(t().admin.active, |d| d.active, |d, v| d.active = v)}
+                        {flag(t().admin.default_stage, |d| d.default, |d, v| d.default = v)}
+                        {flag(t().admin.end_stage, |d| d.end, |d, v| d.end = v)}
+                        {flag(t().admin.default_end_stage, |d| d.default_end, |d, v| d.default_end = v)}
                     </div>
                     <StageMoves draft=draft all=all own=stage.code.clone() forward=true/>
                     <StageMoves draft=draft all=all own=stage.code.clone() forward=false/>
@@ -149,7 +149,7 @@ fn StageEditor(id: uuid::Uuid, stage: StageDef, all: Memo<Vec<(uuid::Uuid, Stage
                         {langs().map(|l| text(format!("{} ({l})", t().col.instructions), |d, l| d.instructions.0.get(l).cloned().unwrap_or_default(), |d, l, v| { d.instructions.0.insert(l.to_owned(), v); }, l)).collect_view()}
                     </div>
                     <p class="form-notice" role="status">{move || editor.notice.get()}</p>
-                    <button type="submit" class="button primary">{move || t().save}</button>
+                    <button type="submit" class="button primary">{move || t().common.save}</button>
                 </form>
             </details>
         </li>
@@ -166,7 +166,7 @@ fn StageMoves(
 ) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
-    let label = move || if forward { t().next_stages } else { t().previous_stages };
+    let label = move || if forward { t().admin.next_stages } else { t().admin.previous_stages };
     let boxes = move || {
         let lang = store.language.get().code();
         all.get()

@@ -11,14 +11,14 @@ use veld_domain::edit::Edit;
 
 fn table_name(t: &Strings, table: Table) -> &'static str {
     match table {
-        Table::Attribute => t.table_attribute,
+        Table::Attribute => t.admin.table_attribute,
         Table::Category => t.col.category,
-        Table::Group => t.table_group,
+        Table::Group => t.admin.table_group,
         Table::Priority => t.col.priority,
-        Table::Procedure => t.table_procedure,
+        Table::Procedure => t.admin.table_procedure,
         Table::Role => t.col.role,
         Table::Source => t.col.source,
-        Table::StageGroup => t.table_stage_group,
+        Table::StageGroup => t.admin.table_stage_group,
     }
 }
 
@@ -48,7 +48,7 @@ pub fn TablesPage() -> impl IntoView {
         Edit::create(RecordKind::TableEntry, uuid::Uuid::now_v7(), entry.to_values())
     });
     view! {
-        <AdminOnly title=|t| t.admin.tables intro=|t| t.tables_intro>
+        <AdminOnly title=|t| t.admin.tables intro=|t| t.admin.tables_intro>
             <KindSwitch kind=kind/>
             <div class="field inline table-choice">
                 <label for="table-choice">{move || t().admin.table}</label>
@@ -56,7 +56,7 @@ pub fn TablesPage() -> impl IntoView {
                     {move || Table::ALL.map(|x| view! { <option value=x.as_str() selected=table.get() == x>{table_name(t(), x)}</option> }).collect_view()}
                 </select>
             </div>
-            <ConfigList items=entries add_heading=|t| t.new_entry id_prefix="new-entry" taken=taken on_add=add
+            <ConfigList items=entries add_heading=|t| t.admin.new_entry id_prefix="new-entry" taken=taken on_add=add
                 editor=move |id, entry| view! { <EntryEditor id=id entry=entry all=entries/> }/>
         </AdminOnly>
     }
@@ -92,7 +92,7 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, Tab
     view! {
         <li class="card config-item">
             <form on:submit=move |ev| { ev.prevent_default(); editor.save(); } novalidate class="entry-form" aria-label=entry.code.clone()>
-                <strong class="entry-code">{entry.code.clone()}{entry.fixed.then(|| view! { <span class="muted">{move || format!(" · {}", t().fixed)}</span> })}</strong>
+                <strong class="entry-code">{entry.code.clone()}{entry.fixed.then(|| view! { <span class="muted">{move || format!(" · {}", t().admin.fixed)}</span> })}</strong>
                 {labels.collect_view()}
                 <div class="field">
                     <label for=order_id.clone()>{move || t().col.order}</label>
@@ -105,9 +105,9 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, Tab
                         let on = event_target_checked(&ev);
                         draft.update(|d| d.active = on);
                     }/>
-                    {move || t().active}
+                    {move || t().admin.active}
                 </label>
-                <button type="submit" class="button">{move || t().save}</button>
+                <button type="submit" class="button">{move || t().common.save}</button>
                 <p class="form-notice" role="status">{move || editor.notice.get()}</p>
             </form>
         </li>

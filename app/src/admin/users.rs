@@ -13,9 +13,9 @@ pub fn AdminPage() -> impl IntoView {
     let table = move || {
         let t = t();
         match users.get() {
-            None => view! { <p class="muted">{t.loading}</p> }.into_any(),
-            Some(Err(OnlineError::Offline)) => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
-            Some(Err(_)) => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
+            None => view! { <p class="muted">{t.app.loading}</p> }.into_any(),
+            Some(Err(OnlineError::Offline)) => view! { <p class="notice">{t.list.offline_list}</p> }.into_any(),
+            Some(Err(_)) => view! { <p class="notice">{t.list.not_allowed}</p> }.into_any(),
             Some(Ok(rows)) => view! {
                 <div class="table-wrap" role="region" tabindex="0" aria-label=t.admin.users>
                     <table class="records">
@@ -52,7 +52,7 @@ pub fn AdminPage() -> impl IntoView {
     };
     view! {
         <Page title=Signal::derive(move || t().nav.admin) intro=Signal::derive(move || t().admin.intro)>
-            <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().not_allowed}</p> }>
+            <Show when=is_admin fallback=move || view! { <p class="notice">{move || t().list.not_allowed}</p> }>
                 <super::AdminLinks/>
                 <h2>{move || t().admin.users}</h2>
                 {table}

@@ -21,7 +21,7 @@ pub fn Column(state: BoardState, column: ColumnDef) -> impl IntoView {
     let header = move || {
         let t = t();
         let sums = state.rows.with(|rows| cards.with(|ids| totals(&rows.0, ids)));
-        let mut s = format!("{} · {}", (t.count_records)(sums.count), money(sums.sum, lang()));
+        let mut s = format!("{} · {}", (t.list.count_records)(sums.count), money(sums.sum, lang()));
         if kind == RecordKind::Opportunity {
             s.push_str(&format!(" · {} {}", t.board.weighted, money(sums.weighted, lang())));
         }

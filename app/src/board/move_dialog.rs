@@ -19,7 +19,7 @@ pub fn MoveDialog(state: BoardState, moving: Moving) -> impl IntoView {
             .map(|s| (s.code.clone(), s.name.get(lang).to_owned()))
             .collect()
     });
-    let none = choices.is_empty().then(|| view! { <p>{move || t().read_only}</p> });
+    let none = choices.is_empty().then(|| view! { <p>{move || t().record.read_only}</p> });
     let record_title = title.clone();
     let label = move || (t().board.move_label)(&title);
     let aria = label.clone();
@@ -53,7 +53,7 @@ pub fn MoveDialog(state: BoardState, moving: Moving) -> impl IntoView {
             <p><strong>{label}</strong></p>
             {none}
             <ul>{buttons}</ul>
-            <button type="button" class="button subtle" on:click=move |_| state.moving.set(None)>{move || t().cancel}</button>
+            <button type="button" class="button subtle" on:click=move |_| state.moving.set(None)>{move || t().common.cancel}</button>
         </div>
     }
 }

@@ -79,9 +79,9 @@ pub fn AttachmentsTab(
     };
     view! {
         <section class="pending-section linked-tab" aria-labelledby="attachments-heading">
-            <h2 id="attachments-heading">{move || t().attachments}</h2>
+            <h2 id="attachments-heading">{move || t().attachment.attachments}</h2>
             <Show when=move || attachments.with(Vec::is_empty)>
-                <p class="muted">{move || t().no_attachments}</p>
+                <p class="muted">{move || t().attachment.no_attachments}</p>
             </Show>
             <ul class="change-list attachments">
                 <For each=move || attachments.get() key=|r| (r.id, r.version) let:r>
@@ -89,7 +89,7 @@ pub fn AttachmentsTab(
                 </For>
             </ul>
             <Show when=move || may_create(&store, RecordKind::Attachment)>
-                <form class="inline-form" on:submit=add novalidate aria-label=move || t().add_attachment>
+                <form class="inline-form" on:submit=add novalidate aria-label=move || t().attachment.add_attachment>
                     <div class="field grow">
                         <label for="new-attachment-file">{move || t().attachment.file}</label>
                         <input id="new-attachment-file" type="file" node_ref=input
@@ -102,7 +102,7 @@ pub fn AttachmentsTab(
                             {move || ATTACHMENT_TYPES.map(|c| view! { <option value=c selected=type_code.get() == c>{attachment_type_label(t(), c)}</option> }).collect_view()}
                         </select>
                     </div>
-                    <button type="submit" class="button">{move || t().add_attachment}</button>
+                    <button type="submit" class="button">{move || t().attachment.add_attachment}</button>
                     <p class="field-error" id="new-attachment-error" role="alert">{move || error.get()}</p>
                 </form>
             </Show>
@@ -154,37 +154,37 @@ fn AttachmentItem(record: RecordState) -> impl IntoView {
         let name = name.clone();
         move || {
             let t = t();
-            let label = format!("{} {name}", t.download);
+            let label = format!("{} {name}", t.attachment.download);
             if here() {
                 view! { <button type="button" class="link-button" aria-label=label on:click=download_local.clone()>{name.clone()}</button> }.into_any()
             } else if online() {
                 view! { <a href=format!("/api/attachments/{id}/file") download=name.clone() aria-label=label>{name.clone()}</a> }.into_any()
             } else {
-                view! { <span>{name.clone()}<span class="muted">{format!(" · {}", t.file_online_only)}</span></span> }
+                view! { <span>{name.clone()}<span class="muted">{format!(" · {}", t.attachment.file_online_only)}</span></span> }
                     .into_any()
             }
         }
     };
     let confirm_text = StoredValue::new(name.clone());
-    let confirm_text = move || confirm_text.with_value(|name| (t().confirm_delete_one)(name));
+    let confirm_text = move || confirm_text.with_value(|name| (t().record.confirm_delete_one)(name));
     view! {
         <li class="card attachment">
             <div class="attachment-main">
                 <strong>{name_link}</strong>
                 <span class="muted">{move || format!(" · {} · {}", attachment_type_label(t(), &type_code), size_text(size))}</span>
                 <Show when=waiting>
-                    <span class="badge">{move || t().upload_waiting}</span>
+                    <span class="badge">{move || t().attachment.upload_waiting}</span>
                 </Show>
-                {move || refused().map(|reason| view! { <p class="field-error">{format!("{} {reason}", t().upload_refused)}</p> })}
+                {move || refused().map(|reason| view! { <p class="field-error">{format!("{} {reason}", t().attachment.upload_refused)}</p> })}
             </div>
             <Show when=may_delete>
                 <Show when=move || confirming.get() fallback=move || view! {
-                    <button type="button" class="button subtle" on:click=move |_| confirming.set(true)>{move || t().delete}</button>
+                    <button type="button" class="button subtle" on:click=move |_| confirming.set(true)>{move || t().common.delete}</button>
                 }>
                     <span class="confirm-inline" role="group" aria-label=confirm_text>
                         <span>{confirm_text}</span>
-                        <button type="button" class="button danger" on:click=delete>{move || t().delete}</button>
-                        <button type="button" class="button" on:click=move |_| confirming.set(false)>{move || t().keep}</button>
+                        <button type="button" class="button danger" on:click=delete>{move || t().common.delete}</button>
+                        <button type="button" class="button" on:click=move |_| confirming.set(false)>{move || t().common.keep}</button>
                     </span>
                 </Show>
             </Show>

@@ -16,8 +16,11 @@ use veld_domain::api::ConflictView;
 const CLEARED_KEY: &str = "veld.conflicts.cleared.v1";
 
 /// Not on the server yet (created on this device, unsent): nothing can conflict.
-const TEXTS: OnlineTexts =
-    OnlineTexts { offline: |t| t.conflicts_offline, not_found: |t| t.conflicts_none, empty: |t| t.conflicts_none };
+const TEXTS: OnlineTexts = OnlineTexts {
+    offline: |t| t.pending.conflicts_offline,
+    not_found: |t| t.pending.conflicts_none,
+    empty: |t| t.pending.conflicts_none,
+};
 
 #[component]
 pub fn ConflictList(source: ConflictSource, heading_id: &'static str) -> impl IntoView {
@@ -69,18 +72,18 @@ pub fn ConflictList(source: ConflictSource, heading_id: &'static str) -> impl In
         online_list(t, shown_list(), &TEXTS, |list| {
             view! {
                 {(source == ConflictSource::Mine).then(|| view! {
-                    <button type="button" class="button subtle" on:click=clear>{t.conflicts_clear}</button>
+                    <button type="button" class="button subtle" on:click=clear>{t.pending.conflicts_clear}</button>
                 })}
                 <ul class="change-list">
                     {list.into_iter().map(|(c, lost, kept): (ConflictView, String, String)| {
                         let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(c.at_ms as f64))
                             .to_locale_string(store.language.get_untracked().code(), &wasm_bindgen::JsValue::UNDEFINED);
-                        let line = (t.conflict_line)(
+                        let line = (t.pending.conflict_line)(
                             &field_label(t, &c.field),
                             &lost,
-                            c.lost_by.as_deref().unwrap_or(t.someone),
+                            c.lost_by.as_deref().unwrap_or(t.pending.someone),
                             &kept,
-                            c.kept_by.as_deref().unwrap_or(t.someone),
+                            c.kept_by.as_deref().unwrap_or(t.pending.someone),
                         );
                         let record = match source {
                             ConflictSource::Mine => c.record_title.clone(),

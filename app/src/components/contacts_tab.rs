@@ -71,13 +71,13 @@ pub fn ContactsTab(
             .enumerate()
             .map(|(i, c)| {
                 let (name, detail) = people.with(|p| p.get(i).cloned()).unwrap_or_default();
-                let name = name.unwrap_or_else(|| t.unknown_record.to_owned());
+                let name = name.unwrap_or_else(|| t.record.unknown_record.to_owned());
                 // Fixed as the administrator set it in the role table (the rules check the same).
                 let fixed = c.role.as_deref().is_some_and(|role| {
                     store.config.with(|config| config.tables.get(kind, Table::Role, role).is_some_and(|e| e.fixed))
                 });
                 let role_label = format!("{} {name}", t.col.role);
-                let remove_label = format!("{} {name}", t.remove);
+                let remove_label = format!("{} {name}", t.common.remove);
                 let current = c.role.clone().unwrap_or_default();
                 let options = roles
                     .iter()
@@ -96,7 +96,7 @@ pub fn ContactsTab(
                             <option value="">"—"</option>
                             {options}
                         </select>
-                        <button type="button" class="button" aria-label=remove_label on:click=remove disabled=move || !may_edit.get()>{t.remove}</button>
+                        <button type="button" class="button" aria-label=remove_label on:click=remove disabled=move || !may_edit.get()>{t.common.remove}</button>
                     </li>
                 }
             })
@@ -106,16 +106,16 @@ pub fn ContactsTab(
         <section class="pending-section contacts-tab" aria-labelledby="contacts-heading">
             <h2 id="contacts-heading">{move || t().tab.contacts}</h2>
             <Show when=move || linked.with(Vec::is_empty)>
-                <p class="muted">{move || t().no_contacts}</p>
+                <p class="muted">{move || t().record.no_contacts}</p>
             </Show>
             <ul class="change-list">{rows}</ul>
             <p class="field-error" role="alert">{move || error.get()}</p>
             <Show when=move || may_edit.get()>
                 <Show
                     when=move || adding.get()
-                    fallback=move || view! { <button type="button" class="button" on:click=move |_| adding.set(true)>{move || t().add_existing_contact}</button> }
+                    fallback=move || view! { <button type="button" class="button" on:click=move |_| adding.set(true)>{move || t().record.add_existing_contact}</button> }
                 >
-                    <Picker kind=RecordKind::Contact label=Signal::derive(move || t().find_contact) on_pick=add company=company exclude=exclude/>
+                    <Picker kind=RecordKind::Contact label=Signal::derive(move || t().wizard.find_contact) on_pick=add company=company exclude=exclude/>
                 </Show>
                 <NewContactForm record=record error=error on_created=Callback::new(add_contact)/>
             </Show>
@@ -169,14 +169,14 @@ fn NewContactForm(
     view! {
         <Show
             when=move || creating.get()
-            fallback=move || view! { <button type="button" class="button" on:click=move |_| creating.set(true)>{move || t().create_new_contact}</button> }
+            fallback=move || view! { <button type="button" class="button" on:click=move |_| creating.set(true)>{move || t().wizard.create_new_contact}</button> }
         >
-            <form class="card new-contact" on:submit=create novalidate aria-label=move || t().create_new_contact>
-                <p class="muted">{move || t().email_or_phone_hint}</p>
+            <form class="card new-contact" on:submit=create novalidate aria-label=move || t().wizard.create_new_contact>
+                <p class="muted">{move || t().wizard.email_or_phone_hint}</p>
                 <ContactFields contact=new_contact errors=new_errors prefix="tab-contact"/>
                 <div class="form-actions">
-                    <button type="submit" class="button primary">{move || t().add}</button>
-                    <button type="button" class="button" on:click=move |_| { creating.set(false); new_errors.set(Default::default()); }>{move || t().cancel}</button>
+                    <button type="submit" class="button primary">{move || t().common.add}</button>
+                    <button type="button" class="button" on:click=move |_| { creating.set(false); new_errors.set(Default::default()); }>{move || t().common.cancel}</button>
                 </div>
             </form>
         </Show>

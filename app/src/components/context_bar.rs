@@ -55,7 +55,7 @@ pub fn ContextBar() -> impl IntoView {
     };
     view! {
         <Show when=move || !items.with(Vec::is_empty)>
-            <nav class="context-bar" aria-label=move || t().context_bar>
+            <nav class="context-bar" aria-label=move || t().record.context_bar>
                 <ul>{list}</ul>
             </nav>
         </Show>

@@ -75,7 +75,7 @@ pub fn value_label(store: &Store, kind: RecordKind, field: &str, v: &serde_json:
         FieldType::Text if kind == RecordKind::Attachment && field == names::TYPE => {
             Some(crate::components::attachments::attachment_type_label(t, code).to_owned())
         }
-        FieldType::Check => v.as_bool().map(|on| if on { t.yes } else { t.no }.to_owned()),
+        FieldType::Check => v.as_bool().map(|on| if on { t.common.yes } else { t.common.no }.to_owned()),
         FieldType::Money => v.as_i64().map(|n| crate::format::money(n, language)),
         FieldType::Percent => v.as_i64().map(|n| format!("{n} %")),
         FieldType::Date if !code.is_empty() => Some(crate::format::date(code, language)),
@@ -110,12 +110,12 @@ pub fn History(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                         let who = match (&h.rule, &h.by) {
                             (Some(rule), _) => (t.history.by_rule)(rule),
                             (None, Some(by)) => by.clone(),
-                            (None, None) => t.app_name.to_owned(),
+                            (None, None) => t.app.app_name.to_owned(),
                         };
                         let what = match h.op.as_str() {
-                            "create" => t.op_create,
-                            "delete" => t.op_delete,
-                            _ => t.op_update,
+                            "create" => t.pending.op_create,
+                            "delete" => t.pending.op_delete,
+                            _ => t.pending.op_update,
                         };
                         let lines = h.changes.iter().filter(|c| h.op != "create" || !c.new.is_null()).map(|c| {
                             let line = if h.op == "create" {
@@ -144,7 +144,7 @@ pub fn History(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
     };
     view! {
         <section class="pending-section history-section" aria-labelledby="changes-heading">
-            <h2 id="changes-heading">{move || t().changes_title}</h2>
+            <h2 id="changes-heading">{move || t().record.changes_title}</h2>
             {body}
         </section>
     }

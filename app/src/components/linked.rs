@@ -25,11 +25,11 @@ pub const ACTIVITY_TYPES: [&str; 5] = ["task", "call", "appointment", names::EMA
 
 pub fn activity_type_label(t: &Strings, code: &str) -> &'static str {
     match code {
-        "call" => t.activity_call,
-        "appointment" => t.activity_appointment,
-        names::EMAIL => t.activity_email,
-        "note" => t.activity_note,
-        _ => t.activity_task,
+        "call" => t.linked.activity_call,
+        "appointment" => t.linked.activity_appointment,
+        names::EMAIL => t.linked.activity_email,
+        "note" => t.linked.activity_note,
+        _ => t.linked.activity_task,
     }
 }
 
@@ -81,7 +81,7 @@ pub fn ActivityList(
                     let subject = text(&v, names::SUBJECT).unwrap_or_default().to_owned();
                     let kind_label = activity_type_label(t, text(&v, names::TYPE).unwrap_or("task"));
                     let due = text(&v, names::DUE_DATE)
-                        .map(|d| format!(" · {} {}", t.due, crate::format::date(d, store.language.get_untracked())))
+                        .map(|d| format!(" · {} {}", t.linked.due, crate::format::date(d, store.language.get_untracked())))
                         .unwrap_or_default();
                     let parent = show_parent.then(|| {
                         [(RecordKind::Lead, names::LEAD_ID), (RecordKind::Opportunity, names::OPPORTUNITY_ID)].into_iter().find_map(|(k, f)| {
@@ -90,7 +90,7 @@ pub fn ActivityList(
                             Some(view! { <A href=format!("{}/{pid}", base(k))>{title}</A> })
                         })
                     }).flatten();
-                    let label = format!("{} {subject}", t.mark_done);
+                    let label = format!("{} {subject}", t.linked.mark_done);
                     view! {
                         <li class="card activity" class:done=done>
                             <label class="check-field">
@@ -101,7 +101,7 @@ pub fn ActivityList(
                                 <span><strong>{subject.clone()}</strong><span class="muted">{format!(" · {kind_label}{due}")}</span></span>
                             </label>
                             {parent}
-                            <A href=format!("{}/{id}", base(RecordKind::Activity)) attr:aria-label=format!("{} {subject}", t.open)>{t.open}</A>
+                            <A href=format!("{}/{id}", base(RecordKind::Activity)) attr:aria-label=format!("{} {subject}", t.common.open)>{t.common.open}</A>
                         </li>
                     }
                 }
@@ -147,11 +147,11 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
         <section class="pending-section linked-tab" aria-labelledby="activities-heading">
             <h2 id="activities-heading">{move || t().nav.activities}</h2>
             <Show when=move || activities.with(Vec::is_empty)>
-                <p class="muted">{move || t().no_activities}</p>
+                <p class="muted">{move || t().linked.no_activities}</p>
             </Show>
             <ActivityList activities=activities/>
             <Show when=move || may_create(&store, RecordKind::Activity)>
-                <form class="inline-form" on:submit=add novalidate aria-label=move || t().new_activity>
+                <form class="inline-form" on:submit=add novalidate aria-label=move || t().linked.new_activity>
                     <div class="field">
                         <label for="new-activity-type">{move || t().col.type_of}</label>
                         <select id="new-activity-type" on:change=move |ev| kind_code.set(event_target_value(&ev))>
@@ -164,10 +164,10 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                             aria-invalid=move || error.get().is_some().to_string() aria-describedby="new-activity-error"/>
                     </div>
                     <div class="field">
-                        <label for="new-activity-due">{move || t().due}</label>
+                        <label for="new-activity-due">{move || t().linked.due}</label>
                         <input id="new-activity-due" type="date" prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev))/>
                     </div>
-                    <button type="submit" class="button">{move || t().new_activity}</button>
+                    <button type="submit" class="button">{move || t().linked.new_activity}</button>
                     <p class="field-error" id="new-activity-error">{move || error.get()}</p>
                 </form>
             </Show>
@@ -216,7 +216,7 @@ pub fn JobOrdersTab(
         let other = id_of(&r.values(), field).filter(|o| *o != id)?;
         let title =
             store.visible_one(kind, other).map(|p| text(&p.values(), names::TITLE).unwrap_or_default().to_owned());
-        Some(format!("{} {}", t.linked_elsewhere, title.unwrap_or_else(|| other.to_string())))
+        Some(format!("{} {}", t.linked.linked_elsewhere, title.unwrap_or_else(|| other.to_string())))
     });
     let link = Callback::new(move |job: uuid::Uuid| {
         adding.set(false);
@@ -242,9 +242,9 @@ pub fn JobOrdersTab(
     let exclude = Signal::derive(move || jobs.with(|j| j.iter().map(|r| r.id).collect::<Vec<_>>()));
     view! {
         <section class="pending-section linked-tab" aria-labelledby="jobs-heading">
-            <h2 id="jobs-heading">{move || t().job_orders}</h2>
+            <h2 id="jobs-heading">{move || t().linked.job_orders}</h2>
             <Show when=move || jobs.with(Vec::is_empty)>
-                <p class="muted">{move || t().no_job_orders}</p>
+                <p class="muted">{move || t().linked.no_job_orders}</p>
             </Show>
             <ul class="change-list">
                 <For each=move || jobs.get() key=|r| (r.id, r.version) let:r>
@@ -253,11 +253,11 @@ pub fn JobOrdersTab(
                         let job = r.id;
                         let name = text(&v, names::TITLE).unwrap_or_default().to_owned();
                         let status = text(&v, names::STATUS).unwrap_or_default().to_owned();
-                        let remove_label = format!("{} {name}", t().unlink);
+                        let remove_label = format!("{} {name}", t().linked.unlink);
                         view! {
                             <li class="card contact-row">
                                 <span class="contact-name"><strong><A href=format!("{}/{job}", base(RecordKind::JobOrder))>{name}</A></strong><span class="muted">{status}</span></span>
-                                <button type="button" class="button" aria-label=remove_label on:click=move |_| unlink(job)>{move || t().unlink}</button>
+                                <button type="button" class="button" aria-label=remove_label on:click=move |_| unlink(job)>{move || t().linked.unlink}</button>
                             </li>
                         }
                     }
@@ -265,18 +265,18 @@ pub fn JobOrdersTab(
             </ul>
             <p class="field-error" role="alert">{move || error.get()}</p>
             <Show when=move || may_create(&store, RecordKind::JobOrder)>
-                <form class="inline-form" on:submit=add_new novalidate aria-label=move || t().new_job_order>
+                <form class="inline-form" on:submit=add_new novalidate aria-label=move || t().linked.new_job_order>
                     <div class="field grow">
-                        <label for="new-job-title">{move || t().job_order_title}</label>
+                        <label for="new-job-title">{move || t().linked.job_order_title}</label>
                         <input id="new-job-title" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
                     </div>
-                    <button type="submit" class="button">{move || t().new_job_order}</button>
+                    <button type="submit" class="button">{move || t().linked.new_job_order}</button>
                 </form>
                 <Show
                     when=move || adding.get()
-                    fallback=move || view! { <button type="button" class="button" on:click=move |_| adding.set(true)>{move || t().add_existing_job_order}</button> }
+                    fallback=move || view! { <button type="button" class="button" on:click=move |_| adding.set(true)>{move || t().linked.add_existing_job_order}</button> }
                 >
-                    <Picker kind=RecordKind::JobOrder label=Signal::derive(move || t().find_job_order) on_pick=link exclude=exclude unavailable=unavailable/>
+                    <Picker kind=RecordKind::JobOrder label=Signal::derive(move || t().linked.find_job_order) on_pick=link exclude=exclude unavailable=unavailable/>
                 </Show>
             </Show>
         </section>
@@ -349,9 +349,9 @@ pub fn PlacementsTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
     };
     view! {
         <section class="pending-section linked-tab" aria-labelledby="placements-heading">
-            <h2 id="placements-heading">{move || t().placements}</h2>
+            <h2 id="placements-heading">{move || t().linked.placements}</h2>
             <Show when=move || placements.with(Vec::is_empty)>
-                <p class="muted">{move || t().no_placements}</p>
+                <p class="muted">{move || t().linked.no_placements}</p>
             </Show>
             <ul class="change-list">
                 <For each=move || placements.get() key=|r| (r.id, r.version) let:r>
@@ -370,9 +370,9 @@ pub fn PlacementsTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                 </For>
             </ul>
             <Show when=move || may_create(&store, RecordKind::Placement) && !jobs.with(Vec::is_empty)>
-                <form class="inline-form" on:submit=add novalidate aria-label=move || t().new_placement>
+                <form class="inline-form" on:submit=add novalidate aria-label=move || t().linked.new_placement>
                     <div class="field">
-                        <label for="new-placement-job">{move || t().job_order}</label>
+                        <label for="new-placement-job">{move || t().linked.job_order}</label>
                         <select id="new-placement-job" on:change=move |ev| job.set(event_target_value(&ev))>
                             {move || {
                                 let chosen = job.get();
@@ -394,7 +394,7 @@ pub fn PlacementsTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                         <label for="new-placement-start">{move || t().col.start_date}</label>
                         <input id="new-placement-start" type="date" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev))/>
                     </div>
-                    <button type="submit" class="button">{move || t().new_placement}</button>
+                    <button type="submit" class="button">{move || t().linked.new_placement}</button>
                     <p class="field-error" role="alert">{move || error.get()}</p>
                 </form>
             </Show>

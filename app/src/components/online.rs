@@ -21,7 +21,7 @@ pub fn online_list<T>(
     render: impl FnOnce(Vec<T>) -> AnyView,
 ) -> AnyView {
     match result {
-        None => view! { <p class="muted">{t.loading}</p> }.into_any(),
+        None => view! { <p class="muted">{t.app.loading}</p> }.into_any(),
         Some(Err(OnlineError::Offline)) => view! { <p class="muted">{(texts.offline)(t)}</p> }.into_any(),
         Some(Err(OnlineError::NotFound)) => view! { <p class="muted">{(texts.not_found)(t)}</p> }.into_any(),
         Some(Err(e)) => view! { <p class="notice">{e.text(t)}</p> }.into_any(),

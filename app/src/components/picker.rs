@@ -97,19 +97,19 @@ pub fn Picker(
                     id=input_id
                     type="search"
                     autocomplete="off"
-                    placeholder=move || t().picker_hint
+                    placeholder=move || t().wizard.picker_hint
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
             </div>
             <Show when=move || !results.with(Vec::is_empty)>
-                <ul class="picker-results" aria-label=move || t().search_results>
+                <ul class="picker-results" aria-label=move || t().list.search_results>
                     <For each=move || results.get() key=|f| f.id let:f>
                         {
                             let id = f.id;
                             let why = f.blocked.clone().map(|reason| {
                                 let t = t();
-                                if reason.is_empty() { t.blocked.to_owned() } else { format!("{}: {reason}", t.blocked) }
+                                if reason.is_empty() { t.record.blocked.to_owned() } else { format!("{}: {reason}", t.record.blocked) }
                             }).or_else(|| unavailable.and_then(|u| u.run(f.clone())));
                             let is_blocked = why.is_some();
                             view! {

@@ -119,7 +119,7 @@ pub fn ListPage(
     let may_create = move || {
         store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, veld_domain::Action::Create)))
     };
-    let new_label = move || if kind == RecordKind::Lead { t().new_lead } else { t().new_opportunity };
+    let new_label = move || if kind == RecordKind::Lead { t().list.new_lead } else { t().list.new_opportunity };
     view! {
         <Page title=Signal::derive(move || title(t())) intro=Signal::derive(move || intro(t()))>
             {detail_path(kind).filter(|_| matches!(kind, RecordKind::Lead | RecordKind::Opportunity)).map(|base| view! {
@@ -177,9 +177,9 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
         let language = store.language.get();
         let t = t();
         match local_list(store, kind) {
-            LocalList::Loading => view! { <p class="muted">{t.loading}</p> }.into_any(),
-            LocalList::NeverSynced => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
-            LocalList::NotAllowed => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
+            LocalList::Loading => view! { <p class="muted">{t.app.loading}</p> }.into_any(),
+            LocalList::NeverSynced => view! { <p class="notice">{t.list.offline_list}</p> }.into_any(),
+            LocalList::NotAllowed => view! { <p class="notice">{t.list.not_allowed}</p> }.into_any(),
             LocalList::Rows(records) => {
                 let rows: Vec<RecordRow> = records.iter().map(RecordState::to_row).collect();
                 let lookup = Lookup { company_names: company_names.get(), language };
@@ -190,9 +190,9 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
                     .map(|r| (r.id, cols.iter().map(|c| (c.cell)(r, &lookup)).collect::<Vec<_>>()))
                     .filter(|(_, cells)| needle.is_empty() || cells.iter().any(|c| c.to_lowercase().contains(&needle)))
                     .collect();
-                let count = (t.count_records)(table.len());
+                let count = (t.list.count_records)(table.len());
                 if table.is_empty() {
-                    return view! { <p class="muted">{t.empty_list}</p> }.into_any();
+                    return view! { <p class="muted">{t.list.empty_list}</p> }.into_any();
                 }
                 view! {
                     <p class="muted count" aria-live="polite">{count}</p>
@@ -239,10 +239,10 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
     view! {
         <div class="list-tools">
             <label class="field search">
-                <span class="visually-hidden">{move || format!("{} – {}", t().search, label.get())}</span>
+                <span class="visually-hidden">{move || format!("{} – {}", t().list.search, label.get())}</span>
                 <input
                     type="search"
-                    placeholder=move || t().search
+                    placeholder=move || t().list.search
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />

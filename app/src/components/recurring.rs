@@ -71,7 +71,7 @@ pub fn Recurring(id: uuid::Uuid) -> impl IntoView {
                 <p role="status">{move || (t().recurring.created)(created.with(Vec::len))}</p>
                 <ul>
                     {move || created.get().into_iter().enumerate().map(|(i, o)| view! {
-                        <li><A href=format!("/opportunities/{o}")>{format!("{} {}", t().open_opportunity, i + 1)}</A></li>
+                        <li><A href=format!("/opportunities/{o}")>{format!("{} {}", t().record.open_opportunity, i + 1)}</A></li>
                     }).collect_view()}
                 </ul>
             </Show>

@@ -50,7 +50,7 @@ pub fn RelatedRecords(of: RecordKind, id: uuid::Uuid, list: RecordKind) -> impl 
     });
     let heading_id = if list == RecordKind::Lead { "leads-heading" } else { "opportunities-heading" };
     let heading = move || if list == RecordKind::Lead { t().nav.leads } else { t().nav.opportunities };
-    let new_label = move || if list == RecordKind::Lead { t().new_lead } else { t().new_opportunity };
+    let new_label = move || if list == RecordKind::Lead { t().list.new_lead } else { t().list.new_opportunity };
     let may_new = move || {
         may_create(&store, list)
             && (list == RecordKind::Lead || store.me.with(|m| m.as_ref().is_some_and(|m| m.modules.opportunities)))
@@ -69,7 +69,7 @@ pub fn RelatedRecords(of: RecordKind, id: uuid::Uuid, list: RecordKind) -> impl 
         <section class="pending-section linked-tab" aria-labelledby=heading_id>
             <h2 id=heading_id>{heading}</h2>
             <Show when=move || records.with(Vec::is_empty)>
-                <p class="muted">{move || t().empty_list}</p>
+                <p class="muted">{move || t().list.empty_list}</p>
             </Show>
             <ul class="change-list">
                 <For each=move || records.get() key=|r| (r.id, r.version) let:r>
@@ -79,7 +79,7 @@ pub fn RelatedRecords(of: RecordKind, id: uuid::Uuid, list: RecordKind) -> impl 
                         let stage = stage_name(&store, list, &v);
                         let remove_label = move || {
                             let t = t();
-                            if list == RecordKind::Lead { t.remove_from_lead } else { t.remove_from_opportunity }
+                            if list == RecordKind::Lead { t.record.remove_from_lead } else { t.record.remove_from_opportunity }
                         };
                         let aria = {
                             let title = title.clone();
@@ -130,7 +130,7 @@ pub fn CompanyContacts(id: uuid::Uuid) -> impl IntoView {
         <section class="pending-section linked-tab" aria-labelledby="contacts-heading">
             <h2 id="contacts-heading">{move || t().tab.contacts}</h2>
             <Show when=move || contacts.with(Vec::is_empty)>
-                <p class="muted">{move || t().no_contacts}</p>
+                <p class="muted">{move || t().record.no_contacts}</p>
             </Show>
             <ul class="change-list">
                 <For each=move || contacts.get() key=|c| c.clone() let:c>
@@ -160,7 +160,7 @@ pub fn RelatedTo(record: Memo<Option<RecordState>>) -> impl IntoView {
                 (RecordKind::Contact, names::CONTACT_ID, t.wizard.contact),
                 (RecordKind::Lead, names::LEAD_ID, t.kind.lead),
                 (RecordKind::Opportunity, names::OPPORTUNITY_ID, t.kind.opportunity),
-                (RecordKind::JobOrder, names::JOB_ORDER_ID, t.job_order),
+                (RecordKind::JobOrder, names::JOB_ORDER_ID, t.linked.job_order),
             ] {
                 if let Some(target) = id_of(&v, field) {
                     let name = match kind {
@@ -171,7 +171,7 @@ pub fn RelatedTo(record: Memo<Option<RecordState>>) -> impl IntoView {
                     };
                     out.push((
                         label,
-                        name.unwrap_or_else(|| t.unknown_record.to_owned()),
+                        name.unwrap_or_else(|| t.record.unknown_record.to_owned()),
                         format!("{}/{target}", base(kind)),
                     ));
                 }
@@ -180,8 +180,8 @@ pub fn RelatedTo(record: Memo<Option<RecordState>>) -> impl IntoView {
         })
     });
     view! {
-        <div class="record-links" role="group" aria-label=move || t().related_to>
-            <span class="muted">{move || t().related_to}":"</span>
+        <div class="record-links" role="group" aria-label=move || t().record.related_to>
+            <span class="muted">{move || t().record.related_to}":"</span>
             <Show when=move || links.with(Vec::is_empty)>
                 <span class="muted">"—"</span>
             </Show>

@@ -25,12 +25,12 @@ pub fn Shell() -> impl IntoView {
                 }
             }
         >
-            <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
+            <a class="skip-link" href="#main">{move || t().app.skip_to_content}</a>
             <div class="layout">
                 <header class="topbar">
                     <a class="brand" href="/">
                         <img src="/icons/icon.svg" alt="" width="28" height="28"/>
-                        <span>{move || t().app_name}</span>
+                        <span>{move || t().app.app_name}</span>
                     </a>
                     <SyncStatus/>
                     <AccountMenu/>
@@ -59,9 +59,9 @@ fn UpdatePrompt() -> impl IntoView {
     view! {
         <Show when=move || store.update_available.get()>
             <div class="banner update-banner" role="alert">
-                <span>{move || t().update_available}</span>
+                <span>{move || t().app.update_available}</span>
                 <button type="button" class="button primary" on:click=|_| crate::pwa::apply_update()>
-                    {move || t().update_reload}
+                    {move || t().app.update_reload}
                 </button>
             </div>
         </Show>
@@ -90,7 +90,7 @@ fn AccountMenu() -> impl IntoView {
             >
                 <span class="avatar" aria-hidden="true">{initials}</span>
                 <span class="account-name">{name}</span>
-                <span class="visually-hidden">{move || format!(" – {}", t().account_menu)}</span>
+                <span class="visually-hidden">{move || format!(" – {}", t().app.account_menu)}</span>
             </button>
             <Show when=move || open.get()>
                 <div class="account-panel" id="account-panel">
@@ -101,7 +101,7 @@ fn AccountMenu() -> impl IntoView {
                     <LanguagePicker/>
                     <button type="button" class="button" on:click=move |_| store.logout()>
                         <Icon d=icons::LOGOUT/>
-                        {move || t().logout}
+                        {move || t().app.logout}
                     </button>
                 </div>
             </Show>
@@ -116,7 +116,7 @@ pub fn LanguagePicker() -> impl IntoView {
     let t = use_i18n();
     view! {
         <label class="field inline">
-            <span>{move || t().language}</span>
+            <span>{move || t().app.language}</span>
             <select on:change=move |ev| {
                 if let Ok(lang) = event_target_value(&ev).parse::<Language>() {
                     store.set_language(lang);

@@ -74,8 +74,8 @@ pub fn DownloadProgress() -> impl IntoView {
         store.download.get().map(|(done, total)| {
             view! {
                 <div class="download-progress" role="status">
-                    <label for="download-bar">{(t().download_progress)(done, total)}</label>
-                    <progress id="download-bar" max=total.max(1) value=done aria-label=t().download_label></progress>
+                    <label for="download-bar">{(t().status.download_progress)(done, total)}</label>
+                    <progress id="download-bar" max=total.max(1) value=done aria-label=t().status.download_label></progress>
                 </div>
             }
         })

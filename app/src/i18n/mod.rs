@@ -1,7 +1,9 @@
-//! The i18n layer. Every string the user sees is a field of [`Strings`] — general ones at its
-//! top, a feature's in its sub-struct (`t.board.moved`, `t.col.title`, `t.err.required`); each language is one
-//! `static` of it (`en.rs`, `nl.rs`, `ro.rs`), so a language missing a string does not compile. Stage and table labels,
-//! which administrators edit, come translated from the data instead.
+//! The i18n layer. Every string the user sees is a field of one of [`Strings`]' sub-structs, one
+//! per feature (`t.board.moved`, `t.col.title`, `t.common.save`; a string with values is a
+//! function whose documented parameters each language names and places where its grammar
+//! wants them); each language is one `static` of it (`en.rs`, `nl.rs`, `ro.rs`), so a language
+//! missing a string does not compile. Stage and table labels, which administrators edit, come
+//! translated from the data instead.
 
 use crate::state::Store;
 use leptos::prelude::*;
@@ -10,23 +12,76 @@ use veld_domain::api::ErrorCode;
 use veld_domain::schema::names;
 
 pub struct Strings {
+    // The shell and account
+    pub app: AppStrings,
+    pub nav: NavStrings,
+    pub status: StatusStrings,
+    pub login: LoginStrings,
+    pub err: ErrStrings,
+    pub common: CommonStrings,
+    // Lists, the pipeline and the wizard
+    pub list: ListStrings,
+    pub col: ColStrings,
+    pub tab: TabStrings,
+    pub cond: CondStrings,
+    pub cmp: CmpStrings,
+    pub bulk: BulkStrings,
+    pub board: BoardStrings,
+    pub wizard: WizardStrings,
+    // Record pages
+    pub record: RecordStrings,
+    pub kind: KindStrings,
+    pub linked: LinkedStrings,
+    pub attachment: AttachmentStrings,
+    pub recurring: RecurringStrings,
+    pub history: HistoryStrings,
+    pub pending: PendingStrings,
+    pub reject: RejectStrings,
+    // Administration
+    pub admin: AdminStrings,
+    pub role: RoleStrings,
+    pub auto: AutomationStrings,
+    pub ev: EvStrings,
+}
+
+/// The application shell: name, update notice, account menu, not-found page.
+pub struct AppStrings {
     pub app_name: &'static str,
     pub tagline: &'static str,
-    pub nav: NavStrings,
     pub skip_to_content: &'static str,
-    pub status: StatusStrings,
     pub update_available: &'static str,
     pub update_reload: &'static str,
-    // Account
     pub account_menu: &'static str,
     pub language: &'static str,
     pub logout: &'static str,
-    pub login: LoginStrings,
-    pub email: &'static str,
-    pub password: &'static str,
-    pub err: ErrStrings,
-    // Lists and pages
     pub loading: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_back: &'static str,
+}
+
+/// Words many screens use: buttons and answers.
+pub struct CommonStrings {
+    pub save: &'static str,
+    pub cancel: &'static str,
+    pub discard: &'static str,
+    pub close: &'static str,
+    pub open: &'static str,
+    pub add: &'static str,
+    pub apply: &'static str,
+    pub back: &'static str,
+    pub copy: &'static str,
+    pub delete: &'static str,
+    pub next: &'static str,
+    pub previous: &'static str,
+    pub print: &'static str,
+    pub remove: &'static str,
+    pub keep: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+}
+
+/// The lists (overview tabs): search, columns, saved views, selection, preview.
+pub struct ListStrings {
     pub search: &'static str,
     pub empty_list: &'static str,
     pub offline_list: &'static str,
@@ -38,43 +93,9 @@ pub struct Strings {
     pub contacts_intro: &'static str,
     pub activities_intro: &'static str,
     pub activities_empty: &'static str,
-    pub admin: AdminStrings,
-    pub not_found_title: &'static str,
-    pub not_found_back: &'static str,
-    // Record pages
     pub new_lead: &'static str,
     pub new_opportunity: &'static str,
-    pub save: &'static str,
-    pub cancel: &'static str,
-    pub saved_locally: &'static str,
-    pub nothing_changed: &'static str,
-    pub read_only: &'static str,
-    pub edit_not_allowed: &'static str,
-    pub record_not_found: &'static str,
-    pub pending: PendingStrings,
-    pub sync_now: &'static str,
-    pub discard: &'static str,
-    pub op_create: &'static str,
-    pub op_update: &'static str,
-    pub op_delete: &'static str,
-    pub reject: RejectStrings,
-    pub history: HistoryStrings,
-    /// (received, total)
-    pub download_progress: fn(u64, u64) -> String,
-    pub download_label: &'static str,
-    pub conflicts_none: &'static str,
-    pub conflicts_clear: &'static str,
-    pub conflicts_offline: &'static str,
-    pub someone: &'static str,
-    /// (field, losing value, who, winning value, who)
-    pub conflict_line: fn(&str, &str, &str, &str, &str) -> String,
-    pub col: ColStrings,
     pub count_records: fn(usize) -> String,
-    pub retry_in: fn(u64) -> String,
-    // Leads and opportunities
-    pub sections: &'static str,
-    pub job_order_title: &'static str,
-    pub cond: CondStrings,
     pub advanced_search: fn(usize) -> String,
     pub add_condition: &'static str,
     pub clear_conditions: &'static str,
@@ -83,8 +104,50 @@ pub struct Strings {
     pub view_name: &'static str,
     pub save_view: &'static str,
     pub preview: &'static str,
-    pub close: &'static str,
-    pub open: &'static str,
+    pub overview_tabs: &'static str,
+    pub search_records: &'static str,
+    pub search_results: &'static str,
+    pub select_all: fn(usize) -> String,
+    pub select_row: &'static str,
+    pub selected_count: fn(usize) -> String,
+    pub selection_nav: &'static str,
+}
+
+/// A record's page: saving, sections, links, conversion, groups, deleting.
+pub struct RecordStrings {
+    pub saved_locally: &'static str,
+    pub nothing_changed: &'static str,
+    pub read_only: &'static str,
+    pub edit_not_allowed: &'static str,
+    pub record_not_found: &'static str,
+    pub sections: &'static str,
+    pub change_company: &'static str,
+    pub link_company: &'static str,
+    pub unlink_company: &'static str,
+    pub context_bar: &'static str,
+    pub add_existing_contact: &'static str,
+    pub blocked: &'static str,
+    pub changes_title: &'static str,
+    pub confirm_delete: fn(usize) -> String,
+    pub convert: &'static str,
+    pub converted_to: &'static str,
+    pub no_company: &'static str,
+    pub no_contact: &'static str,
+    pub no_contacts: &'static str,
+    pub open_lead: &'static str,
+    pub open_opportunity: &'static str,
+    pub unknown_record: &'static str,
+    pub confirm_delete_one: fn(&str) -> String,
+    pub remove_from_lead: &'static str,
+    pub remove_from_opportunity: &'static str,
+    pub related_to: &'static str,
+    pub add_to_group: &'static str,
+    pub remove_from_group: &'static str,
+}
+
+/// What is linked to a lead or opportunity: activities, job orders, placements.
+pub struct LinkedStrings {
+    pub job_order_title: &'static str,
     pub activity_task: &'static str,
     pub activity_call: &'static str,
     pub activity_appointment: &'static str,
@@ -105,109 +168,10 @@ pub struct Strings {
     pub placements: &'static str,
     pub no_placements: &'static str,
     pub new_placement: &'static str,
-    pub change_company: &'static str,
-    pub link_company: &'static str,
-    pub unlink_company: &'static str,
-    pub context_bar: &'static str,
-    pub config_for: &'static str,
-    pub stages_intro: &'static str,
-    pub tables_intro: &'static str,
-    pub table_attribute: &'static str,
-    pub table_group: &'static str,
-    pub table_procedure: &'static str,
-    pub table_stage_group: &'static str,
-    pub new_stage: &'static str,
-    pub new_entry: &'static str,
-    pub name_en: &'static str,
-    pub add: &'static str,
-    pub outcome_won: &'static str,
-    pub outcome_lost: &'static str,
-    pub outcome_converted: &'static str,
-    pub inactive: &'static str,
-    pub active: &'static str,
-    pub default_stage: &'static str,
-    pub end_stage: &'static str,
-    pub default_end_stage: &'static str,
-    pub next_stages: &'static str,
-    pub previous_stages: &'static str,
-    pub fixed: &'static str,
-    pub add_existing_contact: &'static str,
-    pub apply: &'static str,
-    pub back: &'static str,
-    pub blocked: &'static str,
-    pub bulk: BulkStrings,
-    pub changes_title: &'static str,
-    pub chosen: &'static str,
-    pub confirm_delete: fn(usize) -> String,
-    pub convert: &'static str,
-    pub converted_to: &'static str,
-    pub copy: &'static str,
-    pub copy_from_context: &'static str,
-    pub copy_it: &'static str,
-    pub create_new_company: &'static str,
-    pub create_new_contact: &'static str,
-    pub delete: &'static str,
-    pub discard_draft: &'static str,
-    pub email_or_phone_hint: &'static str,
-    pub existing_found: &'static str,
-    pub existing_suggest: &'static str,
-    pub extend_it: &'static str,
-    pub find_company: &'static str,
-    pub find_contact: &'static str,
-    pub from_context: &'static str,
-    pub from_lead: &'static str,
-    pub kind: KindStrings,
-    pub next: &'static str,
-    pub next_step: &'static str,
-    pub no_company: &'static str,
-    pub no_contact: &'static str,
-    pub no_contacts: &'static str,
-    pub open_lead: &'static str,
-    pub open_opportunity: &'static str,
-    pub overview_tabs: &'static str,
-    pub picker_hint: &'static str,
-    pub previous: &'static str,
-    pub print: &'static str,
-    pub remove: &'static str,
-    pub search_records: &'static str,
-    pub search_results: &'static str,
-    pub select_all: fn(usize) -> String,
-    pub select_row: &'static str,
-    pub selected_count: fn(usize) -> String,
-    pub selection_nav: &'static str,
-    pub tab: TabStrings,
-    pub unknown_record: &'static str,
-    pub wizard: WizardStrings,
-    pub attachments: &'static str,
-    pub attachment: AttachmentStrings,
-    pub add_attachment: &'static str,
-    pub no_attachments: &'static str,
-    pub upload_waiting: &'static str,
-    pub upload_refused: &'static str,
-    pub download: &'static str,
-    pub file_online_only: &'static str,
-    pub confirm_delete_one: fn(&str) -> String,
-    pub keep: &'static str,
-    pub remove_from_lead: &'static str,
-    pub remove_from_opportunity: &'static str,
-    pub related_to: &'static str,
-    pub add_to_group: &'static str,
-    pub remove_from_group: &'static str,
-    pub yes: &'static str,
-    pub no: &'static str,
-    pub board: BoardStrings,
-    pub roles_intro: &'static str,
-    pub role: RoleStrings,
-    pub action_view: &'static str,
-    pub action_create: &'static str,
-    pub action_edit: &'static str,
-    pub action_delete: &'static str,
-    pub scope_none: &'static str,
-    pub scope_own: &'static str,
-    pub scope_office: &'static str,
-    pub scope_all: &'static str,
-    pub new_role: &'static str,
-    pub roles_offline: &'static str,
+}
+
+/// Automation: trigger rules, processes and their runs.
+pub struct AutomationStrings {
     pub automation_intro: &'static str,
     pub rules_title: &'static str,
     pub processes_title: &'static str,
@@ -218,7 +182,6 @@ pub struct Strings {
     pub new_rule: &'static str,
     pub new_process: &'static str,
     pub event: &'static str,
-    pub ev: EvStrings,
     pub days: &'static str,
     pub conditions: &'static str,
     pub condition: &'static str,
@@ -228,7 +191,6 @@ pub struct Strings {
     pub act_set_stage: &'static str,
     pub act_create_task: &'static str,
     pub act_set_owner: &'static str,
-    pub cmp: CmpStrings,
     pub task_for_owner: &'static str,
     pub due_in_days: &'static str,
     pub assignee: &'static str,
@@ -240,7 +202,6 @@ pub struct Strings {
     pub run_done: fn(usize) -> String,
     pub needs_connection: &'static str,
     pub rule_value: &'static str,
-    pub recurring: RecurringStrings,
 }
 
 /// Navigation.
@@ -268,6 +229,9 @@ pub struct StatusStrings {
     pub pending: fn(usize) -> String,
     pub offline_hint: &'static str,
     pub never_synced: &'static str,
+    /// (received, total)
+    pub download_progress: fn(u64, u64) -> String,
+    pub download_label: &'static str,
 }
 
 /// Signing in.
@@ -276,6 +240,8 @@ pub struct LoginStrings {
     pub intro: &'static str,
     pub submit: &'static str,
     pub busy: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
 }
 
 /// What is wrong, next to a field or in a notice.
@@ -322,6 +288,27 @@ pub struct AdminStrings {
     pub table: &'static str,
     pub automation: &'static str,
     pub roles: &'static str,
+    pub config_for: &'static str,
+    pub stages_intro: &'static str,
+    pub tables_intro: &'static str,
+    pub table_attribute: &'static str,
+    pub table_group: &'static str,
+    pub table_procedure: &'static str,
+    pub table_stage_group: &'static str,
+    pub new_stage: &'static str,
+    pub new_entry: &'static str,
+    pub name_en: &'static str,
+    pub outcome_won: &'static str,
+    pub outcome_lost: &'static str,
+    pub outcome_converted: &'static str,
+    pub inactive: &'static str,
+    pub active: &'static str,
+    pub default_stage: &'static str,
+    pub end_stage: &'static str,
+    pub default_end_stage: &'static str,
+    pub next_stages: &'static str,
+    pub previous_stages: &'static str,
+    pub fixed: &'static str,
 }
 
 /// Pending changes.
@@ -332,6 +319,17 @@ pub struct PendingStrings {
     pub rejected: fn(usize) -> String,
     pub none: &'static str,
     pub conflicts: &'static str,
+    pub sync_now: &'static str,
+    pub op_create: &'static str,
+    pub op_update: &'static str,
+    pub op_delete: &'static str,
+    pub conflicts_none: &'static str,
+    pub conflicts_clear: &'static str,
+    pub conflicts_offline: &'static str,
+    pub someone: &'static str,
+    /// (field, losing value, who, winning value, who)
+    pub conflict_line: fn(&str, &str, &str, &str, &str) -> String,
+    pub retry_in: fn(u64) -> String,
 }
 
 /// Why the server refused a change.
@@ -458,6 +456,22 @@ pub struct WizardStrings {
     pub record: &'static str,
     pub step: fn(usize, &str) -> String,
     pub steps: &'static str,
+    pub chosen: &'static str,
+    pub copy_from_context: &'static str,
+    pub copy_it: &'static str,
+    pub create_new_company: &'static str,
+    pub create_new_contact: &'static str,
+    pub discard_draft: &'static str,
+    pub email_or_phone_hint: &'static str,
+    pub existing_found: &'static str,
+    pub existing_suggest: &'static str,
+    pub extend_it: &'static str,
+    pub find_company: &'static str,
+    pub find_contact: &'static str,
+    pub from_context: &'static str,
+    pub from_lead: &'static str,
+    pub next_step: &'static str,
+    pub picker_hint: &'static str,
 }
 
 /// Attachments.
@@ -471,6 +485,13 @@ pub struct AttachmentStrings {
     pub contract: &'static str,
     pub presentation: &'static str,
     pub other: &'static str,
+    pub attachments: &'static str,
+    pub add_attachment: &'static str,
+    pub no_attachments: &'static str,
+    pub upload_waiting: &'static str,
+    pub upload_refused: &'static str,
+    pub download: &'static str,
+    pub file_online_only: &'static str,
 }
 
 /// The pipeline board.
@@ -502,6 +523,17 @@ pub struct RoleStrings {
     pub name_refused: &'static str,
     pub modules_refused: &'static str,
     pub admin_refused: &'static str,
+    pub roles_intro: &'static str,
+    pub action_view: &'static str,
+    pub action_create: &'static str,
+    pub action_edit: &'static str,
+    pub action_delete: &'static str,
+    pub scope_none: &'static str,
+    pub scope_own: &'static str,
+    pub scope_office: &'static str,
+    pub scope_all: &'static str,
+    pub new_role: &'static str,
+    pub roles_offline: &'static str,
 }
 
 /// Automation events.
@@ -583,7 +615,7 @@ fn known_field_label(t: &Strings, field: &str) -> Option<&'static str> {
         names::LEAD_ID => t.kind.lead,
         names::OPPORTUNITY_ID => t.kind.opportunity,
         names::CONTACT_ID => t.kind.contact,
-        names::JOB_ORDER_ID => t.job_order,
+        names::JOB_ORDER_ID => t.linked.job_order,
         names::OWNER_ID => t.col.owner,
         names::GROUPS => t.col.groups,
         names::NAME => t.col.name,
@@ -592,11 +624,11 @@ fn known_field_label(t: &Strings, field: &str) -> Option<&'static str> {
         names::EMAIL => t.col.email,
         names::PHONE => t.col.phone,
         names::FUNCTION => t.col.function,
-        names::BLOCKED => t.blocked,
+        names::BLOCKED => t.record.blocked,
         names::BLOCKED_REASON => t.col.blocked_reason,
         names::SUBJECT => t.col.subject,
         names::TYPE => t.col.type_of,
-        names::DUE_DATE => t.due,
+        names::DUE_DATE => t.linked.due,
         names::DONE => t.col.done,
         names::BODY => t.col.body,
         names::DESCRIPTION => t.col.description,
@@ -654,7 +686,7 @@ pub fn error_text(t: &Strings, code: ErrorCode) -> &'static str {
     match code {
         ErrorCode::InvalidCredentials => t.err.credentials,
         ErrorCode::RateLimited => t.err.rate_limited,
-        ErrorCode::Forbidden => t.not_allowed,
+        ErrorCode::Forbidden => t.list.not_allowed,
         ErrorCode::Unavailable | ErrorCode::Internal => t.err.server,
         _ => t.err.server,
     }
@@ -702,17 +734,17 @@ mod tests {
     fn every_language_has_its_own_texts() {
         // The struct makes every string present; this guards against copy-paste left untranslated.
         let (en, nl) = (strings(Language::En), strings(Language::Nl));
-        assert_ne!(en.logout, nl.logout);
+        assert_ne!(en.app.logout, nl.app.logout);
         assert_ne!(en.login.title, nl.login.title);
-        assert_eq!((en.count_records)(1), "1 record");
-        assert_eq!((en.count_records)(3), "3 records");
-        assert!((nl.retry_in)(61).contains('2'));
+        assert_eq!((en.list.count_records)(1), "1 record");
+        assert_eq!((en.list.count_records)(3), "3 records");
+        assert!((nl.pending.retry_in)(61).contains('2'));
         let ro = strings(Language::Ro);
-        assert_ne!(ro.logout, en.logout);
-        assert_ne!(ro.save, nl.save);
-        assert_eq!((ro.count_records)(1), "1 înregistrare");
-        assert_eq!((ro.count_records)(3), "3 înregistrări");
-        assert_eq!((ro.count_records)(20), "20 de înregistrări");
-        assert_eq!((ro.count_records)(101), "101 înregistrări");
+        assert_ne!(ro.app.logout, en.app.logout);
+        assert_ne!(ro.common.save, nl.common.save);
+        assert_eq!((ro.list.count_records)(1), "1 înregistrare");
+        assert_eq!((ro.list.count_records)(3), "3 înregistrări");
+        assert_eq!((ro.list.count_records)(20), "20 de înregistrări");
+        assert_eq!((ro.list.count_records)(101), "101 înregistrări");
     }
 }

@@ -131,12 +131,12 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
             }),
         )]
     };
-    let apply_text: Text = |t| t.apply;
+    let apply_text: Text = |t| t.common.apply;
     view! {
         <Show when=move || { count() > 0 || notice.with(Option::is_some) }>
             <div class="bulk-bar" role="group" aria-label=move || t().bulk.actions>
                 <Show when=move || { count() > 0 }>
-                    <strong>{move || (t().selected_count)(count())}</strong>
+                    <strong>{move || (t().list.selected_count)(count())}</strong>
                     <BulkAction id="bulk-stage" label=|t| t.bulk.stage control=Control::Select(stages)
                         buttons=one(apply_text, |v| Some(BulkChange::Stage(v)))/>
                     <BulkAction id="bulk-priority" label=|t| t.bulk.priority control=Control::Select(table(Table::Priority))
@@ -151,20 +151,20 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
                         buttons=one(apply_text, |v| v.parse().ok().map(BulkChange::Owner))/>
                     <BulkAction id="bulk-group" label=|t| t.bulk.group control=Control::Select(table(Table::Group))
                         buttons=vec![
-                            (|t: &Strings| t.add_to_group, Callback::new(move |code| apply(BulkChange::Group { code, member: true }))),
-                            (|t: &Strings| t.remove_from_group, Callback::new(move |code| apply(BulkChange::Group { code, member: false }))),
+                            (|t: &Strings| t.record.add_to_group, Callback::new(move |code| apply(BulkChange::Group { code, member: true }))),
+                            (|t: &Strings| t.record.remove_from_group, Callback::new(move |code| apply(BulkChange::Group { code, member: false }))),
                         ]/>
-                    <button type="button" class="button danger" on:click=move |_| confirm.set(true)>{move || t().delete}</button>
+                    <button type="button" class="button danger" on:click=move |_| confirm.set(true)>{move || t().common.delete}</button>
                 </Show>
                 <p class="form-notice" role="status">{move || notice.get()}</p>
             </div>
         </Show>
         <Show when=move || confirm.get()>
             <div class="confirm card" role="alertdialog" aria-labelledby="confirm-delete-text">
-                <p id="confirm-delete-text">{move || (t().confirm_delete)(count())}</p>
+                <p id="confirm-delete-text">{move || (t().record.confirm_delete)(count())}</p>
                 <div class="form-actions">
-                    <button type="button" class="button danger" on:click=move |_| delete()>{move || t().delete}</button>
-                    <button type="button" class="button" on:click=move |_| confirm.set(false)>{move || t().cancel}</button>
+                    <button type="button" class="button danger" on:click=move |_| delete()>{move || t().common.delete}</button>
+                    <button type="button" class="button" on:click=move |_| confirm.set(false)>{move || t().common.cancel}</button>
                 </div>
             </div>
         </Show>

@@ -116,9 +116,9 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
     let may_create =
         move || store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::Create)));
     let (title, intro, new_label): (Text, Text, Text) = if kind == RecordKind::Lead {
-        (|t| t.nav.leads, |t| t.leads_intro, |t| t.new_lead)
+        (|t| t.nav.leads, |t| t.list.leads_intro, |t| t.list.new_lead)
     } else {
-        (|t| t.nav.opportunities, |t| t.opportunities_intro, |t| t.new_opportunity)
+        (|t| t.nav.opportunities, |t| t.list.opportunities_intro, |t| t.list.new_opportunity)
     };
     let tab_links = move || {
         let current = state.tab.get();
@@ -142,17 +142,17 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                 <Show when=may_create>
                     <A href=format!("{}/new", base(kind)) attr:class="button primary new-button">{move || new_label(t())}</A>
                 </Show>
-                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || t().print}</button>
+                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || t().common.print}</button>
             </div>
-            <nav class="tabs" aria-label=move || t().overview_tabs>
+            <nav class="tabs" aria-label=move || t().list.overview_tabs>
                 <ul>{tab_links}</ul>
             </nav>
             <div class="list-tools">
                 <label class="field search">
-                    <span class="visually-hidden">{move || format!("{} – {}", t().search, title(t()))}</span>
+                    <span class="visually-hidden">{move || format!("{} – {}", t().list.search, title(t()))}</span>
                     <input
                         type="search"
-                        placeholder=move || t().search_records
+                        placeholder=move || t().list.search_records
                         prop:value=move || state.query.get()
                         on:input=move |ev| {
                             crate::perf::mark("veld:search:input");

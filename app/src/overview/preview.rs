@@ -51,15 +51,15 @@ pub fn Preview(kind: RecordKind, id: uuid::Uuid, close: Callback<()>) -> impl In
         ];
         let title = text(&v, names::TITLE).unwrap_or_default().to_owned();
         Some(view! {
-            <section class="card preview" aria-label=t.preview>
+            <section class="card preview" aria-label=t.list.preview>
                 <div class="preview-head">
                     <h2>{title}</h2>
-                    <button type="button" class="button subtle" on:click=move |_| close.run(())>{t.close}</button>
+                    <button type="button" class="button subtle" on:click=move |_| close.run(())>{t.common.close}</button>
                 </div>
                 <dl>
                     {facts.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
                 </dl>
-                <A href=format!("{}/{id}", base(kind)) attr:class="button primary">{t.open}</A>
+                <A href=format!("{}/{id}", base(kind)) attr:class="button primary">{t.common.open}</A>
             </section>
         })
     }

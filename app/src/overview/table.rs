@@ -16,20 +16,20 @@ fn message(store: Store, kind: veld_domain::RecordKind, no_rows: bool, none_show
     let allowed =
         store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, veld_domain::Action::View)));
     if !allowed {
-        return Some(view! { <p class="notice">{t.not_allowed}</p> }.into_any());
+        return Some(view! { <p class="notice">{t.list.not_allowed}</p> }.into_any());
     }
     if !store.local_ready.get() {
-        return Some(view! { <p class="muted">{t.loading}</p> }.into_any());
+        return Some(view! { <p class="muted">{t.app.loading}</p> }.into_any());
     }
     let never_synced = store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none()));
     if no_rows && never_synced {
         return Some(if store.connection.get() == Connection::Online {
-            view! { <p class="muted">{t.loading}</p> }.into_any()
+            view! { <p class="muted">{t.app.loading}</p> }.into_any()
         } else {
-            view! { <p class="notice">{t.offline_list}</p> }.into_any()
+            view! { <p class="notice">{t.list.offline_list}</p> }.into_any()
         });
     }
-    none_shown.then(|| view! { <p class="muted count" aria-live="polite">{t.empty_list}</p> }.into_any())
+    none_shown.then(|| view! { <p class="muted count" aria-live="polite">{t.list.empty_list}</p> }.into_any())
 }
 
 /// The table of the rows `shown` (indices into `rows`), with sortable headers, a checkbox per
@@ -97,7 +97,7 @@ pub fn RecordTable(
     view! {
         {message}
         <Show when=has_rows>
-            <p class="muted count" aria-live="polite">{move || (t().count_records)(total())}</p>
+            <p class="muted count" aria-live="polite">{move || (t().list.count_records)(total())}</p>
             <div
                 class="table-wrap virtual"
                 role="region"
@@ -114,10 +114,10 @@ pub fn RecordTable(
                     <thead>
                         <tr aria-rowindex="1">
                             <th scope="col" class="check">
-                                <input type="checkbox" aria-label=move || (t().select_all)(total()) prop:checked=all_checked on:change=toggle_all/>
+                                <input type="checkbox" aria-label=move || (t().list.select_all)(total()) prop:checked=all_checked on:change=toggle_all/>
                             </th>
                             {move || cols.get().into_iter().map(|c| view! { <Header state=state col=c/> }).collect_view()}
-                            <th scope="col" class="preview-cell"><span class="visually-hidden">{move || t().preview}</span></th>
+                            <th scope="col" class="preview-cell"><span class="visually-hidden">{move || t().list.preview}</span></th>
                         </tr>
                     </thead>
                     <tbody>{body}</tbody>
@@ -185,11 +185,11 @@ fn table_row(
     view! {
         <tr aria-rowindex=index>
             <td class="check">
-                <input type="checkbox" aria-label=format!("{} {}", t.select_row, row.title) prop:checked=is_checked on:change=toggle/>
+                <input type="checkbox" aria-label=format!("{} {}", t.list.select_row, row.title) prop:checked=is_checked on:change=toggle/>
             </td>
             {cells}
             <td class="preview-cell">
-                <button type="button" class="icon-button" aria-label=format!("{} {}", t.preview, row.title) aria-pressed=move || previewed().to_string()
+                <button type="button" class="icon-button" aria-label=format!("{} {}", t.list.preview, row.title) aria-pressed=move || previewed().to_string()
                     on:click=move |_| state.preview.update(|p| *p = if *p == Some(id) { None } else { Some(id) })><Icon d=icons::PREVIEW/></button>
             </td>
         </tr>

@@ -91,7 +91,7 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
             .enumerate()
             .map(|(i, c)| {
                 let field_label = format!("{} {}", t.cond.field, i + 1);
-                let remove_label = format!("{} {}", t.remove, c.field.label(t));
+                let remove_label = format!("{} {}", t.common.remove, c.field.label(t));
                 let current = c.field;
                 view! {
                     <li class="condition">
@@ -112,12 +112,12 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
     };
     view! {
     <details class="tool">
-        <summary>{move || (t().advanced_search)(state.conditions.with(|c| c.iter().filter(|c| !c.value.trim().is_empty()).count()))}</summary>
+        <summary>{move || (t().list.advanced_search)(state.conditions.with(|c| c.iter().filter(|c| !c.value.trim().is_empty()).count()))}</summary>
         <div class="tool-panel">
             <ul class="conditions">{conditions}</ul>
             <div class="form-actions">
-                <button type="button" class="button" on:click=move |_| state.conditions.update(|c| c.push(Condition { field: CondField::Stage, value: String::new() }))>{move || t().add_condition}</button>
-                <button type="button" class="button subtle" on:click=move |_| state.conditions.set(Vec::new())>{move || t().clear_conditions}</button>
+                <button type="button" class="button" on:click=move |_| state.conditions.update(|c| c.push(Condition { field: CondField::Stage, value: String::new() }))>{move || t().list.add_condition}</button>
+                <button type="button" class="button subtle" on:click=move |_| state.conditions.set(Vec::new())>{move || t().list.clear_conditions}</button>
             </div>
         </div>
     </details>
@@ -135,7 +135,7 @@ fn ColumnChooser(state: OverviewState) -> impl IntoView {
 
     view! {
     <details class="tool">
-        <summary>{move || t().columns}</summary>
+        <summary>{move || t().list.columns}</summary>
         <div class="tool-panel">
             {move || state.columns.get_value().into_iter().filter(|c| *c != Col::Title).map(|c| {
                 let t = t();
@@ -196,12 +196,12 @@ fn SavedViews(state: OverviewState) -> impl IntoView {
 
     view! {
     <details class="tool">
-        <summary>{move || t().saved_views}</summary>
+        <summary>{move || t().list.saved_views}</summary>
         <div class="tool-panel">
             <ul class="saved-views">
                 {move || views.get().into_iter().map(|v| {
                     let name = v.name.clone();
-                    let delete_label = format!("{} {}", t().delete, v.name);
+                    let delete_label = format!("{} {}", t().common.delete, v.name);
                     let apply = apply_view.clone();
                     view! {
                         <li>
@@ -213,11 +213,11 @@ fn SavedViews(state: OverviewState) -> impl IntoView {
             </ul>
             <div class="inline-form">
                 <div class="field grow">
-                    <label for=format!("view-name-{}", kind.as_str())>{move || t().view_name}</label>
+                    <label for=format!("view-name-{}", kind.as_str())>{move || t().list.view_name}</label>
                     <input id=format!("view-name-{}", kind.as_str()) prop:value=move || view_name.get() on:input=move |ev| view_name.set(event_target_value(&ev))
                         aria-invalid=move || name_error.get().is_some().to_string() aria-describedby="view-name-error"/>
                 </div>
-                <button type="button" class="button" on:click=save_view>{move || t().save_view}</button>
+                <button type="button" class="button" on:click=save_view>{move || t().list.save_view}</button>
                 <p class="field-error" id="view-name-error">{move || name_error.get()}</p>
             </div>
         </div>

@@ -31,9 +31,9 @@ pub fn ActivitiesPage() -> impl IntoView {
         list
     });
     view! {
-        <Page title=Signal::derive(move || t().nav.activities) intro=Signal::derive(move || t().activities_intro)>
+        <Page title=Signal::derive(move || t().nav.activities) intro=Signal::derive(move || t().list.activities_intro)>
             <Show when=move || activities.with(Vec::is_empty)>
-                <p class="empty">{move || t().activities_empty}</p>
+                <p class="empty">{move || t().list.activities_empty}</p>
             </Show>
             <ActivityList activities=activities show_parent=true/>
         </Page>

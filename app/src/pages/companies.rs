@@ -12,5 +12,5 @@ pub fn CompaniesPage() -> impl IntoView {
         Column::field(|t| t.col.city, names::CITY).secondary(),
         Column::field(|t| t.col.phone, names::PHONE).secondary(),
     ];
-    view! { <ListPage kind=RecordKind::Company title=|t| t.nav.companies intro=|t| t.companies_intro columns=columns/> }
+    view! { <ListPage kind=RecordKind::Company title=|t| t.nav.companies intro=|t| t.list.companies_intro columns=columns/> }
 }

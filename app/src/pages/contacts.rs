@@ -15,5 +15,5 @@ pub fn ContactsPage() -> impl IntoView {
         Column::field(|t| t.col.email, names::EMAIL).secondary(),
         Column::field(|t| t.col.phone, names::PHONE).secondary(),
     ];
-    view! { <ListPage kind=RecordKind::Contact title=|t| t.nav.contacts intro=|t| t.contacts_intro columns=columns/> }
+    view! { <ListPage kind=RecordKind::Contact title=|t| t.nav.contacts intro=|t| t.list.contacts_intro columns=columns/> }
 }

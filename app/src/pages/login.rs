@@ -71,7 +71,7 @@ pub fn LoginPage() -> impl IntoView {
                     (ErrorCode::RateLimited, _) => form_error.set(Some(format!(
                         "{} {}",
                         t.err.rate_limited,
-                        (t.retry_in)(body.retry_after_secs.unwrap_or(60))
+                        (t.pending.retry_in)(body.retry_after_secs.unwrap_or(60))
                     ))),
                     (code, _) => form_error.set(Some(error_text(t, code).to_owned())),
                 },
@@ -87,13 +87,13 @@ pub fn LoginPage() -> impl IntoView {
             <div class="card narrow">
                 <div class="login-brand">
                     <img src="/icons/icon.svg" alt="" width="48" height="48"/>
-                    <p class="tagline">{move || t().tagline}</p>
+                    <p class="tagline">{move || t().app.tagline}</p>
                 </div>
                 <h1>{move || t().login.title}</h1>
                 <p class="muted">{move || t().login.intro}</p>
                 <form on:submit=submit novalidate>
                     <div class="field">
-                        <label for="login-email">{move || t().email}</label>
+                        <label for="login-email">{move || t().login.email}</label>
                         <input
                             id="login-email"
                             node_ref=email_input
@@ -111,7 +111,7 @@ pub fn LoginPage() -> impl IntoView {
                         <p class="field-error" id="login-email-error">{move || email_error.get()}</p>
                     </div>
                     <div class="field">
-                        <label for="login-password">{move || t().password}</label>
+                        <label for="login-password">{move || t().login.password}</label>
                         <input
                             id="login-password"
                             node_ref=password_input

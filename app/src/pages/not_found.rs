@@ -7,8 +7,8 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <main class="centered" id="main">
             <div class="card narrow">
-                <h1>{move || t().not_found_title}</h1>
-                <p><a href="/">{move || t().not_found_back}</a></p>
+                <h1>{move || t().app.not_found_title}</h1>
+                <p><a href="/">{move || t().app.not_found_back}</a></p>
             </div>
         </main>
     }

@@ -56,9 +56,9 @@ pub fn PendingPage() -> impl IntoView {
             .unwrap_or_else(|| m.record_id.to_string())
     };
     let op_label = move |op: Op| match op {
-        Op::Create => t().op_create,
-        Op::Update => t().op_update,
-        Op::Delete => t().op_delete,
+        Op::Create => t().pending.op_create,
+        Op::Update => t().pending.op_update,
+        Op::Delete => t().pending.op_delete,
     };
     view! {
         <Page title=Signal::derive(move || t().pending.title) intro=Signal::derive(move || t().pending.intro)>
@@ -74,7 +74,7 @@ pub fn PendingPage() -> impl IntoView {
                         </For>
                     </ul>
                     <button type="button" class="button primary" on:click=move |_| store.sync_now()>
-                        {move || t().sync_now}
+                        {move || t().pending.sync_now}
                     </button>
                 </Show>
             </section>
@@ -95,7 +95,7 @@ pub fn PendingPage() -> impl IntoView {
                                     class="button"
                                     aria-label={
                                         let title = title_of(&r.mutation);
-                                        move || format!("{} – {title}", t().discard)
+                                        move || format!("{} – {title}", t().common.discard)
                                     }
                                     on:click=move |_| {
                                         let id = r.mutation.id;
@@ -104,7 +104,7 @@ pub fn PendingPage() -> impl IntoView {
                                         });
                                     }
                                 >
-                                    {move || t().discard}
+                                    {move || t().common.discard}
                                 </button>
                             </li>
                         </For>

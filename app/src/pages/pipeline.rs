@@ -77,9 +77,9 @@ pub fn PipelinePage() -> impl IntoView {
         let t = t();
         let k = kind.get();
         match state.get() {
-            Shown::Loading => view! { <p class="muted">{t.loading}</p> }.into_any(),
-            Shown::Offline => view! { <p class="notice">{t.offline_list}</p> }.into_any(),
-            Shown::NotAllowed => view! { <p class="notice">{t.not_allowed}</p> }.into_any(),
+            Shown::Loading => view! { <p class="muted">{t.app.loading}</p> }.into_any(),
+            Shown::Offline => view! { <p class="notice">{t.list.offline_list}</p> }.into_any(),
+            Shown::NotAllowed => view! { <p class="notice">{t.list.not_allowed}</p> }.into_any(),
             Shown::Board => view! {
                 <Board
                     kind=k
@@ -92,7 +92,7 @@ pub fn PipelinePage() -> impl IntoView {
         }
     };
     view! {
-        <Page title=Signal::derive(move || t().nav.pipeline) intro=Signal::derive(move || t().pipeline_intro)>
+        <Page title=Signal::derive(move || t().nav.pipeline) intro=Signal::derive(move || t().list.pipeline_intro)>
             <nav class="tabs" aria-label=move || t().board.lists>
                 <ul>
                     {move || leads().then(|| tab(RecordKind::Lead, t().nav.leads))}
@@ -138,7 +138,7 @@ fn BoardTools(kind: Memo<RecordKind>, filters: RwSignal<Filters>, layout: RwSign
                 </select>
             </div>
             <div class="field inline search">
-                <label for="board-search">{move || t().search}</label>
+                <label for="board-search">{move || t().list.search}</label>
                 <input id="board-search" type="search" prop:value=move || filters.with(|f| f.search.clone()) on:input=set(|f, v| f.search = v)/>
             </div>
             <div class="field inline">

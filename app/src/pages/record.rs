@@ -113,7 +113,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
         let t = t();
         record.with(|r| match r {
             Some(r) => heading_of(kind, &r.values()),
-            None => t.record_not_found.to_owned(),
+            None => t.record.record_not_found.to_owned(),
         })
     };
     // Re-render the page's parts only when the record appears or goes, not on each change.
@@ -124,23 +124,23 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
             RecordKind::Lead | RecordKind::Opportunity => v.extend([
                 ("contacts-heading", t.tab.contacts),
                 ("activities-heading", t.nav.activities),
-                ("jobs-heading", t.job_orders),
-                ("placements-heading", t.placements),
-                ("attachments-heading", t.attachments),
-                ("changes-heading", t.changes_title),
+                ("jobs-heading", t.linked.job_orders),
+                ("placements-heading", t.linked.placements),
+                ("attachments-heading", t.attachment.attachments),
+                ("changes-heading", t.record.changes_title),
             ]),
             RecordKind::Company => v.extend([
                 ("leads-heading", t.nav.leads),
                 ("opportunities-heading", t.nav.opportunities),
                 ("contacts-heading", t.tab.contacts),
                 ("activities-heading", t.nav.activities),
-                ("attachments-heading", t.attachments),
+                ("attachments-heading", t.attachment.attachments),
             ]),
             RecordKind::Contact => v.extend([
                 ("leads-heading", t.nav.leads),
                 ("opportunities-heading", t.nav.opportunities),
                 ("activities-heading", t.nav.activities),
-                ("attachments-heading", t.attachments),
+                ("attachments-heading", t.attachment.attachments),
             ]),
             _ => {}
         }
@@ -174,7 +174,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                     .into_any(),
                     RecordKind::Company | RecordKind::Contact => view! {
                         <div class="record-links">
-                            <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || t().print}</button>
+                            <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || t().common.print}</button>
                         </div>
                         <SectionNav sections=sections/>
                         <GeneralForm kind=kind record=record may_edit=may_edit/>
@@ -200,7 +200,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                 };
                 view! {
                     <Show when=move || !may_edit.get()>
-                        <p class="notice">{move || t().read_only}</p>
+                        <p class="notice">{move || t().record.read_only}</p>
                     </Show>
                     {parts}
                     <History kind=kind id=id/>
@@ -225,7 +225,7 @@ fn SectionNav(
         }
     };
     view! {
-        <nav class="section-nav" aria-label=move || t().sections>
+        <nav class="section-nav" aria-label=move || t().record.sections>
             <ul>
                 {move || {
                     sections(t())
@@ -261,10 +261,10 @@ fn PrevNext(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                 None => view! { <span class="button disabled" aria-disabled="true">{label}</span> }.into_any(),
             };
             view! {
-                <nav class="prev-next" aria-label=t.selection_nav>
-                    {link(prev, t.previous, "prev")}
+                <nav class="prev-next" aria-label=t.list.selection_nav>
+                    {link(prev, t.common.previous, "prev")}
                     <span class="muted">{format!("{} / {len}", pos + 1)}</span>
-                    {link(next, t.next, "next")}
+                    {link(next, t.common.next, "next")}
                 </nav>
             }
         })
@@ -360,14 +360,14 @@ fn Links(
         let t = t();
         let v = values();
         let company = company_name.get().map(|name| {
-            let name = if name.is_empty() { t.unknown_record.to_owned() } else { name };
+            let name = if name.is_empty() { t.record.unknown_record.to_owned() } else { name };
             view! { <span class="link-chip"><span class="muted">{t.col.company}": "</span>{name}</span> }
         });
         let converted = id_of(&v, names::OPPORTUNITY_ID).map(|o| {
-            view! { <span class="link-chip">{t.converted_to}" "<A href=format!("/opportunities/{o}")>{t.open_opportunity}</A></span> }
+            view! { <span class="link-chip">{t.record.converted_to}" "<A href=format!("/opportunities/{o}")>{t.record.open_opportunity}</A></span> }
         });
         let from_lead = id_of(&v, names::LEAD_ID).map(|l| {
-            view! { <span class="link-chip">{t.from_lead}" "<A href=format!("/leads/{l}")>{t.open_lead}</A></span> }
+            view! { <span class="link-chip">{t.wizard.from_lead}" "<A href=format!("/leads/{l}")>{t.record.open_lead}</A></span> }
         });
         let can_convert = may_convert() && id_of(&v, names::OPPORTUNITY_ID).is_none();
         let has_company = company.is_some();
@@ -377,18 +377,18 @@ fn Links(
             {company}
             {may_link.then(|| view! {
                 <button type="button" class="button" aria-expanded=move || choosing.get().to_string() on:click=move |_| choosing.update(|c| *c = !*c)>
-                    {if has_company { t.change_company } else { t.link_company }}
+                    {if has_company { t.record.change_company } else { t.record.link_company }}
                 </button>
             })}
             {(may_link && has_company).then(|| view! {
-                <button type="button" class="button subtle" on:click=move |_| set_company(None)>{t.unlink_company}</button>
+                <button type="button" class="button subtle" on:click=move |_| set_company(None)>{t.record.unlink_company}</button>
             })}
             {converted}
             {from_lead}
             {can_convert.then(|| view! {
-                <button type="button" class="button primary" on:click=convert>{t.convert}</button>
+                <button type="button" class="button primary" on:click=convert>{t.record.convert}</button>
             })}
-            <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{t.print}</button>
+            <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{t.common.print}</button>
         }
     };
     view! {
@@ -398,7 +398,7 @@ fn Links(
         </div>
         <Show when=move || choosing.get()>
             <div class="card link-picker">
-                <Picker kind=RecordKind::Company label=Signal::derive(move || t().find_company) on_pick=pick_company/>
+                <Picker kind=RecordKind::Company label=Signal::derive(move || t().wizard.find_company) on_pick=pick_company/>
             </div>
         </Show>
     }

@@ -37,7 +37,7 @@ impl EditError {
     pub fn text(&self, t: &Strings) -> String {
         match self {
             EditError::Invalid(e) => invalid_text(t, e),
-            EditError::NotAllowed => t.edit_not_allowed.to_owned(),
+            EditError::NotAllowed => t.record.edit_not_allowed.to_owned(),
             EditError::Storage(_) => t.err.storage.to_owned(),
         }
     }
@@ -136,13 +136,13 @@ impl Store {
         let t = crate::i18n::strings(self.language.get_untracked());
         let prepared = match self.check(edit) {
             Err(e) => return notice.set(Some(e.text(t))),
-            Ok(None) => return notice.set(Some(t.nothing_changed.to_owned())),
+            Ok(None) => return notice.set(Some(t.record.nothing_changed.to_owned())),
             Ok(Some(prepared)) => prepared,
         };
         let store = *self;
         leptos::task::spawn_local(async move {
             notice.set(Some(match store.save(prepared).await {
-                Ok(_) => t.saved_locally.to_owned(),
+                Ok(_) => t.record.saved_locally.to_owned(),
                 Err(e) => e.text(t),
             }));
         });

@@ -49,9 +49,9 @@ impl OnlineError {
 
     pub fn text(&self, t: &crate::i18n::Strings) -> String {
         match self {
-            OnlineError::Offline => t.needs_connection.to_owned(),
-            OnlineError::NotFound => t.record_not_found.to_owned(),
-            OnlineError::Refused { code: ErrorCode::Forbidden, .. } => t.not_allowed.to_owned(),
+            OnlineError::Offline => t.auto.needs_connection.to_owned(),
+            OnlineError::NotFound => t.record.record_not_found.to_owned(),
+            OnlineError::Refused { code: ErrorCode::Forbidden, .. } => t.list.not_allowed.to_owned(),
             OnlineError::Refused { message, .. } => message.clone(),
         }
     }

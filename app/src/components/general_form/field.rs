@@ -74,7 +74,7 @@ pub fn FormField(ctx: FormCtx, field: &'static Field) -> impl IntoView {
                 let mut list = store.owner_choices();
                 if let Some(saved) = saved_owner.get().filter(|s| !list.iter().any(|(id, _)| *id == s.to_string())) {
                     let me = store.me.with(|m| m.as_ref().filter(|m| m.user.id == saved).map(|m| m.user.name.clone()));
-                    list.push((saved.to_string(), me.unwrap_or_else(|| t().someone.to_owned())));
+                    list.push((saved.to_string(), me.unwrap_or_else(|| t().pending.someone.to_owned())));
                 }
                 list
             }))

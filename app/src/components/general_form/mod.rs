@@ -101,14 +101,14 @@ impl FormCtx {
             Err(e) => return self.show(&e, t),
             Ok(None) => {
                 self.dirty.set(BTreeSet::new());
-                return self.notice.set(Some(t.nothing_changed.to_owned()));
+                return self.notice.set(Some(t.record.nothing_changed.to_owned()));
             }
             Ok(Some(prepared)) => prepared,
         };
         self.dirty.set(BTreeSet::new());
         spawn_local(async move {
             match self.store.save(prepared).await {
-                Ok(_) => self.notice.set(Some(t.saved_locally.to_owned())),
+                Ok(_) => self.notice.set(Some(t.record.saved_locally.to_owned())),
                 // Not stored: the form gets back what the user typed, to try again.
                 Err(e) => {
                     self.values.set(typed);
@@ -150,8 +150,8 @@ pub fn GeneralForm(kind: RecordKind, record: Memo<Option<RecordState>>, may_edit
             </div>
             <p class="form-notice" role="status">{move || ctx.notice.get()}</p>
             <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || !may_edit.get()>{move || t().save}</button>
-                <button type="button" class="button" on:click=move |_| { ctx.refresh(true); ctx.notice.set(None); }>{move || t().cancel}</button>
+                <button type="submit" class="button primary" disabled=move || !may_edit.get()>{move || t().common.save}</button>
+                <button type="button" class="button" on:click=move |_| { ctx.refresh(true); ctx.notice.set(None); }>{move || t().common.cancel}</button>
             </div>
         </form>
     }

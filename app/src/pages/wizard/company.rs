@@ -37,28 +37,28 @@ pub fn CompanyStep(draft: RwSignal<Draft>) -> impl IntoView {
         <div class="choices">
             {move || context().map(|(id, name)| view! {
                 <Choice
-                    label=Signal::derive(move || format!("{}: {}", t().from_context, name))
+                    label=Signal::derive(move || format!("{}: {}", t().wizard.from_context, name))
                     chosen=Signal::derive(move || draft.with(|d| d.company == Pick::Existing(id)))
                     on_choose=Callback::new(move |()| pick(Pick::Existing(id)))
                 />
             })}
             <Choice
-                label=Signal::derive(move || t().create_new_company.to_owned())
+                label=Signal::derive(move || t().wizard.create_new_company.to_owned())
                 chosen=Signal::derive(move || draft.with(|d| d.company == Pick::New))
                 on_choose=Callback::new(move |()| pick(Pick::New))
             />
             <Choice
-                label=Signal::derive(move || t().no_company.to_owned())
+                label=Signal::derive(move || t().record.no_company.to_owned())
                 chosen=Signal::derive(move || draft.with(|d| d.company == Pick::None))
                 on_choose=Callback::new(move |()| pick(Pick::None))
             />
         </div>
         <Picker
             kind=RecordKind::Company
-            label=Signal::derive(move || t().find_company)
+            label=Signal::derive(move || t().wizard.find_company)
             on_pick=Callback::new(move |id| pick(Pick::Existing(id)))
         />
-        {move || chosen_name().map(|name| view! { <p class="chosen" role="status">{t().chosen}": "<strong>{name}</strong></p> })}
+        {move || chosen_name().map(|name| view! { <p class="chosen" role="status">{t().wizard.chosen}": "<strong>{name}</strong></p> })}
         <Show when=move || draft.with(|d| d.company == Pick::New)>
             <div class="form-grid">
                 <div class="field">
@@ -76,7 +76,7 @@ pub fn CompanyStep(draft: RwSignal<Draft>) -> impl IntoView {
         </Show>
         <p class="field-error" id="company-step-error" role="alert">{move || error.get()}</p>
         <div class="form-actions">
-            <button type="button" class="button primary" on:click=next>{move || t().next_step}</button>
+            <button type="button" class="button primary" on:click=next>{move || t().wizard.next_step}</button>
         </div>
     }
 }

@@ -57,36 +57,36 @@ pub fn ContactStep(draft: RwSignal<Draft>) -> impl IntoView {
         <div class="choices">
             {move || context().map(|(id, name)| view! {
                 <Choice
-                    label=Signal::derive(move || format!("{}: {}", t().from_context, name))
+                    label=Signal::derive(move || format!("{}: {}", t().wizard.from_context, name))
                     chosen=Signal::derive(move || draft.with(|d| d.contact == Pick::Existing(id)))
                     on_choose=Callback::new(move |()| pick(Pick::Existing(id)))
                 />
             })}
             <Choice
-                label=Signal::derive(move || t().create_new_contact.to_owned())
+                label=Signal::derive(move || t().wizard.create_new_contact.to_owned())
                 chosen=Signal::derive(move || draft.with(|d| d.contact == Pick::New))
                 on_choose=Callback::new(move |()| pick(Pick::New))
             />
             <Choice
-                label=Signal::derive(move || t().no_contact.to_owned())
+                label=Signal::derive(move || t().record.no_contact.to_owned())
                 chosen=Signal::derive(move || draft.with(|d| d.contact == Pick::None))
                 on_choose=Callback::new(move |()| pick(Pick::None))
             />
         </div>
         <Picker
             kind=RecordKind::Contact
-            label=Signal::derive(move || t().find_contact)
+            label=Signal::derive(move || t().wizard.find_contact)
             company=company
             on_pick=Callback::new(move |id| pick(Pick::Existing(id)))
         />
-        {move || chosen_name().map(|name| view! { <p class="chosen" role="status">{t().chosen}": "<strong>{name}</strong></p> })}
+        {move || chosen_name().map(|name| view! { <p class="chosen" role="status">{t().wizard.chosen}": "<strong>{name}</strong></p> })}
         <Show when=move || draft.with(|d| d.contact == Pick::New)>
-            <p class="muted">{move || t().email_or_phone_hint}</p>
+            <p class="muted">{move || t().wizard.email_or_phone_hint}</p>
             <ContactFields contact=person errors=errors prefix="new-contact"/>
         </Show>
         <p class="field-error" role="alert">{move || errors.with(|e| e.get("step").cloned())}</p>
         <div class="form-actions">
-            <button type="button" class="button primary" on:click=next>{move || t().next_step}</button>
+            <button type="button" class="button primary" on:click=next>{move || t().wizard.next_step}</button>
         </div>
     }
 }

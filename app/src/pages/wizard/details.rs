@@ -92,17 +92,17 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
                 let t = t();
                 view! {
                     <div class="suggestion" role="note">
-                        <p><strong>{t.existing_found}</strong>" "{t.existing_suggest}</p>
+                        <p><strong>{t.wizard.existing_found}</strong>" "{t.wizard.existing_suggest}</p>
                         <ul class="change-list">
                             {list.into_iter().map(|(k, id, title, stage)| {
                                 let kind_label = if k == RecordKind::Lead { t.kind.lead } else { t.kind.opportunity };
-                                let copy_label = format!("{} {title}", t.copy_it);
+                                let copy_label = format!("{} {title}", t.wizard.copy_it);
                                 view! {
                                     <li class="card existing">
                                         <span><strong>{title.clone()}</strong>" · "<span class="muted">{kind_label}" · "{stage}</span></span>
                                         <span class="form-actions">
-                                            <A href=format!("{}/{id}", base(k)) attr:class="button">{t.extend_it}</A>
-                                            <button type="button" class="button" aria-label=copy_label on:click=move |_| copy(k, id)>{t.copy}</button>
+                                            <A href=format!("{}/{id}", base(k)) attr:class="button">{t.wizard.extend_it}</A>
+                                            <button type="button" class="button" aria-label=copy_label on:click=move |_| copy(k, id)>{t.common.copy}</button>
                                         </span>
                                     </li>
                                 }
@@ -115,7 +115,7 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
         {move || context_record().map(|(k, id, title)| {
             view! {
                 <p class="muted">
-                    <button type="button" class="button" on:click=move |_| copy(k, id)>{format!("{}: {title}", t().copy_from_context)}</button>
+                    <button type="button" class="button" on:click=move |_| copy(k, id)>{format!("{}: {title}", t().wizard.copy_from_context)}</button>
                 </p>
             }
         })}
@@ -145,7 +145,7 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
             </div>
         </div>
         <div class="form-actions">
-            <button type="button" class="button primary" on:click=finish>{move || t().save}</button>
+            <button type="button" class="button primary" on:click=finish>{move || t().common.save}</button>
         </div>
     }
 }

@@ -33,7 +33,7 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let step = move || draft.with(|d| d.step);
-    let heading = move || if kind == RecordKind::Lead { t().new_lead } else { t().new_opportunity };
+    let heading = move || if kind == RecordKind::Lead { t().list.new_lead } else { t().list.new_opportunity };
     let step_label = move || {
         let t = t();
         let names = [t.wizard.company, t.wizard.contact, t.wizard.record];
@@ -56,7 +56,7 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
         };
         // The user's role must allow the record itself before anything is made for it.
         if !store.may_create(kind) {
-            error.set(Some(t.edit_not_allowed.to_owned()));
+            error.set(Some(t.record.edit_not_allowed.to_owned()));
             return;
         }
         let made = d.edits(kind, &start, &mut uuid::Uuid::now_v7);
@@ -105,7 +105,7 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
             </ol>
             <Show
                 when=move || store.may_create(kind)
-                fallback=move || view! { <p class="card" role="alert">{move || t().edit_not_allowed}</p> }
+                fallback=move || view! { <p class="card" role="alert">{move || t().record.edit_not_allowed}</p> }
             >
             <div class="card wizard-card">
                 <h2 class="step-title">{step_label}</h2>
@@ -117,9 +117,9 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                 <p class="form-error" role="alert">{move || error.get()}</p>
                 <div class="form-actions wizard-nav">
                     <Show when=move || { step() > 0 }>
-                        <button type="button" class="button" on:click=move |_| draft.update(|d| d.step -= 1)>{move || t().back}</button>
+                        <button type="button" class="button" on:click=move |_| draft.update(|d| d.step -= 1)>{move || t().common.back}</button>
                     </Show>
-                    <button type="button" class="button subtle" on:click=discard>{move || t().discard_draft}</button>
+                    <button type="button" class="button subtle" on:click=discard>{move || t().wizard.discard_draft}</button>
                 </div>
             </div>
             </Show>
