@@ -425,12 +425,19 @@ mod tests {
             prepare(by_hand, Some(&r), &marketing, &known()),
             Err(Refused::Invalid(e)) if e.field == "stage"
         ));
+        let opportunity = Uuid::now_v7();
         let converting = Edit::update(
             RecordKind::Lead,
             r.id,
-            obj(json!({"stage": "converted", "opportunity_id": Uuid::now_v7().to_string()})),
+            obj(json!({"stage": "converted", "opportunity_id": opportunity.to_string()})),
         );
-        assert!(prepare(converting, Some(&r), &marketing, &known()).unwrap().is_some());
+        let mut k = known();
+        assert!(
+            matches!(prepare(converting.clone(), Some(&r), &marketing, &k), Err(Refused::Invalid(e)) if e.field == "opportunity_id"),
+            "the opportunity must be there first"
+        );
+        k.records.insert(opportunity, (RecordKind::Opportunity, obj(json!({"title": "Vans"}))));
+        assert!(prepare(converting, Some(&r), &marketing, &k).unwrap().is_some());
     }
 
     #[test]

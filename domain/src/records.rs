@@ -59,6 +59,82 @@ pub enum InvalidCode {
     TooLarge,
     /// A lead moved to its conversion stage without becoming an opportunity.
     ConvertByHand,
+    /// A value nested deeper than [`limits::MAX_DEPTH`].
+    TooDeep,
+    /// One field's value larger than [`limits::MAX_FIELD_BYTES`].
+    FieldTooLarge,
+    /// A record larger than [`limits::MAX_RECORD_BYTES`] or with more than
+    /// [`limits::MAX_RECORD_FIELDS`] fields.
+    RecordTooLarge,
+}
+
+/// What one record may hold, so that no record can wedge a pull or fill a device: a value's
+/// nesting, one field's size, the record's size and its number of fields. The same rules run in
+/// the app (before a change is saved) and on the server (before it is stored).
+pub mod limits {
+    /// Levels of arrays and objects in one value (linked contacts use 2).
+    pub const MAX_DEPTH: usize = 8;
+    /// One field's value, as JSON.
+    pub const MAX_FIELD_BYTES: usize = 64 * 1024;
+    /// A whole record's values, as JSON.
+    pub const MAX_RECORD_BYTES: usize = 256 * 1024;
+    /// Fields of one record.
+    pub const MAX_RECORD_FIELDS: usize = 200;
+}
+
+/// How deeply arrays and objects nest in `value` (a plain value is 0).
+pub fn depth(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// The size of `value` as JSON, in bytes.
+fn json_len(value: &Value) -> usize {
+    serde_json::to_string(value).map_or(usize::MAX, |s| s.len())
+}
+
+/// Checks the values a change sets against [`limits`] (nesting, then size), naming the field.
+pub fn check_values<'a>(fields: impl IntoIterator<Item = (&'a String, &'a Value)>) -> Result<(), Invalid> {
+    for (name, value) in fields {
+        if depth(value) > limits::MAX_DEPTH {
+            return Err(invalid(
+                name,
+                InvalidCode::TooDeep,
+                format!("a value may nest at most {} levels deep", limits::MAX_DEPTH),
+            ));
+        }
+        if json_len(value) > limits::MAX_FIELD_BYTES {
+            return Err(invalid(
+                name,
+                InvalidCode::FieldTooLarge,
+                format!("a field may hold at most {} KB", limits::MAX_FIELD_BYTES / 1024),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a whole record against [`limits`]: its number of fields and its size.
+pub fn check_record(values: &Map<String, Value>) -> Result<(), Invalid> {
+    if values.len() > limits::MAX_RECORD_FIELDS {
+        return Err(invalid(
+            "",
+            InvalidCode::RecordTooLarge,
+            format!("a record may have at most {} fields", limits::MAX_RECORD_FIELDS),
+        ));
+    }
+    let size: usize = values.iter().map(|(k, v)| k.len() + json_len(v)).sum();
+    if size > limits::MAX_RECORD_BYTES {
+        return Err(invalid(
+            "",
+            InvalidCode::RecordTooLarge,
+            format!("a record may hold at most {} KB", limits::MAX_RECORD_BYTES / 1024),
+        ));
+    }
+    Ok(())
 }
 
 /// The prefix and first number of the kinds the server numbers when their creation arrives
@@ -88,6 +164,11 @@ pub fn size_text(bytes: u64) -> String {
 
 fn invalid(field: &str, code: InvalidCode, message: impl Into<String>) -> Invalid {
     Invalid { field: field.to_owned(), code, message: message.into() }
+}
+
+/// The one refusal of a link to a record that is not there for the user (whatever the reason).
+fn link_missing(field: &str) -> Invalid {
+    invalid(field, InvalidCode::NotFound, "a linked record does not exist")
 }
 
 /// What validation may look up: other records a change refers to, and the stage lists.
@@ -217,6 +298,8 @@ pub fn validate(
     changed: &[String],
     known: &Known,
 ) -> Result<(), Invalid> {
+    check_values(after.iter().filter(|(k, _)| before.is_none() || changed.contains(k)))?;
+    check_record(after)?;
     let touched = |f: &str| before.is_none() || changed.iter().any(|c| c == f);
     let was = |f: &str| before.and_then(|b| b.get(f)).filter(|v| !v.is_null());
     let required = |f: &str, what: &str| {
@@ -300,13 +383,7 @@ pub fn validate(
                                     ));
                                 }
                             }
-                            _ => {
-                                return Err(invalid(
-                                    names::CONTACTS,
-                                    InvalidCode::NotFound,
-                                    "a linked contact does not exist",
-                                ));
-                            }
+                            _ => return Err(link_missing(names::CONTACTS)),
                         }
                     }
                     if let Some(prev) = previous
@@ -346,7 +423,7 @@ pub fn validate(
                             ));
                         }
                     }
-                    _ => return Err(invalid(names::LEAD_ID, InvalidCode::NotFound, "the lead does not exist")),
+                    _ => return Err(link_missing(names::LEAD_ID)),
                 }
             }
             Ok(())
@@ -428,7 +505,21 @@ pub fn validate(
             process.check().map_err(|reason| invalid("code", InvalidCode::BadConfig, reason))
         }
         RecordKind::Placement | RecordKind::Activity => Ok(()),
+    }?;
+    // A link points at a live record of its kind that the user may see (`known` holds only
+    // those); anything else — none, deleted, another kind, out of the user's scope — is refused
+    // in the same words, so a refusal tells nothing about records the user may not see.
+    for (field, target) in crate::schema::link_fields(kind).filter(|(f, _)| *f != names::CONTACTS && touched(f)) {
+        let linked = match after.get(field) {
+            None | Some(Value::Null) => continue,
+            Some(Value::String(s)) if s.is_empty() => continue,
+            Some(v) => v.as_str().and_then(|s| s.parse::<Uuid>().ok()),
+        };
+        if linked.and_then(|id| known.records.get(&id)).is_none_or(|(k, _)| *k != target) {
+            return Err(link_missing(field));
+        }
     }
+    Ok(())
 }
 
 /// The fields of a lead's conversion (LO-5): the new opportunity's (company, contacts with
@@ -662,6 +753,8 @@ mod tests {
         let mut after = lead.clone();
         after.extend(c.lead_update.clone());
         let changed: Vec<String> = c.lead_update.keys().cloned().collect();
+        let mut k = k.clone();
+        k.records.insert(opp, (RecordKind::Opportunity, c.opportunity.clone()));
         assert_eq!(validate(RecordKind::Lead, id, Some(&lead), &after, &changed, &k), Ok(()));
         let mut plain = lead.clone();
         plain.insert("stage".into(), json!("converted"));

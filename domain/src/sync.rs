@@ -118,6 +118,18 @@ pub struct PushRequest {
     pub mutations: Vec<Mutation>,
 }
 
+impl PushRequest {
+    /// The request with every edit's clock stamped with the pushing client (the one the server
+    /// authenticated): a clock naming another client would otherwise pass for that client's
+    /// own later edit and overwrite a newer value without a conflict.
+    pub fn stamped(mut self) -> PushRequest {
+        for m in &mut self.mutations {
+            m.hlc.client = self.client_id;
+        }
+        self
+    }
+}
+
 /// What became of one pushed mutation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]

@@ -67,6 +67,9 @@ pub static EN: Strings = Strings {
         too_large: "The file is larger than the limit of 10 MB.",
         choose_file: "Choose a file first.",
         file_too_large: |size, limit| format!("The file is {size}; the limit is {limit}."),
+        too_deep: |n| format!("This value is nested too deeply: at most {n} levels."),
+        field_too_large: |kb| format!("This field is too long: at most {kb} KB."),
+        record_too_large: |kb, fields| format!("This record is too large: at most {kb} KB in at most {fields} fields."),
     },
     admin: super::AdminStrings {
         intro: "Users, offices and roles.",

@@ -9,6 +9,7 @@ use crate::state::Store;
 use leptos::prelude::*;
 use veld_domain::Language;
 use veld_domain::api::ErrorCode;
+use veld_domain::records::limits;
 use veld_domain::schema::names;
 
 pub struct Strings {
@@ -277,6 +278,12 @@ pub struct ErrStrings {
     pub too_large: &'static str,
     pub choose_file: &'static str,
     pub file_too_large: fn(&str, &str) -> String,
+    /// (levels)
+    pub too_deep: fn(usize) -> String,
+    /// (kilobytes)
+    pub field_too_large: fn(usize) -> String,
+    /// (kilobytes, fields)
+    pub record_too_large: fn(usize, usize) -> String,
 }
 
 /// The administrator's area.
@@ -678,6 +685,11 @@ pub fn invalid_text(t: &Strings, e: &veld_domain::records::Invalid) -> String {
         veld_domain::records::InvalidCode::LinkedElsewhere => t.err.linked_elsewhere.to_owned(),
         veld_domain::records::InvalidCode::BadConfig => t.err.bad_config.to_owned(),
         veld_domain::records::InvalidCode::TooLarge => t.err.too_large.to_owned(),
+        veld_domain::records::InvalidCode::TooDeep => (t.err.too_deep)(limits::MAX_DEPTH),
+        veld_domain::records::InvalidCode::FieldTooLarge => (t.err.field_too_large)(limits::MAX_FIELD_BYTES / 1024),
+        veld_domain::records::InvalidCode::RecordTooLarge => {
+            (t.err.record_too_large)(limits::MAX_RECORD_BYTES / 1024, limits::MAX_RECORD_FIELDS)
+        }
     }
 }
 
@@ -713,6 +725,9 @@ mod tests {
             InvalidCode::BadConfig,
             InvalidCode::TooLarge,
             InvalidCode::ConvertByHand,
+            InvalidCode::TooDeep,
+            InvalidCode::FieldTooLarge,
+            InvalidCode::RecordTooLarge,
         ];
         for lang in [Language::Nl, Language::Ro] {
             let t = strings(lang);

@@ -69,6 +69,11 @@ pub static NL: Strings = Strings {
         too_large: "Het bestand is groter dan de limiet van 10 MB.",
         choose_file: "Kies eerst een bestand.",
         file_too_large: |size, limit| format!("Het bestand is {size}; de limiet is {limit}."),
+        too_deep: |n| format!("Deze waarde is te diep genest: hoogstens {n} niveaus."),
+        field_too_large: |kb| format!("Dit veld is te lang: hoogstens {kb} KB."),
+        record_too_large: |kb, fields| {
+            format!("Dit record is te groot: hoogstens {kb} KB in hoogstens {fields} velden.")
+        },
     },
     admin: super::AdminStrings {
         intro: "Gebruikers, vestigingen en rollen.",

@@ -82,6 +82,11 @@ pub static RO: Strings = Strings {
         too_large: "Fișierul depășește limita de 10 MB.",
         choose_file: "Alegeți mai întâi un fișier.",
         file_too_large: |size, limit| format!("Fișierul are {size}; limita este de {limit}."),
+        too_deep: |n| format!("Valoarea este imbricată prea adânc: cel mult {n} niveluri."),
+        field_too_large: |kb| format!("Câmpul este prea lung: cel mult {kb} KB."),
+        record_too_large: |kb, fields| {
+            format!("Înregistrarea este prea mare: cel mult {kb} KB în cel mult {fields} câmpuri.")
+        },
     },
     admin: super::AdminStrings {
         intro: "Utilizatori, birouri și roluri.",

@@ -174,9 +174,7 @@ impl Store {
                 .and_then(|k| self.visible_one(k, id))
                 .or_else(|| {
                     // Created on this device and not yet synced.
-                    [RecordKind::Contact, RecordKind::Lead, RecordKind::Opportunity]
-                        .into_iter()
-                        .find_map(|k| self.visible_one(k, id))
+                    veld_domain::schema::link_fields(kind).find_map(|(_, k)| self.visible_one(k, id))
                 });
             if let Some(r) = found {
                 known.records.insert(id, (r.kind, r.values()));

@@ -109,7 +109,23 @@ pub fn decide(
     office_of: &dyn Fn(UserId) -> Option<OfficeId>,
     known: &Known,
 ) -> Decision {
+    // What a change sets is bounded before anything else: a value that loses the merge is
+    // still kept in the conflict log.
+    if let Err(invalid) = crate::records::check_values(&m.fields) {
+        return refuse_invalid(invalid);
+    }
     check_rules(existing, m, merge(existing, actor, m, version, now_ms, office_of), known)
+}
+
+fn refuse_invalid(invalid: crate::records::Invalid) -> Decision {
+    Decision {
+        outcome: MutationOutcome::Rejected {
+            code: RejectCode::Invalid,
+            reason: invalid.message.clone(),
+            invalid: Some(invalid),
+        },
+        effect: Effect::Nothing,
+    }
 }
 
 /// What the record rules need looked up to decide a mutation ([`rule_lookups`]).
@@ -146,14 +162,7 @@ fn check_rules(existing: Option<&StoredRecord>, m: &Mutation, decision: Decision
     let changed: Vec<String> = m.fields.keys().cloned().collect();
     match validate(m.kind, m.record_id, before.as_ref(), &after, &changed, known) {
         Ok(()) => decision,
-        Err(invalid) => Decision {
-            outcome: MutationOutcome::Rejected {
-                code: RejectCode::Invalid,
-                reason: invalid.message.clone(),
-                invalid: Some(invalid),
-            },
-            effect: Effect::Nothing,
-        },
+        Err(invalid) => refuse_invalid(invalid),
     }
 }
 
@@ -211,7 +220,9 @@ fn merge(
             Decision { outcome: MutationOutcome::Applied { version, conflicts: 0 }, effect: Effect::Insert(record) }
         }
         Op::Update | Op::Delete => {
-            let Some(current) = existing else {
+            // A record the actor may not see — live or deleted — is refused exactly like one
+            // that does not exist: the answer tells nothing of it.
+            let Some(current) = existing.filter(|c| actor.may(Action::View, c.kind, c.ownership())) else {
                 return reject(
                     RejectCode::NotFound,
                     format!("the {what} does not exist (it may never have reached the server)"),
@@ -469,5 +480,55 @@ mod tests {
         // A linked contact that is not known (not there, or not visible) is refused.
         let d = decide(Some(&r), &w.rep, &link, 6, 1_000, &|u| w.office_of(u), &Known::default());
         assert!(matches!(d.outcome, MutationOutcome::Rejected { code: RejectCode::Invalid, .. }), "{d:?}");
+    }
+
+    #[test]
+    fn a_record_out_of_sight_is_answered_as_no_record_live_or_deleted() {
+        let w = world();
+        let r = created(&w, &w.rep);
+        let outsider = Actor { user: UserId::new(), office: w.other_office, permissions: presets::sales_rep() };
+        let answer = |existing: Option<&StoredRecord>, op| {
+            let m = mutation(
+                op,
+                r.id,
+                if op == Op::Update { json!({ "title": "x" }) } else { json!({}) },
+                &[],
+                hlc(900, 3),
+            );
+            decide(existing, &outsider, &m, 6, 1_000, &|u| w.office_of(u), &Known::default()).outcome
+        };
+        let gone = StoredRecord { deleted: true, ..r.clone() };
+        for op in [Op::Update, Op::Delete] {
+            let nothing = answer(None, op);
+            assert!(matches!(nothing, MutationOutcome::Rejected { code: RejectCode::NotFound, .. }), "{nothing:?}");
+            assert_eq!(answer(Some(&r), op), nothing, "{op:?} on a live record out of scope");
+            assert_eq!(answer(Some(&gone), op), nothing, "{op:?} on a deleted record out of scope");
+        }
+    }
+
+    #[test]
+    fn values_beyond_the_limits_are_refused_before_the_merge() {
+        let w = world();
+        let r = created(&w, &w.rep);
+        let deep = (0..=crate::records::limits::MAX_DEPTH).fold(json!(1), |v, _| json!([v]));
+        // Older than the stored value: it would lose the merge, and still it is refused.
+        let m = mutation(Op::Update, r.id, json!({ "note": deep }), &[], hlc(50, 0));
+        let d = decide(Some(&r), &w.rep, &m, 6, 1_000, &|u| w.office_of(u), &Known::default());
+        let MutationOutcome::Rejected { code: RejectCode::Invalid, invalid: Some(invalid), .. } = d.outcome else {
+            panic!("{d:?}")
+        };
+        assert_eq!((invalid.field.as_str(), invalid.code), ("note", crate::records::InvalidCode::TooDeep));
+        assert_eq!(d.effect, Effect::Nothing);
+    }
+
+    #[test]
+    fn a_pushed_clock_is_stamped_with_the_pushing_client() {
+        let (mine, theirs) = (ClientId(Uuid::from_u128(1)), ClientId(Uuid::from_u128(2)));
+        let m = Mutation {
+            hlc: Hlc { wall_ms: 5, counter: 0, client: theirs },
+            ..mutation(Op::Create, Uuid::now_v7(), json!({}), &[], hlc(5, 0))
+        };
+        let req = super::super::PushRequest { protocol: 1, client_id: mine, mutations: vec![m.clone(), m] };
+        assert!(req.stamped().mutations.iter().all(|m| m.hlc.client == mine));
     }
 }

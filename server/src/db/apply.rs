@@ -13,7 +13,7 @@ use veld_domain::api::FieldChange;
 use veld_domain::config::{StageDef, Stages, TableEntry};
 use veld_domain::records::Known;
 use veld_domain::sync::{Effect, Mutation, MutationOutcome, OWNER_FIELD, Op, StoredRecord, decide, rule_lookups};
-use veld_domain::{Actor, OfficeId, RecordKind, UserId};
+use veld_domain::{Action, Actor, OfficeId, RecordKind, UserId};
 
 /// A change the push applied, handed to automation in the same transaction (the seam the
 /// triggers issue builds on: rules run once per applied change, before the commit).
@@ -61,7 +61,7 @@ pub(super) async fn apply(
     let new_owner = office_of(conn, m).await?;
     let lookup = |user: UserId| new_owner.filter(|(u, _)| *u == user).map(|(_, o)| o);
     let next = (*version + 1) as u64;
-    let known = known_for(conn, existing.as_ref(), m, effects.rules).await?;
+    let known = known_for(conn, actor, existing.as_ref(), m, effects.rules).await?;
     let decision = decide(existing.as_ref(), actor, m, next, now_ms, &lookup, &known);
     let before = existing.as_ref().map(StoredRecord::values).unwrap_or_default();
     let rule = effects.chain.last().cloned();
@@ -208,9 +208,11 @@ impl RuleCache {
 }
 
 /// What the record rules look up to decide `m` (`veld_domain::sync::rule_lookups`): the live
-/// records it links, its kind's stage list and its fixed contact roles.
+/// records it links that the actor may see (a link to any other is refused like one to nothing),
+/// its kind's stage list and its fixed contact roles.
 async fn known_for(
     conn: &mut AnyConnection,
+    actor: &Actor,
     existing: Option<&StoredRecord>,
     m: &Mutation,
     cache: &mut RuleCache,
@@ -218,7 +220,8 @@ async fn known_for(
     let lookups = rule_lookups(existing, m);
     let mut known = Known::default();
     for id in lookups.records {
-        if let Some(r) = load(conn, id).await?.filter(|r| !r.deleted) {
+        if let Some(r) = load(conn, id).await?.filter(|r| !r.deleted && actor.may(Action::View, r.kind, r.ownership()))
+        {
             known.records.insert(id, (r.kind, r.values()));
         }
     }

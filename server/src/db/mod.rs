@@ -17,7 +17,7 @@ pub use apply::AppliedChange;
 pub use automation::RecurFailure;
 pub use conflicts::ConflictFilter;
 pub use records::NewRecord;
-pub use sync::PushError;
+pub use sync::{PULL_PAGE_BYTES, PushError};
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

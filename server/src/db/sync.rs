@@ -18,6 +18,11 @@ use veld_domain::sync::{
 };
 use veld_domain::{Actor, RecordKind};
 
+/// The most record data (values and field clocks, as stored) one pull page carries; a record
+/// holds at most `veld_domain::records::limits::MAX_RECORD_BYTES` of values, so a page of big
+/// records stays a few megabytes for the device to parse.
+pub const PULL_PAGE_BYTES: usize = 8 * 1024 * 1024;
+
 /// Why a push was refused as a whole (nothing of it applied).
 #[derive(Debug, thiserror::Error)]
 pub enum PushError {
@@ -185,14 +190,22 @@ impl Db {
             .bind(i64::from(limit) + 1)
             .fetch_all(&mut *tx)
             .await?;
-        // A full page: stop at its last version; the rest comes with the next pull.
-        let page_end = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
+        // A full page — `limit` records or `PULL_PAGE_BYTES` of their data, at least one record —
+        // stops at its last version; the rest comes with the next pull.
+        response.more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let mut bytes = 0;
+        let over = rows.iter().position(|r| {
+            let size = |i| r.try_get::<Option<String>, _>(i).ok().flatten().map_or(0, |s| s.len());
+            bytes += size(4) + size(5);
+            bytes > PULL_PAGE_BYTES
+        });
+        if let Some(cut) = over.map(|i| i.max(1)).filter(|cut| *cut < rows.len()) {
+            rows.truncate(cut);
             response.more = true;
-            rows.last().map(|r| r.try_get::<i64, _>(6)).transpose()?.unwrap_or(head)
-        } else {
-            head
-        };
+        }
+        let page_end =
+            if response.more { rows.last().map(|r| r.try_get::<i64, _>(6)).transpose()?.unwrap_or(head) } else { head };
         response.cursor = page_end as u64;
         if response.more {
             let count = format!("SELECT COUNT(*) FROM records WHERE version > $3 AND version <= $4 AND ({visible})");

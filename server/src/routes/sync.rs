@@ -34,6 +34,7 @@ async fn push(
     if req.mutations.len() > MAX_BATCH {
         return Err(ApiError::validation("mutations", format!("send at most {MAX_BATCH} mutations per push")));
     }
+    let req = req.stamped();
     match state.db.push(&user.actor, &req, now_ms()).await {
         Ok(response) => {
             let newest = response.results.iter().filter_map(|r| match r.outcome {

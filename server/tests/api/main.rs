@@ -9,6 +9,7 @@ mod automation;
 mod cli;
 mod crash;
 mod errors;
+mod hardening;
 mod leads;
 mod records;
 mod simulation;

@@ -236,13 +236,14 @@ async fn unauthorised_and_stale_mutations_are_rejected_without_wedging_the_clien
         owner.push_ok(app, &[m]).await
     };
 
-    // Another office's rep may not edit it; the next mutation in the queue still applies.
+    // Another office's rep may not edit it — for them it does not exist; the next mutation in
+    // the queue still applies.
     let bad = stranger.mutation(Op::Update, id, json!({ "title": "hijacked" }), &[], now_ms());
     let own = stranger.mutation(Op::Create, Uuid::now_v7(), json!({ "title": "mine" }), &[], now_ms());
     let body = stranger.push_ok(app, &[bad, own]).await;
     assert_eq!(outcomes(&body), ["rejected", "applied"]);
-    assert!(body["results"][0]["reason"].as_str().unwrap().contains("does not allow editing"), "{body}");
-    assert_eq!(body["results"][0]["code"], "not_allowed");
+    assert!(body["results"][0]["reason"].as_str().unwrap().contains("does not exist"), "{body}");
+    assert_eq!(body["results"][0]["code"], "not_found");
     assert_eq!(body["last_applied"], 2);
     // A sales rep may not create leads at all.
     let lead = Mutation {

@@ -88,10 +88,13 @@ impl MemoryServer {
     }
 
     /// What the record rules look up for `m`, from this store (no stages configured).
-    fn known_for(&self, existing: Option<&StoredRecord>, m: &Mutation) -> Known {
+    fn known_for(&self, actor: &Actor, existing: Option<&StoredRecord>, m: &Mutation) -> Known {
         let mut known = Known::default();
         for id in rule_lookups(existing, m).records {
-            if let Some(r) = self.records.get(&id).filter(|r| !r.deleted) {
+            // Only what the actor may see (as `server::db::apply::known_for`).
+            if let Some(r) =
+                self.records.get(&id).filter(|r| !r.deleted && actor.may(Action::View, r.kind, r.ownership()))
+            {
                 known.records.insert(id, (r.kind, r.values()));
             }
         }
@@ -177,7 +180,7 @@ impl MemoryServer {
         let hlc = Hlc::next(last, self.now_ms, ClientId(Uuid::nil()));
         let changed: Vec<String> = fields.keys().cloned().collect();
         let m = Mutation { id: 0, kind, record_id: id, op, fields: fields.into_iter().collect(), base_versions, hlc };
-        let known = self.known_for(existing.as_ref(), &m);
+        let known = self.known_for(&system_actor(), existing.as_ref(), &m);
         let office_of = |u: UserId| self.office_of(u);
         let decision =
             decide(existing.as_ref(), &system_actor(), &m, self.version + 1, self.now_ms, &office_of, &known);
@@ -225,6 +228,7 @@ impl SimServer for MemoryServer {
         if owner != actor.user {
             return Err(Refusal::Other("foreign client".into()));
         }
+        let request = &request.clone().stamped();
         let ids: Vec<u64> = request.mutations.iter().map(|m| m.id).collect();
         let plan = plan_batch(last_applied, &ids).map_err(|g| Refusal::Gap(g.to_string()))?;
         let mut results = Vec::new();
@@ -236,7 +240,7 @@ impl SimServer for MemoryServer {
                 },
                 BatchStep::Apply => {
                     let existing = self.records.get(&m.record_id).cloned();
-                    let known = self.known_for(existing.as_ref(), m);
+                    let known = self.known_for(&actor, existing.as_ref(), m);
                     let office_of = |u: UserId| self.office_of(u);
                     let decision =
                         decide(existing.as_ref(), &actor, m, self.version + 1, self.now_ms, &office_of, &known);
