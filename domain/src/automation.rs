@@ -528,7 +528,7 @@ pub fn recurring(
             o.insert(names::STAGE.into(), json!(first.code));
             o.insert(names::PROBABILITY.into(), json!(first.probability));
         }
-        o.insert("recurs_from".into(), json!(base_id.to_string()));
+        o.insert(names::RECURS_FROM.into(), json!(base_id.to_string()));
         out.push(o);
     }
     Ok(out)

@@ -45,6 +45,7 @@ pub mod names {
     pub const PHONE: &str = "phone";
     pub const PRIORITY: &str = "priority";
     pub const PROBABILITY: &str = "probability";
+    pub const RECURS_FROM: &str = "recurs_from";
     pub const SIZE: &str = "size";
     pub const SOURCE: &str = "source";
     pub const START_DATE: &str = "start_date";
@@ -182,6 +183,8 @@ const OPPORTUNITY: &[Field] = &[
     off_form(COMPANY_ID, T::Link(RecordKind::Company)).searched(),
     off_form(CONTACTS, T::Contacts).searched(),
     off_form(LEAD_ID, T::Link(RecordKind::Lead)),
+    // The opportunity a recurring one was made from.
+    off_form(RECURS_FROM, T::Link(RecordKind::Opportunity)),
 ];
 
 const JOB_ORDER: &[Field] = &[
@@ -305,7 +308,12 @@ mod tests {
             for f in fields(kind) {
                 if let FieldType::Link(to) = f.ty {
                     assert!(!to.is_config(), "{kind:?}.{} links to configuration", f.name);
-                    assert_eq!(parent_field(to), Some(f.name), "{kind:?}.{} is not its kind's link field", f.name);
+                    let back_link = kind == RecordKind::Opportunity && f.name == RECURS_FROM;
+                    assert!(
+                        back_link || parent_field(to) == Some(f.name),
+                        "{kind:?}.{} is not its kind's link field",
+                        f.name
+                    );
                 }
                 assert!(!f.required || f.form || kind == RecordKind::Attachment, "{kind:?}.{}", f.name);
             }

@@ -11,6 +11,10 @@ pub enum ApiError {
     BadRequest { message: String },
     #[error("{field}: {message}")]
     Validation { field: &'static str, message: String },
+    /// A change the domain's rules refuse (as a push's `rejected` outcome would say it): 422,
+    /// with the field when the rule names one.
+    #[error("{message}")]
+    Refused { field: Option<String>, message: String },
     /// Well-formed JSON of the wrong shape (a missing field, a wrong type, an unknown value).
     #[error("{0}")]
     InvalidBody(String),
@@ -49,10 +53,23 @@ impl ApiError {
         ApiError::Validation { field, message: message.to_string() }
     }
 
+    /// The answer for a change `decide` or the record rules refused: never a 5xx.
+    pub fn refused(outcome: veld_domain::sync::MutationOutcome) -> ApiError {
+        use veld_domain::sync::{MutationOutcome, RejectCode};
+        match outcome {
+            MutationOutcome::Rejected { code: RejectCode::NotAllowed, .. } => ApiError::Forbidden,
+            MutationOutcome::Rejected { invalid: Some(invalid), .. } => {
+                ApiError::Refused { field: Some(invalid.field).filter(|f| !f.is_empty()), message: invalid.message }
+            }
+            MutationOutcome::Rejected { reason, .. } => ApiError::Refused { field: None, message: reason },
+            other => ApiError::Refused { field: None, message: format!("not applied: {other:?}") },
+        }
+    }
+
     fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
-            ApiError::Validation { .. } | ApiError::InvalidBody(_) => {
+            ApiError::Validation { .. } | ApiError::Refused { .. } | ApiError::InvalidBody(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Validation)
             }
             ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
@@ -128,6 +145,7 @@ impl IntoResponse for ApiError {
             message,
             field: match &self {
                 ApiError::Validation { field, .. } => Some((*field).to_owned()),
+                ApiError::Refused { field, .. } => field.clone(),
                 _ => None,
             },
             retry_after_secs: match &self {

@@ -176,6 +176,7 @@ pub static EN: Strings = Strings {
         customer_number: "Customer number",
         website: "Website",
         country: "Country",
+        recurs_from: "Recurs from",
         blocked_reason: "Reason for blocking",
         description: "Description",
         done: "Done",

@@ -180,6 +180,7 @@ pub static NL: Strings = Strings {
         customer_number: "Klantnummer",
         website: "Website",
         country: "Land",
+        recurs_from: "Herhaling van",
         blocked_reason: "Reden van blokkering",
         description: "Omschrijving",
         done: "Afgerond",

@@ -193,6 +193,7 @@ pub static RO: Strings = Strings {
         customer_number: "Număr client",
         website: "Site web",
         country: "Țară",
+        recurs_from: "Recurentă din",
         blocked_reason: "Motivul blocării",
         description: "Descriere",
         done: "Finalizată",

@@ -167,6 +167,10 @@ pub enum RecurFailure {
     Forbidden,
     #[error(transparent)]
     Invalid(#[from] RecurError),
+    /// A next opportunity the record rules refuse (a linked contact blocked or gone since):
+    /// the refusal, as a push would give it.
+    #[error("a recurring opportunity was refused")]
+    Refused(MutationOutcome),
     #[error(transparent)]
     Db(#[from] anyhow::Error),
 }
@@ -520,9 +524,8 @@ impl Db {
                     if let MutationOutcome::Applied { .. } = outcome {
                         ids.push(id);
                     } else {
-                        return Err(RecurFailure::Db(anyhow::anyhow!(
-                            "a recurring opportunity was refused: {outcome:?}"
-                        )));
+                        // Nothing is kept: the transaction is dropped without a commit.
+                        return Err(RecurFailure::Refused(outcome));
                     }
                 }
                 let produced = std::mem::take(&mut run.produced);

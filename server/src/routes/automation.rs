@@ -66,6 +66,7 @@ async fn recurring(
             };
             Err(ApiError::validation(field, e))
         }
+        Err(RecurFailure::Refused(outcome)) => Err(ApiError::refused(outcome)),
         Err(RecurFailure::Db(e)) => Err(ApiError::Internal(e)),
     }
 }

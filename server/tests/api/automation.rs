@@ -469,6 +469,42 @@ async fn recurring_opportunities_need_a_completion_date(app: &TestApp) {
     assert_eq!(first["recurs_from"], base.to_string());
     let bad = sanne.client.post(&url).json(&json!({"every_months": 0, "count": 2})).send().await.unwrap();
     expect_error(bad, 422, "validation").await;
+    // A linked contact blocked since: the next opportunities are refused with the rule's reason
+    // (a 422, not a 500), and none is made.
+    let contact = Uuid::now_v7();
+    let made = [
+        sanne.mutation_of(
+            RecordKind::Contact,
+            Op::Create,
+            contact,
+            json!({"last_name": "Bakker", "email": "b@example.com"}),
+            &[],
+            now_ms(),
+        ),
+        sanne.mutation_of(
+            RecordKind::Opportunity,
+            Op::Update,
+            base,
+            json!({"contacts": [{"id": contact.to_string(), "role": "user"}]}),
+            &[],
+            now_ms(),
+        ),
+        sanne.mutation_of(
+            RecordKind::Contact,
+            Op::Update,
+            contact,
+            json!({"blocked": true, "blocked_reason": "GDPR"}),
+            &[],
+            now_ms(),
+        ),
+    ];
+    assert_eq!(outcomes(&sanne.push_ok(app, &made).await), ["applied", "applied", "applied"]);
+    let before = app.db.current_version().await.unwrap();
+    let res = sanne.client.post(&url).json(&json!({"every_months": 3, "count": 2})).send().await.unwrap();
+    let body = expect_error(res, 422, "validation").await;
+    assert_eq!(body["field"], "contacts", "{body}");
+    assert!(body["message"].as_str().unwrap().contains("blocked"), "{body}");
+    assert_eq!(app.db.current_version().await.unwrap(), before, "nothing was stored");
     // Lotte (another office) cannot see the base opportunity.
     let lotte = Device::new(app, "lotte@veld.test").await;
     expect_error(
