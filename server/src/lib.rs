@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod limiter;
 pub mod routes;
+pub mod security;
 pub mod state;
 pub mod static_files;
 
@@ -30,10 +31,13 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let dist = state.settings.dist.clone();
+    let hsts = state.settings.secure_cookies;
     let api = routes::router().layer(DefaultBodyLimit::max(BODY_LIMIT)).with_state(state);
+    let policy = security::AppPolicy::new(&dist);
     Router::new()
         .nest("/api", api)
         .merge(static_files::router(&dist))
+        .layer(axum::middleware::from_fn(move |req, next| security::headers(policy.clone(), hsts, req, next)))
         .layer(CompressionLayer::new().gzip(true).no_br().no_deflate().no_zstd())
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),

@@ -94,10 +94,8 @@ async fn download(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     let name = veld_domain::records::text(&record.values(), names::NAME).unwrap_or("attachment").to_owned();
     let mut response = content.into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
+    // Never served as something the browser would run (HTML, SVG) from the app's origin.
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(crate::security::safe_download_type(&content_type)));
     if let Ok(v) = HeaderValue::from_str(&content_disposition(&name)) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }

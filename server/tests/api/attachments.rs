@@ -10,7 +10,11 @@ use veld_domain::RecordKind;
 use veld_domain::records::ATTACHMENT_LIMIT;
 use veld_domain::sync::Op;
 
-on_both_databases!(an_attachment_uploads_downloads_and_goes_with_its_record, attachments_respect_scope_and_the_limit,);
+on_both_databases!(
+    an_attachment_uploads_downloads_and_goes_with_its_record,
+    attachments_respect_scope_and_the_limit,
+    a_file_the_browser_would_run_is_downloaded_as_bytes,
+);
 
 fn now_ms() -> i64 {
     veld_server::db::now_ms()
@@ -114,4 +118,25 @@ async fn attachments_respect_scope_and_the_limit(app: &TestApp) {
         now_ms(),
     );
     assert_eq!(outcomes(&sanne.push_ok(app, &[odd]).await), ["rejected"]);
+}
+
+async fn a_file_the_browser_would_run_is_downloaded_as_bytes(app: &TestApp) {
+    let mut sanne = Device::new(app, "sanne@veld.test").await;
+    for (declared, served) in [
+        ("text/html", "application/octet-stream"),
+        ("image/svg+xml", "application/octet-stream"),
+        ("application/xhtml+xml; charset=utf-8", "application/octet-stream"),
+        ("image/png", "image/png"),
+    ] {
+        let bytes = b"<script>alert(document.cookie)</script>".to_vec();
+        let id = attachment(app, &mut sanne, "page.html", bytes.len() as u64).await;
+        let put =
+            sanne.client.put(file_url(app, id)).header("content-type", declared).body(bytes).send().await.unwrap();
+        assert_eq!(put.status().as_u16(), 204);
+        let got = sanne.client.get(file_url(app, id)).send().await.unwrap();
+        assert_eq!(got.headers()["content-type"], served, "{declared}");
+        assert!(got.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+        let policy = got.headers()["content-security-policy"].to_str().unwrap();
+        assert!(policy.starts_with("default-src 'none'"), "{policy}");
+    }
 }

@@ -125,6 +125,11 @@ impl TestDatabase {
 impl TestApp {
     /// Starts a server; `None` (with a printed notice) for PostgreSQL when none is configured.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        TestApp::spawn_with(backend, ServeArgs::default()).await
+    }
+
+    /// A server started with `settings` (its `dist` is the test's own).
+    pub async fn spawn_with(backend: Backend, settings: ServeArgs) -> Option<TestApp> {
         let TestDatabase { url, dir, pg_database } = TestDatabase::create(backend).await?;
         let db = Db::connect(&url).await.expect("connect and migrate");
         demo::ensure_default_roles(&db).await.expect("default roles");
@@ -137,7 +142,7 @@ impl TestApp {
         std::fs::write(dist.join("sw.js"), "// worker").unwrap();
         std::fs::write(dist.join("veld-app-5947a05cb09c431_bg.wasm"), b"\0asm").unwrap();
 
-        let settings = ServeArgs { dist, ..ServeArgs::default() };
+        let settings = ServeArgs { dist, ..settings };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let state = AppState::new(db.clone(), settings);
