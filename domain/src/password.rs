@@ -6,6 +6,8 @@ pub enum PasswordError {
     TooShort,
     #[error("a password can be at most {MAX_LEN} characters")]
     TooLong,
+    #[error("a password cannot be only spaces")]
+    Blank,
 }
 
 pub const MIN_LEN: usize = 10;
@@ -14,7 +16,9 @@ pub const MAX_LEN: usize = 256;
 /// Checks a password someone chooses; login attempts are never checked against this.
 pub fn check_new_password(password: &str) -> Result<(), PasswordError> {
     let len = password.chars().count();
-    if len < MIN_LEN {
+    if password.trim().is_empty() && len > 0 {
+        Err(PasswordError::Blank)
+    } else if len < MIN_LEN {
         Err(PasswordError::TooShort)
     } else if len > MAX_LEN {
         Err(PasswordError::TooLong)
@@ -35,5 +39,7 @@ mod tests {
         assert_eq!(check_new_password(&"x".repeat(257)), Err(PasswordError::TooLong));
         // Counted in characters, not bytes: ten accented letters are enough.
         assert_eq!(check_new_password("éééééééééé"), Ok(()));
+        assert_eq!(check_new_password("            "), Err(PasswordError::Blank));
+        assert_eq!(check_new_password(" \t\u{a0}         "), Err(PasswordError::Blank));
     }
 }

@@ -89,7 +89,7 @@ async fn add_user(db: &Db, args: AddUserArgs) -> anyhow::Result<()> {
         anyhow::ensure!(first == again, "the two passwords differ");
         first
     };
-    veld_domain::password::check_new_password(&password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    auth::check_new_password(&password, &[email.as_str(), &name]).map_err(|e| anyhow::anyhow!("password: {e}"))?;
     let (office, created) = db.ensure_office(args.office.trim()).await?;
     if created {
         println!("created office {}", args.office.trim());

@@ -41,6 +41,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
+    /// More work of a bounded kind (password checks) than the server takes at once.
+    #[error("the server is busy; try again in {retry_after_secs} seconds")]
+    Busy { retry_after_secs: u64 },
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
     /// Logged in full, shown to the client only as "internal error".
@@ -84,7 +87,9 @@ impl ApiError {
             }
             ApiError::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
-            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
+            ApiError::Unavailable(_) | ApiError::Busy { .. } => {
+                (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable)
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
@@ -149,12 +154,14 @@ impl IntoResponse for ApiError {
                 _ => None,
             },
             retry_after_secs: match &self {
-                ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+                ApiError::RateLimited { retry_after_secs } | ApiError::Busy { retry_after_secs } => {
+                    Some(*retry_after_secs)
+                }
                 _ => None,
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
-        if let ApiError::RateLimited { retry_after_secs } = self
+        if let ApiError::RateLimited { retry_after_secs } | ApiError::Busy { retry_after_secs } = self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

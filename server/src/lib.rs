@@ -8,7 +8,6 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
-pub mod limiter;
 pub mod routes;
 pub mod security;
 pub mod state;
@@ -80,6 +79,9 @@ async fn sweep(db: db::Db, tombstone_days: u32) {
             Ok(n) if n > 0 => tracing::info!(sessions = n, "removed expired sessions"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "could not remove expired sessions"),
+        }
+        if let Err(err) = db.sweep_logins(db::now_ms()).await {
+            tracing::warn!(error = %err, "could not forget old login throttling");
         }
         let before = db::now_ms() - i64::from(tombstone_days) * 24 * 60 * 60 * 1000;
         match db.purge_tombstones(before).await {

@@ -1,15 +1,21 @@
 //! Shared server state, cloned into every handler.
 
+use crate::auth::PasswordChecker;
 use crate::config::ServeArgs;
 use crate::db::Db;
-use crate::limiter::LoginLimiter;
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<ServeArgs>,
-    pub limiter: Arc<LoginLimiter>,
+    /// Password checks (argon2id: ~19 MiB and tens of milliseconds each) run on one thread per
+    /// core, so a flood of logins cannot exhaust memory.
+    pub passwords: Arc<PasswordChecker>,
+    /// Logins waiting for a password check, at most a few per core; more are answered 503 with
+    /// `Retry-After` at once.
+    pub hash_queue: Arc<Semaphore>,
     /// The newest change version, announced after every commit that made changes; connected
     /// apps (server-sent events) pull when it moves.
     pub changes: tokio::sync::broadcast::Sender<u64>,
@@ -18,6 +24,13 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, settings: ServeArgs) -> AppState {
         let (changes, _) = tokio::sync::broadcast::channel(64);
-        AppState { db, settings: Arc::new(settings), limiter: Arc::new(LoginLimiter::default()), changes }
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        AppState {
+            db,
+            settings: Arc::new(settings),
+            passwords: Arc::new(PasswordChecker::new(cores)),
+            hash_queue: Arc::new(Semaphore::new(cores * 8)),
+            changes,
+        }
     }
 }

@@ -10,6 +10,7 @@ mod history;
 mod records;
 mod scope;
 mod sync;
+mod throttle;
 mod versioned;
 
 pub use accounts::{NewUser, SYSTEM_ID, UserAuth};
@@ -18,6 +19,7 @@ pub use automation::RecurFailure;
 pub use conflicts::ConflictFilter;
 pub use records::NewRecord;
 pub use sync::{PULL_PAGE_BYTES, PushError};
+pub use throttle::ThrottleKey;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

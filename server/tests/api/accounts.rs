@@ -6,6 +6,9 @@ on_both_databases!(
     login_sets_a_safe_session_cookie_and_logout_ends_it,
     wrong_passwords_and_unknown_users_look_the_same,
     repeated_failures_lock_the_account,
+    a_known_device_is_not_held_by_others_failures,
+    parallel_attempts_never_check_more_passwords_than_the_limit,
+    failures_after_a_backoff_back_off_longer,
     users_change_their_own_language,
     health_names_the_backend,
     admin_area_requires_admin,
@@ -16,8 +19,13 @@ async fn login_sets_a_safe_session_cookie_and_logout_ends_it(app: &TestApp) {
     let client = app.client();
     let res = app.login(&client, "Tom@Veld.test ", PASSWORD).await;
     assert_eq!(res.status(), 200);
-    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
-    assert!(cookie.starts_with("veld_session="), "{cookie}");
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("veld_session="))
+        .expect("a session cookie");
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=2592000"] {
         assert!(cookie.contains(attribute), "cookie lacks {attribute}: {cookie}");
     }
@@ -178,4 +186,67 @@ async fn administrators_edit_roles_and_a_module_off_stops_its_records(app: &Test
     assert_eq!(res.status(), 200);
     let made: RoleView = res.json().await.unwrap();
     assert_eq!((made.name.as_str(), made.users), ("Field sales", 0));
+}
+
+async fn a_known_device_is_not_held_by_others_failures(app: &TestApp) {
+    // Tom's own browser logged in before (and out again): it carries a known-device cookie.
+    let own = app.client();
+    assert_eq!(app.login(&own, "tom@veld.test", PASSWORD).await.status(), 200);
+    assert_eq!(own.post(app.url("/api/auth/logout")).send().await.unwrap().status(), 204);
+    // Someone else, from the same address, guesses Tom's password until held.
+    let attacker = app.client();
+    for _ in 0..5 {
+        expect_error(app.login(&attacker, "tom@veld.test", "guess-guess").await, 401, "invalid_credentials").await;
+    }
+    expect_error(app.login(&attacker, "tom@veld.test", PASSWORD).await, 429, "rate_limited").await;
+    let stranger = app.client();
+    expect_error(app.login(&stranger, "tom@veld.test", PASSWORD).await, 429, "rate_limited").await;
+    // Tom's own device still logs in.
+    assert_eq!(app.login(&own, "tom@veld.test", PASSWORD).await.status(), 200);
+    // The device cookie is HttpOnly, sent only to the login API, and stored only hashed.
+    let res = app.login(&app.client(), "sanne@veld.test", PASSWORD).await;
+    let cookies: Vec<String> =
+        res.headers().get_all("set-cookie").iter().map(|c| c.to_str().unwrap().to_owned()).collect();
+    let device = cookies.iter().find(|c| c.starts_with("veld_device=")).expect("a device cookie");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/api/auth"] {
+        assert!(device.contains(attribute), "{attribute}: {device}");
+    }
+    let token = device.trim_start_matches("veld_device=").split(';').next().unwrap().to_owned();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM known_devices WHERE token_hash = $1")
+        .bind(&token)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "the token itself is not stored");
+}
+
+async fn parallel_attempts_never_check_more_passwords_than_the_limit(app: &TestApp) {
+    let attempts = (0..30).map(|_| async {
+        let client = app.client();
+        app.login(&client, "mark@veld.test", "guess-guess").await.status().as_u16()
+    });
+    let statuses = futures::future::join_all(attempts).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!((1..=5).contains(&checked), "{checked} passwords checked against a limit of 5: {statuses:?}");
+    assert!(statuses.iter().all(|s| [401, 429, 503].contains(s)), "{statuses:?}");
+}
+
+async fn failures_after_a_backoff_back_off_longer(app: &TestApp) {
+    let client = app.client();
+    for _ in 0..5 {
+        expect_error(app.login(&client, "pieter@veld.test", "guess-guess").await, 401, "invalid_credentials").await;
+    }
+    let first = expect_error(app.login(&client, "pieter@veld.test", "guess-guess").await, 429, "rate_limited").await;
+    let first = first["retry_after_secs"].as_u64().unwrap();
+    assert!((1..=30).contains(&first), "{first}");
+    // The back-off runs out (moved to now here, rather than waited for): one more failure
+    // doubles it.
+    sqlx::query("UPDATE login_throttle SET next_at = 0 WHERE key LIKE 'account-address:pieter@veld.test|%'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    expect_error(app.login(&client, "pieter@veld.test", "guess-guess").await, 401, "invalid_credentials").await;
+    let second = expect_error(app.login(&client, "pieter@veld.test", PASSWORD).await, 429, "rate_limited").await;
+    let second = second["retry_after_secs"].as_u64().unwrap();
+    assert!((31..=60).contains(&second), "{second}");
 }

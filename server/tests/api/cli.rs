@@ -51,10 +51,12 @@ fn add_user_creates_an_account_that_can_be_listed() {
 fn add_user_refuses_bad_input_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let base = ["add-user", "--name", "X", "--office", "Gent", "--password-stdin"];
-    let cases: [(&[&str], &str, &str); 3] = [
+    let cases: [(&[&str], &str, &str); 5] = [
         (&["--email", "nope", "--role", "Sales rep"], "long enough secret\n", "--email"),
         (&["--email", "x@y.nl", "--role", "Pilot"], "long enough secret\n", "roles are: Administrator"),
         (&["--email", "x@y.nl", "--role", "Sales rep"], "short\n", "at least 10 characters"),
+        (&["--email", "x@y.nl", "--role", "Sales rep"], "            \n", "only spaces"),
+        (&["--email", "x@y.nl", "--role", "Sales rep"], "password123\n", "too common"),
     ];
     for (extra, stdin, expected) in cases {
         let args: Vec<&str> = base.iter().chain(extra.iter()).copied().collect();

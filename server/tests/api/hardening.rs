@@ -366,3 +366,60 @@ async fn changing_or_deleting_a_record_out_of_scope_answers_as_for_no_record(app
     assert!(!as_lead.to_string().contains("opportunity"), "{as_lead}");
     assert_eq!(fields_of(app, &tom, live).await.unwrap()["title"], "Live");
 }
+
+/// The peak resident memory of process `pid`, in KiB (Linux).
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// 200 concurrent logins against the real server binary: the password checks run a few at a
+/// time and the rest are told to come back, so memory stays bounded (it grew to 2.8 GB before).
+#[tokio::test]
+async fn a_flood_of_logins_keeps_the_servers_memory_bounded() {
+    use crate::helpers::{Backend, PASSWORD, TestDatabase};
+    const CAP_MIB: u64 = 200;
+    let Some(db) = TestDatabase::create(Backend::Sqlite).await else { return };
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dist = db.dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_veld-server"))
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .arg("--dist")
+        .arg(&dist)
+        .env("DATABASE_URL", &db.url)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start veld-server");
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    while http.get(format!("{base}/api/health")).send().await.is_err() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the server starts");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let users = ["admin@veld.test", "sanne@veld.test", "tom@veld.test", "mark@veld.test", "pieter@veld.test"];
+    let logins = (0..200).map(|i| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            let body = json!({ "email": users[i % users.len()], "password": PASSWORD });
+            let res = http.post(format!("{base}/api/auth/login")).json(&body).send().await.unwrap();
+            let retry = res.headers().get("retry-after").is_some();
+            (res.status().as_u16(), retry)
+        }
+    });
+    let answers = tokio::time::timeout(std::time::Duration::from_secs(60), futures::future::join_all(logins))
+        .await
+        .expect("200 logins answered within a minute");
+    let peak = peak_rss_kib(child.id()).expect("peak RSS");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let ok = answers.iter().filter(|(s, _)| *s == 200).count();
+    let busy = answers.iter().filter(|(s, retry)| *s == 503 && *retry).count();
+    println!("200 concurrent logins: {ok} logged in, {busy} told to retry; peak RSS {} MiB", peak / 1024);
+    assert_eq!(ok + busy, 200, "{answers:?}");
+    assert!(ok >= 1);
+    assert!(peak / 1024 < CAP_MIB, "peak RSS {} MiB, cap {CAP_MIB} MiB", peak / 1024);
+}
