@@ -338,7 +338,7 @@ fn Links(
         };
         let edits = conversion.edits(lead.id, opportunity);
         // The lead's own update first: a lead the user may not close is not half converted.
-        if let Err(e) = store.check(edits[1].clone()) {
+        if let Err(e) = store.check_after(edits[1].clone(), &edits[..1]) {
             error.set(Some(e.text(t)));
             return;
         }

@@ -69,12 +69,21 @@ impl Store {
     /// Checks an edit (permission, only what changes, what it brings, the record's rules)
     /// without making it: `Ok(None)` when it would change nothing, else the edit to store.
     pub fn check(&self, edit: Edit) -> Result<Option<Prepared>, EditError> {
+        self.check_after(edit, &[])
+    }
+
+    /// [`Store::check`] as the edit will be checked once `earlier` edits are made: records they
+    /// create count as there (a lead's conversion links the opportunity it creates first).
+    pub fn check_after(&self, edit: Edit, earlier: &[Edit]) -> Result<Option<Prepared>, EditError> {
         untrack(|| {
             let actor = self.me.with(|m| m.as_ref().map(|m| m.actor())).ok_or(EditError::NotAllowed)?;
             let before = self.visible_one(edit.kind, edit.id);
             let mut values = before.as_ref().map(veld_domain::edit::values_with_owner).unwrap_or_default();
             values.extend(edit.fields.clone());
-            let known = self.known_for(edit.kind, &values);
+            let mut known = self.known_for(edit.kind, &values);
+            for made in earlier.iter().filter(|e| e.op == veld_domain::sync::Op::Create) {
+                known.records.insert(made.id, (made.kind, made.fields.clone()));
+            }
             Ok(prepare(edit, before.as_ref(), &actor, &known)?.map(Prepared))
         })
     }
