@@ -60,11 +60,16 @@ pub async fn launch(listener: tokio::net::TcpListener, state: AppState) -> anyho
     let db = state.db.clone();
     let sweeper = tokio::spawn(sweep(db.clone(), state.settings.tombstone_days));
     let scheduler = tokio::spawn(automation::scheduler(state.clone()));
+    let notifications = {
+        let (db, changes) = (db.clone(), state.changes.clone());
+        tokio::spawn(async move { db.listen_changes(changes).await })
+    };
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     sweeper.abort();
     scheduler.abort();
+    notifications.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -22,6 +22,16 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Tells the apps connected to this instance that `version` was committed. On PostgreSQL
+    /// the commit's own notification reaches every instance (this one included, through
+    /// `Db::listen_changes`), so only SQLite's single instance announces here.
+    pub fn announce(&self, version: u64) {
+        if self.db.backend() == crate::db::Backend::Sqlite {
+            // Nobody listening is fine.
+            let _ = self.changes.send(version);
+        }
+    }
+
     pub fn new(db: Db, settings: ServeArgs) -> AppState {
         let (changes, _) = tokio::sync::broadcast::channel(64);
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);

@@ -48,7 +48,13 @@ impl Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Where it is (for PostgreSQL's change notifications, which need a connection of their own).
+    url: std::sync::Arc<str>,
 }
+
+/// The PostgreSQL channel on which a commit that changed records announces its version to every
+/// server instance (`LISTEN`ed by [`Db::listen_changes`]).
+pub const CHANGES_CHANNEL: &str = "veld_changes";
 
 /// Milliseconds since the Unix epoch: the one timestamp format stored.
 pub fn now_ms() -> i64 {
@@ -98,7 +104,7 @@ impl Db {
             .await
             .with_context(|| format!("connecting to the {} database", backend.name()))?;
         MIGRATOR.run(&pool).await.context("running database migrations")?;
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, url: url.into() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -115,6 +121,41 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// On PostgreSQL: forwards every instance's change announcements (a commit's new version)
+    /// to `changes` for as long as the server runs, reconnecting when the connection drops. On
+    /// SQLite (one instance) there is nothing to listen to.
+    pub async fn listen_changes(&self, changes: tokio::sync::broadcast::Sender<u64>) {
+        if self.backend != Backend::Postgres {
+            return;
+        }
+        loop {
+            match sqlx::postgres::PgListener::connect(&self.url).await {
+                Ok(mut listener) => {
+                    if let Err(err) = listener.listen(CHANGES_CHANNEL).await {
+                        tracing::warn!(error = %err, "could not listen for changes");
+                    } else {
+                        loop {
+                            match listener.recv().await {
+                                Ok(note) => {
+                                    if let Ok(version) = note.payload().parse::<u64>() {
+                                        // Nobody listening is fine.
+                                        let _ = changes.send(version);
+                                    }
+                                }
+                                Err(err) => {
+                                    tracing::warn!(error = %err, "lost the change notifications; reconnecting");
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(err) => tracing::warn!(error = %err, "could not connect for change notifications"),
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
     }
 }
 

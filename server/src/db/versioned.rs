@@ -10,6 +10,7 @@ use sqlx::Row;
 
 pub(super) struct Versioned {
     pub tx: sqlx::Transaction<'static, sqlx::Any>,
+    backend: super::Backend,
     /// The last version given out.
     pub version: i64,
     start: i64,
@@ -23,7 +24,7 @@ impl Versioned {
         sqlx::query("UPDATE sync_counter SET version = version WHERE id = 1").execute(&mut *tx).await?;
         let version: i64 =
             sqlx::query("SELECT version FROM sync_counter WHERE id = 1").fetch_one(&mut *tx).await?.try_get(0)?;
-        Ok(Versioned { tx, version, start: version, history: HistoryLog::default() })
+        Ok(Versioned { tx, backend: db.backend(), version, start: version, history: HistoryLog::default() })
     }
 
     /// The next version, taken.
@@ -34,11 +35,20 @@ impl Versioned {
 
     /// Writes the history and the counter and commits; whether anything changed.
     pub async fn commit(mut self, now_ms: i64) -> anyhow::Result<bool> {
+        let backend = self.backend;
         self.history.write(&mut self.tx, now_ms).await?;
         sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1")
             .bind(self.version)
             .execute(&mut *self.tx)
             .await?;
+        if self.version > self.start && backend == super::Backend::Postgres {
+            // Delivered to every instance's listener when (and only if) this commits.
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(super::CHANGES_CHANNEL)
+                .bind(self.version.to_string())
+                .execute(&mut *self.tx)
+                .await?;
+        }
         self.tx.commit().await?;
         Ok(self.version > self.start)
     }

@@ -42,8 +42,7 @@ async fn push(
                 _ => None,
             });
             if let Some(version) = newest.max() {
-                // Nobody listening is fine.
-                let _ = state.changes.send(version);
+                state.announce(version);
             }
             Ok(ApiJson(response))
         }

@@ -10,6 +10,7 @@ mod cli;
 mod crash;
 mod errors;
 mod hardening;
+mod instances;
 mod leads;
 mod records;
 mod simulation;
