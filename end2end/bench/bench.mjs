@@ -27,8 +27,8 @@ function figure(name, value, unit, target = null) {
 }
 
 // 0. Figures measured elsewhere in the same run (the server's sync benchmark).
-if (process.env.VELD_EXTRA_FIGURES) {
-  const extra = JSON.parse(fs.readFileSync(path.resolve(root, process.env.VELD_EXTRA_FIGURES), 'utf8'));
+for (const file of (process.env.VELD_EXTRA_FIGURES || '').split(',').filter(Boolean)) {
+  const extra = JSON.parse(fs.readFileSync(path.resolve(root, file), 'utf8'));
   for (const [name, f] of Object.entries(extra)) figure(name, f.value, f.unit, f.target);
 }
 

@@ -13,8 +13,8 @@ pub struct AppState {
     /// Password checks (argon2id: ~19 MiB and tens of milliseconds each) run on one thread per
     /// core, so a flood of logins cannot exhaust memory.
     pub passwords: Arc<PasswordChecker>,
-    /// Logins waiting for a password check, at most a few per core; more are answered 503 with
-    /// `Retry-After` at once.
+    /// Logins waiting for a password check, at most 32 per core (about a second's wait); more
+    /// are answered 503 with `Retry-After` at once.
     pub hash_queue: Arc<Semaphore>,
     /// The newest change version, announced after every commit that made changes; connected
     /// apps (server-sent events) pull when it moves.
@@ -39,7 +39,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             passwords: Arc::new(PasswordChecker::new(cores)),
-            hash_queue: Arc::new(Semaphore::new(cores * 8)),
+            hash_queue: Arc::new(Semaphore::new(cores * 32)),
             changes,
         }
     }
