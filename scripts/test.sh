@@ -33,6 +33,8 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER
 build_app
 say "building the server for the browser tests"
 cargo build --locked -p veld-server
+say "API fuzzing (schemathesis, every operation of /api/openapi.json)"
+bash scripts/fuzz-api.sh "$CARGO_TARGET_DIR/debug/veld-server"
 say "browser tests (Playwright: Desktop Chrome and Pixel 7)"
 (cd end2end && VELD_SERVER_BIN="$CARGO_TARGET_DIR/debug/veld-server" npx playwright test)
 

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// The kinds of record the permission model covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     Company,
@@ -74,6 +75,7 @@ impl RecordKind {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     View,
@@ -84,6 +86,7 @@ pub enum Action {
 
 /// How far a grant reaches. Ordered: each scope includes the ones before it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     #[default]
@@ -96,6 +99,7 @@ pub enum Scope {
 /// One record kind's grants. For `create`, the scope bounds whom the new record may belong to
 /// (own: only yourself; office: anyone in your office; all: anyone).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Grants {
     pub view: Scope,
     pub create: Scope,
@@ -132,6 +136,7 @@ impl Grants {
 
 /// A role's permissions. Kinds not listed are granted nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Permissions {
     #[serde(default)]
     pub kinds: BTreeMap<RecordKind, Grants>,
@@ -196,6 +201,7 @@ impl Permissions {
 
 /// Who a record belongs to, as far as access is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ownership {
     pub owner: UserId,
     pub office: OfficeId,
@@ -203,6 +209,7 @@ pub struct Ownership {
 
 /// The user asking, with their role's permissions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Actor {
     pub user: UserId,
     pub office: OfficeId,
@@ -223,6 +230,7 @@ impl Actor {
 
 /// Which parts of the product a deployment runs (CF-3: leads only, opportunities only, or both).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Modules {
     pub leads: bool,
     pub opportunities: bool,

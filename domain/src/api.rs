@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /api/auth/login`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
@@ -14,6 +15,7 @@ pub struct LoginRequest {
 /// Who is logged in: returned by login and `GET /api/me`, and cached by the app so that it
 /// keeps working offline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub user: UserSummary,
     pub office: Named<OfficeId>,
@@ -30,6 +32,7 @@ impl Me {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     pub id: UserId,
     pub name: String,
@@ -39,6 +42,7 @@ pub struct UserSummary {
 
 /// An id with its display name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Named<Id> {
     pub id: Id,
     pub name: String,
@@ -46,6 +50,7 @@ pub struct Named<Id> {
 
 /// `PATCH /api/me`: what a user may change about themselves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateMe {
     pub language: Language,
 }
@@ -53,6 +58,7 @@ pub struct UpdateMe {
 /// An active colleague, as every user may list them (`GET /api/users`): to hand records to a
 /// new owner (LO-1's bulk change of owner) and to show who owns what.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Colleague {
     pub id: UserId,
     pub name: String,
@@ -64,6 +70,7 @@ pub struct Colleague {
 
 /// A user as the administration area lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRow {
     pub id: UserId,
     pub name: String,
@@ -78,6 +85,7 @@ pub struct UserRow {
 /// A role as the administration area edits it (`GET /api/admin/roles`): its permissions as
 /// stored (before the deployment's modules are applied) and how many users hold it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleView {
     pub id: RoleId,
     pub name: String,
@@ -87,6 +95,7 @@ pub struct RoleView {
 
 /// `PUT /api/admin/roles/{id}` and `POST /api/admin/roles`: a role's name and permissions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleUpdate {
     pub name: String,
     pub permissions: Permissions,
@@ -97,6 +106,7 @@ pub const ROLE_NAME_MAX: usize = 80;
 
 /// A record as `GET /api/records/{kind}` lists it; `data` holds the kind's fields.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordRow {
     pub id: uuid::Uuid,
     pub kind: RecordKind,
@@ -108,6 +118,7 @@ pub struct RecordRow {
 
 /// `GET /api/health`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     pub version: String,
@@ -116,6 +127,7 @@ pub struct Health {
 
 /// Every error response has this body, with a 4xx or 5xx status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// Stable, machine-readable: see [`ErrorCode`].
     pub error: ErrorCode,
@@ -130,6 +142,7 @@ pub struct ErrorBody {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     BadRequest,
@@ -172,6 +185,7 @@ mod tests {
 /// A value that lost to a concurrent edit (SPEC OF-3), as the record's history and the Pending
 /// changes page show it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConflictView {
     pub record_id: uuid::Uuid,
     pub kind: crate::RecordKind,
@@ -192,6 +206,7 @@ pub struct ConflictView {
 /// One applied change of a record (DM-3 history): who made it (or which automation rule), when,
 /// and each field's old and new value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub version: u64,
     pub at_ms: i64,
@@ -206,6 +221,7 @@ pub struct HistoryEntry {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     pub field: String,
     pub old: serde_json::Value,
@@ -214,6 +230,7 @@ pub struct FieldChange {
 
 /// One record a scheduled process changed, in its run's report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProcessItem {
     pub record_id: uuid::Uuid,
     pub kind: crate::RecordKind,
@@ -227,6 +244,7 @@ pub struct ProcessItem {
 
 /// A run of a scheduled process (TR-2): when, why (`schedule` or `manual`), and what changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProcessRunView {
     pub id: uuid::Uuid,
     pub process: String,
@@ -238,6 +256,7 @@ pub struct ProcessRunView {
 
 /// `POST /api/opportunities/{id}/recurring`: make the next opportunities of a base one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecurringRequest {
     pub every_months: u32,
     pub count: u32,
@@ -245,6 +264,7 @@ pub struct RecurringRequest {
 
 /// The opportunities a recurring request created.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecurringResponse {
     pub created: Vec<uuid::Uuid>,
 }

@@ -22,6 +22,7 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// What sets a rule off.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "on", rename_all = "snake_case")]
 pub enum Event {
     /// The record was created.
@@ -39,6 +40,7 @@ pub enum Event {
 
 /// How a condition compares a field with its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Compare {
     Is,
@@ -53,6 +55,7 @@ pub enum Compare {
 
 /// A condition on one field of the record as the change left it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Condition {
     pub field: String,
     pub compare: Compare,
@@ -62,6 +65,7 @@ pub struct Condition {
 
 /// What a fired rule does. (Sending an e-mail from a template arrives with the templates issue.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "do", rename_all = "snake_case")]
 pub enum RuleAction {
     AddToGroup {
@@ -89,6 +93,7 @@ pub enum RuleAction {
 
 /// A trigger rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rule {
     /// Stable and unique: history entries name it.
     pub code: String,
@@ -347,6 +352,7 @@ pub fn plan(
 
 /// A scheduled process (TR-2): what it does, and how often it runs by itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "process", rename_all = "snake_case")]
 pub enum ProcessKind {
     /// Closes open opportunities with no activity for `days` days: the lost end stage, and the
@@ -362,6 +368,7 @@ pub enum ProcessKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProcessDef {
     /// Stable and unique: history entries and run reports name it.
     pub code: String,

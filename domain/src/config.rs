@@ -28,6 +28,7 @@ pub fn to_values<T: Serialize>(value: &T) -> Map<String, Value> {
 
 /// A label in every system language: language code (`en`, `nl`, `ro`) → text.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Label(pub BTreeMap<String, String>);
 
@@ -50,6 +51,7 @@ impl Label {
 
 /// How an end stage closes a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Won,
@@ -60,6 +62,7 @@ pub enum Outcome {
 
 /// One stage of the lead or opportunity list (CF-1).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageDef {
     /// `lead` or `opportunity`.
     pub list: RecordKind,
@@ -110,6 +113,7 @@ fn yes() -> bool {
 
 /// The eight tables of each kind (CF-2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Table {
     Attribute,
@@ -154,6 +158,7 @@ impl Table {
 
 /// One entry of a table (CF-2).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TableEntry {
     pub list: RecordKind,
     pub table: Table,

@@ -6,6 +6,7 @@ use std::fmt;
 
 /// A syntactically plausible, normalised e-mail address (trimmed, lower-cased).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 

@@ -26,6 +26,7 @@ const COUNTRIES: &[(&str, &str, std::ops::RangeInclusive<usize>)] = &[
 /// A phone number: E.164 when the country is known, else the digits as typed (with a leading
 /// `+` only when the input had an international prefix).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Phone(String);
 

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 /// A contact linked to a lead or opportunity, with its role (a code of the role table).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkedContact {
     pub id: Uuid,
     #[serde(default)]
@@ -33,6 +34,7 @@ pub const OTHER_CONTACT: &str = "user";
 /// Why a change breaks a rule: the field it concerns and what is wrong, in English (the app
 /// shows its own translation for the codes it knows, this text otherwise).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[error("{message}")]
 pub struct Invalid {
     pub field: String,
@@ -41,6 +43,7 @@ pub struct Invalid {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvalidCode {
     Required,

@@ -34,6 +34,7 @@ pub const MAX_CLOCK_SKEW_MS: i64 = 60_000;
 
 /// One installation of the app (a browser profile), made on the client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct ClientId(pub Uuid);
 
@@ -41,6 +42,7 @@ pub struct ClientId(pub Uuid);
 /// same millisecond (or while the wall clock lags), and the client as the final tie-breaker, so
 /// that any two timestamps are ordered and every replica orders them alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hlc {
     pub wall_ms: i64,
     pub counter: u32,
@@ -88,6 +90,7 @@ impl Hlc {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     Create,
@@ -97,6 +100,7 @@ pub enum Op {
 
 /// One change made on a client: its id rises by one per client, with no gaps.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mutation {
     pub id: u64,
     pub kind: RecordKind,
@@ -112,6 +116,7 @@ pub struct Mutation {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub protocol: u32,
     pub client_id: ClientId,
@@ -132,6 +137,7 @@ impl PushRequest {
 
 /// What became of one pushed mutation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum MutationOutcome {
     /// Applied now (possibly with some fields losing to concurrent edits: see the conflicts).
@@ -154,6 +160,7 @@ pub enum MutationOutcome {
 
 /// Why a mutation was refused.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectCode {
     /// The user's role does not allow this on this record.
@@ -173,6 +180,7 @@ pub enum RejectCode {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MutationResult {
     pub id: u64,
     #[serde(flatten)]
@@ -180,6 +188,7 @@ pub struct MutationResult {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub last_applied: u64,
     pub results: Vec<MutationResult>,
@@ -187,6 +196,7 @@ pub struct PushResponse {
 
 /// A record as the server holds it after the changes so far.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordState {
     pub id: Uuid,
     pub kind: RecordKind,
@@ -275,6 +285,7 @@ pub fn pending_by_record<'a>(
 
 /// One entry of a pull.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {
     /// The record is new or changed: replace the local copy.
@@ -285,6 +296,7 @@ pub enum Change {
 
 /// `GET /api/sync/pull?client_id=…&cursor=N`: the changes after `cursor` this user may see.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     pub protocol: u32,
     /// Pass this as the next pull's cursor.
@@ -348,6 +360,7 @@ pub fn plan_batch(last_applied: u64, ids: &[u64]) -> Result<Vec<BatchStep>, Gap>
 /// A field as the server stores it: its value, the version of the change that last set it,
 /// and that change's (clamped) timestamp.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldState {
     pub value: serde_json::Value,
     pub version: u64,

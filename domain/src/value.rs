@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// An amount of euros in cents. Records keep whole-euro amounts (`expected_value`,
 /// `expected_revenue`) as whole numbers: [`Money::from_whole`] reads them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Money(pub i64);
 

@@ -52,6 +52,7 @@ pub fn next_mutation(
 
 /// A mutation the server refused for good, kept until the user discards it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rejected {
     pub mutation: Mutation,
     #[serde(default)]

@@ -20,11 +20,13 @@ fn admin(user: &CurrentUser) -> ApiResult<()> {
     if user.actor.permissions.admin { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
+#[utoipa::path(get, path = "/api/admin/users", tag = "admin", responses((status = 200, description = "Every user", body = Vec<veld_domain::api::UserRow>), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn users(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJson<Vec<UserRow>>> {
     admin(&user)?;
     Ok(ApiJson(state.db.list_users().await?))
 }
 
+#[utoipa::path(get, path = "/api/admin/roles", tag = "admin", responses((status = 200, description = "Every role", body = Vec<veld_domain::api::RoleView>), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn roles(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJson<Vec<RoleView>>> {
     admin(&user)?;
     Ok(ApiJson(state.db.list_roles().await?))
@@ -50,6 +52,7 @@ async fn check_name(state: &AppState, id: Option<RoleId>, update: &RoleUpdate) -
     }
 }
 
+#[utoipa::path(put, path = "/api/admin/roles/{id}", tag = "admin", params(("id" = String, Path, description = "The role id")), request_body = veld_domain::api::RoleUpdate, responses((status = 200, description = "The role, changed", body = veld_domain::api::RoleView), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn update_role(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -76,6 +79,7 @@ async fn update_role(
     found(&state, id).await
 }
 
+#[utoipa::path(post, path = "/api/admin/roles", tag = "admin", request_body = veld_domain::api::RoleUpdate, responses((status = 200, description = "The new role", body = veld_domain::api::RoleView), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn create_role(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -46,6 +46,7 @@ async fn attachment(state: &AppState, user: &CurrentUser, id: &str, action: Acti
 
 /// Stores the file of an attachment record: its size must be the one the record states, and at
 /// most the limit. Sending it again replaces it (an upload retried after a lost answer).
+#[utoipa::path(put, path = "/api/attachments/{id}/file", tag = "attachments", params(("id" = String, Path, description = "The attachment record id")), request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, as many bytes as the record says"), responses((status = 204, description = "Stored"), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -86,6 +87,7 @@ async fn upload(
 }
 
 /// The file, as a download named after the attachment.
+#[utoipa::path(get, path = "/api/attachments/{id}/file", tag = "attachments", params(("id" = String, Path, description = "The attachment record id")), responses((status = 200, description = "The file, as a download", content_type = "application/octet-stream", body = Vec<u8>), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn download(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<Response> {
     let record = attachment(&state, &user, &id, Action::View).await?;
     let Some((content, content_type)) = state.db.attachment_file(record.id).await? else {

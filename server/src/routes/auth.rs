@@ -38,6 +38,7 @@ fn throttle_keys(email: &str, addr: &str, known_device: Option<&str>) -> Vec<Thr
     }
 }
 
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = veld_domain::api::LoginRequest, responses((status = 200, description = "Logged in: the session cookie is set", body = veld_domain::api::Me), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -101,6 +102,7 @@ async fn login(
     Ok((jar.add(auth::session_cookie(token, secure)), ApiJson(me)))
 }
 
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204, description = "Logged out"), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn logout(State(state): State<AppState>, jar: CookieJar) -> ApiResult<(StatusCode, CookieJar)> {
     if let Some(cookie) = jar.get(auth::SESSION_COOKIE) {
         state.db.delete_session(&auth::token_hash(cookie.value())).await?;

@@ -22,6 +22,7 @@ fn admin(user: &CurrentUser) -> ApiResult<()> {
 }
 
 /// `POST /api/automation/processes/{code}/run`: runs it now and answers its report.
+#[utoipa::path(post, path = "/api/automation/processes/{code}/run", tag = "automation", params(("code" = String, Path, description = "The process code")), responses((status = 200, description = "The run's report", body = veld_domain::api::ProcessRunView), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn run_process(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -38,12 +39,14 @@ async fn run_process(
 }
 
 /// `GET /api/automation/runs`: the latest 50 runs, newest first.
+#[utoipa::path(get, path = "/api/automation/runs", tag = "automation", responses((status = 200, description = "The latest runs", body = Vec<veld_domain::api::ProcessRunView>), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn runs(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJson<Vec<ProcessRunView>>> {
     admin(&user)?;
     Ok(ApiJson(state.db.process_runs(50).await?))
 }
 
 /// `POST /api/opportunities/{id}/recurring`: the next opportunities after a base one.
+#[utoipa::path(post, path = "/api/opportunities/{id}/recurring", tag = "automation", params(("id" = String, Path, description = "The base opportunity id")), request_body = veld_domain::api::RecurringRequest, responses((status = 200, description = "The opportunities made", body = veld_domain::api::RecurringResponse), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn recurring(
     State(state): State<AppState>,
     user: CurrentUser,

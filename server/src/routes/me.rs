@@ -12,10 +12,12 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/me", get(me).patch(update_me)).route("/users", get(colleagues))
 }
 
+#[utoipa::path(get, path = "/api/me", tag = "me", responses((status = 200, description = "Who is logged in", body = veld_domain::api::Me), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn me(user: CurrentUser) -> ApiJson<Me> {
     ApiJson(user.me)
 }
 
+#[utoipa::path(patch, path = "/api/me", tag = "me", request_body = veld_domain::api::UpdateMe, responses((status = 200, description = "The preferences, changed", body = veld_domain::api::Me), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn update_me(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -28,6 +30,7 @@ async fn update_me(
 }
 
 /// `GET /api/users`: the active users (name and office), for choosing an owner.
+#[utoipa::path(get, path = "/api/users", tag = "me", responses((status = 200, description = "Active colleagues", body = Vec<veld_domain::api::Colleague>), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn colleagues(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<ApiJson<Vec<Colleague>>> {
     let users = state.db.list_users().await?;
     Ok(ApiJson(

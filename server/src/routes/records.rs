@@ -32,6 +32,7 @@ async fn visible_record(state: &AppState, user: &CurrentUser, kind: &str, id: &s
 
 /// `GET /api/records/{kind}/{id}/history`: the record's applied changes, newest first: who,
 /// when, each field's old and new value.
+#[utoipa::path(get, path = "/api/records/{kind}/{id}/history", tag = "records", params(("kind" = String, Path, description = "A record kind"), ("id" = String, Path, description = "The record id")), responses((status = 200, description = "The record's history, newest first", body = Vec<veld_domain::api::HistoryEntry>), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn history(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -43,6 +44,7 @@ async fn history(
 
 /// `GET /api/records/{kind}/{id}/conflicts`: the values that lost concurrent edits of a record
 /// the user may see, newest first (the record's history shows them).
+#[utoipa::path(get, path = "/api/records/{kind}/{id}/conflicts", tag = "records", params(("kind" = String, Path, description = "A record kind"), ("id" = String, Path, description = "The record id")), responses((status = 200, description = "Values that lost to concurrent edits", body = Vec<veld_domain::api::ConflictView>), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn conflicts(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -52,6 +54,7 @@ async fn conflicts(
     Ok(ApiJson(state.db.conflict_views(ConflictFilter::Record(id), 200).await?))
 }
 
+#[utoipa::path(get, path = "/api/records/{kind}", tag = "records", params(("kind" = String, Path, description = "A record kind, e.g. `lead`")), responses((status = 200, description = "The records of the kind the user may see", body = Vec<veld_domain::api::RecordRow>), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     user: CurrentUser,

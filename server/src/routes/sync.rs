@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/sync/conflicts", get(my_conflicts))
 }
 
+#[utoipa::path(post, path = "/api/sync/push", tag = "sync", request_body = veld_domain::sync::PushRequest, responses((status = 200, description = "Each mutation's outcome", body = veld_domain::sync::PushResponse), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn push(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -55,6 +56,7 @@ async fn push(
 /// `GET /api/sync/events`: a server-sent event `change` (data: the new version) whenever a
 /// change is committed, so that open apps pull within a second. Carries no record data: what
 /// each user may see is decided by the pull.
+#[utoipa::path(get, path = "/api/sync/events", tag = "sync", responses((status = 200, description = "Server-sent events: `change` with the new version", content_type = "text/event-stream", body = String), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn events(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -73,8 +75,9 @@ async fn events(
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
-#[derive(serde::Deserialize)]
-struct PullQuery {
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct PullQuery {
     client_id: uuid::Uuid,
     #[serde(default)]
     cursor: u64,
@@ -99,6 +102,7 @@ fn current_protocol() -> u32 {
     PROTOCOL_VERSION
 }
 
+#[utoipa::path(get, path = "/api/sync/pull", tag = "sync", params(PullQuery), responses((status = 200, description = "The changes after the cursor that the user may see", body = veld_domain::sync::PullResponse), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn pull(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -123,6 +127,7 @@ fn check_protocol(protocol: u32) -> ApiResult<()> {
 
 /// `GET /api/sync/conflicts`: the user's own edits that lost to a concurrent one (last 100),
 /// for the Pending changes page.
+#[utoipa::path(get, path = "/api/sync/conflicts", tag = "sync", responses((status = 200, description = "The user's own edits that lost", body = Vec<veld_domain::api::ConflictView>), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
 async fn my_conflicts(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -1,7 +1,54 @@
 use crate::helpers::{TestApp, expect_error};
 use crate::on_both_databases;
 
-on_both_databases!(bad_requests_get_clear_json_errors);
+on_both_databases!(bad_requests_get_clear_json_errors, the_whole_api_is_described_at_openapi_json);
+
+async fn the_whole_api_is_described_at_openapi_json(app: &TestApp) {
+    // Served without a session, as JSON.
+    let doc: serde_json::Value =
+        app.client().get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{}", doc["openapi"]);
+    let operations: Vec<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| ops.as_object().unwrap().keys().map(move |m| format!("{} {path}", m.to_uppercase())))
+        .collect();
+    // Every route the server answers (routes/*.rs), with its method.
+    for expected in [
+        "GET /api/health",
+        "POST /api/auth/login",
+        "POST /api/auth/logout",
+        "GET /api/me",
+        "PATCH /api/me",
+        "GET /api/users",
+        "GET /api/records/{kind}",
+        "GET /api/records/{kind}/{id}/history",
+        "GET /api/records/{kind}/{id}/conflicts",
+        "GET /api/attachments/{id}/file",
+        "PUT /api/attachments/{id}/file",
+        "POST /api/automation/processes/{code}/run",
+        "GET /api/automation/runs",
+        "POST /api/opportunities/{id}/recurring",
+        "GET /api/admin/users",
+        "GET /api/admin/roles",
+        "POST /api/admin/roles",
+        "PUT /api/admin/roles/{id}",
+        "POST /api/sync/push",
+        "GET /api/sync/pull",
+        "GET /api/sync/events",
+        "GET /api/sync/conflicts",
+    ] {
+        assert!(operations.contains(&expected.to_owned()), "{expected} is not described: {operations:?}");
+    }
+    assert_eq!(operations.len(), 22, "{operations:?}");
+    // The wire types come along, and every error is the one JSON shape.
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for name in ["PushRequest", "PullResponse", "Mutation", "Change", "ErrorBody", "Me", "RoleUpdate"] {
+        assert!(schemas.contains_key(name), "{name}");
+    }
+    assert_eq!(doc["components"]["securitySchemes"]["session"]["in"], "cookie");
+}
 
 async fn bad_requests_get_clear_json_errors(app: &TestApp) {
     let client = app.client();
