@@ -209,8 +209,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).ok_or(ApiError::Unauthenticated)?;
         let token_hash = token_hash(&token);
-        let (user, expires_at) = state.db.session_user(&token_hash).await?.ok_or(ApiError::Unauthenticated)?;
-        let (me, actor) = state.db.me(user, state.settings.modules).await?.ok_or(ApiError::Unauthenticated)?;
+        let (me, actor, expires_at) =
+            state.db.session_me(&token_hash, state.settings.modules).await?.ok_or(ApiError::Unauthenticated)?;
         // Sliding expiry, written at most once a day per session.
         let fresh_expiry = crate::db::now_ms() + SESSION_TTL.as_millis() as i64;
         if fresh_expiry - expires_at > 24 * 60 * 60 * 1000 {

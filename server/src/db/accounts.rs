@@ -152,28 +152,54 @@ impl Db {
         .bind(user.to_string())
         .fetch_optional(self.pool())
         .await?;
-        let Some(r) = row else { return Ok(None) };
-        let permissions: Permissions =
-            serde_json::from_str(&r.try_get::<String, _>(7)?).context("stored role permissions are not valid")?;
-        let office: OfficeId = parse_id(&r.try_get::<String, _>(3)?, "office")?;
-        let me = Me {
-            user: UserSummary {
-                id: user,
-                name: r.try_get(0)?,
-                email: r.try_get(1)?,
-                language: r.try_get::<String, _>(2)?.parse().unwrap_or_default(),
-            },
-            office: Named { id: office, name: r.try_get(4)? },
-            role: Named { id: parse_id(&r.try_get::<String, _>(5)?, "role")?, name: r.try_get(6)? },
-            // What the role allows within the modules that are on (the deployment's and the
-            // role's): every check — pull, push, API — goes through these.
-            permissions: permissions.within(modules),
-            modules: permissions.modules_within(modules),
-        };
-        let permissions = me.permissions.clone();
-        Ok(Some((me, Actor { user, office, permissions })))
+        row.map(|r| identity(&r, user, modules)).transpose()
     }
 
+    /// The user of a live session with their identity, and when the session expires: one
+    /// query for every authenticated request.
+    pub async fn session_me(&self, token_hash: &str, modules: Modules) -> anyhow::Result<Option<(Me, Actor, i64)>> {
+        let row = sqlx::query(
+            "SELECT u.name, u.email, u.language, o.id, o.name, r.id, r.name, r.permissions, u.id, s.expires_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN offices o ON o.id = u.office_id \
+             JOIN roles r ON r.id = u.role_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
+        )
+        .bind(token_hash)
+        .bind(now_ms())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let user = parse_id(&r.try_get::<String, _>(8)?, "user")?;
+        let (me, actor) = identity(&r, user, modules)?;
+        Ok(Some((me, actor, r.try_get(9)?)))
+    }
+}
+
+/// A user's identity from a row of name, e-mail, language, office id and name, role id, name and
+/// permissions (in that order).
+fn identity(r: &sqlx::any::AnyRow, user: UserId, modules: Modules) -> anyhow::Result<(Me, Actor)> {
+    let permissions: Permissions =
+        serde_json::from_str(&r.try_get::<String, _>(7)?).context("stored role permissions are not valid")?;
+    let office: OfficeId = parse_id(&r.try_get::<String, _>(3)?, "office")?;
+    let me = Me {
+        user: UserSummary {
+            id: user,
+            name: r.try_get(0)?,
+            email: r.try_get(1)?,
+            language: r.try_get::<String, _>(2)?.parse().unwrap_or_default(),
+        },
+        office: Named { id: office, name: r.try_get(4)? },
+        role: Named { id: parse_id(&r.try_get::<String, _>(5)?, "role")?, name: r.try_get(6)? },
+        // What the role allows within the modules that are on (the deployment's and the
+        // role's): every check — pull, push, API — goes through these.
+        permissions: permissions.within(modules),
+        modules: permissions.modules_within(modules),
+    };
+    let permissions = me.permissions.clone();
+    Ok((me, Actor { user, office, permissions }))
+}
+
+impl Db {
     /// Every role but Veld's own, with how many users hold it.
     pub async fn list_roles(&self) -> anyhow::Result<Vec<RoleView>> {
         let rows = sqlx::query(
@@ -247,15 +273,6 @@ impl Db {
     }
 
     /// The user a live session belongs to, with its expiry.
-    pub async fn session_user(&self, token_hash: &str) -> anyhow::Result<Option<(UserId, i64)>> {
-        let row = sqlx::query("SELECT user_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(token_hash)
-            .bind(now_ms())
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|r| Ok((parse_id(&r.try_get::<String, _>(0)?, "user")?, r.try_get(1)?))).transpose()
-    }
-
     pub async fn extend_session(&self, token_hash: &str, expires_at: i64) -> anyhow::Result<()> {
         sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
             .bind(expires_at)
