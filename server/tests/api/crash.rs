@@ -23,16 +23,31 @@ use veld_domain::sync::{
     apply_changes,
 };
 
+/// SIGKILLs per run (`VELD_CRASH_KILLS`, default 100).
+fn kills() -> usize {
+    std::env::var("VELD_CRASH_KILLS").ok().and_then(|s| s.parse().ok()).unwrap_or(100)
+}
+
 #[tokio::test]
 async fn sigkill_during_pushes_loses_nothing_acknowledged_on_sqlite() {
     let db = TestDatabase::create(Backend::Sqlite).await.expect("SQLite always runs");
-    crash_loop(&db, "sqlite").await;
+    crash_loop(&db, "sqlite", 1, kills()).await;
 }
 
 #[tokio::test]
 async fn sigkill_during_pushes_loses_nothing_acknowledged_on_postgres() {
     let Some(db) = TestDatabase::create(Backend::Postgres).await else { return };
-    crash_loop(&db, "postgres").await;
+    crash_loop(&db, "postgres", 1, kills()).await;
+    db.drop_database().await;
+}
+
+/// Three instances on one PostgreSQL database, the devices spread over them; each round one
+/// instance (at random) is killed mid-push and its devices go on through another, as behind a
+/// load balancer.
+#[tokio::test]
+async fn sigkill_of_one_of_three_instances_loses_nothing_acknowledged() {
+    let Some(db) = TestDatabase::create(Backend::Postgres).await else { return };
+    crash_loop(&db, "postgres, 3 instances", 3, kills().div_ceil(4)).await;
     db.drop_database().await;
 }
 
@@ -44,12 +59,14 @@ struct Server {
 }
 
 impl Server {
-    fn start(db: &TestDatabase, port: u16) -> Server {
+    /// `demo`: load the demo data into an empty database (one instance of several does).
+    fn start(db: &TestDatabase, port: u16, demo: bool) -> Server {
         let dist = db.dir.path().join("dist");
         std::fs::create_dir_all(&dist).unwrap();
         std::fs::write(dist.join("index.html"), "<!doctype html><title>Veld</title>").unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_veld-server"))
-            .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .args(if demo { &["--demo"][..] } else { &[] })
             .arg("--dist")
             .arg(&dist)
             .env("DATABASE_URL", &db.url)
@@ -172,16 +189,21 @@ async fn last_applied(devices: &[Device], base: &str, cursor: u64) -> Vec<u64> {
     out
 }
 
-async fn crash_loop(db: &TestDatabase, name: &str) {
-    let kills: usize = std::env::var("VELD_CRASH_KILLS").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let base = format!("http://127.0.0.1:{port}");
+async fn crash_loop(db: &TestDatabase, name: &str, instances: usize, kills: usize) {
+    let ports: Vec<u16> = (0..instances)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port())
+        .collect();
+    let bases: Vec<String> = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
+    let base = bases[0].clone();
     let mut rng = rand::rngs::StdRng::seed_from_u64(kills as u64);
     let started = Instant::now();
 
-    let mut server = Server::start(db, port);
     let probe = Client::new();
-    wait_for_health(&probe, &base).await;
+    let mut servers = Vec::new();
+    for (i, port) in ports.iter().enumerate() {
+        servers.push(Some(Server::start(db, *port, i == 0)));
+        wait_for_health(&probe, &bases[i]).await;
+    }
     let mut devices = Vec::new();
     for (index, email) in DEVICES.iter().enumerate() {
         let http = Client::builder().cookie_store(true).build().unwrap();
@@ -203,18 +225,23 @@ async fn crash_loop(db: &TestDatabase, name: &str) {
     let mut mid_batch_kills = 0;
     for round in 0..kills {
         let stop = Arc::new(AtomicBool::new(false));
+        // Each device on its instance; one instance dies; then each device goes on elsewhere.
         let tasks: Vec<_> = devices
             .drain(..)
-            .map(|d| tokio::spawn(push_until_dead(base.clone(), d, rng.r#gen(), stop.clone())))
+            .map(|d| {
+                let at = bases[(d.index + round) % instances].clone();
+                tokio::spawn(push_until_dead(at, d, rng.r#gen(), stop.clone()))
+            })
             .collect();
         tokio::time::sleep(Duration::from_millis(rng.gen_range(20..200))).await;
-        server.kill();
+        let victim = rng.gen_range(0..instances);
+        servers[victim].take().expect("running").kill();
         stop.store(true, Ordering::Relaxed);
         for t in tasks {
             devices.push(t.await.expect("device task"));
         }
-        server = Server::start(db, port);
-        wait_for_health(&probe, &base).await;
+        servers[victim] = Some(Server::start(db, ports[victim], false));
+        wait_for_health(&probe, &bases[victim]).await;
 
         // The killed server may have sent a COMMIT that the database reads only after the server
         // died (PostgreSQL: the message waits in the dead connection's socket), so one last
@@ -266,7 +293,9 @@ async fn crash_loop(db: &TestDatabase, name: &str) {
             );
         }
     }
-    server.kill();
+    for server in servers.into_iter().flatten() {
+        server.kill();
+    }
     let total: usize = devices.iter().map(|d| d.acked as usize).sum();
     println!(
         "crash test ({name}): {kills} SIGKILLs in {:.1} s, {total} mutations acknowledged, 0 lost, 0 half-applied \

@@ -14,6 +14,9 @@ pub const PASSWORD: &str = demo::DEMO_PASSWORD;
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: Db,
+    /// The database's URL (another instance connects to it).
+    url: String,
+    settings: ServeArgs,
     /// Holds the SQLite file and the fake dist until the test ends.
     _dir: TempDir,
     pg_database: Option<(String, String)>,
@@ -145,9 +148,19 @@ impl TestApp {
         let settings = ServeArgs { dist, ..settings };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = AppState::new(db.clone(), settings);
+        let state = AppState::new(db.clone(), settings.clone());
         tokio::spawn(veld_server::launch(listener, state));
-        Some(TestApp { addr, db, _dir: dir, pg_database })
+        Some(TestApp { addr, db, url, settings, _dir: dir, pg_database })
+    }
+
+    /// Starts another server instance on the same database, with connections of its own (as a
+    /// second process would have); returns its base URL.
+    pub async fn another_instance(&self) -> String {
+        let db = Db::connect(&self.url).await.expect("connect");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(veld_server::launch(listener, AppState::new(db, self.settings.clone())));
+        format!("http://{addr}")
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -25,11 +25,22 @@ use veld_server::db::{ConflictFilter, Db};
 
 on_both_databases!(random_sessions_converge_on_the_real_server);
 
+/// The same over three server instances on one PostgreSQL database, each device talking to
+/// its own instance.
+#[tokio::test]
+async fn random_sessions_converge_across_three_instances() {
+    let Some(app) = TestApp::spawn(crate::helpers::Backend::Postgres).await else { return };
+    let bases = vec![app.url(""), app.another_instance().await, app.another_instance().await];
+    converge(&app, bases, "3 instances on PostgreSQL").await;
+    app.cleanup().await;
+}
+
 const USERS: [&str; 5] = ["admin@veld.test", "sanne@veld.test", "tom@veld.test", "pieter@veld.test", "lotte@veld.test"];
 
 struct HttpServer {
     handle: Handle,
-    base: String,
+    /// The server instances; device `who` talks to `bases[who % len]`.
+    bases: Vec<String>,
     clients: Vec<Client>,
     db: Db,
     /// The version the current seed started at: what the rules did since is its.
@@ -37,6 +48,10 @@ struct HttpServer {
 }
 
 impl HttpServer {
+    fn base(&self, who: usize) -> &str {
+        &self.bases[who % self.bases.len()]
+    }
+
     /// The administrator replaces the previous seed's trigger rules (`old`) with this seed's;
     /// returns the new rules' record ids.
     fn save_rules(&mut self, seed: u64, cast: &Cast, old: &[Uuid]) -> Vec<Uuid> {
@@ -76,7 +91,7 @@ impl SimServer for HttpServer {
     fn push(&mut self, who: usize, request: &PushRequest) -> Result<PushResponse, Refusal> {
         let res = self
             .handle
-            .block_on(self.clients[who].post(format!("{}/api/sync/push", self.base)).json(request).send())
+            .block_on(self.clients[who].post(format!("{}/api/sync/push", self.base(who))).json(request).send())
             .map_err(|e| Refusal::Other(e.to_string()))?;
         let status = res.status().as_u16();
         let body = self.handle.block_on(res.text()).map_err(|e| Refusal::Other(e.to_string()))?;
@@ -88,7 +103,7 @@ impl SimServer for HttpServer {
     }
 
     fn pull(&mut self, who: usize, client: ClientId, cursor: u64, acked: u64) -> Result<PullResponse, String> {
-        let url = format!("{}/api/sync/pull?client_id={}&cursor={cursor}&acked={acked}", self.base, client.0);
+        let url = format!("{}/api/sync/pull?client_id={}&cursor={cursor}&acked={acked}", self.base(who), client.0);
         let res = self.handle.block_on(self.clients[who].get(url).send()).map_err(|e| e.to_string())?;
         let status = res.status().as_u16();
         let body = self.handle.block_on(res.text()).map_err(|e| e.to_string())?;
@@ -135,6 +150,11 @@ impl SimServer for HttpServer {
 }
 
 async fn random_sessions_converge_on_the_real_server(app: &TestApp) {
+    converge(app, vec![app.url("")], "one instance").await;
+}
+
+/// Runs the simulation's seeds with the devices spread over `bases`.
+async fn converge(app: &TestApp, bases: Vec<String>, label: &str) {
     let mut clients = Vec::new();
     let mut actors = Vec::new();
     for email in USERS {
@@ -148,7 +168,7 @@ async fn random_sessions_converge_on_the_real_server(app: &TestApp) {
     let mark: Me = marketing.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap();
     let cast = Cast::new(actors, vec![(mark.user.id, mark.office.id)]);
     let seeds: u64 = std::env::var("VELD_SIM_HTTP_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
-    let mut server = HttpServer { handle: Handle::current(), base: app.url(""), clients, db: app.db.clone(), start: 0 };
+    let mut server = HttpServer { handle: Handle::current(), bases, clients, db: app.db.clone(), start: 0 };
     let started = std::time::Instant::now();
     let (server, total) = tokio::task::spawn_blocking(move || {
         let mut total = veld_domain::sync::sim::Report::default();
@@ -165,7 +185,7 @@ async fn random_sessions_converge_on_the_real_server(app: &TestApp) {
     .await
     .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     drop(server);
-    println!("simulation over HTTP: {seeds} seeds in {:.1} s: {total}", started.elapsed().as_secs_f64());
+    println!("simulation over HTTP ({label}): {seeds} seeds in {:.1} s: {total}", started.elapsed().as_secs_f64());
     assert_eq!(total.mutations, seeds * 5 * 200);
     assert!(seeds < 3 || total.automatic > 0, "the trigger rules never fired: {total}");
 }
