@@ -7,12 +7,11 @@
 //! - no batch is half-applied: the records each device created hold exactly the state its
 //!   mutations 1..=last-applied produce — not one mutation more or less.
 
-use crate::helpers::{Backend, PASSWORD, TestDatabase};
+use crate::helpers::{Backend, PASSWORD, ServerProcess, TestDatabase, free_port};
 use rand::{Rng, SeedableRng};
 use reqwest::Client;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -53,37 +52,6 @@ async fn sigkill_of_one_of_three_instances_loses_nothing_acknowledged() {
 
 const DEVICES: [&str; 3] = ["admin@veld.test", "sanne@veld.test", "pieter@veld.test"];
 const BATCH: u64 = 20;
-
-struct Server {
-    child: Child,
-}
-
-impl Server {
-    /// `demo`: load the demo data into an empty database (one instance of several does).
-    fn start(db: &TestDatabase, port: u16, demo: bool) -> Server {
-        let dist = db.dir.path().join("dist");
-        std::fs::create_dir_all(&dist).unwrap();
-        std::fs::write(dist.join("index.html"), "<!doctype html><title>Veld</title>").unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_veld-server"))
-            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .args(if demo { &["--demo"][..] } else { &[] })
-            .arg("--dist")
-            .arg(&dist)
-            .env("DATABASE_URL", &db.url)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start veld-server");
-        Server { child }
-    }
-
-    fn kill(mut self) {
-        // std's kill is SIGKILL on Unix: no shutdown, no flush, mid-transaction.
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reap");
-    }
-}
 
 struct Device {
     http: Client,
@@ -190,9 +158,7 @@ async fn last_applied(devices: &[Device], base: &str, cursor: u64) -> Vec<u64> {
 }
 
 async fn crash_loop(db: &TestDatabase, name: &str, instances: usize, kills: usize) {
-    let ports: Vec<u16> = (0..instances)
-        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port())
-        .collect();
+    let ports: Vec<u16> = (0..instances).map(|_| free_port()).collect();
     let bases: Vec<String> = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
     let base = bases[0].clone();
     let mut rng = rand::rngs::StdRng::seed_from_u64(kills as u64);
@@ -201,7 +167,7 @@ async fn crash_loop(db: &TestDatabase, name: &str, instances: usize, kills: usiz
     let probe = Client::new();
     let mut servers = Vec::new();
     for (i, port) in ports.iter().enumerate() {
-        servers.push(Some(Server::start(db, *port, i == 0)));
+        servers.push(Some(ServerProcess::spawn(db, *port, if i == 0 { &["--demo"] } else { &[] })));
         wait_for_health(&probe, &bases[i]).await;
     }
     let mut devices = Vec::new();
@@ -240,7 +206,7 @@ async fn crash_loop(db: &TestDatabase, name: &str, instances: usize, kills: usiz
         for t in tasks {
             devices.push(t.await.expect("device task"));
         }
-        servers[victim] = Some(Server::start(db, ports[victim], false));
+        servers[victim] = Some(ServerProcess::spawn(db, ports[victim], &[]));
         wait_for_health(&probe, &bases[victim]).await;
 
         // The killed server may have sent a COMMIT that the database reads only after the server

@@ -377,29 +377,12 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
 /// time and the rest are told to come back, so memory stays bounded (it grew to 2.8 GB before).
 #[tokio::test]
 async fn a_flood_of_logins_keeps_the_servers_memory_bounded() {
-    use crate::helpers::{Backend, PASSWORD, TestDatabase};
+    use crate::helpers::{Backend, PASSWORD, ServerProcess, TestDatabase};
     const CAP_MIB: u64 = 200;
     let Some(db) = TestDatabase::create(Backend::Sqlite).await else { return };
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let dist = db.dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_veld-server"))
-        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
-        .arg("--dist")
-        .arg(&dist)
-        .env("DATABASE_URL", &db.url)
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start veld-server");
-    let base = format!("http://127.0.0.1:{port}");
+    let server = ServerProcess::start(&db, &["--demo"]).await;
+    let base = server.base.clone();
     let http = reqwest::Client::new();
-    let started = std::time::Instant::now();
-    while http.get(format!("{base}/api/health")).send().await.is_err() {
-        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the server starts");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
     let users = ["admin@veld.test", "sanne@veld.test", "tom@veld.test", "mark@veld.test", "pieter@veld.test"];
     let logins = (0..200).map(|i| {
         let (http, base) = (http.clone(), base.clone());
@@ -413,9 +396,8 @@ async fn a_flood_of_logins_keeps_the_servers_memory_bounded() {
     let answers = tokio::time::timeout(std::time::Duration::from_secs(60), futures::future::join_all(logins))
         .await
         .expect("200 logins answered within a minute");
-    let peak = peak_rss_kib(child.id()).expect("peak RSS");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let peak = peak_rss_kib(server.pid()).expect("peak RSS");
+    server.kill();
     let ok = answers.iter().filter(|(s, _)| *s == 200).count();
     // Busy (503), or held because five logins of one account from one address were under way
     // at once (429): either way told when to come back.

@@ -198,6 +198,81 @@ impl TestApp {
     }
 }
 
+/// A free TCP port on loopback.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A real `veld-server` process serving `db` on `port` (killed when dropped, or with SIGKILL by
+/// [`ServerProcess::kill`]); `args` go after `serve`.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Starts it without waiting for it to listen.
+    pub fn spawn(db: &TestDatabase, port: u16, args: &[&str]) -> ServerProcess {
+        let dist = db.dir.path().join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(dist.join("index.html"), "<!doctype html><title>Veld</title>").unwrap();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_veld-server"))
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .args(args)
+            .arg("--dist")
+            .arg(&dist)
+            .env("DATABASE_URL", &db.url)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start veld-server");
+        ServerProcess { child, base: format!("http://127.0.0.1:{port}") }
+    }
+
+    /// Starts it on a free port and waits until it answers.
+    pub async fn start(db: &TestDatabase, args: &[&str]) -> ServerProcess {
+        let server = ServerProcess::spawn(db, free_port(), args);
+        server.wait_until_healthy().await;
+        server
+    }
+
+    pub async fn wait_until_healthy(&self) {
+        let http = Client::new();
+        let started = std::time::Instant::now();
+        loop {
+            if let Ok(res) = http.get(self.url("/api/health")).send().await
+                && res.status().is_success()
+            {
+                return;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(60), "the server did not start within 60 s");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL (std's kill on Unix): no shutdown, no flush, mid-transaction.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reap");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Asserts the JSON error shape and returns the body.
 pub async fn expect_error(res: reqwest::Response, status: u16, code: &str) -> Value {
     assert_eq!(res.status().as_u16(), status, "status");

@@ -4,68 +4,16 @@
 //! and when that instance is killed another takes over within a period, running each process
 //! once; sessions made on one instance work on the others.
 
-use crate::helpers::{Backend, PASSWORD, TestDatabase};
+use crate::helpers::{Backend, PASSWORD, ServerProcess, TestDatabase};
 use reqwest::Client;
 use serde_json::{Value, json};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 use veld_domain::RecordKind;
 use veld_domain::automation::{ProcessDef, ProcessKind};
 use veld_domain::sync::{ClientId, Hlc, Mutation, Op, PROTOCOL_VERSION, PushRequest};
 
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-impl Instance {
-    async fn start(db: &TestDatabase, demo: bool) -> Instance {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let dist = db.dir.path().join("dist");
-        std::fs::create_dir_all(&dist).unwrap();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_veld-server"));
-        command.args(["serve", "--automation-secs", "1", "--bind", &format!("127.0.0.1:{port}")]);
-        if demo {
-            command.arg("--demo");
-        }
-        let child = command
-            .arg("--dist")
-            .arg(&dist)
-            .env("DATABASE_URL", &db.url)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start veld-server");
-        let base = format!("http://127.0.0.1:{port}");
-        let http = Client::new();
-        let started = Instant::now();
-        while http.get(format!("{base}/api/health")).send().await.is_err() {
-            assert!(started.elapsed() < Duration::from_secs(60), "the instance starts");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Instance { child, base }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reap");
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn login(instance: &Instance, email: &str) -> Client {
+async fn login(instance: &ServerProcess, email: &str) -> Client {
     let client = Client::builder().cookie_store(true).build().unwrap();
     let res = client
         .post(instance.url("/api/auth/login"))
@@ -77,7 +25,7 @@ async fn login(instance: &Instance, email: &str) -> Client {
     client
 }
 
-async fn push(instance: &Instance, client: &Client, device: ClientId, id: u64, kind: RecordKind, fields: Value) {
+async fn push(instance: &ServerProcess, client: &Client, device: ClientId, id: u64, kind: RecordKind, fields: Value) {
     let m = Mutation {
         id,
         kind,
@@ -117,9 +65,10 @@ async fn until_runs(db: &sqlx::AnyPool, code: &str, n: i64, limit: Duration) -> 
 async fn three_instances_share_changes_sessions_and_one_schedule() {
     let Some(db) = TestDatabase::create(Backend::Postgres).await else { return };
     // A starts alone (loading the demo data) and so takes the schedule; B and C join.
-    let a = Instance::start(&db, true).await;
-    let b = Instance::start(&db, false).await;
-    let c = Instance::start(&db, false).await;
+    let every_second = ["--automation-secs", "1"];
+    let a = ServerProcess::start(&db, &["--automation-secs", "1", "--demo"]).await;
+    let b = ServerProcess::start(&db, &every_second).await;
+    let c = ServerProcess::start(&db, &every_second).await;
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
 
