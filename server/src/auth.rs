@@ -182,13 +182,25 @@ fn time_duration(d: Duration) -> time::Duration {
     time::Duration::seconds(d.as_secs() as i64)
 }
 
-/// The client's IP address, when the server was started with connect info (tests may not be).
+/// The client's IP address: the connection's (when the server was started with connect info;
+/// tests may not be), or behind a reverse proxy (`--behind-proxy`) the last address the proxy
+/// appended to `X-Forwarded-For` — the one it saw; earlier ones are the client's own claims.
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .settings
+            .behind_proxy
+            .then(|| parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back())
+            .flatten()
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok());
+        if let Some(ip) = forwarded {
+            return Ok(ClientAddr(ip.to_string()));
+        }
         let addr = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
         Ok(ClientAddr(addr.map(|c| c.0.ip().to_string()).unwrap_or_default()))
     }

@@ -70,6 +70,10 @@ pub struct ServeArgs {
     /// How often the scheduler checks time-based rules and due processes (seconds).
     #[arg(long, env = "VELD_AUTOMATION_SECS", default_value_t = 60)]
     pub automation_secs: u64,
+    /// Reached only through a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For`: login throttling counts per that address, not the proxy's.
+    #[arg(long, env = "VELD_BEHIND_PROXY")]
+    pub behind_proxy: bool,
 }
 
 impl Default for ServeArgs {
@@ -83,6 +87,7 @@ impl Default for ServeArgs {
             tombstone_days: 90,
             log_json: false,
             automation_secs: 60,
+            behind_proxy: false,
         }
     }
 }

@@ -250,3 +250,32 @@ async fn failures_after_a_backoff_back_off_longer(app: &TestApp) {
     let second = second["retry_after_secs"].as_u64().unwrap();
     assert!((31..=60).contains(&second), "{second}");
 }
+
+/// Behind a reverse proxy every connection comes from the proxy: the address it forwards is the
+/// one that counts, so one client's failures do not hold another's logins.
+#[tokio::test]
+async fn behind_a_proxy_failures_count_per_forwarded_address() {
+    use crate::helpers::Backend;
+    let settings = veld_server::config::ServeArgs { behind_proxy: true, ..Default::default() };
+    let app = TestApp::spawn_with(Backend::Sqlite, settings).await.expect("SQLite always runs");
+    let login = |from: &'static str, password: &'static str| {
+        let client = app.client();
+        let url = app.url("/api/auth/login");
+        async move {
+            client
+                .post(url)
+                // A forged first entry, then what the proxy appended.
+                .header("x-forwarded-for", format!("10.9.9.9, {from}"))
+                .json(&json!({ "email": "tom@veld.test", "password": password }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..5 {
+        expect_error(login("203.0.113.7", "guess-guess").await, 401, "invalid_credentials").await;
+    }
+    expect_error(login("203.0.113.7", PASSWORD).await, 429, "rate_limited").await;
+    assert_eq!(login("198.51.100.4", PASSWORD).await.status(), 200, "another address is not held");
+    app.cleanup().await;
+}
