@@ -57,7 +57,10 @@ pub(super) async fn apply(
     now_ms: i64,
     effects: &mut Effects<'_>,
 ) -> anyhow::Result<MutationOutcome> {
-    let existing = load(conn, m.record_id).await?;
+    let existing = match effects.rules.records.get(&m.record_id) {
+        Some(known) => known.clone(),
+        None => load(conn, m.record_id).await?,
+    };
     let new_owner = office_of(conn, m).await?;
     let lookup = |user: UserId| new_owner.filter(|(u, _)| *u == user).map(|(_, o)| o);
     let next = (*version + 1) as u64;
@@ -70,10 +73,21 @@ pub(super) async fn apply(
     // What rules look at: leads' and opportunities' values after the change.
     let watched = matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity);
     let mut after_values = Map::new();
+    // What this transaction's later changes see of the record (a batch reads its records once).
+    match &decision.effect {
+        Effect::Nothing => {}
+        Effect::Insert(_) => {
+            // Numbered below; the cache learns it there.
+        }
+        Effect::Update { record, .. } | Effect::Delete(record) => {
+            effects.rules.records.insert(record.id, Some(record.clone()));
+        }
+    }
     let changed = match decision.effect {
         Effect::Nothing => false,
         Effect::Insert(mut record) => {
             number_new(conn, &mut record, &mut effects.rules.numbers).await?;
+            effects.rules.records.insert(record.id, Some(record.clone()));
             if watched {
                 after_values = record.values();
             }
@@ -182,15 +196,28 @@ pub(super) struct Effects<'a> {
     pub chain: &'a [String],
 }
 
-/// The stage lists a batch has read, until a stage changes in it.
+/// What a transaction has read once: the stage lists (until a stage changes in it), and the
+/// records its changes touch (a push reads its batch's records in one query; each applied change
+/// updates its entry, so later changes in the transaction see it; `None`: known to be absent).
 #[derive(Default)]
 pub(super) struct RuleCache {
     stages: std::collections::HashMap<RecordKind, Stages>,
+    pub records: std::collections::HashMap<uuid::Uuid, Option<StoredRecord>>,
     /// The last record number given per kind in this transaction (written back before commit).
     pub numbers: std::collections::HashMap<RecordKind, i64>,
 }
 
 impl RuleCache {
+    /// Reads the records of `ids` in one go (a push's batch) for the changes to come.
+    pub async fn prefetch(&mut self, conn: &mut AnyConnection, ids: &[uuid::Uuid]) -> anyhow::Result<()> {
+        let found = super::records::load_many(conn, ids).await?;
+        for id in ids {
+            // (A batch may change one record several times: each gets the stored state.)
+            self.records.entry(*id).or_insert_with(|| found.get(id).cloned());
+        }
+        Ok(())
+    }
+
     /// Writes back what the transaction took (record numbers); called before its commit.
     pub async fn save(&self, conn: &mut AnyConnection) -> anyhow::Result<()> {
         save_numbers(conn, &self.numbers).await

@@ -113,15 +113,44 @@ pub(super) struct FieldMeta {
 
 pub(super) async fn load(conn: &mut AnyConnection, id: uuid::Uuid) -> anyhow::Result<Option<StoredRecord>> {
     let row =
-        sqlx::query("SELECT kind, owner_id, office_id, data, meta, version, deleted_at FROM records WHERE id = $1")
+        sqlx::query("SELECT kind, owner_id, office_id, data, meta, version, deleted_at, id FROM records WHERE id = $1")
             .bind(id.to_string())
             .fetch_optional(&mut *conn)
             .await?;
-    let Some(r) = row else { return Ok(None) };
+    row.map(|r| stored(&r)).transpose()
+}
+
+/// Several records by id, in one query per 100 ids (a push's batch); absent ids are left out.
+pub(super) async fn load_many(
+    conn: &mut AnyConnection,
+    ids: &[uuid::Uuid],
+) -> anyhow::Result<HashMap<uuid::Uuid, StoredRecord>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(100) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT kind, owner_id, office_id, data, meta, version, deleted_at, id FROM records WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id.to_string());
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            let record = stored(&r)?;
+            out.insert(record.id, record);
+        }
+    }
+    Ok(out)
+}
+
+/// A record from a row of kind, owner, office, data, meta, version, deleted_at and id.
+fn stored(r: &sqlx::any::AnyRow) -> anyhow::Result<StoredRecord> {
+    let id: uuid::Uuid = r.try_get::<String, _>(7)?.parse().context("record id")?;
     let version = r.try_get::<i64, _>(5)? as u64;
     let data: Map<String, Value> = serde_json::from_str(&r.try_get::<String, _>(3)?).context("record data")?;
     let meta: BTreeMap<String, FieldMeta> = serde_json::from_str(&r.try_get::<String, _>(4)?).context("record meta")?;
-    Ok(Some(StoredRecord {
+    Ok(StoredRecord {
         id,
         kind: RecordKind::parse(&r.try_get::<String, _>(0)?).context("record kind")?,
         owner: r.try_get::<String, _>(1)?.parse().context("owner id")?,
@@ -129,7 +158,7 @@ pub(super) async fn load(conn: &mut AnyConnection, id: uuid::Uuid) -> anyhow::Re
         fields: fields_of(data, &meta, version),
         version,
         deleted: r.try_get::<Option<i64>, _>(6)?.is_some(),
-    }))
+    })
 }
 
 /// Joins stored values and their bookkeeping; a field without any (records from before sync)

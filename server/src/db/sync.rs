@@ -66,6 +66,14 @@ impl Db {
         let mut results = Vec::with_capacity(plan.len());
         let mut applied = Vec::new();
         let mut rules = RuleCache::default();
+        let fresh: Vec<uuid::Uuid> = req
+            .mutations
+            .iter()
+            .zip(&plan)
+            .filter(|(_, s)| **s == BatchStep::Apply)
+            .map(|(m, _)| m.record_id)
+            .collect();
+        rules.prefetch(&mut v.tx, &fresh).await?;
         for (m, step) in req.mutations.iter().zip(plan) {
             let outcome = match step {
                 // A repeated delivery: its first answer may have been lost, so a refusal is
