@@ -21,9 +21,10 @@ impl Versioned {
     pub async fn begin(db: &Db) -> anyhow::Result<Versioned> {
         let mut tx = db.pool().begin().await?;
         // Take the counter row first: writers queue here, not halfway through their changes.
-        sqlx::query("UPDATE sync_counter SET version = version WHERE id = 1").execute(&mut *tx).await?;
-        let version: i64 =
-            sqlx::query("SELECT version FROM sync_counter WHERE id = 1").fetch_one(&mut *tx).await?.try_get(0)?;
+        let version: i64 = sqlx::query("UPDATE sync_counter SET version = version WHERE id = 1 RETURNING version")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
         Ok(Versioned { tx, backend: db.backend(), version, start: version, history: HistoryLog::default() })
     }
 
