@@ -43,6 +43,7 @@ pub static EN: Strings = Strings {
         rate_limited: "Too many failed attempts.",
         network: "Cannot reach the server. Check your connection and try again.",
         server: "Something went wrong on the server. Try again in a moment.",
+        busy: "The server is busy right now. Try again in a moment.",
         required: "This field is required.",
         whole_number: "Enter a whole number.",
         storage: "This device could not store the change (storage full or blocked).",

@@ -254,6 +254,8 @@ pub struct ErrStrings {
     pub rate_limited: &'static str,
     pub network: &'static str,
     pub server: &'static str,
+    /// Too much at once (a 503): come back in a moment.
+    pub busy: &'static str,
     pub required: &'static str,
     pub whole_number: &'static str,
     pub storage: &'static str,
@@ -701,7 +703,8 @@ pub fn error_text(t: &Strings, code: ErrorCode) -> &'static str {
         ErrorCode::InvalidCredentials => t.err.credentials,
         ErrorCode::RateLimited => t.err.rate_limited,
         ErrorCode::Forbidden => t.list.not_allowed,
-        ErrorCode::Unavailable | ErrorCode::Internal => t.err.server,
+        ErrorCode::Unavailable => t.err.busy,
+        ErrorCode::Internal => t.err.server,
         _ => t.err.server,
     }
 }
@@ -744,6 +747,15 @@ mod tests {
                     assert!(!shown || known_field_label(t, f.name).is_some(), "{lang:?} {kind:?}.{}", f.name);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_busy_server_is_told_apart_from_a_failing_one() {
+        for lang in Language::ALL {
+            let t = strings(lang);
+            assert_ne!(error_text(t, ErrorCode::Unavailable), error_text(t, ErrorCode::Internal), "{lang:?}");
+            assert_eq!(error_text(t, ErrorCode::Unavailable), t.err.busy);
         }
     }
 

@@ -45,6 +45,7 @@ pub static NL: Strings = Strings {
         rate_limited: "Te veel mislukte pogingen.",
         network: "De server is niet bereikbaar. Controleer je verbinding en probeer het opnieuw.",
         server: "Er ging iets mis op de server. Probeer het zo opnieuw.",
+        busy: "De server is op dit moment druk. Probeer het zo opnieuw.",
         required: "Dit veld is verplicht.",
         whole_number: "Vul een geheel getal in.",
         storage: "Dit apparaat kon de wijziging niet opslaan (opslag vol of geblokkeerd).",

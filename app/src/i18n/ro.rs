@@ -58,6 +58,7 @@ pub static RO: Strings = Strings {
         rate_limited: "Prea multe încercări eșuate.",
         network: "Serverul nu poate fi contactat. Verificați conexiunea și încercați din nou.",
         server: "A apărut o eroare pe server. Încercați din nou peste câteva momente.",
+        busy: "Serverul este ocupat acum. Încercați din nou peste câteva momente.",
         required: "Acest câmp este obligatoriu.",
         whole_number: "Introduceți un număr întreg.",
         storage: "Acest dispozitiv nu a putut stoca modificarea (spațiul de stocare este plin sau blocat).",
