@@ -19,10 +19,24 @@ DATABASE_URL="sqlite://$work/veld.db?mode=rwc" RUST_LOG=error \
   "$bin" serve --demo --bind "127.0.0.1:$port" --dist "$work/dist" > "$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/api/health" > /dev/null && break; sleep 0.2; done
-cookie="$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
-  -d "{\"email\":\"admin@veld.test\",\"password\":\"veld-demo-2026\"}" \
-  "http://127.0.0.1:$port/api/auth/login" | grep -o 'veld_session=[0-9a-f]*')"
+# Waits for the server, logs in as the administrator and prints the session cookie (Python's
+# standard library: a fresh machine may have no curl).
+cookie="$(python3 - "$port" <<'PY'
+import json, sys, time, urllib.request
+base = f"http://127.0.0.1:{sys.argv[1]}"
+for _ in range(300):
+    try:
+        urllib.request.urlopen(base + "/api/health", timeout=2)
+        break
+    except Exception:
+        time.sleep(0.2)
+body = json.dumps({"email": "admin@veld.test", "password": "veld-demo-2026"}).encode()
+req = urllib.request.Request(base + "/api/auth/login", data=body, headers={"content-type": "application/json"})
+for header in urllib.request.urlopen(req, timeout=30).headers.get_all("set-cookie"):
+    if header.startswith("veld_session="):
+        print(header.split(";")[0])
+PY
+)"
 [ -n "$cookie" ] || { echo "error: could not log in for the API fuzzing" >&2; exit 1; }
 timeout 900 "$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/openapi.json" \
   --url "http://127.0.0.1:$port" -H "Cookie: $cookie" \
