@@ -4,7 +4,7 @@
 //! automation and processes (`automation`) all apply changes through here.
 
 use super::history::{HistoryLog, Logged};
-use super::records::{columns_of, insert_record, load, number_new, save_numbers};
+use super::records::{columns_of, load, number_new, save_numbers, store_new};
 use anyhow::Context;
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
@@ -91,16 +91,18 @@ pub(super) async fn apply(
             if watched {
                 after_values = record.values();
             }
-            insert_record(conn, &record, now_ms).await?;
             let changes: Vec<FieldChange> = record
                 .fields
                 .iter()
                 .map(|(k, f)| FieldChange { field: k.clone(), old: Value::Null, new: f.value.clone() })
                 .collect();
             history.add(logged(record.id, "create"), &changes)?;
+            effects.rules.store(conn, record, now_ms).await?;
             true
         }
         Effect::Delete(record) => {
+            // A record created earlier in the batch must be in the table before it changes.
+            effects.rules.flush(conn, now_ms).await?;
             history.add(logged(record.id, "delete"), &[])?;
             sqlx::query("UPDATE records SET deleted_at = $1, version = $2, updated_at = $1 WHERE id = $3")
                 .bind(now_ms)
@@ -118,6 +120,7 @@ pub(super) async fn apply(
             true
         }
         Effect::Update { record, conflicts, moved_from } => {
+            effects.rules.flush(conn, now_ms).await?;
             for conflict in &conflicts {
                 super::conflicts::log_conflict(conn, record.id, conflict, next, now_ms).await?;
             }
@@ -205,9 +208,45 @@ pub(super) struct RuleCache {
     pub records: std::collections::HashMap<uuid::Uuid, Option<StoredRecord>>,
     /// The last record number given per kind in this transaction (written back before commit).
     pub numbers: std::collections::HashMap<RecordKind, i64>,
+    /// New records not yet written: a push gathers its batch's creates and writes them in one
+    /// statement ([`RuleCache::flush`]) before anything else reads or changes the table.
+    pending: Vec<StoredRecord>,
+    defer_inserts: bool,
 }
 
 impl RuleCache {
+    /// A cache whose new records wait for [`RuleCache::flush`] (a push's batch, which reads
+    /// records only through this cache).
+    pub fn deferring_inserts() -> RuleCache {
+        RuleCache { defer_inserts: true, ..RuleCache::default() }
+    }
+
+    /// Stores a new record, now or (when deferring) at the next flush.
+    async fn store(&mut self, conn: &mut AnyConnection, record: StoredRecord, now_ms: i64) -> anyhow::Result<()> {
+        if self.defer_inserts {
+            self.pending.push(record);
+            Ok(())
+        } else {
+            store_new(conn, std::slice::from_ref(&record), now_ms).await
+        }
+    }
+
+    /// Writes the new records gathered so far, in as few statements as the batch allows.
+    pub async fn flush(&mut self, conn: &mut AnyConnection, now_ms: i64) -> anyhow::Result<()> {
+        if !self.pending.is_empty() {
+            store_new(conn, &self.pending, now_ms).await?;
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    /// From here on, new records are written at once (automation reads the table directly).
+    pub async fn stop_deferring(&mut self, conn: &mut AnyConnection, now_ms: i64) -> anyhow::Result<()> {
+        self.flush(conn, now_ms).await?;
+        self.defer_inserts = false;
+        Ok(())
+    }
+
     /// Reads the records of `ids` in one go (a push's batch) for the changes to come.
     pub async fn prefetch(&mut self, conn: &mut AnyConnection, ids: &[uuid::Uuid]) -> anyhow::Result<()> {
         let found = super::records::load_many(conn, ids).await?;
@@ -218,8 +257,10 @@ impl RuleCache {
         Ok(())
     }
 
-    /// Writes back what the transaction took (record numbers); called before its commit.
-    pub async fn save(&self, conn: &mut AnyConnection) -> anyhow::Result<()> {
+    /// Writes back what the transaction took (new records still waiting, record numbers);
+    /// called before its commit.
+    pub async fn save(&mut self, conn: &mut AnyConnection, now_ms: i64) -> anyhow::Result<()> {
+        self.flush(conn, now_ms).await?;
         save_numbers(conn, &self.numbers).await
     }
 
@@ -247,8 +288,12 @@ async fn known_for(
     let lookups = rule_lookups(existing, m);
     let mut known = Known::default();
     for id in lookups.records {
-        if let Some(r) = load(conn, id).await?.filter(|r| !r.deleted && actor.may(Action::View, r.kind, r.ownership()))
-        {
+        // This transaction's own changes first (some of its new records may not be written yet).
+        let record = match cache.records.get(&id) {
+            Some(known) => known.clone(),
+            None => load(conn, id).await?,
+        };
+        if let Some(r) = record.filter(|r| !r.deleted && actor.may(Action::View, r.kind, r.ownership())) {
             known.records.insert(id, (r.kind, r.values()));
         }
     }

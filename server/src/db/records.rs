@@ -26,6 +26,7 @@ impl Db {
         let mut v = Versioned::begin(self).await?;
         let now = now_ms();
         let hlc = Hlc { wall_ms: now, counter: 0, client: ClientId(uuid::Uuid::nil()) };
+        let mut stored = Vec::with_capacity(records.len());
         for r in records {
             // Each record is a change: it takes the next version, as a pushed create would.
             let version = v.next_version();
@@ -43,8 +44,9 @@ impl Db {
                 version: version as u64,
                 deleted: false,
             };
-            insert_record(&mut v.tx, &record, now).await?;
+            stored.push(record);
         }
+        store_new(&mut v.tx, &stored, now).await?;
         v.commit(now).await?;
         Ok(())
     }
@@ -186,23 +188,37 @@ pub(super) fn columns_of(fields: &BTreeMap<String, FieldState>) -> anyhow::Resul
     Ok((serde_json::to_string(&data)?, serde_json::to_string(&meta)?))
 }
 
-/// Stores a new record (its values, per-field bookkeeping and version).
-pub(super) async fn insert_record(conn: &mut AnyConnection, record: &StoredRecord, now_ms: i64) -> anyhow::Result<()> {
-    let (data, meta) = columns_of(&record.fields)?;
-    sqlx::query(
-        "INSERT INTO records (id, kind, owner_id, office_id, data, meta, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-    )
-    .bind(record.id.to_string())
-    .bind(record.kind.as_str())
-    .bind(record.owner.to_string())
-    .bind(record.office.to_string())
-    .bind(data)
-    .bind(meta)
-    .bind(record.version as i64)
-    .bind(now_ms)
-    .execute(&mut *conn)
-    .await?;
+/// Stores new records (values, per-field bookkeeping and version), 100 to a statement: a
+/// push's batch of creates is one round trip inside the counter's lock, not one per record.
+pub(super) async fn store_new(conn: &mut AnyConnection, records: &[StoredRecord], now_ms: i64) -> anyhow::Result<()> {
+    const COLUMNS: usize = 8;
+    for chunk in records.chunks(100) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p: Vec<String> = (1..=COLUMNS).map(|c| format!("${}", i * COLUMNS + c)).collect();
+                // created_at and updated_at are both the last parameter.
+                format!("({}, ${})", p.join(", "), i * COLUMNS + COLUMNS)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO records (id, kind, owner_id, office_id, data, meta, version, created_at, updated_at) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for record in chunk {
+            let (data, meta) = columns_of(&record.fields)?;
+            query = query
+                .bind(record.id.to_string())
+                .bind(record.kind.as_str())
+                .bind(record.owner.to_string())
+                .bind(record.office.to_string())
+                .bind(data)
+                .bind(meta)
+                .bind(record.version as i64)
+                .bind(now_ms);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 

@@ -65,7 +65,7 @@ impl Db {
 
         let mut results = Vec::with_capacity(plan.len());
         let mut applied = Vec::new();
-        let mut rules = RuleCache::default();
+        let mut rules = RuleCache::deferring_inserts();
         let fresh: Vec<uuid::Uuid> = req
             .mutations
             .iter()
@@ -117,8 +117,9 @@ impl Db {
             .await?;
         // Triggers run on what this batch applied, in its transaction (TR-1): exactly once per
         // applied change, since a repeated delivery is skipped above.
+        rules.stop_deferring(&mut v.tx, now_ms).await?;
         super::automation::run_triggers(&mut v.tx, applied, &mut v.version, now_ms, &mut v.history, &mut rules).await?;
-        rules.save(&mut v.tx).await?;
+        rules.save(&mut v.tx, now_ms).await?;
         v.commit(now_ms).await?;
         Ok(PushResponse { last_applied, results })
     }

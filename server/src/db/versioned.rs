@@ -38,15 +38,18 @@ impl Versioned {
     pub async fn commit(mut self, now_ms: i64) -> anyhow::Result<bool> {
         let backend = self.backend;
         self.history.write(&mut self.tx, now_ms).await?;
-        sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1")
-            .bind(self.version)
-            .execute(&mut *self.tx)
-            .await?;
         if self.version > self.start && backend == super::Backend::Postgres {
-            // Delivered to every instance's listener when (and only if) this commits.
-            sqlx::query("SELECT pg_notify($1, $2)")
+            // The notice goes in the same statement: delivered to every instance's listener
+            // when (and only if) this commits, one round trip fewer inside the lock.
+            sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1 RETURNING pg_notify($2, $3)")
+                .bind(self.version)
                 .bind(super::CHANGES_CHANNEL)
                 .bind(self.version.to_string())
+                .execute(&mut *self.tx)
+                .await?;
+        } else {
+            sqlx::query("UPDATE sync_counter SET version = $1 WHERE id = 1")
+                .bind(self.version)
                 .execute(&mut *self.tx)
                 .await?;
         }

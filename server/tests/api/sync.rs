@@ -20,6 +20,7 @@ on_both_databases!(
     a_record_handed_to_another_office_leaves_the_old_offices_devices,
     a_refusal_whose_answer_was_lost_is_repeated,
     a_first_download_comes_in_pages_with_a_count_of_what_remains,
+    a_batch_links_changes_and_deletes_records_it_created_itself,
 );
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -528,4 +529,38 @@ async fn a_first_download_comes_in_pages_with_a_count_of_what_remains(app: &Test
     assert_eq!(pages, total.div_ceil(7));
     assert_eq!(got, whole.changes, "the pages add up to the whole, in order");
     assert_eq!(cursor, whole.cursor);
+}
+
+/// A push writes its batch's new records together; a later mutation of the same batch that
+/// links, changes or deletes one of them must still find it.
+async fn a_batch_links_changes_and_deletes_records_it_created_itself(app: &TestApp) {
+    let mut d = Device::new(app, "tom@veld.test").await;
+    let (company, contact, deal, scratch) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let now = now_ms();
+    let batch = [
+        d.mutation_of(RecordKind::Company, Op::Create, company, json!({ "name": "Brouwerij Kaai" }), &[], now),
+        d.mutation_of(
+            RecordKind::Contact,
+            Op::Create,
+            contact,
+            json!({ "first_name": "Els", "last_name": "Kaai", "email": "els@kaai.test", "company_id": company.to_string() }),
+            &[],
+            now,
+        ),
+        d.mutation(Op::Create, deal, json!({ "title": "Taps", "company_id": company.to_string() }), &[], now),
+        d.mutation(Op::Create, scratch, json!({ "title": "Typo" }), &[], now),
+        d.mutation_of(RecordKind::Company, Op::Update, company, json!({ "name": "Brouwerij De Kaai" }), &[], now + 1),
+        d.mutation(Op::Delete, scratch, json!({}), &[], now + 1),
+        d.mutation(Op::Create, Uuid::now_v7(), json!({ "title": "After", "company_id": company.to_string() }), &[], now + 1),
+    ];
+    let body = d.push_ok(app, &batch).await;
+    assert_eq!(outcomes(&body), ["applied"; 7], "{body}");
+    assert_eq!(fields_of(app, &d, company).await.unwrap()["name"], "Brouwerij De Kaai");
+    assert_eq!(fields_of(app, &d, contact).await.unwrap()["company_id"], company.to_string());
+    assert_eq!(fields_of(app, &d, deal).await.unwrap()["title"], "Taps");
+    assert!(fields_of(app, &d, scratch).await.is_none(), "the deleted record comes as a removal");
+    // Each applied change took its own version, in batch order.
+    let versions: Vec<u64> =
+        body["results"].as_array().unwrap().iter().map(|r| r["version"].as_u64().unwrap()).collect();
+    assert!(versions.windows(2).all(|w| w[1] == w[0] + 1), "{versions:?}");
 }
