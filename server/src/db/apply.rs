@@ -212,6 +212,8 @@ pub(super) struct RuleCache {
     /// statement ([`RuleCache::flush`]) before anything else reads or changes the table.
     pending: Vec<StoredRecord>,
     defer_inserts: bool,
+    /// The trigger rules, when read before the transaction ([`RuleCache::with_config`]).
+    pub rules: Option<Vec<veld_domain::automation::Rule>>,
 }
 
 impl RuleCache {
@@ -219,6 +221,31 @@ impl RuleCache {
     /// records only through this cache).
     pub fn deferring_inserts() -> RuleCache {
         RuleCache { defer_inserts: true, ..RuleCache::default() }
+    }
+
+    /// Reads the stage lists and trigger rules in one query, outside the transaction: a push
+    /// that changes no configuration takes them as they were a moment before it, and spends
+    /// none of its time in the counter's lock reading them.
+    pub async fn with_config(mut self, conn: &mut AnyConnection) -> anyhow::Result<RuleCache> {
+        let rows = sqlx::query("SELECT kind, data FROM records WHERE kind IN ($1, $2) AND deleted_at IS NULL")
+            .bind(RecordKind::Stage.as_str())
+            .bind(RecordKind::Rule.as_str())
+            .fetch_all(&mut *conn)
+            .await?;
+        let (mut stages, mut rules) = (Vec::new(), Vec::new());
+        for row in rows {
+            let values: Map<String, Value> = serde_json::from_str(&row.try_get::<String, _>(1)?).context("config data")?;
+            if row.try_get::<String, _>(0)? == RecordKind::Stage.as_str() {
+                stages.extend(StageDef::from_values(&values));
+            } else {
+                rules.extend(veld_domain::automation::Rule::from_values(&values));
+            }
+        }
+        for list in [RecordKind::Lead, RecordKind::Opportunity] {
+            self.stages.insert(list, Stages::of(list, stages.iter().cloned()));
+        }
+        self.rules = Some(rules);
+        Ok(self)
     }
 
     /// Stores a new record, now or (when deferring) at the next flush.

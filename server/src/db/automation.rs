@@ -150,7 +150,10 @@ pub(super) async fn run_triggers(
     if !applied.iter().any(|c| matches!(c.kind, RecordKind::Lead | RecordKind::Opportunity)) {
         return Ok(());
     }
-    let rules = load_rules(conn).await?;
+    let rules = match cache.rules.take() {
+        Some(rules) => rules,
+        None => load_rules(conn).await?,
+    };
     if rules.is_empty() {
         return Ok(());
     }

@@ -45,6 +45,14 @@ impl Db {
     /// whole batch, each new mutation is authorised and applied (or recorded as rejected), and
     /// the client's last-applied id advances in the same commit.
     pub async fn push(&self, actor: &Actor, req: &PushRequest, now_ms: i64) -> Result<PushResponse, PushError> {
+        let mut rules = RuleCache::deferring_inserts();
+        // The pipeline lists' stages and rules, read before the lock unless this batch changes
+        // configuration (then its later mutations must see the change: read inside).
+        let pipeline = req.mutations.iter().any(|m| matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity));
+        let configures = req.mutations.iter().any(|m| matches!(m.kind, RecordKind::Stage | RecordKind::Rule));
+        if pipeline && !configures {
+            rules = rules.with_config(&mut *self.pool().acquire().await?).await?;
+        }
         let mut v = Versioned::begin(self).await?;
         let client = req.client_id.0.to_string();
         let row = sqlx::query("SELECT user_id, last_applied FROM sync_clients WHERE client_id = $1")
@@ -65,7 +73,6 @@ impl Db {
 
         let mut results = Vec::with_capacity(plan.len());
         let mut applied = Vec::new();
-        let mut rules = RuleCache::deferring_inserts();
         let fresh: Vec<uuid::Uuid> = req
             .mutations
             .iter()
