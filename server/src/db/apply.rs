@@ -4,7 +4,8 @@
 //! automation and processes (`automation`) all apply changes through here.
 
 use super::history::{HistoryLog, Logged};
-use super::records::{columns_of, load, number_new, save_numbers, store_new};
+use super::records::{columns_of, load, number_new, number_writes, store_new};
+use super::versioned::Versioned;
 use anyhow::Context;
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
@@ -234,7 +235,8 @@ impl RuleCache {
             .await?;
         let (mut stages, mut rules) = (Vec::new(), Vec::new());
         for row in rows {
-            let values: Map<String, Value> = serde_json::from_str(&row.try_get::<String, _>(1)?).context("config data")?;
+            let values: Map<String, Value> =
+                serde_json::from_str(&row.try_get::<String, _>(1)?).context("config data")?;
             if row.try_get::<String, _>(0)? == RecordKind::Stage.as_str() {
                 stages.extend(StageDef::from_values(&values));
             } else {
@@ -284,11 +286,14 @@ impl RuleCache {
         Ok(())
     }
 
-    /// Writes back what the transaction took (new records still waiting, record numbers);
-    /// called before its commit.
-    pub async fn save(&mut self, conn: &mut AnyConnection, now_ms: i64) -> anyhow::Result<()> {
-        self.flush(conn, now_ms).await?;
-        save_numbers(conn, &self.numbers).await
+    /// Writes back what the transaction took: the new records still waiting now, the record
+    /// numbers with the commit. Called before it.
+    pub async fn save(&mut self, v: &mut Versioned, now_ms: i64) -> anyhow::Result<()> {
+        self.flush(&mut v.tx, now_ms).await?;
+        for write in number_writes(&self.numbers) {
+            v.at_commit(write);
+        }
+        Ok(())
     }
 
     /// The stages of one list, read once per batch.

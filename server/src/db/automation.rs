@@ -223,7 +223,7 @@ impl Automatic {
 
     /// Writes the history and the counter and commits; whether anything changed.
     async fn commit(mut self, now_ms: i64) -> anyhow::Result<bool> {
-        self.cache.save(&mut self.v.tx, now_ms).await?;
+        self.cache.save(&mut self.v, now_ms).await?;
         self.v.commit(now_ms).await
     }
 }

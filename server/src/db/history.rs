@@ -2,7 +2,8 @@
 //! and new value, written in the transaction that applies the change.
 
 use super::Db;
-use sqlx::{AnyConnection, Row};
+use super::versioned::{Bind, Write};
+use sqlx::Row;
 use veld_domain::UserId;
 use veld_domain::api::{FieldChange, HistoryEntry};
 
@@ -30,8 +31,10 @@ impl HistoryLog {
         Ok(())
     }
 
-    pub async fn write(self, conn: &mut AnyConnection, now_ms: i64) -> anyhow::Result<()> {
+    /// The entries as multi-row INSERTs (100 entries each), for the transaction's commit.
+    pub fn writes(self, now_ms: i64) -> Vec<Write> {
         const COLUMNS: usize = 8;
+        let mut out = Vec::new();
         for chunk in self.entries.chunks(100) {
             let rows: Vec<String> = (0..chunk.len())
                 .map(|i| {
@@ -43,21 +46,22 @@ impl HistoryLog {
                 "INSERT INTO record_history (id, record_id, version, user_id, op, changes, rule, created_at) VALUES {}",
                 rows.join(", ")
             );
-            let mut query = sqlx::query(&sql);
+            let mut binds = Vec::with_capacity(chunk.len() * COLUMNS);
             for (entry, changes) in chunk {
-                query = query
-                    .bind(uuid::Uuid::now_v7().to_string())
-                    .bind(entry.record.to_string())
-                    .bind(entry.version as i64)
-                    .bind(entry.user.map(|u| u.to_string()))
-                    .bind(entry.op)
-                    .bind(changes.clone())
-                    .bind(entry.rule.clone())
-                    .bind(now_ms);
+                binds.extend([
+                    Bind::Text(uuid::Uuid::now_v7().to_string()),
+                    Bind::Text(entry.record.to_string()),
+                    Bind::Int(entry.version as i64),
+                    Bind::MaybeText(entry.user.map(|u| u.to_string())),
+                    Bind::Text(entry.op.to_owned()),
+                    Bind::Text(changes.clone()),
+                    Bind::MaybeText(entry.rule.clone()),
+                    Bind::Int(now_ms),
+                ]);
             }
-            query.execute(&mut *conn).await?;
+            out.push(Write { sql, binds });
         }
-        Ok(())
+        out
     }
 }
 

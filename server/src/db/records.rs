@@ -1,6 +1,6 @@
 //! Business records: the generic store every kind shares.
 
-use super::versioned::Versioned;
+use super::versioned::{Bind, Versioned, Write};
 use super::{Db, now_ms};
 use anyhow::Context;
 use serde_json::{Map, Value};
@@ -272,21 +272,15 @@ async fn last_number(conn: &mut AnyConnection, kind: RecordKind, prefix: &str, f
     Ok(highest.unwrap_or(0).max(first - 1))
 }
 
-/// Writes back the last numbers a transaction gave.
-pub(super) async fn save_numbers(conn: &mut AnyConnection, taken: &HashMap<RecordKind, i64>) -> anyhow::Result<()> {
-    for (kind, last) in taken {
-        let updated = sqlx::query("UPDATE record_numbers SET last = $1 WHERE kind = $2")
-            .bind(last)
-            .bind(kind.as_str())
-            .execute(&mut *conn)
-            .await?;
-        if updated.rows_affected() == 0 {
-            sqlx::query("INSERT INTO record_numbers (kind, last) VALUES ($1, $2)")
-                .bind(kind.as_str())
-                .bind(last)
-                .execute(&mut *conn)
-                .await?;
-        }
-    }
-    Ok(())
+/// The last numbers a transaction gave, as writes for its commit.
+pub(super) fn number_writes(taken: &HashMap<RecordKind, i64>) -> Vec<Write> {
+    taken
+        .iter()
+        .map(|(kind, last)| Write {
+            sql: "INSERT INTO record_numbers (kind, last) VALUES ($1, $2) \
+                  ON CONFLICT (kind) DO UPDATE SET last = excluded.last"
+                .into(),
+            binds: vec![Bind::Text(kind.as_str().to_owned()), Bind::Int(*last)],
+        })
+        .collect()
 }

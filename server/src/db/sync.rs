@@ -5,7 +5,7 @@
 use super::apply::{Effects, RuleCache, apply};
 use super::records::{FieldMeta, fields_of, load};
 use super::scope::{visibility_sql, visibility_sql_on};
-use super::versioned::Versioned;
+use super::versioned::{Bind, Versioned, Write};
 use super::{Backend, Db};
 use anyhow::Context;
 use serde_json::{Map, Value};
@@ -91,17 +91,18 @@ impl Db {
                         Effects { applied: &mut applied, history: &mut v.history, rules: &mut rules, chain: &[] };
                     let outcome = apply(&mut v.tx, actor, m, &mut v.version, now_ms, &mut effects).await?;
                     if let MutationOutcome::Rejected { .. } = &outcome {
-                        sqlx::query(
-                            "INSERT INTO sync_rejections (client_id, mutation_id, record_id, reason, created_at) \
-                             VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(&client)
-                        .bind(m.id as i64)
-                        .bind(m.record_id.to_string())
-                        .bind(serde_json::to_string(&outcome).map_err(anyhow::Error::from)?)
-                        .bind(now_ms)
-                        .execute(&mut *v.tx)
-                        .await?;
+                        v.at_commit(Write {
+                            sql: "INSERT INTO sync_rejections (client_id, mutation_id, record_id, reason, created_at) \
+                                  VALUES ($1, $2, $3, $4, $5)"
+                                .into(),
+                            binds: vec![
+                                Bind::Text(client.clone()),
+                                Bind::Int(m.id as i64),
+                                Bind::Text(m.record_id.to_string()),
+                                Bind::Text(serde_json::to_string(&outcome).map_err(anyhow::Error::from)?),
+                                Bind::Int(now_ms),
+                            ],
+                        });
                     }
                     last_applied = m.id;
                     outcome
@@ -115,18 +116,20 @@ impl Db {
         } else {
             "INSERT INTO sync_clients (client_id, user_id, last_applied, last_seen_at) VALUES ($1, $2, $3, $4)"
         };
-        sqlx::query(save_client)
-            .bind(&client)
-            .bind(actor.user.to_string())
-            .bind(last_applied as i64)
-            .bind(now_ms)
-            .execute(&mut *v.tx)
-            .await?;
+        v.at_commit(Write {
+            sql: save_client.into(),
+            binds: vec![
+                Bind::Text(client.clone()),
+                Bind::Text(actor.user.to_string()),
+                Bind::Int(last_applied as i64),
+                Bind::Int(now_ms),
+            ],
+        });
         // Triggers run on what this batch applied, in its transaction (TR-1): exactly once per
         // applied change, since a repeated delivery is skipped above.
         rules.stop_deferring(&mut v.tx, now_ms).await?;
         super::automation::run_triggers(&mut v.tx, applied, &mut v.version, now_ms, &mut v.history, &mut rules).await?;
-        rules.save(&mut v.tx, now_ms).await?;
+        rules.save(&mut v, now_ms).await?;
         v.commit(now_ms).await?;
         Ok(PushResponse { last_applied, results })
     }
