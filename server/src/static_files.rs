@@ -20,12 +20,13 @@ pub fn router(dist: &Path) -> Router {
         tracing::warn!(dist = %dist.display(), "the app is not built (no index.html); run scripts/run.sh or trunk build");
     }
     let shell = ShellFallback { index };
-    let serve = ServeDir::new(dist).precompressed_gzip().append_index_html_on_directories(true).fallback(
-        tower::service_fn(move |req: Request| {
-            let shell = shell.clone();
-            async move { Ok::<_, std::convert::Infallible>(shell.respond(req).await) }
-        }),
-    );
+    let serve =
+        ServeDir::new(dist).precompressed_br().precompressed_gzip().append_index_html_on_directories(true).fallback(
+            tower::service_fn(move |req: Request| {
+                let shell = shell.clone();
+                async move { Ok::<_, std::convert::Infallible>(shell.respond(req).await) }
+            }),
+        );
     Router::new().fallback_service(serve).layer(axum::middleware::from_fn(cache_headers))
 }
 
@@ -78,6 +79,16 @@ async fn cache_headers(req: Request, next: Next) -> Response {
         "public, max-age=86400"
     };
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    // Files are sent brotli- or gzip-compressed as the browser accepts: a cache must keep them
+    // apart.
+    let varies = res
+        .headers()
+        .get_all(header::VARY)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding")));
+    if !varies {
+        res.headers_mut().append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     res
 }
 

@@ -144,6 +144,10 @@ impl TestApp {
         std::fs::write(dist.join("index.html"), "<!doctype html><title>Veld</title>").unwrap();
         std::fs::write(dist.join("sw.js"), "// worker").unwrap();
         std::fs::write(dist.join("veld-app-5947a05cb09c431_bg.wasm"), b"\0asm").unwrap();
+        // The build precompresses its assets (tools/post-build.sh): brotli and gzip beside each.
+        std::fs::write(dist.join("veld-app-5947a05cb09c431.js"), "export {}").unwrap();
+        std::fs::write(dist.join("veld-app-5947a05cb09c431.js.br"), b"brotli").unwrap();
+        std::fs::write(dist.join("veld-app-5947a05cb09c431.js.gz"), b"gzip").unwrap();
 
         let settings = ServeArgs { dist, ..settings };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -27,6 +27,16 @@ async fn the_app_is_served_with_the_right_cache_policy(app: &TestApp) {
     assert!(shell.headers().get("strict-transport-security").is_none());
     let api = client.get(app.url("/api/me")).send().await.unwrap();
     assert!(api.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
+    // The prebuilt brotli file where the browser takes it, else gzip, else the file; and caches
+    // told that the answer depends on Accept-Encoding.
+    for (accept, encoding) in [("gzip, deflate, br, zstd", Some("br")), ("gzip", Some("gzip")), ("identity", None)] {
+        let js =
+            client.get(app.url("/veld-app-5947a05cb09c431.js")).header("accept-encoding", accept).send().await.unwrap();
+        assert_eq!(js.status(), 200, "{accept}");
+        assert_eq!(js.headers().get("content-encoding").map(|v| v.to_str().unwrap()), encoding, "{accept}");
+        let vary = js.headers().get_all("vary").iter().map(|v| v.to_str().unwrap().to_lowercase()).collect::<Vec<_>>();
+        assert!(vary.iter().any(|v| v.contains("accept-encoding")), "{accept}: vary {vary:?}");
+    }
     let missing = client.get(app.url("/missing-file.js")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
     assert_eq!(missing.headers()["x-content-type-options"], "nosniff");
