@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { LoginPage, Shell, loginAs, screenshot, users } from './fixtures/app';
+import { DEMO_PASSWORD, LoginPage, Shell, loginAs, screenshot, users } from './fixtures/app';
 
 test('logs in with the right password and out again', async ({ page }, testInfo) => {
   const login = new LoginPage(page);
@@ -76,4 +76,22 @@ test('a user can switch their own language and it sticks', async ({ page }) => {
   await page.getByLabel('Language').selectOption('nl');
   expect((await restored).ok()).toBe(true);
   await expect(page.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
+});
+
+test('a session cookie the app holds no identity for opens the app with its rows', async ({ page }) => {
+  // Logged in over the API only (a new profile, site data cleared but the cookie kept):
+  // the browser has the session cookie and nothing else.
+  const res = await page.request.post('/api/auth/login', { data: { email: users.rep.email, password: DEMO_PASSWORD } });
+  expect(res.status()).toBe(200);
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path === '/api/users' || path === '/api/me') asked.push(path);
+  });
+  await page.goto('/leads');
+  await expect(page.getByRole('region', { name: 'Leads' }).getByRole('row').nth(1)).toBeVisible();
+  await expect(new Shell(page).heading()).toHaveText(/Leads/);
+  // The colleagues (owners) are asked for once, however many parts of the page show owners
+  // (the list and its bulk bar have asked by the time rows show).
+  expect(asked.filter((p) => p === '/api/users')).toHaveLength(1);
 });

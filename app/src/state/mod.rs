@@ -107,6 +107,8 @@ pub struct Store {
     pub files: RwSignal<Files>,
     /// The active users (to choose an owner), kept on the device for offline use.
     pub colleagues: RwSignal<Vec<veld_domain::api::Colleague>>,
+    /// When the server was last asked for them (page time, ms).
+    colleagues_asked: StoredValue<Option<f64>>,
 }
 
 /// Creates the store from what this device remembers and provides it as context.
@@ -160,6 +162,7 @@ pub fn provide_store() -> Store {
         context: RwSignal::new(config::load_context()),
         files: RwSignal::new(Files::default()),
         colleagues: RwSignal::new(storage::load_json(COLLEAGUES_KEY).unwrap_or_default()),
+        colleagues_asked: StoredValue::new(None),
     };
     // Configuration is read from the records: a memo, so pages recompute only when it changed.
     let store = Store { config: Memo::new(move |_| config::read_config(&store)), ..store };
@@ -213,7 +216,13 @@ impl Store {
             match result {
                 Ok(me) => {
                     storage::save_identity(&me);
+                    // A session the browser had no identity for (site data cleared, a new
+                    // profile): the app starts syncing now, as after a login.
+                    let discovered = store.me.get_untracked().is_none();
                     store.me.set(Some(me));
+                    if discovered {
+                        engine::start(store);
+                    }
                     store.refresh_colleagues();
                 }
                 Err(ApiFailure::Server(body)) if body.error == ErrorCode::Unauthenticated => store.forget_identity(),
@@ -228,8 +237,15 @@ impl Store {
             .with(|list| list.iter().map(|c| (c.id.to_string(), format!("{} ({})", c.name, c.office))).collect())
     }
 
-    /// Reads the active users from the server (when it answers) and keeps them on the device.
+    /// Reads the active users from the server (when it answers) and keeps them on the device;
+    /// pages that show owners ask too, but the server is asked at most once a minute.
     pub fn refresh_colleagues(&self) {
+        const AT_MOST_EVERY_MS: f64 = 60_000.0;
+        let now = js_sys::Date::now();
+        if self.colleagues_asked.get_value().is_some_and(|at| now - at < AT_MOST_EVERY_MS) {
+            return;
+        }
+        self.colleagues_asked.set_value(Some(now));
         let store = *self;
         spawn_local(async move {
             if let Ok(list) = api::colleagues().await {
@@ -252,6 +268,7 @@ impl Store {
 
     fn forget_identity(&self) {
         storage::clear_identity();
+        self.colleagues_asked.set_value(None);
         self.me.set(None);
         self.records.set(HashMap::new());
         self.outbox.set(Vec::new());
