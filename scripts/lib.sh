@@ -43,7 +43,7 @@ ensure_node() {
   local want
   want=$(sha256sum "$ROOT/end2end/package-lock.json" | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    say "installing npm packages (Playwright, axe-core, Lighthouse, binaryen's wasm-opt)"
+    say "installing npm packages (Playwright, axe-core, Lighthouse, binaryen's wasm-opt, terser)"
     (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error)
     echo "$want" > "$stamp"
   fi

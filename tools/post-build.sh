@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Trunk post-build hook (runs in Trunk's staging directory):
-# 1. writes this build's precache list and version into sw.js;
-# 2. gzips (and, where the brotli tool is installed, brotli-compresses) the assets so that the
+# 1. minifies the JS glue with terser (Trunk's own minifier fails on wasm-bindgen's
+#    `export default`, and leaves it as is) where terser is installed (end2end/node_modules);
+# 2. writes this build's precache list and version into sw.js;
+# 3. gzips (and, where the brotli tool is installed, brotli-compresses) the assets so that the
 #    server sends them precompressed.
 set -euo pipefail
 cd "${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
+
+if [ "${TRUNK_PROFILE:-}" = release ] && command -v terser >/dev/null; then
+  for f in $(find . -type f -name '*.js' ! -name 'sw.js'); do
+    terser "$f" --module --compress --mangle --output "$f"
+  done
+fi
 
 files=$(find . -type f ! -name 'sw.js' ! -name '*.gz' | sed 's|^\./|/|' | LC_ALL=C sort)
 version=$(for f in $files; do sha256sum ".$f"; done | sha256sum | cut -c1-16)
