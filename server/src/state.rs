@@ -19,6 +19,8 @@ pub struct AppState {
     /// The newest change version, announced after every commit that made changes; connected
     /// apps (server-sent events) pull when it moves.
     pub changes: tokio::sync::broadcast::Sender<u64>,
+    /// Pushes are applied through this queue, grouped under one lock (`crate::pushes`).
+    pub pushes: crate::pushes::PushQueue,
 }
 
 impl AppState {
@@ -36,11 +38,12 @@ impl AppState {
         let (changes, _) = tokio::sync::broadcast::channel(64);
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
         AppState {
-            db,
+            db: db.clone(),
             settings: Arc::new(settings),
             passwords: Arc::new(PasswordChecker::new(cores)),
             hash_queue: Arc::new(Semaphore::new(cores * 32)),
             changes,
+            pushes: crate::pushes::PushQueue::start(db.clone()),
         }
     }
 }

@@ -269,6 +269,11 @@ impl RuleCache {
         Ok(())
     }
 
+    /// New records wait for the next flush again (the next push of a group).
+    pub fn resume_deferring(&mut self) {
+        self.defer_inserts = true;
+    }
+
     /// From here on, new records are written at once (automation reads the table directly).
     pub async fn stop_deferring(&mut self, conn: &mut AnyConnection, now_ms: i64) -> anyhow::Result<()> {
         self.flush(conn, now_ms).await?;

@@ -150,8 +150,8 @@ pub(super) async fn run_triggers(
     if !applied.iter().any(|c| matches!(c.kind, RecordKind::Lead | RecordKind::Opportunity)) {
         return Ok(());
     }
-    let rules = match cache.rules.take() {
-        Some(rules) => rules,
+    let rules = match &cache.rules {
+        Some(rules) => rules.clone(),
         None => load_rules(conn).await?,
     };
     if rules.is_empty() {

@@ -18,7 +18,7 @@ pub use apply::AppliedChange;
 pub use automation::RecurFailure;
 pub use conflicts::ConflictFilter;
 pub use records::NewRecord;
-pub use sync::{PULL_PAGE_BYTES, PushError};
+pub use sync::{PULL_PAGE_BYTES, PushError, PushJob, configures};
 pub use throttle::ThrottleKey;
 
 use anyhow::Context;

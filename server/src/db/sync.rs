@@ -45,93 +45,35 @@ impl Db {
     /// whole batch, each new mutation is authorised and applied (or recorded as rejected), and
     /// the client's last-applied id advances in the same commit.
     pub async fn push(&self, actor: &Actor, req: &PushRequest, now_ms: i64) -> Result<PushResponse, PushError> {
+        let mut answers = self.push_group(&[PushJob { actor, req, now_ms }]).await?;
+        answers.pop().unwrap_or_else(|| Err(PushError::Db(anyhow::anyhow!("a push went unanswered"))))
+    }
+
+    /// Pushes of DIFFERENT clients in one transaction — the push queue (`crate::pushes`) groups
+    /// those waiting for the counter's lock, so the lock is taken once for all of them. Each is
+    /// planned, applied, triggered and answered as if alone, in order (a later one sees the
+    /// earlier ones' changes); a gap or a foreign client refuses only its own push. An error
+    /// rolls them all back (the queue then retries each alone).
+    pub async fn push_group(&self, jobs: &[PushJob<'_>]) -> anyhow::Result<Vec<Result<PushResponse, PushError>>> {
         let mut rules = RuleCache::deferring_inserts();
-        // The pipeline lists' stages and rules, read before the lock unless this batch changes
-        // configuration (then its later mutations must see the change: read inside).
-        let pipeline = req.mutations.iter().any(|m| matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity));
-        let configures = req.mutations.iter().any(|m| matches!(m.kind, RecordKind::Stage | RecordKind::Rule));
-        if pipeline && !configures {
+        // The pipeline lists' stages and rules, read before the lock unless a batch changes
+        // configuration (then later mutations must see the change: read inside).
+        let all = || jobs.iter().flat_map(|j| &j.req.mutations);
+        let pipeline = all().any(|m| matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity));
+        if pipeline && !jobs.iter().any(|j| configures(j.req)) {
             rules = rules.with_config(&mut *self.pool().acquire().await?).await?;
         }
         let mut v = Versioned::begin(self).await?;
-        let client = req.client_id.0.to_string();
-        let row = sqlx::query("SELECT user_id, last_applied FROM sync_clients WHERE client_id = $1")
-            .bind(&client)
-            .fetch_optional(&mut *v.tx)
-            .await?;
-        let (known, mut last_applied) = match row {
-            Some(r) => {
-                if r.try_get::<String, _>(0)? != actor.user.to_string() {
-                    return Err(PushError::ForeignClient);
-                }
-                (true, r.try_get::<i64, _>(1)? as u64)
-            }
-            None => (false, 0),
-        };
-        let ids: Vec<u64> = req.mutations.iter().map(|m| m.id).collect();
-        let plan = plan_batch(last_applied, &ids)?;
-
-        let mut results = Vec::with_capacity(plan.len());
-        let mut applied = Vec::new();
-        let fresh: Vec<uuid::Uuid> = req
-            .mutations
-            .iter()
-            .zip(&plan)
-            .filter(|(_, s)| **s == BatchStep::Apply)
-            .map(|(m, _)| m.record_id)
-            .collect();
-        rules.prefetch(&mut v.tx, &fresh).await?;
-        for (m, step) in req.mutations.iter().zip(plan) {
-            let outcome = match step {
-                // A repeated delivery: its first answer may have been lost, so a refusal is
-                // said again (the user must hear of it).
-                BatchStep::Skip => refusal(&mut v.tx, &client, m.id).await?.unwrap_or(MutationOutcome::Duplicate),
-                BatchStep::Apply => {
-                    let mut effects =
-                        Effects { applied: &mut applied, history: &mut v.history, rules: &mut rules, chain: &[] };
-                    let outcome = apply(&mut v.tx, actor, m, &mut v.version, now_ms, &mut effects).await?;
-                    if let MutationOutcome::Rejected { .. } = &outcome {
-                        v.at_commit(Write {
-                            sql: "INSERT INTO sync_rejections (client_id, mutation_id, record_id, reason, created_at) \
-                                  VALUES ($1, $2, $3, $4, $5)"
-                                .into(),
-                            binds: vec![
-                                Bind::Text(client.clone()),
-                                Bind::Int(m.id as i64),
-                                Bind::Text(m.record_id.to_string()),
-                                Bind::Text(serde_json::to_string(&outcome).map_err(anyhow::Error::from)?),
-                                Bind::Int(now_ms),
-                            ],
-                        });
-                    }
-                    last_applied = m.id;
-                    outcome
-                }
-            };
-            results.push(MutationResult { id: m.id, outcome });
+        let mut answers = Vec::with_capacity(jobs.len());
+        let mut now_ms = 0;
+        for job in jobs {
+            rules.resume_deferring();
+            answers.push(push_one(&mut v, &mut rules, job).await?);
+            now_ms = now_ms.max(job.now_ms);
         }
-
-        let save_client = if known {
-            "UPDATE sync_clients SET last_applied = $3, last_seen_at = $4 WHERE client_id = $1 AND user_id = $2"
-        } else {
-            "INSERT INTO sync_clients (client_id, user_id, last_applied, last_seen_at) VALUES ($1, $2, $3, $4)"
-        };
-        v.at_commit(Write {
-            sql: save_client.into(),
-            binds: vec![
-                Bind::Text(client.clone()),
-                Bind::Text(actor.user.to_string()),
-                Bind::Int(last_applied as i64),
-                Bind::Int(now_ms),
-            ],
-        });
-        // Triggers run on what this batch applied, in its transaction (TR-1): exactly once per
-        // applied change, since a repeated delivery is skipped above.
-        rules.stop_deferring(&mut v.tx, now_ms).await?;
-        super::automation::run_triggers(&mut v.tx, applied, &mut v.version, now_ms, &mut v.history, &mut rules).await?;
         rules.save(&mut v, now_ms).await?;
         v.commit(now_ms).await?;
-        Ok(PushResponse { last_applied, results })
+        Ok(answers)
     }
 
     /// The changes after `cursor` that the actor may see, read from one snapshot, and the
@@ -329,6 +271,104 @@ fn stored_refusal(text: &str) -> MutationOutcome {
 }
 
 /// The refusal of an earlier delivery of this mutation, if it was refused.
+/// Whether a batch changes configuration that later pushes' rules depend on (stages, rules):
+/// such a push is applied in a group of its own, its rules read inside the transaction.
+pub fn configures(req: &PushRequest) -> bool {
+    req.mutations.iter().any(|m| matches!(m.kind, RecordKind::Stage | RecordKind::Rule))
+}
+
+/// One push of a group: who pushed what, when.
+#[derive(Clone, Copy)]
+pub struct PushJob<'a> {
+    pub actor: &'a Actor,
+    pub req: &'a PushRequest,
+    pub now_ms: i64,
+}
+
+/// One push inside a group's transaction; `Ok(Err(..))` refuses this push alone (nothing of it
+/// written).
+async fn push_one(
+    v: &mut Versioned,
+    rules: &mut RuleCache,
+    job: &PushJob<'_>,
+) -> anyhow::Result<Result<PushResponse, PushError>> {
+    let PushJob { actor, req, now_ms } = *job;
+    let client = req.client_id.0.to_string();
+    let row = sqlx::query("SELECT user_id, last_applied FROM sync_clients WHERE client_id = $1")
+        .bind(&client)
+        .fetch_optional(&mut *v.tx)
+        .await?;
+    let (known, mut last_applied) = match row {
+        Some(r) => {
+            if r.try_get::<String, _>(0)? != actor.user.to_string() {
+                return Ok(Err(PushError::ForeignClient));
+            }
+            (true, r.try_get::<i64, _>(1)? as u64)
+        }
+        None => (false, 0),
+    };
+    let ids: Vec<u64> = req.mutations.iter().map(|m| m.id).collect();
+    let plan = match plan_batch(last_applied, &ids) {
+        Ok(plan) => plan,
+        Err(gap) => return Ok(Err(PushError::Gap(gap))),
+    };
+
+    let mut results = Vec::with_capacity(plan.len());
+    let mut applied = Vec::new();
+    let fresh: Vec<uuid::Uuid> =
+        req.mutations.iter().zip(&plan).filter(|(_, s)| **s == BatchStep::Apply).map(|(m, _)| m.record_id).collect();
+    rules.prefetch(&mut v.tx, &fresh).await?;
+    for (m, step) in req.mutations.iter().zip(plan) {
+        let outcome = match step {
+            // A repeated delivery: its first answer may have been lost, so a refusal is
+            // said again (the user must hear of it).
+            BatchStep::Skip => refusal(&mut v.tx, &client, m.id).await?.unwrap_or(MutationOutcome::Duplicate),
+            BatchStep::Apply => {
+                let mut effects =
+                    Effects { applied: &mut applied, history: &mut v.history, rules: &mut *rules, chain: &[] };
+                let outcome = apply(&mut v.tx, actor, m, &mut v.version, now_ms, &mut effects).await?;
+                if let MutationOutcome::Rejected { .. } = &outcome {
+                    v.at_commit(Write {
+                        sql: "INSERT INTO sync_rejections (client_id, mutation_id, record_id, reason, created_at) \
+                              VALUES ($1, $2, $3, $4, $5)"
+                            .into(),
+                        binds: vec![
+                            Bind::Text(client.clone()),
+                            Bind::Int(m.id as i64),
+                            Bind::Text(m.record_id.to_string()),
+                            Bind::Text(serde_json::to_string(&outcome)?),
+                            Bind::Int(now_ms),
+                        ],
+                    });
+                }
+                last_applied = m.id;
+                outcome
+            }
+        };
+        results.push(MutationResult { id: m.id, outcome });
+    }
+
+    let save_client = if known {
+        "UPDATE sync_clients SET last_applied = $3, last_seen_at = $4 WHERE client_id = $1 AND user_id = $2"
+    } else {
+        "INSERT INTO sync_clients (client_id, user_id, last_applied, last_seen_at) VALUES ($1, $2, $3, $4)"
+    };
+    v.at_commit(Write {
+        sql: save_client.into(),
+        binds: vec![
+            Bind::Text(client.clone()),
+            Bind::Text(actor.user.to_string()),
+            Bind::Int(last_applied as i64),
+            Bind::Int(now_ms),
+        ],
+    });
+    // Triggers run on what this batch applied, in its transaction (TR-1): exactly once per
+    // applied change, since a repeated delivery is skipped above.
+    rules.stop_deferring(&mut v.tx, now_ms).await?;
+    super::automation::run_triggers(&mut v.tx, applied, &mut v.version, now_ms, &mut v.history, rules).await?;
+    Ok(Ok(PushResponse { last_applied, results }))
+}
+
 async fn refusal(conn: &mut AnyConnection, client: &str, id: u64) -> anyhow::Result<Option<MutationOutcome>> {
     let row = sqlx::query("SELECT reason FROM sync_rejections WHERE client_id = $1 AND mutation_id = $2")
         .bind(client)

@@ -36,7 +36,7 @@ async fn push(
         return Err(ApiError::validation("mutations", format!("send at most {MAX_BATCH} mutations per push")));
     }
     let req = req.stamped();
-    match state.db.push(&user.actor, &req, now_ms()).await {
+    match state.pushes.push(user.actor.clone(), req, now_ms()).await {
         Ok(response) => {
             let newest = response.results.iter().filter_map(|r| match r.outcome {
                 MutationOutcome::Applied { version, .. } => Some(version),

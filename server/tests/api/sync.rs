@@ -21,6 +21,7 @@ on_both_databases!(
     a_refusal_whose_answer_was_lost_is_repeated,
     a_first_download_comes_in_pages_with_a_count_of_what_remains,
     a_batch_links_changes_and_deletes_records_it_created_itself,
+    pushes_arriving_together_are_each_answered_as_if_alone,
 );
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -563,4 +564,55 @@ async fn a_batch_links_changes_and_deletes_records_it_created_itself(app: &TestA
     let versions: Vec<u64> =
         body["results"].as_array().unwrap().iter().map(|r| r["version"].as_u64().unwrap()).collect();
     assert!(versions.windows(2).all(|w| w[1] == w[0] + 1), "{versions:?}");
+}
+
+/// The push queue applies the pushes waiting together in one transaction: each must still be
+/// answered as if alone — its own versions and numbers, its own refusal.
+async fn pushes_arriving_together_are_each_answered_as_if_alone(app: &TestApp) {
+    let mut devices = Vec::new();
+    for i in 0..12 {
+        devices.push(Device::new(app, if i % 2 == 0 { "tom@veld.test" } else { "sanne@veld.test" }).await);
+    }
+    let now = now_ms();
+    let batches: Vec<Vec<Mutation>> = devices
+        .iter_mut()
+        .enumerate()
+        .map(|(i, d)| {
+            if i == 5 {
+                // A gap: mutation 2 without 1. Refused whole; the others must not notice.
+                d.next = 2;
+            }
+            (0..5)
+                .map(|k| {
+                    d.mutation(Op::Create, Uuid::now_v7(), json!({ "title": format!("Grouped {i}.{k}") }), &[], now)
+                })
+                .collect()
+        })
+        .collect();
+    let answers = futures::future::join_all(devices.iter().zip(&batches).map(|(d, b)| d.push(app, b))).await;
+    let mut versions = Vec::new();
+    for (i, res) in answers.into_iter().enumerate() {
+        if i == 5 {
+            assert_eq!(res.status(), 409, "the gap is refused");
+            continue;
+        }
+        assert_eq!(res.status(), 200, "push {i}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["last_applied"], 5, "push {i}: {body}");
+        assert_eq!(outcomes(&body), ["applied"; 5], "push {i}");
+        versions.extend(body["results"].as_array().unwrap().iter().map(|r| r["version"].as_u64().unwrap()));
+    }
+    let distinct: std::collections::BTreeSet<u64> = versions.iter().copied().collect();
+    assert_eq!(distinct.len(), 55, "every applied change has its own version");
+    // Every record arrived, each with its own number.
+    let all = devices[1].pull(app, 0).await; // Sanne, the manager, sees them all
+    let mut numbers = std::collections::BTreeSet::new();
+    for change in &all.changes {
+        if let veld_domain::sync::Change::Upsert { record } = change
+            && record.fields.get("title").and_then(|f| f.value.as_str()).is_some_and(|t| t.starts_with("Grouped "))
+        {
+            assert!(numbers.insert(record.fields["number"].value.as_str().unwrap().to_owned()), "a number given twice");
+        }
+    }
+    assert_eq!(numbers.len(), 55);
 }
