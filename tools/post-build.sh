@@ -8,9 +8,13 @@
 set -euo pipefail
 cd "${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
 
+# index.html names each file's SHA-384 (subresource integrity): a minified file gets its new one.
+sri() { python3 -c 'import base64, hashlib, sys; print(base64.b64encode(hashlib.sha384(open(sys.argv[1], "rb").read()).digest()).decode())' "$1"; }
 if [ "${TRUNK_PROFILE:-}" = release ] && command -v terser >/dev/null; then
   for f in $(find . -type f -name '*.js' ! -name 'sw.js'); do
+    before=$(sri "$f")
     terser "$f" --module --compress --mangle --output "$f"
+    sed -i "s|sha384-$before|sha384-$(sri "$f")|g" index.html
   done
 fi
 
