@@ -24,7 +24,7 @@ test.describe('app pages have no axe violations', () => {
     await loginAs(page, users.admin.email);
   });
 
-  for (const labels of [['Leads', 'Opportunities', 'Pipeline'], ['Companies', 'Contacts', 'Activities', 'Admin']]) {
+  for (const labels of [['Leads'], ['Opportunities'], ['Pipeline', 'Companies'], ['Contacts', 'Activities'], ['Admin']]) {
     test(`sections: ${labels.join(', ')}`, async ({ page }) => {
       const shell = new Shell(page);
       for (const label of labels) {

@@ -16,13 +16,16 @@ test('a new deployment is offered with a reload prompt, and reloading switches t
   const before = await version();
   expect(before).toHaveLength(1);
 
-  // "Deploy" a new build: same files, a new worker version (and no stale precompressed copy).
+  // "Deploy" a new build: same files, a new worker version (and no stale precompressed copies:
+  // the server prefers them, brotli first).
   const sw = path.join(dist, 'sw.js');
   const original = fs.readFileSync(sw, 'utf8');
-  const gz = fs.existsSync(`${sw}.gz`) ? fs.readFileSync(`${sw}.gz`) : null;
+  const compressed = ['.br', '.gz']
+    .filter((ext) => fs.existsSync(`${sw}${ext}`))
+    .map((ext) => ({ file: `${sw}${ext}`, bytes: fs.readFileSync(`${sw}${ext}`) }));
   try {
     fs.writeFileSync(sw, original.replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1e2e"'));
-    if (gz) fs.rmSync(`${sw}.gz`);
+    for (const c of compressed) fs.rmSync(c.file);
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
     const prompt = page.getByRole('alert').filter({ hasText: 'Er is een nieuwe versie van Veld.' });
     await expect(prompt).toBeVisible({ timeout: 15_000 });
@@ -32,6 +35,6 @@ test('a new deployment is offered with a reload prompt, and reloading switches t
     await expect.poll(version).toEqual([`${before[0]}e2e`]);
   } finally {
     fs.writeFileSync(sw, original);
-    if (gz) fs.writeFileSync(`${sw}.gz`, gz);
+    for (const c of compressed) fs.writeFileSync(c.file, c.bytes);
   }
 });
