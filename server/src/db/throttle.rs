@@ -39,39 +39,38 @@ impl Db {
         let mut tx = self.pool().begin().await?;
         let mut counts = Vec::with_capacity(keys.len());
         for k in keys {
-            sqlx::query(
-                "INSERT INTO login_throttle (key, failures, next_at, last_at) VALUES ($1, 0, 0, $2) \
-                 ON CONFLICT (key) DO NOTHING",
-            )
-            .bind(&k.key)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("UPDATE login_throttle SET failures = 0 WHERE key = $1 AND last_at < $2 AND next_at <= $3")
-                .bind(&k.key)
-                .bind(now - WINDOW_MS)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            // One statement: a parallel success that deletes the key's row (a cleared key) cannot
+            // come between creating the row and counting on it. Failures older than the window
+            // start again from zero; the attempt that reaches the limit holds the key.
             let row = sqlx::query(
-                "UPDATE login_throttle SET failures = failures + 1, last_at = $2, \
-                 next_at = CASE WHEN failures + 1 >= $3 THEN $4 ELSE next_at END \
-                 WHERE key = $1 AND next_at <= $2 RETURNING failures",
+                "INSERT INTO login_throttle (key, failures, next_at, last_at) \
+                 VALUES ($1, 1, CASE WHEN 1 >= $3 THEN $4 ELSE 0 END, $2) \
+                 ON CONFLICT (key) DO UPDATE SET \
+                   failures = (CASE WHEN login_throttle.last_at < $5 THEN 0 ELSE login_throttle.failures END) + 1, \
+                   last_at = $2, \
+                   next_at = CASE WHEN (CASE WHEN login_throttle.last_at < $5 THEN 0 ELSE login_throttle.failures END) \
+                     + 1 >= $3 THEN $4 ELSE login_throttle.next_at END \
+                 WHERE login_throttle.next_at <= $2 \
+                 RETURNING failures",
             )
             .bind(&k.key)
             .bind(now)
             .bind(k.limit)
             .bind(now + HOLD_MS)
+            .bind(now - WINDOW_MS)
             .fetch_optional(&mut *tx)
             .await?;
             match row {
                 Some(r) => counts.push(r.try_get::<i64, _>(0)?),
                 None => {
+                    // Held or backing off (a row deleted since counts as a second's wait).
                     let next_at: i64 = sqlx::query("SELECT next_at FROM login_throttle WHERE key = $1")
                         .bind(&k.key)
-                        .fetch_one(&mut *tx)
+                        .fetch_optional(&mut *tx)
                         .await?
-                        .try_get(0)?;
+                        .map(|r| r.try_get(0))
+                        .transpose()?
+                        .unwrap_or(now + 1_000);
                     tx.rollback().await?;
                     return Ok(Err(((next_at - now).max(1) as u64).div_ceil(1000)));
                 }

@@ -8,6 +8,7 @@ on_both_databases!(
     repeated_failures_lock_the_account,
     a_known_device_is_not_held_by_others_failures,
     parallel_attempts_never_check_more_passwords_than_the_limit,
+    successes_clearing_a_key_never_break_a_parallel_reservation,
     failures_after_a_backoff_back_off_longer,
     users_change_their_own_language,
     health_names_the_backend,
@@ -278,4 +279,31 @@ async fn behind_a_proxy_failures_count_per_forwarded_address() {
     expect_error(login("203.0.113.7", PASSWORD).await, 429, "rate_limited").await;
     assert_eq!(login("198.51.100.4", PASSWORD).await.status(), 200, "another address is not held");
     app.cleanup().await;
+}
+
+/// A success that clears a key (an account on an address) while another attempt reserves it
+/// left that reservation without its row: a 500 to one of several people logging in at once
+/// from one office (seen with three instances).
+async fn successes_clearing_a_key_never_break_a_parallel_reservation(app: &TestApp) {
+    use veld_server::db::ThrottleKey;
+    let keys = vec![
+        ThrottleKey { key: "acct-addr:race".into(), limit: 1_000, cleared_by_success: true },
+        ThrottleKey { key: "addr:race".into(), limit: 1_000, cleared_by_success: false },
+    ];
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (db, keys) = (app.db.clone(), keys.clone());
+            tokio::spawn(async move {
+                for _ in 0..40 {
+                    let now = veld_server::db::now_ms();
+                    let reserved = db.reserve_login(&keys, now).await.expect("a reservation never fails");
+                    assert!(reserved.is_ok(), "nothing is at its limit: {reserved:?}");
+                    db.login_succeeded(&keys).await.expect("a success is recorded");
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
 }
