@@ -4,7 +4,7 @@
 //! automation and processes (`automation`) all apply changes through here.
 
 use super::history::{HistoryLog, Logged};
-use super::records::{columns_of, load, number_new, number_writes, store_new};
+use super::records::{columns_of, insert_writes, load, number_new, number_writes, store_new};
 use super::versioned::Versioned;
 use anyhow::Context;
 use serde_json::{Map, Value};
@@ -294,7 +294,14 @@ impl RuleCache {
     /// Writes back what the transaction took: the new records still waiting now, the record
     /// numbers with the commit. Called before it.
     pub async fn save(&mut self, v: &mut Versioned, now_ms: i64) -> anyhow::Result<()> {
-        self.flush(&mut v.tx, now_ms).await?;
+        if v.backend == super::Backend::Postgres {
+            // Nothing reads them any more: they go with the commit's one statement.
+            for write in insert_writes(&std::mem::take(&mut self.pending), now_ms)? {
+                v.at_commit(write);
+            }
+        } else {
+            self.flush(&mut v.tx, now_ms).await?;
+        }
         for write in number_writes(&self.numbers) {
             v.at_commit(write);
         }

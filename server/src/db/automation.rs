@@ -80,6 +80,8 @@ async fn fire(
     chain: &[String],
     run: &mut Run<'_>,
 ) -> anyhow::Result<()> {
+    // A rule reads and writes the table itself: the batch's new records are written first.
+    run.cache.stop_deferring(conn, run.now_ms).await?;
     let Some(current) = load(conn, id).await?.filter(|r| !r.deleted) else { return Ok(()) };
     // A stage a rule sets brings its probability, as on every screen.
     let mut known = veld_domain::records::Known::default();
@@ -152,7 +154,11 @@ pub(super) async fn run_triggers(
     }
     let rules = match &cache.rules {
         Some(rules) => rules.clone(),
-        None => load_rules(conn).await?,
+        None => {
+            // (The batch may have made rules: they are written before they are read.)
+            cache.stop_deferring(conn, now_ms).await?;
+            load_rules(conn).await?
+        }
     };
     if rules.is_empty() {
         return Ok(());

@@ -128,7 +128,7 @@ pub(super) async fn load_many(
     ids: &[uuid::Uuid],
 ) -> anyhow::Result<HashMap<uuid::Uuid, StoredRecord>> {
     let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(100) {
+    for chunk in ids.chunks(1_000) {
         let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT kind, owner_id, office_id, data, meta, version, deleted_at, id FROM records WHERE id IN ({})",
@@ -191,7 +191,17 @@ pub(super) fn columns_of(fields: &BTreeMap<String, FieldState>) -> anyhow::Resul
 /// Stores new records (values, per-field bookkeeping and version), 100 to a statement: a
 /// push's batch of creates is one round trip inside the counter's lock, not one per record.
 pub(super) async fn store_new(conn: &mut AnyConnection, records: &[StoredRecord], now_ms: i64) -> anyhow::Result<()> {
+    for write in insert_writes(records, now_ms)? {
+        super::versioned::execute(&mut *conn, &write).await?;
+    }
+    Ok(())
+}
+
+/// The INSERTs of new records, 100 to a statement (for a commit to carry them: nothing in the
+/// transaction reads them after).
+pub(super) fn insert_writes(records: &[StoredRecord], now_ms: i64) -> anyhow::Result<Vec<Write>> {
     const COLUMNS: usize = 8;
+    let mut writes = Vec::new();
     for chunk in records.chunks(100) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
@@ -204,22 +214,23 @@ pub(super) async fn store_new(conn: &mut AnyConnection, records: &[StoredRecord]
             "INSERT INTO records (id, kind, owner_id, office_id, data, meta, version, created_at, updated_at) VALUES {}",
             rows.join(", ")
         );
-        let mut query = sqlx::query(&sql);
+        let mut binds = Vec::with_capacity(chunk.len() * COLUMNS);
         for record in chunk {
             let (data, meta) = columns_of(&record.fields)?;
-            query = query
-                .bind(record.id.to_string())
-                .bind(record.kind.as_str())
-                .bind(record.owner.to_string())
-                .bind(record.office.to_string())
-                .bind(data)
-                .bind(meta)
-                .bind(record.version as i64)
-                .bind(now_ms);
+            binds.extend([
+                Bind::Text(record.id.to_string()),
+                Bind::Text(record.kind.as_str().to_owned()),
+                Bind::Text(record.owner.to_string()),
+                Bind::Text(record.office.to_string()),
+                Bind::Text(data),
+                Bind::Text(meta),
+                Bind::Int(record.version as i64),
+                Bind::Int(now_ms),
+            ]);
         }
-        query.execute(&mut *conn).await?;
+        writes.push(Write { sql, binds });
     }
-    Ok(())
+    Ok(writes)
 }
 
 /// Gives a new record its number if its kind is numbered and it has none. `taken` holds the

@@ -64,11 +64,17 @@ impl Db {
             rules = rules.with_config(&mut *self.pool().acquire().await?).await?;
         }
         let mut v = Versioned::begin(self).await?;
+        // Inside the lock, one query each for the group's clients and for the records its
+        // mutations name, not one per push.
+        let mut clients = clients_of(&mut v.tx, jobs).await?;
+        let named: Vec<uuid::Uuid> = all().map(|m| m.record_id).collect();
+        rules.prefetch(&mut v.tx, &named).await?;
         let mut answers = Vec::with_capacity(jobs.len());
         let mut now_ms = 0;
         for job in jobs {
             rules.resume_deferring();
-            answers.push(push_one(&mut v, &mut rules, job).await?);
+            let known = clients.remove(&job.req.client_id.0.to_string());
+            answers.push(push_one(&mut v, &mut rules, job, known).await?);
             now_ms = now_ms.max(job.now_ms);
         }
         rules.save(&mut v, now_ms).await?;
@@ -291,19 +297,16 @@ async fn push_one(
     v: &mut Versioned,
     rules: &mut RuleCache,
     job: &PushJob<'_>,
+    stored_client: Option<(String, u64)>,
 ) -> anyhow::Result<Result<PushResponse, PushError>> {
     let PushJob { actor, req, now_ms } = *job;
     let client = req.client_id.0.to_string();
-    let row = sqlx::query("SELECT user_id, last_applied FROM sync_clients WHERE client_id = $1")
-        .bind(&client)
-        .fetch_optional(&mut *v.tx)
-        .await?;
-    let (known, mut last_applied) = match row {
-        Some(r) => {
-            if r.try_get::<String, _>(0)? != actor.user.to_string() {
+    let (known, mut last_applied) = match stored_client {
+        Some((user, last_applied)) => {
+            if user != actor.user.to_string() {
                 return Ok(Err(PushError::ForeignClient));
             }
-            (true, r.try_get::<i64, _>(1)? as u64)
+            (true, last_applied)
         }
         None => (false, 0),
     };
@@ -315,9 +318,6 @@ async fn push_one(
 
     let mut results = Vec::with_capacity(plan.len());
     let mut applied = Vec::new();
-    let fresh: Vec<uuid::Uuid> =
-        req.mutations.iter().zip(&plan).filter(|(_, s)| **s == BatchStep::Apply).map(|(m, _)| m.record_id).collect();
-    rules.prefetch(&mut v.tx, &fresh).await?;
     for (m, step) in req.mutations.iter().zip(plan) {
         let outcome = match step {
             // A repeated delivery: its first answer may have been lost, so a refusal is
@@ -363,10 +363,33 @@ async fn push_one(
         ],
     });
     // Triggers run on what this batch applied, in its transaction (TR-1): exactly once per
-    // applied change, since a repeated delivery is skipped above.
-    rules.stop_deferring(&mut v.tx, now_ms).await?;
+    // applied change, since a repeated delivery is skipped above. (New records still waiting
+    // are written before a rule reads the table: `RuleCache::stop_deferring`.)
     super::automation::run_triggers(&mut v.tx, applied, &mut v.version, now_ms, &mut v.history, rules).await?;
     Ok(Ok(PushResponse { last_applied, results }))
+}
+
+/// The stored user and last applied mutation of each of the group's clients (those known).
+async fn clients_of(
+    conn: &mut AnyConnection,
+    jobs: &[PushJob<'_>],
+) -> anyhow::Result<std::collections::HashMap<String, (String, u64)>> {
+    let mut found = std::collections::HashMap::with_capacity(jobs.len());
+    for chunk in jobs.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT client_id, user_id, last_applied FROM sync_clients WHERE client_id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for job in chunk {
+            query = query.bind(job.req.client_id.0.to_string());
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            found.insert(r.try_get::<String, _>(0)?, (r.try_get::<String, _>(1)?, r.try_get::<i64, _>(2)? as u64));
+        }
+    }
+    Ok(found)
 }
 
 async fn refusal(conn: &mut AnyConnection, client: &str, id: u64) -> anyhow::Result<Option<MutationOutcome>> {

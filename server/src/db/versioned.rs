@@ -13,7 +13,7 @@ use sqlx::Row;
 
 pub(super) struct Versioned {
     pub tx: sqlx::Transaction<'static, sqlx::Any>,
-    backend: super::Backend,
+    pub(super) backend: super::Backend,
     /// The last version given out.
     pub version: i64,
     start: i64,
@@ -94,12 +94,12 @@ impl Versioned {
         };
         if postgres {
             for statement in combine(writes, counter) {
-                execute(&mut self.tx, &statement).await?;
+                execute(&mut *self.tx, &statement).await?;
             }
         } else {
             // SQLite runs in the process: a statement costs no round trip.
             for write in writes.iter().chain([&counter]) {
-                execute(&mut self.tx, write).await?;
+                execute(&mut *self.tx, write).await?;
             }
         }
         self.tx.commit().await?;
@@ -107,7 +107,7 @@ impl Versioned {
     }
 }
 
-async fn execute(tx: &mut sqlx::Transaction<'static, sqlx::Any>, write: &Write) -> anyhow::Result<()> {
+pub(super) async fn execute(conn: &mut sqlx::AnyConnection, write: &Write) -> anyhow::Result<()> {
     let mut query = sqlx::query(&write.sql);
     for bind in &write.binds {
         query = match bind {
@@ -116,7 +116,7 @@ async fn execute(tx: &mut sqlx::Transaction<'static, sqlx::Any>, write: &Write) 
             Bind::Int(i) => query.bind(*i),
         };
     }
-    query.execute(&mut **tx).await?;
+    query.execute(&mut *conn).await?;
     Ok(())
 }
 
