@@ -16,7 +16,7 @@ use veld_domain::sync::{
     BatchStep, Change, ClientId, Gap, MutationOutcome, MutationResult, PROTOCOL_VERSION, PullResponse, PushRequest,
     PushResponse, RejectCode, StoredRecord, plan_batch,
 };
-use veld_domain::{Actor, RecordKind};
+use veld_domain::{Actor, RecordKind, Scope};
 
 /// The most record data (values and field clocks, as stored) one pull page carries; a record
 /// holds at most `veld_domain::records::limits::MAX_RECORD_BYTES` of values, so a page of big
@@ -97,21 +97,22 @@ impl Db {
         limit: u32,
         now_ms: i64,
     ) -> anyhow::Result<PullResponse> {
-        let mut tx = self.pool().begin().await?;
-        if self.backend() == Backend::Postgres {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await?;
-        }
-        let counter =
-            sqlx::query("SELECT version, purged_before FROM sync_counter WHERE id = 1").fetch_one(&mut *tx).await?;
+        // One snapshot for everything read (on PostgreSQL, asked for in the BEGIN itself).
+        let mut tx = match self.backend() {
+            Backend::Postgres => self.pool().begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?,
+            Backend::Sqlite => self.pool().begin().await?,
+        };
+        let counter = sqlx::query(
+            "SELECT version, purged_before, \
+             (SELECT last_applied FROM sync_clients WHERE client_id = $1 AND user_id = $2) \
+             FROM sync_counter WHERE id = 1",
+        )
+        .bind(client.0.to_string())
+        .bind(actor.user.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
         let (head, purged_before): (i64, i64) = (counter.try_get(0)?, counter.try_get(1)?);
-        let last_applied = sqlx::query("SELECT last_applied FROM sync_clients WHERE client_id = $1 AND user_id = $2")
-            .bind(client.0.to_string())
-            .bind(actor.user.to_string())
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get::<i64, _>(0))
-            .transpose()?
-            .unwrap_or(0) as u64;
+        let last_applied = counter.try_get::<Option<i64>, _>(2)?.unwrap_or(0) as u64;
         let mut response = PullResponse {
             protocol: PROTOCOL_VERSION,
             cursor: head as u64,
@@ -210,8 +211,14 @@ impl Db {
             changes.push((version, Change::Upsert { record: record.to_state() }));
         }
         // Records moved out of sight since the cursor: visible then through the old owner or
-        // office, not visible now.
-        if let Some(was_visible) = visibility_sql_on(actor, "r.kind", "m.old_owner", "m.old_office") {
+        // office, not visible now. (Nothing leaves the sight of someone who sees every record
+        // of each kind they see at all.)
+        let sees_whole_kinds = RecordKind::ALL
+            .iter()
+            .all(|&k| matches!(actor.permissions.scope(k, veld_domain::Action::View), Scope::All | Scope::None));
+        if !sees_whole_kinds
+            && let Some(was_visible) = visibility_sql_on(actor, "r.kind", "m.old_owner", "m.old_office")
+        {
             let visible_now = visibility_sql_on(actor, "r.kind", "r.owner_id", "r.office_id").unwrap_or("1=0".into());
             let sql = format!(
                 "SELECT DISTINCT r.id, r.kind, r.version FROM record_moves m JOIN records r ON r.id = m.record_id \
