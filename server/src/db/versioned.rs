@@ -94,12 +94,12 @@ impl Versioned {
         };
         if postgres {
             for statement in combine(writes, counter) {
-                execute(&mut *self.tx, &statement).await?;
+                execute(&mut self.tx, &statement).await?;
             }
         } else {
             // SQLite runs in the process: a statement costs no round trip.
             for write in writes.iter().chain([&counter]) {
-                execute(&mut *self.tx, write).await?;
+                execute(&mut self.tx, write).await?;
             }
         }
         self.tx.commit().await?;
