@@ -33,6 +33,7 @@ pub fn start() {
 #[component]
 pub fn App() -> impl IntoView {
     let store = state::provide_store();
+    components::ui::provide_viewport();
     // The overview's current selection, for previous/next on the detail page.
     provide_context(RwSignal::new(overview::Selection::default()));
     store.watch_environment();

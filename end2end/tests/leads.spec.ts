@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { Shell, loginAs, newLead, screenshot, swReady, users, wizardSteps } from './fixtures/app';
+import { Shell, loginAs, newLead, screenshot, swReady, users, wizardSteps, listed } from './fixtures/app';
 
 // Companies of each demo office (server/src/demo.rs): a sales rep sees only their office's.
 const AMSTERDAM = ['Bakkerij Van Dijk', 'Noordzee Logistiek', 'Grachten Hotels', 'Zuidas Legal', 'Tulp Technologies'];
@@ -29,21 +29,23 @@ test('overview tabs follow stage groups and scopes, for users of two offices', a
       }
       await tabs.getByRole('link', { name: 'Leads van mijn vestiging' }).click();
       await expect(tabs.getByRole('link', { name: 'Leads van mijn vestiging' })).toHaveAttribute('aria-current', 'page');
-      const rows = table(page, 'Leads').getByRole('row');
-      await expect(rows.nth(1)).toBeVisible();
+      await expect(listed(page, 'Leads').first()).toBeVisible();
       const text = await table(page, 'Leads').innerText();
       expect(own.some((c) => text.includes(c)), 'own office companies listed').toBe(true);
       for (const c of other) expect(text, 'no other office').not.toContain(c);
       // A stage-group tab shows only its stages.
       await tabs.getByRole('link', { name: 'Gesloten' }).click();
       await expect(tabs.getByRole('link', { name: 'Gesloten' })).toHaveAttribute('aria-current', 'page');
-      const closed = (await page.locator('.table-wrap').allInnerTexts()).join('\n');
+      const closed = await table(page, 'Leads').innerText();
       for (const stage of ['Nieuw', 'Benaderd', 'Gekwalificeerd']) expect(closed).not.toContain(stage);
     }
     // Sorting by a column header says so to assistive technology.
     await tom.getByRole('navigation', { name: 'Weergaven' }).getByRole('link', { name: 'Alle leads' }).click();
-    await table(tom, 'Leads').getByRole('button', { name: 'Titel' }).click();
-    await expect(table(tom, 'Leads').getByRole('columnheader', { name: /Titel/ })).toHaveAttribute('aria-sort', 'ascending');
+    if (!new Shell(tom).isPhone()) {
+      // (Phones show cards, not columns.)
+      await table(tom, 'Leads').getByRole('button', { name: 'Titel' }).click();
+      await expect(table(tom, 'Leads').getByRole('columnheader', { name: /Titel/ })).toHaveAttribute('aria-sort', 'ascending');
+    }
     await screenshot(tom, testInfo, 'leads-overview');
   } finally {
     await a.close();
@@ -170,12 +172,12 @@ test('bulk change of stage, and all of it offline, synced afterwards', async ({ 
     // Bulk: both to Contacted from the overview's search.
     await page.goto('/leads?tab=all');
     await page.getByRole('searchbox').fill(`Offline fleet ${stamp}`);
-    await expect(table(page, 'Leads').getByRole('row')).toHaveCount(3); // the header and two rows (spacers are hidden)
-    await page.getByRole('checkbox', { name: 'Select all 2' }).check();
+    await expect(listed(page, 'Leads')).toHaveCount(2); // (spacers are hidden)
+    for (const title of titles) await page.getByRole('checkbox', { name: `Select ${title}` }).check();
     await page.getByRole('group', { name: 'Actions on the selected records' }).getByLabel('Stage', { exact: true }).selectOption('contacted');
     await page.getByRole('button', { name: 'Apply' }).first().click();
     await expect(page.getByText('2 changed.')).toBeVisible();
-    await expect(table(page, 'Leads').getByRole('row').filter({ hasText: `Offline fleet ${stamp}` }).filter({ hasNotText: 'New' })).toHaveCount(2);
+    await expect(listed(page, 'Leads').filter({ hasText: `Offline fleet ${stamp}` }).filter({ hasNotText: 'New' })).toHaveCount(2);
     // Convert one offline.
     await page.getByRole('link', { name: titles[0] }).click();
     await page.getByRole('button', { name: '+ Opportunity' }).click();
@@ -297,6 +299,7 @@ test('activities, job orders and placements on a lead; a job order linked elsewh
 });
 
 test('advanced search, column chooser, saved views and the preview panel', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name.includes('Pixel'), 'columns and the preview panel belong to the desktop table (phones show cards)');
   await loginAs(page, users.marketing.email);
   await page.goto('/leads?tab=all');
   const list = table(page, 'Leads');

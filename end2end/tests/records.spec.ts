@@ -114,7 +114,7 @@ test('contact, company, job order and activity pages: linked leads, remove from 
   // The company's page lists its lead and its contact.
   await page.goto('/companies');
   await page.getByRole('searchbox').fill(company);
-  await page.getByRole('table').getByRole('link', { name: company }).click();
+  await page.getByRole('region', { name: 'Companies' }).getByRole('link', { name: company }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(company);
   await expect(page.locator('section[aria-labelledby="leads-heading"]').getByRole('link', { name: title })).toBeVisible();
   await expect(page.locator('section[aria-labelledby="contacts-heading"]').getByRole('link', { name: `Iris ${last}` })).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { Shell, createInWizard, loginAs, screenshot, swReady, users } from './fixtures/app';
+import { Shell, createInWizard, loginAs, screenshot, swReady, users, listed } from './fixtures/app';
 
 test('offline edits and creations survive a reload and reach a colleague after reconnecting', async ({ browser }, testInfo) => {
   const repContext = await browser.newContext({ ...testInfo.project.use });
@@ -16,7 +16,7 @@ test('offline edits and creations survive a reload and reach a colleague after r
     expect(mine, 'the demo data gives Tom an opportunity').toBeTruthy();
     const shell = new Shell(rep);
     await shell.open('Opportunities');
-    await expect(rep.getByRole('region', { name: 'Opportunities' }).getByRole('row').nth(1)).toBeVisible();
+    await expect(listed(rep, 'Opportunities').first()).toBeVisible();
 
     await repContext.setOffline(true);
     // Edit offline.
@@ -77,7 +77,7 @@ test("a colleague's change appears within seconds, without reloading", async ({ 
   try {
     await loginAs(reader, users.admin.email);
     await new Shell(reader).open('Opportunities');
-    await expect(reader.getByRole('region', { name: 'Opportunities' }).getByRole('row').nth(1)).toBeVisible();
+    await expect(listed(reader, 'Opportunities').first()).toBeVisible();
     const title = `Live ${Date.now()}`;
     await reader.getByRole('searchbox').fill(title);
 

@@ -24,3 +24,7 @@ pub const MORE: &str = "M5 12h.01M12 12h.01M19 12h.01";
 pub const LOGOUT: &str = "M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10";
 /// An eye: "preview".
 pub const PREVIEW: &str = "M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12zM12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z";
+pub const FILTER: &str = "M4 6h16M7 12h10M10 18h4";
+pub const COLUMNS: &str = "M4 5h16v14H4zM10 5v14M15 5v14";
+pub const BOOKMARK: &str = "M6 4h12v17l-6-4-6 4z";
+pub const PLUS: &str = "M12 5v14M5 12h14";

@@ -18,3 +18,4 @@ pub mod recurring;
 pub mod related;
 pub mod shell;
 pub mod status;
+pub mod ui;

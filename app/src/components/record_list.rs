@@ -1,6 +1,8 @@
 //! A searchable table of one record kind's records, as the server lists them for this user.
 
+use crate::components::icons::{self, Icon};
 use crate::components::page::Page;
+use crate::components::ui::use_narrow;
 use crate::format::{humanize, money};
 use crate::i18n::{Strings, use_i18n};
 use crate::state::Connection;
@@ -121,10 +123,12 @@ pub fn ListPage(
     };
     let new_label = move || if kind == RecordKind::Lead { t().list.new_lead } else { t().list.new_opportunity };
     view! {
-        <Page title=Signal::derive(move || title(t())) intro=Signal::derive(move || intro(t()))>
+        <Page title=Signal::derive(move || title(t())) intro=Signal::derive(move || intro(t())) list=true>
             {detail_path(kind).filter(|_| matches!(kind, RecordKind::Lead | RecordKind::Opportunity)).map(|base| view! {
                 <Show when=may_create>
-                    <A href=format!("{base}/new") attr:class="button primary new-button">{new_label}</A>
+                    <A href=format!("{base}/new") attr:class="button primary new-button">
+                        <Icon d=icons::PLUS/><span>{new_label}</span>
+                    </A>
                 </Show>
             })}
             <RecordList kind=kind columns=columns label=Signal::derive(move || title(t()))/>
@@ -172,6 +176,7 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
             .collect::<HashMap<_, _>>()
     });
     let columns = StoredValue::new(columns);
+    let narrow = use_narrow();
 
     let body = move || {
         let language = store.language.get();
@@ -193,6 +198,44 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
                 let count = (t.list.count_records)(table.len());
                 if table.is_empty() {
                     return view! { <p class="muted">{t.list.empty_list}</p> }.into_any();
+                }
+                if narrow.get() {
+                    // A phone: a card per record, its first linked column as the title and the
+                    // next two filled ones beneath.
+                    let title_at = cols.iter().position(|c| c.link).unwrap_or(0);
+                    let cards = table
+                        .into_iter()
+                        .map(|(id, cells)| {
+                            let title = cells.get(title_at).cloned().unwrap_or_default();
+                            let sub = cells
+                                .iter()
+                                .enumerate()
+                                .filter(|(i, c)| *i != title_at && !c.trim().is_empty())
+                                .map(|(_, c)| c.clone())
+                                .take(2)
+                                .collect::<Vec<_>>()
+                                .join(" · ");
+                            let main = view! {
+                                <span class="card-title">{title}</span>
+                                <span class="card-sub">{sub}</span>
+                            };
+                            let main = match detail_path(kind) {
+                                Some(base) => {
+                                    view! { <A href=format!("{base}/{id}") attr:class="card-main">{main}</A> }
+                                        .into_any()
+                                }
+                                None => view! { <span class="card-main">{main}</span> }.into_any(),
+                            };
+                            view! { <li class="record-card simple">{main}</li> }
+                        })
+                        .collect_view();
+                    return view! {
+                        <p class="muted count" aria-live="polite">{count}</p>
+                        <div role="region" aria-label=label.get()>
+                            <ul class="card-list">{cards}</ul>
+                        </div>
+                    }
+                    .into_any();
                 }
                 view! {
                     <p class="muted count" aria-live="polite">{count}</p>

@@ -12,6 +12,7 @@ mod preview;
 mod table;
 mod tools;
 
+use crate::components::icons::{self, Icon};
 use crate::components::page::Page;
 use crate::i18n::{Strings, use_i18n};
 use crate::state::{Shared, Store};
@@ -136,17 +137,41 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
             })
             .collect_view()
     };
+    let narrow = crate::components::ui::use_narrow();
+    // The current tab in view in the strip (on a phone the strip scrolls sideways).
+    let strip = NodeRef::<leptos::html::Nav>::new();
+    Effect::new(move |_| {
+        state.tab.track();
+        let Some(nav) = strip.get() else { return };
+        request_animation_frame(move || {
+            if let Ok(Some(current)) = nav.query_selector("a[aria-current=page]")
+                && let Ok(current) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(current)
+            {
+                let (left, width) = (f64::from(current.offset_left()), f64::from(current.offset_width()));
+                let (scroll, seen) = (f64::from(nav.scroll_left()), f64::from(nav.client_width()));
+                if left < scroll || left + width > scroll + seen {
+                    nav.set_scroll_left((left - 16.0).max(0.0) as i32);
+                }
+            }
+        });
+    });
     view! {
-        <Page title=Signal::derive(move || title(t())) intro=Signal::derive(move || intro(t()))>
+        <Page title=Signal::derive(move || title(t())) intro=Signal::derive(move || intro(t())) list=true>
             <div class="overview-actions">
                 <Show when=may_create>
-                    <A href=format!("{}/new", base(kind)) attr:class="button primary new-button">{move || new_label(t())}</A>
+                    <A href=format!("{}/new", base(kind)) attr:class="button primary new-button">
+                        <Icon d=icons::PLUS/><span>{move || new_label(t())}</span>
+                    </A>
                 </Show>
-                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || t().common.print}</button>
+                <button type="button" class="button print-button" on:click=move |_| { let _ = window().print(); }>{move || t().common.print}</button>
             </div>
-            <nav class="tabs" aria-label=move || t().list.overview_tabs>
+            <nav class="tabs" aria-label=move || t().list.overview_tabs node_ref=strip>
                 <ul>{tab_links}</ul>
             </nav>
+            <div class="list-toolbar">
+            <Show when=move || narrow.get() && shown.with(|s| !s.0.is_empty())>
+                <table::SelectAll state=state rows=rows shown=shown/>
+            </Show>
             <div class="list-tools">
                 <label class="field search">
                     <span class="visually-hidden">{move || format!("{} – {}", t().list.search, title(t()))}</span>
@@ -162,6 +187,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                 </label>
             </div>
             <tools::OverviewTools state=state/>
+            </div>
             <bulk::BulkBar kind=kind checked=state.checked/>
             {move || state.preview.get().map(|id| view! {
                 <preview::Preview kind=kind id=id close=Callback::new(move |()| state.preview.set(None))/>

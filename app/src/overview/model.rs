@@ -378,6 +378,8 @@ pub fn filter(rows: &[Row], order: &[u32], f: &Filter) -> Vec<u32> {
 
 /// Height of one table row in pixels: the window maths relies on it (see `.records.virtual`).
 pub const ROW_PX: f64 = 45.0;
+/// A phone's card in the list (two lines and a margin; `.record-card` in the stylesheet).
+pub const CARD_PX: f64 = 84.0;
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gap.
 const OVERSCAN: usize = 8;
 
@@ -394,10 +396,15 @@ pub struct Window {
 impl Window {
     /// The window of `total` rows scrolled to `scroll_top` in a viewport `viewport` high.
     pub fn of(total: usize, scroll_top: f64, viewport: f64) -> Window {
-        let first = ((scroll_top.max(0.0) / ROW_PX) as usize).saturating_sub(OVERSCAN).min(total);
-        let visible = (viewport.max(0.0) / ROW_PX).ceil() as usize + 2 * OVERSCAN;
+        Window::of_rows(total, scroll_top, viewport, ROW_PX)
+    }
+
+    /// The same for rows `row_px` high (a phone's cards are taller than a table's rows).
+    pub fn of_rows(total: usize, scroll_top: f64, viewport: f64, row_px: f64) -> Window {
+        let first = ((scroll_top.max(0.0) / row_px) as usize).saturating_sub(OVERSCAN).min(total);
+        let visible = (viewport.max(0.0) / row_px).ceil() as usize + 2 * OVERSCAN;
         let last = (first + visible).min(total);
-        Window { first, last, above_px: first as f64 * ROW_PX, below_px: (total - last) as f64 * ROW_PX }
+        Window { first, last, above_px: first as f64 * row_px, below_px: (total - last) as f64 * row_px }
     }
 }
 

@@ -1,13 +1,16 @@
-//! The overview's virtualised table: only the rows in view (and a few around them) are in the
-//! page, between two spacers that keep the scrollbar true (`model::Window`).
+//! The overview's virtualised table — on a phone a list of cards — : only the rows in view (and
+//! a few around them) are in the page, between two spacers that keep the scrollbar true
+//! (`model::Window`).
 
-use super::model::{Col, Row, Window};
+use super::model::{CARD_PX, Col, Row, Window};
 use super::{OverviewState, base};
 use crate::components::icons::{self, Icon};
+use crate::components::ui::{Avatar, StagePill, use_narrow};
 use crate::i18n::use_i18n;
 use crate::state::{Connection, Shared, Store};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::collections::HashMap;
 
 /// What to show instead of rows, if anything: not allowed, loading, offline before the first
 /// sync, or an empty result.
@@ -74,6 +77,21 @@ pub fn RecordTable(
             state.checked.set(ids);
         }
     };
+    let narrow = use_narrow();
+    // Stage colours and owners' names, for pills and avatars.
+    let colours = Memo::new(move |_| {
+        store.config.with(|c| {
+            c.stages(state.kind).active().map(|s| (s.code.clone(), s.colour.clone())).collect::<HashMap<_, _>>()
+        })
+    });
+    let names = Memo::new(move |_| {
+        let mut names: HashMap<veld_domain::UserId, String> =
+            store.colleagues.with(|c| c.iter().map(|c| (c.id, c.name.clone())).collect());
+        if let Some((id, name)) = store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.user.name.clone()))) {
+            names.entry(id).or_insert(name);
+        }
+        names
+    });
     let body = move || {
         let (t, lang) = (t(), store.language.get());
         let cols = cols.get();
@@ -83,7 +101,11 @@ pub fn RecordTable(
                 s.0[window.first..window.last]
                     .iter()
                     .enumerate()
-                    .map(|(n, &i)| table_row(state, &r.0[i as usize], &cols, window.first + n + 2, t, lang))
+                    .map(|(n, &i)| {
+                        let row = &r.0[i as usize];
+                        let colour = colours.with(|c| c.get(&row.stage_code).cloned()).unwrap_or_default();
+                        table_row(state, row, &cols, window.first + n + 2, &colour, t, lang)
+                    })
                     .collect_view()
             })
         });
@@ -94,9 +116,42 @@ pub fn RecordTable(
             <tr class="spacer" aria-hidden="true" style=format!("height:{}px", window.below_px)></tr>
         }
     };
+    let cards = move || {
+        let (t, lang) = (t(), store.language.get());
+        let window = Window::of_rows(total(), scroll_top.get(), viewport.get(), CARD_PX);
+        let items = rows.with(|r| {
+            colours.with(|colours| {
+                names.with(|names| {
+                    shown.with(|s| {
+                        s.0[window.first..window.last]
+                            .iter()
+                            .map(|&i| card(state, &r.0[i as usize], colours, names, t, lang))
+                            .collect_view()
+                    })
+                })
+            })
+        });
+        crate::perf::mark("veld:overview:rendered");
+        view! {
+            <li class="spacer" aria-hidden="true" style=format!("height:{}px", window.above_px)></li>
+            {items}
+            <li class="spacer" aria-hidden="true" style=format!("height:{}px", window.below_px)></li>
+        }
+    };
+    let on_scroll = move |ev: leptos::ev::Event| {
+        let el = event_target::<web_sys::Element>(&ev);
+        scroll_top.set(el.scroll_top() as f64);
+        viewport.set(el.client_height().max(200) as f64);
+    };
     view! {
         {message}
-        <Show when=has_rows>
+        <Show when=move || has_rows() && narrow.get()>
+            <p class="muted count" aria-live="polite">{move || (t().list.count_records)(total())}</p>
+            <div class="card-scroll" role="region" tabindex="0" aria-label=move || label.get() on:scroll=on_scroll>
+                <ul class="card-list">{cards}</ul>
+            </div>
+        </Show>
+        <Show when=move || has_rows() && !narrow.get()>
             <p class="muted count" aria-live="polite">{move || (t().list.count_records)(total())}</p>
             <div
                 class="table-wrap virtual"
@@ -159,6 +214,7 @@ fn table_row(
     row: &Row,
     cols: &[Col],
     index: usize,
+    stage_colour: &str,
     t: &'static crate::i18n::Strings,
     lang: veld_domain::Language,
 ) -> impl IntoView + use<> {
@@ -177,8 +233,13 @@ fn table_row(
         .iter()
         .map(|&c| {
             let text = c.cell(row, lang);
-            let content =
-                if c == Col::Title { view! { <A href=href.clone()>{text}</A> }.into_any() } else { text.into_any() };
+            let content = match c {
+                Col::Title => view! { <A href=href.clone()>{text}</A> }.into_any(),
+                Col::Stage if !text.is_empty() => {
+                    view! { <StagePill name=text colour=stage_colour.to_owned()/> }.into_any()
+                }
+                _ => text.into_any(),
+            };
             view! { <td class:secondary=c.secondary() class:num=c.numeric()>{content}</td> }
         })
         .collect_view();
@@ -193,5 +254,78 @@ fn table_row(
                     on:click=move |_| state.preview.update(|p| *p = if *p == Some(id) { None } else { Some(id) })><Icon d=icons::PREVIEW/></button>
             </td>
         </tr>
+    }
+}
+
+/// One record as a phone's card: a box to check it, its title (the link), company and close
+/// date, stage and value, and the owner's avatar. (A plain function, like `table_row`.)
+fn card(
+    state: OverviewState,
+    row: &Row,
+    colours: &HashMap<String, String>,
+    names: &HashMap<veld_domain::UserId, String>,
+    t: &'static crate::i18n::Strings,
+    lang: veld_domain::Language,
+) -> impl IntoView + use<> {
+    let id = row.id;
+    let is_checked = move || state.checked.with(|c| c.contains(&id));
+    let toggle = move |_| {
+        state.checked.update(|c| {
+            if !c.remove(&id) {
+                c.insert(id);
+            }
+        })
+    };
+    let href = format!("{}/{id}", base(state.kind));
+    let sub = [row.company.clone(), crate::format::date(&row.close_date, lang)]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let value = row.value.map(|v| crate::format::money(v, lang)).unwrap_or_default();
+    let stage = (!row.stage.is_empty()).then(|| {
+        let colour = colours.get(&row.stage_code).cloned().unwrap_or_default();
+        view! { <StagePill name=row.stage.clone() colour=colour/> }
+    });
+    let owner = names.get(&row.owner).cloned().map(|name| view! { <Avatar name=name label=t.col.owner/> });
+    let (title, select) = (row.title.clone(), format!("{} {}", t.list.select_row, row.title));
+    view! {
+        <li class="record-card">
+            <label class="card-check">
+                <input type="checkbox" aria-label=select prop:checked=is_checked on:change=toggle/>
+            </label>
+            <A href=href attr:class="card-main">
+                <span class="card-title">{title}</span>
+                <span class="card-sub">{sub}</span>
+            </A>
+            <span class="card-meta">{stage}<span class="card-value">{value}</span></span>
+            <span class="card-owner">{owner}</span>
+        </li>
+    }
+}
+
+/// "Select all" for a phone's cards (the table has it in its header): a 44 px box in the list's
+/// toolbar.
+#[component]
+pub fn SelectAll(state: OverviewState, rows: Memo<Shared<Vec<Row>>>, shown: Memo<Shared<Vec<u32>>>) -> impl IntoView {
+    let t = use_i18n();
+    let total = move || shown.with(|s| s.0.len());
+    let all_checked = move || {
+        let n = state.checked.with(|c| c.len());
+        n > 0 && n == total()
+    };
+    let toggle_all = move |_| {
+        if all_checked() {
+            state.checked.set(Default::default());
+        } else {
+            let ids =
+                rows.with_untracked(|r| shown.with_untracked(|s| s.0.iter().map(|&i| r.0[i as usize].id).collect()));
+            state.checked.set(ids);
+        }
+    };
+    view! {
+        <label class="select-all">
+            <input type="checkbox" aria-label=move || (t().list.select_all)(total()) prop:checked=all_checked on:change=toggle_all/>
+        </label>
     }
 }

@@ -4,6 +4,7 @@
 
 use super::OverviewState;
 use super::model::{Col, CondField, Condition, SavedView};
+use crate::components::icons::{self, Icon};
 use crate::i18n::use_i18n;
 use crate::state::Store;
 use crate::state::prefs;
@@ -112,7 +113,7 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
     };
     view! {
     <details class="tool">
-        <summary>{move || (t().list.advanced_search)(state.conditions.with(|c| c.iter().filter(|c| !c.value.trim().is_empty()).count()))}</summary>
+        <summary><Icon d=icons::FILTER/><span class="tool-label">{move || (t().list.advanced_search)(state.conditions.with(|c| c.iter().filter(|c| !c.value.trim().is_empty()).count()))}</span></summary>
         <div class="tool-panel">
             <ul class="conditions">{conditions}</ul>
             <div class="form-actions">
@@ -134,8 +135,8 @@ fn ColumnChooser(state: OverviewState) -> impl IntoView {
     });
 
     view! {
-    <details class="tool">
-        <summary>{move || t().list.columns}</summary>
+    <details class="tool columns-tool">
+        <summary><Icon d=icons::COLUMNS/><span class="tool-label">{move || t().list.columns}</span></summary>
         <div class="tool-panel">
             {move || state.columns.get_value().into_iter().filter(|c| *c != Col::Title).map(|c| {
                 let t = t();
@@ -196,7 +197,7 @@ fn SavedViews(state: OverviewState) -> impl IntoView {
 
     view! {
     <details class="tool">
-        <summary>{move || t().list.saved_views}</summary>
+        <summary><Icon d=icons::BOOKMARK/><span class="tool-label">{move || t().list.saved_views}</span></summary>
         <div class="tool-panel">
             <ul class="saved-views">
                 {move || views.get().into_iter().map(|v| {

@@ -31,7 +31,7 @@ pub fn ActivitiesPage() -> impl IntoView {
         list
     });
     view! {
-        <Page title=Signal::derive(move || t().nav.activities) intro=Signal::derive(move || t().list.activities_intro)>
+        <Page title=Signal::derive(move || t().nav.activities) intro=Signal::derive(move || t().list.activities_intro) list=true>
             <Show when=move || activities.with(Vec::is_empty)>
                 <p class="empty">{move || t().list.activities_empty}</p>
             </Show>

@@ -282,6 +282,11 @@ fn the_window_renders_the_visible_rows_with_overscan_and_keeps_the_scroll_height
     assert!(end.first <= end.last && end.last == 30 && end.below_px == 0.0, "scrolled past a list that shrank");
     assert_eq!(Window::of(0, 0.0, 450.0), Window { first: 0, last: 0, above_px: 0.0, below_px: 0.0 });
     assert_eq!(Window::of(5, -20.0, 450.0).first, 0, "an overscrolled bounce is the top");
+    // A phone's taller cards: fewer in view, spacers in card heights.
+    let cards = Window::of_rows(1_000, CARD_PX * 500.0, 740.0, CARD_PX);
+    assert_eq!(cards.first, 500 - 8);
+    assert_eq!(cards.last - cards.first, (740.0 / CARD_PX).ceil() as usize + 16);
+    assert_eq!(cards.above_px + (cards.last - cards.first) as f64 * CARD_PX + cards.below_px, 1_000.0 * CARD_PX);
 }
 
 #[test]

@@ -1,0 +1,107 @@
+//! The design system's small pieces, shared by every screen: the viewport class (phone or
+//! wider), avatars and stage pills. Their look lives in `style/main.css` (tokens at its top).
+
+use leptos::prelude::*;
+
+/// Below this width the app lays out for phones (card lists instead of tables); the same
+/// breakpoint as the stylesheet's.
+pub const NARROW_PX: f64 = 768.0;
+
+/// Whether the window is phone-sized, kept up to date on resize (one listener for the app).
+#[derive(Clone, Copy)]
+pub struct Narrow(pub RwSignal<bool>);
+
+fn window_is_narrow() -> bool {
+    window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w < NARROW_PX)
+}
+
+/// Provides [`Narrow`] to the app (call once, at its root).
+pub fn provide_viewport() {
+    let narrow = RwSignal::new(window_is_narrow());
+    let handle = window_event_listener(leptos::ev::resize, move |_| {
+        let now = window_is_narrow();
+        if narrow.get_untracked() != now {
+            narrow.set(now);
+        }
+    });
+    on_cleanup(move || handle.remove());
+    provide_context(Narrow(narrow));
+}
+
+/// Whether the window is phone-sized (false where no [`Narrow`] was provided).
+pub fn use_narrow() -> Signal<bool> {
+    match use_context::<Narrow>() {
+        Some(Narrow(n)) => n.into(),
+        None => Signal::stored(false),
+    }
+}
+
+/// Up to two initials of a name: "Sanne de Vries" → "SV", "tom" → "T".
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> =
+        name.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphanumeric)).collect();
+    let first = |w: &str| w.chars().next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    match words.as_slice() {
+        [] => String::new(),
+        [only] => first(only),
+        [head, .., last] => {
+            // Dutch particles ("de", "van") are not the surname's initial.
+            let tail = words.iter().rev().find(|w| w.chars().next().is_some_and(char::is_uppercase)).unwrap_or(last);
+            format!("{}{}", first(head), first(if tail == head { last } else { tail }))
+        }
+    }
+}
+
+/// A stable hue (0..360) for a name, so a person's avatar keeps its colour everywhere.
+pub fn hue(seed: &str) -> u16 {
+    // FNV-1a: tiny, stable across builds and platforms.
+    let mut h: u32 = 0x811c_9dc5;
+    for b in seed.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    (h % 360) as u16
+}
+
+/// A person's initials in a coloured circle; the name is for screen readers when `label`.
+#[component]
+pub fn Avatar(#[prop(into)] name: String, #[prop(optional)] label: Option<&'static str>) -> impl IntoView {
+    let style = format!("--hue:{}", hue(&name));
+    let spoken = label.map(|l| view! { <span class="visually-hidden">{format!("{l}: {name}")}</span> });
+    view! {
+        <span class="avatar" style=style aria-hidden="true" title=name.clone()>{initials(&name)}</span>
+        {spoken}
+    }
+}
+
+/// A stage as a pill with its colour (the same colour on lists, board and record page).
+#[component]
+pub fn StagePill(#[prop(into)] name: String, #[prop(into)] colour: String) -> impl IntoView {
+    let style = if colour.is_empty() { String::new() } else { format!("--stage:{colour}") };
+    view! { <span class="pill stage-pill" style=style>{name}</span> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_take_first_name_and_surname() {
+        assert_eq!(initials("Sanne de Vries"), "SV");
+        assert_eq!(initials("Tom Jansen"), "TJ");
+        assert_eq!(initials("tom"), "T");
+        assert_eq!(initials("  "), "");
+        assert_eq!(initials("ana-maria popescu"), "AP");
+        assert_eq!(initials("Ion van der Berg"), "IB");
+        assert_eq!(initials("Ștefan Ionescu"), "ȘI");
+    }
+
+    #[test]
+    fn hues_are_stable_and_spread() {
+        assert_eq!(hue("Sanne de Vries"), hue("Sanne de Vries"));
+        let hues: std::collections::BTreeSet<u16> =
+            ["Sanne", "Tom", "Lotte", "Pieter", "Admin", "Eva", "Ion"].iter().map(|n| hue(n)).collect();
+        assert!(hues.len() >= 6, "{hues:?}");
+        assert!(hues.iter().all(|h| *h < 360));
+    }
+}
