@@ -77,14 +77,7 @@ pub struct Extras {
 
 impl Extras {
     fn new(store: Store, kind: RecordKind) -> Extras {
-        let names = Memo::new(move |_| {
-            let mut names: HashMap<veld_domain::UserId, String> =
-                store.colleagues.with(|c| c.iter().map(|c| (c.id, c.name.clone())).collect());
-            if let Some((id, name)) = store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.user.name.clone()))) {
-                names.entry(id).or_insert(name);
-            }
-            names
-        });
+        let names = crate::components::ui::user_names(store);
         let next = Memo::new(move |_| {
             let link = veld_domain::schema::parent_field(kind).unwrap_or_default();
             let mut open = Vec::new();

@@ -64,19 +64,7 @@ pub fn RecordTable(
     let total = move || shown.with(|s| s.0.len());
     let message = move || message(store, state.kind, rows.with(|r| r.0.is_empty()), total() == 0);
     let has_rows = move || message().is_none();
-    let all_checked = move || {
-        let n = state.checked.with(|c| c.len());
-        n > 0 && n == total()
-    };
-    let toggle_all = move |_| {
-        if all_checked() {
-            state.checked.set(Default::default());
-        } else {
-            let ids =
-                rows.with_untracked(|r| shown.with_untracked(|s| s.0.iter().map(|&i| r.0[i as usize].id).collect()));
-            state.checked.set(ids);
-        }
-    };
+    let (all_checked, toggle_all) = select_all(state, rows, shown);
     let narrow = use_narrow();
     // Stage colours and owners' names, for pills and avatars.
     let colours = Memo::new(move |_| {
@@ -84,14 +72,7 @@ pub fn RecordTable(
             c.stages(state.kind).active().map(|s| (s.code.clone(), s.colour.clone())).collect::<HashMap<_, _>>()
         })
     });
-    let names = Memo::new(move |_| {
-        let mut names: HashMap<veld_domain::UserId, String> =
-            store.colleagues.with(|c| c.iter().map(|c| (c.id, c.name.clone())).collect());
-        if let Some((id, name)) = store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.user.name.clone()))) {
-            names.entry(id).or_insert(name);
-        }
-        names
-    });
+    let names = crate::components::ui::user_names(store);
     let body = move || {
         let (t, lang) = (t(), store.language.get());
         let cols = cols.get();
@@ -310,9 +291,24 @@ fn card(
 pub fn SelectAll(state: OverviewState, rows: Memo<Shared<Vec<Row>>>, shown: Memo<Shared<Vec<u32>>>) -> impl IntoView {
     let t = use_i18n();
     let total = move || shown.with(|s| s.0.len());
+    let (all_checked, toggle_all) = select_all(state, rows, shown);
+    view! {
+        <label class="select-all">
+            <input type="checkbox" aria-label=move || (t().list.select_all)(total()) prop:checked=all_checked on:change=toggle_all/>
+        </label>
+    }
+}
+
+/// Whether every shown record is checked, and the toggle that checks them all or none (the
+/// table's header and the phone's toolbar).
+fn select_all(
+    state: OverviewState,
+    rows: Memo<Shared<Vec<Row>>>,
+    shown: Memo<Shared<Vec<u32>>>,
+) -> (impl Fn() -> bool + Copy, impl Fn(leptos::ev::Event) + Copy) {
     let all_checked = move || {
         let n = state.checked.with(|c| c.len());
-        n > 0 && n == total()
+        n > 0 && n == shown.with(|s| s.0.len())
     };
     let toggle_all = move |_| {
         if all_checked() {
@@ -323,9 +319,5 @@ pub fn SelectAll(state: OverviewState, rows: Memo<Shared<Vec<Row>>>, shown: Memo
             state.checked.set(ids);
         }
     };
-    view! {
-        <label class="select-all">
-            <input type="checkbox" aria-label=move || (t().list.select_all)(total()) prop:checked=all_checked on:change=toggle_all/>
-        </label>
-    }
+    (all_checked, toggle_all)
 }

@@ -36,6 +36,18 @@ pub fn use_narrow() -> Signal<bool> {
     }
 }
 
+/// The names of the user and their colleagues by id (owners on cards and rows).
+pub fn user_names(store: crate::state::Store) -> Memo<std::collections::HashMap<veld_domain::UserId, String>> {
+    Memo::new(move |_| {
+        let mut names: std::collections::HashMap<veld_domain::UserId, String> =
+            store.colleagues.with(|c| c.iter().map(|c| (c.id, c.name.clone())).collect());
+        if let Some((id, name)) = store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.user.name.clone()))) {
+            names.entry(id).or_insert(name);
+        }
+        names
+    })
+}
+
 /// Up to two initials of a name: "Sanne de Vries" → "SV", "tom" → "T".
 pub fn initials(name: &str) -> String {
     let words: Vec<&str> =
