@@ -137,4 +137,13 @@ test('on a phone the first record of every list is high on the first screen', as
   await page.goto('/opportunities?tab=all');
   await expect(listed(page, 'Opportunities').first()).toBeVisible();
   await screenshot(page, testInfo, 'phone-opportunities');
+  // The pipeline: search and a filters button, then the first column's cards.
+  await page.goto('/pipeline');
+  const card = page.getByRole('region', { name: 'Pipeline' }).getByRole('listitem').first();
+  await expect(card).toBeVisible();
+  const cardBox = await card.boundingBox();
+  expect(cardBox!.y, `the first pipeline card starts at y = ${cardBox!.y}`).toBeLessThan(260);
+  await page.locator('summary', { hasText: 'Board filters' }).click();
+  await expect(page.getByLabel('Detailed cards')).toBeVisible();
+  await screenshot(page, testInfo, 'phone-pipeline-filters');
 });

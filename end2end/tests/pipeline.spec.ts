@@ -83,10 +83,14 @@ test('the board moves a card by drag (mouse, or a long press on a phone) and by 
   await page.keyboard.press('Enter');
   await expect(card(page, 'qualified', title)).toBeVisible();
   await expect.poll(() => stageOnServer(page, title), { timeout: 15_000 }).toBe('qualified');
-  // Detailed cards, grouped by stage group: the layout stays after a reload.
+  // Detailed cards, grouped by stage group: the layout stays after a reload. (On a phone the
+  // filters open as a sheet from their button.)
+  const filters = page.locator('summary', { hasText: 'Board filters' });
+  if (phone) await filters.click();
   await page.getByLabel('Detailed cards').check();
   await page.getByLabel('Group by stage group').check();
   await page.reload();
+  if (phone) await filters.click();
   await expect(page.getByLabel('Detailed cards')).toBeChecked();
   await expect(page.getByRole('group', { name: 'Open' })).toBeVisible();
   await screenshot(page, testInfo, 'board-detailed');

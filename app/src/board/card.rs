@@ -3,6 +3,7 @@
 
 use super::model::headline;
 use super::{BoardState, Moving};
+use crate::components::icons::{self, Icon};
 use crate::format::money;
 use crate::overview::base;
 use crate::overview::model::Row;
@@ -55,8 +56,8 @@ pub fn Card(state: BoardState, row: Arc<Row>) -> impl IntoView {
                 }
             }>{head}</A>
             {details}
-            <button type="button" class="move-button" aria-label=move_label aria-haspopup="dialog"
-                on:click=move |_| state.moving.set(Some(moving.clone()))>{t.board.move_to}</button>
+            <button type="button" class="move-button" aria-label=move_label.clone() title=move_label aria-haspopup="dialog"
+                on:click=move |_| state.moving.set(Some(moving.clone()))><Icon d=icons::MORE/></button>
         </li>
     }
 }

@@ -3,6 +3,7 @@
 //! or detailed cards; the layout choices are kept on the device.
 
 use crate::board::{Board, Filters};
+use crate::components::icons::{self, Icon};
 use crate::components::page::Page;
 use crate::i18n::use_i18n;
 use crate::overview::model::Tab;
@@ -92,7 +93,7 @@ pub fn PipelinePage() -> impl IntoView {
         }
     };
     view! {
-        <Page title=Signal::derive(move || t().nav.pipeline) intro=Signal::derive(move || t().list.pipeline_intro)>
+        <Page title=Signal::derive(move || t().nav.pipeline) intro=Signal::derive(move || t().list.pipeline_intro) list=true>
             <nav class="tabs" aria-label=move || t().board.lists>
                 <ul>
                     {move || leads().then(|| tab(RecordKind::Lead, t().nav.leads))}
@@ -127,8 +128,18 @@ fn BoardTools(kind: Memo<RecordKind>, filters: RwSignal<Filters>, layout: RwSign
     if store.colleagues.with_untracked(Vec::is_empty) {
         store.refresh_colleagues();
     }
+    let narrow = crate::components::ui::use_narrow();
     view! {
         <div class="board-tools" role="group" aria-label=move || t().board.filters>
+            <div class="field inline search">
+                <label for="board-search">{move || t().list.search}</label>
+                <input id="board-search" type="search" placeholder=move || t().list.search prop:value=move || filters.with(|f| f.search.clone()) on:input=set(|f, v| f.search = v)/>
+            </div>
+            // On a phone the other filters wait behind one button (a sheet), so the cards come
+            // first; wider, they are always open.
+            <details class="board-filters" prop:open=move || !narrow.get()>
+            <summary><Icon d=icons::FILTER/><span class="tool-label">{move || t().board.filters}</span></summary>
+            <div class="board-filter-fields">
             <div class="field inline">
                 <label for="board-scope">{move || t().board.scope}</label>
                 <select id="board-scope" on:change=set(|f, v| f.scope = Tab::parse(&v))>
@@ -136,10 +147,6 @@ fn BoardTools(kind: Memo<RecordKind>, filters: RwSignal<Filters>, layout: RwSign
                     <option value=Tab::Office.key()>{move || t().board.office}</option>
                     <option value=Tab::Mine.key()>{move || t().board.mine}</option>
                 </select>
-            </div>
-            <div class="field inline search">
-                <label for="board-search">{move || t().list.search}</label>
-                <input id="board-search" type="search" prop:value=move || filters.with(|f| f.search.clone()) on:input=set(|f, v| f.search = v)/>
             </div>
             <div class="field inline">
                 <label for="board-owner">{move || t().col.owner}</label>
@@ -169,6 +176,8 @@ fn BoardTools(kind: Memo<RecordKind>, filters: RwSignal<Filters>, layout: RwSign
                 }/>
                 {move || t().board.detailed}
             </label>
+            </div>
+            </details>
         </div>
     }
 }
