@@ -408,6 +408,7 @@ pub static EN: Strings = Strings {
         selection_nav: "Through the list",
     },
     record: super::RecordStrings {
+        summary: "Summary",
         saved_locally: "Saved on this device; it syncs when there is a connection.",
         nothing_changed: "Nothing has changed.",
         read_only: "Your role lets you see this record but not change it.",

@@ -116,6 +116,8 @@ pub struct ListStrings {
 
 /// A record's page: saving, sections, links, conversion, groups, deleting.
 pub struct RecordStrings {
+    /// A lead's or opportunity's summary under its title.
+    pub summary: &'static str,
     pub saved_locally: &'static str,
     pub nothing_changed: &'static str,
     pub read_only: &'static str,

@@ -412,6 +412,7 @@ pub static NL: Strings = Strings {
         selection_nav: "Door de lijst",
     },
     record: super::RecordStrings {
+        summary: "Samenvatting",
         saved_locally: "Opgeslagen op dit apparaat; het wordt gesynchroniseerd zodra er verbinding is.",
         nothing_changed: "Er is niets gewijzigd.",
         read_only: "Je rol laat je dit record zien, maar niet wijzigen.",

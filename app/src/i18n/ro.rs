@@ -425,6 +425,7 @@ pub static RO: Strings = Strings {
         selection_nav: "Navigare în listă",
     },
     record: super::RecordStrings {
+        summary: "Rezumat",
         saved_locally: "Salvat pe acest dispozitiv; se sincronizează când există conexiune.",
         nothing_changed: "Nu s-a modificat nimic.",
         read_only: "Rolul dvs. vă permite să vedeți această înregistrare, dar nu și să o modificați.",

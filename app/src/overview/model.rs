@@ -18,7 +18,7 @@ use veld_domain::sync::RecordState;
 use veld_domain::{Language, OfficeId, RecordKind, UserId};
 
 /// One record as the overview shows and searches it, computed once per data change.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Row {
     pub id: uuid::Uuid,
     pub number: String,

@@ -161,6 +161,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                 let id = id.unwrap_or_default();
                 let parts = match kind {
                     RecordKind::Lead | RecordKind::Opportunity => view! {
+                        <Summary kind=kind record=record/>
                         <Links kind=kind record=record may_edit=may_edit/>
                         {(kind == RecordKind::Opportunity).then(|| view! { <crate::components::recurring::Recurring id=id/> })}
                         <SectionNav sections=sections/>
@@ -401,5 +402,64 @@ fn Links(
                 <Picker kind=RecordKind::Company label=Signal::derive(move || t().wizard.find_company) on_pick=pick_company/>
             </div>
         </Show>
+    }
+}
+
+/// A lead's or opportunity's summary under its title — stage, value and chance, close date,
+/// owner, company and contacts — so a phone's first screen shows the deal, not a form.
+#[component]
+fn Summary(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>>) -> impl IntoView {
+    use crate::components::ui::{Avatar, StagePill, user_names};
+    use crate::overview::model::Col;
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let names = user_names(store);
+    let row = Memo::new(move |_| {
+        let lang = store.language.get().code();
+        record.with(|r| r.as_ref().map(|r| crate::overview::row_builder(&store, kind, lang).row(r)))
+    });
+    let item = |label: &'static str, value: AnyView| {
+        view! { <div class="summary-item"><dt>{label}</dt><dd>{value}</dd></div> }
+    };
+    move || {
+        let t = t();
+        let lang = store.language.get();
+        let row = row.get()?;
+        let colour = store.config.with(|c| c.stages(kind).get(&row.stage_code).map(|s| s.colour.clone()));
+        let company_id = record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), names::COMPANY_ID)));
+        let value = match (row.value, row.probability) {
+            (Some(v), Some(p)) => format!("{} · {p} %", crate::format::money(v, lang)),
+            (Some(v), None) => crate::format::money(v, lang),
+            (None, Some(p)) => format!("— · {p} %"),
+            (None, None) => "—".to_owned(),
+        };
+        let close = crate::format::date(&row.close_date, lang);
+        let owner = names.with(|n| n.get(&row.owner).cloned());
+        let stage = if row.stage.is_empty() {
+            "—".into_any()
+        } else {
+            view! { <StagePill name=row.stage.clone() colour=colour.unwrap_or_default()/> }.into_any()
+        };
+        let company = match company_id {
+            Some(id) if !row.company.is_empty() => {
+                view! { <A href=format!("{}/{id}", base(RecordKind::Company))>{row.company.clone()}</A> }.into_any()
+            }
+            _ => "—".into_any(),
+        };
+        let owner = match owner {
+            Some(name) => view! { <span class="summary-owner"><Avatar name=name.clone()/>{name}</span> }.into_any(),
+            None => "—".into_any(),
+        };
+        let contacts = if row.contacts.is_empty() { "—".to_owned() } else { row.contacts.clone() };
+        Some(view! {
+            <dl class="record-summary" aria-label=t.record.summary>
+                {item(Col::Stage.label(t), stage)}
+                {item(Col::Value.label(t), value.into_any())}
+                {item(Col::CloseDate.label(t), (if close.is_empty() { "—".to_owned() } else { close }).into_any())}
+                {item(t.col.owner, owner)}
+                {item(Col::Company.label(t), company)}
+                {item(Col::Contacts.label(t), contacts.into_any())}
+            </dl>
+        })
     }
 }
