@@ -77,17 +77,10 @@ pub fn RecordTable(
         let (t, lang) = (t(), store.language.get());
         let cols = cols.get();
         let window = Window::of(total(), scroll_top.get(), viewport.get());
-        let lines = rows.with(|r| {
-            shown.with(|s| {
-                s.0[window.first..window.last]
-                    .iter()
-                    .enumerate()
-                    .map(|(n, &i)| {
-                        let row = &r.0[i as usize];
-                        let colour = colours.with(|c| c.get(&row.stage_code).cloned()).unwrap_or_default();
-                        table_row(state, row, &cols, window.first + n + 2, &colour, t, lang)
-                    })
-                    .collect_view()
+        let lines = colours.with(|colours| {
+            windowed(rows, shown, window, |n, row| {
+                let colour = colours.get(&row.stage_code).cloned().unwrap_or_default();
+                table_row(state, row, &cols, window.first + n + 2, &colour, t, lang)
             })
         });
         crate::perf::mark("veld:overview:rendered");
@@ -100,17 +93,8 @@ pub fn RecordTable(
     let cards = move || {
         let (t, lang) = (t(), store.language.get());
         let window = Window::of_rows(total(), scroll_top.get(), viewport.get(), CARD_PX);
-        let items = rows.with(|r| {
-            colours.with(|colours| {
-                names.with(|names| {
-                    shown.with(|s| {
-                        s.0[window.first..window.last]
-                            .iter()
-                            .map(|&i| card(state, &r.0[i as usize], colours, names, t, lang))
-                            .collect_view()
-                    })
-                })
-            })
+        let items = colours.with(|colours| {
+            names.with(|names| windowed(rows, shown, window, |_, row| card(state, row, colours, names, t, lang)))
         });
         crate::perf::mark("veld:overview:rendered");
         view! {
@@ -200,14 +184,7 @@ fn table_row(
     lang: veld_domain::Language,
 ) -> impl IntoView + use<> {
     let id = row.id;
-    let is_checked = move || state.checked.with(|c| c.contains(&id));
-    let toggle = move |_| {
-        state.checked.update(|c| {
-            if !c.remove(&id) {
-                c.insert(id);
-            }
-        })
-    };
+    let (is_checked, toggle) = check_box(state, id);
     let previewed = move || state.preview.get() == Some(id);
     let href = format!("{}/{id}", base(state.kind));
     let cells = cols
@@ -249,14 +226,7 @@ fn card(
     lang: veld_domain::Language,
 ) -> impl IntoView + use<> {
     let id = row.id;
-    let is_checked = move || state.checked.with(|c| c.contains(&id));
-    let toggle = move |_| {
-        state.checked.update(|c| {
-            if !c.remove(&id) {
-                c.insert(id);
-            }
-        })
-    };
+    let (is_checked, toggle) = check_box(state, id);
     let href = format!("{}/{id}", base(state.kind));
     let sub = [row.company.clone(), crate::format::date(&row.close_date, lang)]
         .into_iter()
@@ -320,4 +290,35 @@ fn select_all(
         }
     };
     (all_checked, toggle_all)
+}
+
+/// The views of the shown rows inside `window` (the table's rows and the phone's cards alike),
+/// each built from its place in the window and its row.
+fn windowed<V: IntoView>(
+    rows: Memo<Shared<Vec<Row>>>,
+    shown: Memo<Shared<Vec<u32>>>,
+    window: Window,
+    mut build: impl FnMut(usize, &Row) -> V,
+) -> Vec<V> {
+    rows.with(|r| {
+        shown.with(|s| {
+            s.0[window.first..window.last].iter().enumerate().map(|(n, &i)| build(n, &r.0[i as usize])).collect()
+        })
+    })
+}
+
+/// Whether one record is checked for the bulk bar, and the toggle of its box.
+fn check_box(
+    state: OverviewState,
+    id: uuid::Uuid,
+) -> (impl Fn() -> bool + Copy + 'static, impl Fn(leptos::ev::Event) + Copy + 'static) {
+    let is_checked = move || state.checked.with(|c| c.contains(&id));
+    let toggle = move |_| {
+        state.checked.update(|c| {
+            if !c.remove(&id) {
+                c.insert(id);
+            }
+        })
+    };
+    (is_checked, toggle)
 }

@@ -416,7 +416,28 @@ fn Summary(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>
     let names = user_names(store);
     let row = Memo::new(move |_| {
         let lang = store.language.get().code();
-        record.with(|r| r.as_ref().map(|r| crate::overview::row_builder(&store, kind, lang).row(r)))
+        record.with(|r| {
+            let r = r.as_ref()?;
+            // Only the company and contacts this record links (not every one on the device).
+            let mut builder = crate::overview::model::RowBuilder::new(store.config.get(), kind, lang);
+            let v = r.values();
+            let contacts = match v.get(veld_domain::records::CONTACTS) {
+                Some(serde_json::Value::Array(items)) => {
+                    items.iter().filter_map(|c| c.get("id")?.as_str()?.parse().ok()).collect()
+                }
+                _ => Vec::new(),
+            };
+            let linked = id_of(&v, names::COMPANY_ID)
+                .map(|c| (RecordKind::Company, c))
+                .into_iter()
+                .chain(contacts.into_iter().map(|c: uuid::Uuid| (RecordKind::Contact, c)));
+            for (k, id) in linked {
+                if let Some(other) = store.visible_one(k, id) {
+                    builder.learn(&other);
+                }
+            }
+            Some(builder.row(r))
+        })
     });
     let item = |label: &'static str, value: AnyView| {
         view! { <div class="summary-item"><dt>{label}</dt><dd>{value}</dd></div> }
