@@ -16,7 +16,7 @@ pub mod sync;
 use admin::{AdminPage, AutomationPage, RolesPage, StagesPage, TablesPage};
 use components::shell::Shell;
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 use pages::*;
 
@@ -59,7 +59,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("") view=HomeRedirect/>
+                    <Route path=path!("") view=HomePage/>
                     <ParentRoute path=path!("leads") view=Outlet>
                         <Route path=path!("") view=LeadsPage/>
                         <Route path=path!(":id") view=LeadPage/>
@@ -94,21 +94,4 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
-}
-
-/// `/` opens the first list the user's modules and role allow.
-#[component]
-fn HomeRedirect() -> impl IntoView {
-    let store = expect_context::<state::Store>();
-    let target = store.me.with_untracked(|me| match me {
-        Some(me)
-            if me.modules.leads
-                && me.permissions.can_at_all(veld_domain::RecordKind::Lead, veld_domain::Action::View) =>
-        {
-            "/leads"
-        }
-        Some(me) if me.modules.opportunities => "/opportunities",
-        _ => "/companies",
-    });
-    view! { <Redirect path=target/> }
 }

@@ -53,29 +53,33 @@ test('overview tabs follow stage groups and scopes, for users of two offices', a
   }
 });
 
-test('the wizard creates company, contact and lead; the lead converts once into an opportunity', async ({ page }, testInfo) => {
+test('quick create makes company, contact and lead on one screen; the lead converts once into an opportunity', async ({ page }, testInfo) => {
   await loginAs(page, users.admin.email);
   await page.goto('/leads/new');
-  await expect(page.getByRole('heading', { name: 'Step 1 of 3: Company' })).toBeVisible();
-  // Nothing chosen: the step says so.
-  await page.getByRole('button', { name: 'Next step' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'Choose one of the options' })).toBeVisible();
+  // The company box has the focus: a name typed is found, or created.
+  await expect(page.getByRole('combobox', { name: 'Company', exact: true })).toBeFocused();
   const stamp = Date.now();
   const company = `Veldhoven Fietsen ${stamp}`;
+  // Typed but not chosen: saving says so next to the box, and nothing is made.
+  await page.getByRole('combobox', { name: 'Company', exact: true }).fill(company);
+  await page.getByLabel('Title', { exact: true }).fill(`Twelve cargo bikes ${stamp}`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('combobox', { name: 'Company', exact: true })).toHaveAccessibleDescription(/Choose one from the list, or create it/);
+  await expect(page.getByRole('combobox', { name: 'Company', exact: true })).toBeFocused();
   // A new contact without e-mail and phone is refused next to the field (Carflow).
   await wizardSteps(page, company, { first: 'Iris', last: `Bos ${stamp}` });
+  await expect(page.getByRole('combobox', { name: 'Company', exact: true })).toHaveAccessibleDescription(/New company/);
+  await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByLabel('E-mail', { exact: true })).toHaveAccessibleDescription('Enter an e-mail address or a phone number.');
   await page.getByLabel('Phone', { exact: true }).fill('06 1234 56');
-  await page.getByRole('button', { name: 'Next step' }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByLabel('Phone', { exact: true })).toHaveAccessibleDescription(/not valid/);
   await page.getByLabel('Phone', { exact: true }).fill('06 1234 5678');
-  await page.getByRole('button', { name: 'Next step' }).click();
-  await expect(page.getByRole('heading', { name: 'Step 3 of 3: Details' })).toBeVisible();
   await screenshot(page, testInfo, 'wizard-details');
-  // A reload keeps the half-filled wizard.
-  await page.getByLabel('Title', { exact: true }).fill(`Twelve cargo bikes ${stamp}`);
+  // A reload keeps the half-filled form.
   await page.reload();
   await expect(page.getByLabel('Title', { exact: true })).toHaveValue(`Twelve cargo bikes ${stamp}`);
+  await expect(page.getByRole('combobox', { name: 'Contact', exact: true })).toHaveValue(`Iris Bos ${stamp}`);
   await page.getByLabel('Customer interest').fill('Cargo bikes for the city centre');
   await page.getByLabel('Source').selectOption({ label: 'Trade fair' });
   await page.getByRole('button', { name: 'Save' }).click();
@@ -125,16 +129,13 @@ test('the wizard creates company, contact and lead; the lead converts once into 
   await expect(page.locator('.history-section')).toContainText('Ada Admin');
   await expect(page.locator('.history-section')).toContainText(/Stage: .+ → Converted/);
 
-  // The next wizard for this contact suggests extending the existing records instead.
+  // The next one for this contact suggests extending the existing records instead.
   await page.goto('/opportunities/new');
-  // The context bar keeps the last opened records; the wizard offers them first (LO-7).
+  // The context bar keeps the last opened records; quick create offers them first (LO-7).
   await expect(page.getByRole('navigation', { name: 'Recently opened' })).toContainText(`Twelve cargo bikes ${stamp}`);
   await expect(page.getByRole('button', { name: `From the context bar: ${company}` })).toBeVisible();
-  await page.getByRole('button', { name: 'No company' }).click();
-  await page.getByRole('button', { name: 'Next step' }).click();
-  await page.getByLabel(/Find an existing contact/).fill(`Bos ${stamp}`);
-  await page.getByRole('list', { name: 'Search results' }).getByRole('button', { name: new RegExp(`Iris Bos ${stamp}`) }).click();
-  await page.getByRole('button', { name: 'Next step' }).click();
+  await page.getByRole('combobox', { name: 'Contact', exact: true }).fill(`Bos ${stamp}`);
+  await page.getByRole('option', { name: new RegExp(`Iris Bos ${stamp}`) }).click();
   await expect(page.getByText('This contact already has leads or opportunities.')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Open to extend' })).toHaveCount(2);
   await page.getByRole('button', { name: `Copy Twelve cargo bikes ${stamp}` }).first().click();
@@ -142,18 +143,77 @@ test('the wizard creates company, contact and lead; the lead converts once into 
   await screenshot(page, testInfo, 'wizard-suggestion');
 });
 
+test('the stage path moves a record in one click, offering only the stages allowed next', async ({ page }) => {
+  await loginAs(page, users.admin.email);
+  const title = `Path ${Date.now()}`;
+  await newLead(page, title);
+  const path = page.getByRole('navigation', { name: 'Stage path' });
+  await expect(path.getByRole('button', { name: 'New', exact: true })).toHaveAttribute('aria-current', 'step');
+  // Straight to Converted is not a transition the stages allow: shown, not offered.
+  await expect(path.getByRole('button', { name: 'Converted', exact: true })).toBeDisabled();
+  await path.getByRole('button', { name: 'Contacted', exact: true }).click();
+  await expect(path.getByRole('button', { name: 'Contacted', exact: true })).toHaveAttribute('aria-current', 'step');
+  await expect(page.locator('dl.record-summary')).toContainText('Contacted');
+  await expect(page.getByLabel('Stage', { exact: true })).toHaveValue('contacted');
+  await expect(page.getByText('Find out the need, the budget and who decides.')).toBeVisible();
+});
+
 test('a blocked contact is shown but cannot be chosen, with the reason', async ({ page }) => {
   await loginAs(page, users.manager.email);
   await page.goto('/leads/new');
-  await page.getByRole('button', { name: 'Geen bedrijf' }).click();
-  await page.getByRole('button', { name: 'Volgende stap' }).click();
-  await page.getByLabel(/Zoek een bestaand contact/).fill('Nina Mulder');
-  const result = page.getByRole('button', { name: /Nina Mulder/ });
+  const contact = page.getByRole('combobox', { name: 'Contact', exact: true });
+  await contact.fill('Nina Mulder');
+  const result = page.getByRole('option', { name: /^Nina Mulder/ });
   await expect(result).toBeDisabled();
   await expect(result).toContainText('Geblokkeerd: Asked not to be contacted (GDPR)');
+  await result.click({ force: true }); // as a user would try
+  await expect(contact).toHaveValue('Nina Mulder');
+  await expect(page.getByText('Nieuw contact: het wordt aangemaakt als u opslaat.')).toHaveCount(0);
   // Found by phone number too, written the national way.
-  await page.getByLabel(/Zoek een bestaand contact/).fill('06 2000');
-  await expect(page.getByRole('list', { name: 'Zoekresultaten' }).getByRole('button').first()).toBeVisible();
+  await contact.fill('06 2000');
+  await expect(page.getByRole('listbox', { name: 'Contact' }).getByRole('option').first()).not.toHaveText(/aanmaken/);
+});
+
+test('a lead made with the keyboard alone: at most 25 key presses besides typing, focus always on the next field', async ({ page }) => {
+  test.skip((page.viewportSize()?.width ?? 1024) < 768, 'a keyboard story (the phone has its own test of the same form)');
+  await loginAs(page, users.admin.email);
+  await new Shell(page).open('Leads');
+  let presses = 0;
+  const press = async (key: string) => {
+    presses += 1;
+    await page.keyboard.press(key);
+  };
+  // A new view puts the focus on its first control: the list's New button.
+  await expect(page.getByRole('link', { name: 'New lead' })).toBeFocused();
+  await press('Enter');
+  await expect(page.getByRole('combobox', { name: 'Company', exact: true })).toBeFocused();
+  await page.keyboard.type('Bakkerij');
+  await expect(page.getByRole('option', { name: /Bakkerij Van Dijk/ })).toHaveAttribute('aria-selected', 'true');
+  await press('Enter');
+  const contact = page.getByRole('combobox', { name: 'Contact', exact: true });
+  await expect(contact).toBeFocused();
+  const stamp = Date.now();
+  await page.keyboard.type(`Kees Bakker ${stamp}`);
+  await press('ArrowDown'); // past nobody found: to "Create contact …"
+  await expect(page.getByRole('option', { name: /^Create contact/ })).toHaveAttribute('aria-selected', 'true');
+  await press('Enter');
+  // The new contact's first empty field: e-mail.
+  await expect(page.getByLabel('E-mail', { exact: true })).toBeFocused();
+  await page.keyboard.type(`kees.${stamp}@bakkerij.nl`);
+  const title = `Keyboard lead ${stamp}`;
+  for (let i = 0; i < 6 && !(await page.getByLabel('Title', { exact: true }).evaluate((e) => e === document.activeElement)); i++) await press('Tab');
+  await expect(page.getByLabel('Title', { exact: true })).toBeFocused();
+  await page.keyboard.type(title);
+  await press('Tab');
+  await page.keyboard.type('18500');
+  await press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  expect(presses, 'key presses besides typing').toBeLessThanOrEqual(25);
+  console.log(`quick create by keyboard: ${presses} key presses besides typing`);
+  // The record page takes the focus on its first control, not <body>.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+  await expect(page.locator('dl.record-summary')).toContainText('Bakkerij Van Dijk');
+  await expect(page.locator('dl.record-summary')).toContainText(`Kees Bakker ${stamp}`);
 });
 
 test('bulk change of stage, and all of it offline, synced afterwards', async ({ browser }, testInfo) => {

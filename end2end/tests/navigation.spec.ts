@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { Shell, loginAs, screenshot, users, listed } from './fixtures/app';
 
 const destinations = [
+  { label: 'Home', heading: /^Good (morning|afternoon|evening), Ada$/, url: /\/$/ },
   { label: 'Leads', heading: 'Leads', url: /\/leads$/ },
   { label: 'Opportunities', heading: 'Opportunities', url: /\/opportunities$/ },
   { label: 'Pipeline', heading: 'Pipeline', url: /\/pipeline$/ },
@@ -24,6 +25,26 @@ test('every section opens from the navigation', async ({ page }, testInfo) => {
     else expect(shell.isPhone()).toBe(true);
     await screenshot(page, testInfo, d.label.toLowerCase());
   }
+});
+
+test('home, the first screen: my open deals by stage, what is due today, new leads, the sync state', async ({ page }, testInfo) => {
+  await loginAs(page, users.manager.email);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(new Shell(page).heading()).toHaveText(/^Goede(morgen|middag|navond), Sanne$/);
+  // Her open opportunities, counted as the server lists them.
+  const me = await (await page.request.get('/api/me')).json();
+  const all = await (await page.request.get('/api/records/opportunity')).json();
+  const open = ['qualification', 'needs_analysis', 'proposal', 'negotiation'];
+  const mine = all.filter((r: { owner_id: string; data: { stage: string } }) => r.owner_id === me.user.id && open.includes(r.data.stage));
+  expect(mine.length, 'the demo data gives Sanne open opportunities').toBeGreaterThan(0);
+  const deals = page.getByRole('region', { name: 'Mijn open opportunities' });
+  await expect(deals).toContainText(`${mine.length} deal`);
+  await expect(deals.getByRole('listitem')).toHaveCount(open.length);
+  await expect(deals.getByRole('listitem').first()).toContainText('Kwalificatie');
+  await expect(page.getByRole('region', { name: 'Vandaag te doen' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Nieuwe leads deze week' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Op dit apparaat' })).toContainText('Alles opgeslagen');
+  await screenshot(page, testInfo, 'home');
 });
 
 test('lists show the records of the demo data, searchable', async ({ page }) => {
@@ -59,7 +80,7 @@ test('a sales rep sees only their office and no admin area', async ({ page }) =>
   // instead of accepting a lead the server would refuse later.
   await page.goto('/leads/new');
   await expect(page.getByRole('alert').filter({ hasText: 'Uw rol staat deze wijziging niet toe.' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Volgende stap' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Opslaan' })).toHaveCount(0);
 });
 
 test('the keyboard reaches the skip link and the navigation', async ({ page }) => {
@@ -146,4 +167,16 @@ test('on a phone the first record of every list is high on the first screen', as
   await page.locator('summary', { hasText: 'Board filters' }).click();
   await expect(page.getByLabel('Detailed cards')).toBeVisible();
   await screenshot(page, testInfo, 'phone-pipeline-filters');
+  // Activities: one made on a lead is the first of the list, high on the screen.
+  await page.goto('/leads?tab=all');
+  await listed(page, 'Leads').first().getByRole('link').first().click();
+  const subject = `Call back ${Date.now()}`;
+  await page.getByLabel('Subject').fill(subject);
+  await page.getByRole('button', { name: 'New activity' }).click();
+  await expect(page.getByRole('link', { name: subject })).toBeVisible();
+  await page.goto('/activities');
+  const activity = page.getByRole('main').locator('ul.activities > li').first();
+  await expect(activity).toBeVisible();
+  const activityBox = await activity.boundingBox();
+  expect(activityBox!.y, `the first activity starts at y = ${activityBox!.y}`).toBeLessThan(200);
 });

@@ -54,4 +54,9 @@ test('screens of every page', async ({ page }, testInfo) => {
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await shoot(page, project, name);
   }
+  // Home as a sales manager sees it (the administrator sells nothing).
+  await loginAs(page, users.manager.email);
+  await page.goto('/');
+  await expect(page.getByRole('region', { name: 'Mijn open opportunities' })).toBeVisible();
+  await shoot(page, project, 'home');
 });

@@ -165,7 +165,7 @@ test('concurrent edits of the same field keep the later one and show the other a
     await expect(tom).toHaveURL(/\/opportunities\/[0-9a-f-]{36}$/);
     await expect(tom.getByRole('status').filter({ hasText: 'Alles opgeslagen' })).toBeVisible({ timeout: 15_000 });
     const url = new URL(tom.url()).pathname;
-    await expect(tom.getByRole('heading', { name: 'Geschiedenis' })).toBeVisible();
+    await expect(tom.getByRole('heading', { name: 'Overschreven wijzigingen' })).toBeVisible();
     await expect(tom.getByText('Geen conflicterende wijzigingen.')).toBeVisible();
     await loginAs(sanne, users.manager.email);
     await swReady(sanne);
@@ -194,7 +194,7 @@ test('concurrent edits of the same field keep the later one and show the other a
 
     // Tom's screen follows live: the later title, and his value in the history, with both names.
     await expect(tom.getByRole('heading', { level: 1 })).toHaveText(sannesTitle, { timeout: 10_000 });
-    const history = tom.getByRole('region', { name: 'Geschiedenis' });
+    const history = tom.getByRole('region', { name: 'Overschreven wijzigingen' });
     const entry = history.getByRole('listitem').filter({ hasText: `‘${tomsTitle}’` });
     await expect(entry).toContainText(`‘${tomsTitle}’ (${users.rep.name})`, { timeout: 10_000 });
     await expect(entry).toContainText(`‘${sannesTitle}’ (${users.manager.name})`);

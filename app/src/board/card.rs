@@ -1,9 +1,11 @@
-//! A card of the board: the deal's headline (and, detailed, its company, value, owner and next
-//! activity), draggable, with "Move to…" for keyboards and small screens.
+//! A card of the board: the deal's title, its number and company, its value, days in the
+//! stage, whether its next activity is overdue, and its owner's avatar (detailed: the next
+//! activity itself); draggable, with "Move to…" (the ⋯ button) for keyboards and phones.
 
-use super::model::headline;
+use super::model::{days_since, subline};
 use super::{BoardState, Moving};
 use crate::components::icons::{self, Icon};
+use crate::components::ui::Avatar;
 use crate::format::money;
 use crate::overview::base;
 use crate::overview::model::Row;
@@ -17,26 +19,28 @@ pub fn Card(state: BoardState, row: Arc<Row>) -> impl IntoView {
     let lang = store.language.get_untracked();
     let t = crate::i18n::strings(lang);
     let detailed = state.detailed.get_untracked();
-    let extra = state.extras.of(&row, lang);
+    let extra = state.extras.of(&row);
     let (id, title, from) = (row.id, row.title.clone(), row.stage_code.clone());
     let value = row.value.map(|v| money(v, lang)).unwrap_or_default();
-    let (move_label, href, head) =
-        ((t.board.move_label)(&row.title), format!("{}/{id}", base(state.kind)), headline(&row, detailed));
+    let (move_label, href) = ((t.board.move_label)(&row.title), format!("{}/{id}", base(state.kind)));
     let lifted = move || state.drag.with(|d| d.as_ref().is_some_and(|d| d.id == id && d.lifted));
     let moving = Moving { id, title: title.clone(), from: from.clone() };
     let colour = if extra.colour.is_empty() { "var(--border)".to_owned() } else { extra.colour.clone() };
-    let details = detailed.then(|| {
-        let owner = match (extra.owner.is_empty(), value.is_empty()) {
-            (true, _) => String::new(),
-            (false, true) => extra.owner.clone(),
-            (false, false) => format!(" · {}", extra.owner),
-        };
-        let next = extra.next_activity.clone().map(|n| format!("{} {n}", t.board.next)).unwrap_or_default();
-        view! {
-            <span class="card-line muted">{row.company.clone()}</span>
-            <span class="card-line"><strong>{value.clone()}</strong>{owner}</span>
-            <span class="card-line muted">{next}</span>
-        }
+    let (shown, sub) = (row.title.clone(), subline(&row));
+    let today = veld_domain::Date::from_ms(js_sys::Date::now() as i64);
+    let days = days_since(row.stage_since_ms, today).map(|d| {
+        let long = (t.board.days_in_stage)(d);
+        view! { <span class="card-days" title=long.clone()><span aria-hidden="true">{(t.board.days_short)(d)}</span><span class="visually-hidden">{long.clone()}</span></span> }
+    });
+    let overdue = extra.next_activity.as_ref().and_then(|(due, _)| *due).is_some_and(|due| due < today);
+    let marker = overdue.then(|| view! { <span class="card-overdue">{t.board.overdue}</span> });
+    let owner = (!extra.owner.is_empty()).then(|| view! { <Avatar name=extra.owner.clone() label=t.col.owner/> });
+    let next = detailed.then(|| {
+        let text = extra.next_activity.clone().map(|(due, subject)| match due {
+            Some(d) => format!("{} {subject} · {}", t.board.next, d.format(lang)),
+            None => format!("{} {subject}", t.board.next),
+        });
+        view! { <span class="card-line muted" class:overdue=overdue>{text}</span> }
     });
     view! {
         <li
@@ -54,8 +58,15 @@ pub fn Card(state: BoardState, row: Arc<Row>) -> impl IntoView {
                     ev.prevent_default();
                     state.dragged.set_value(false);
                 }
-            }>{head}</A>
-            {details}
+            }>{shown}</A>
+            <span class="card-line muted">{sub}</span>
+            <span class="card-meta">
+                <strong class="card-value">{value}</strong>
+                {days}
+                {marker}
+                <span class="card-owner">{owner}</span>
+            </span>
+            {next}
             <button type="button" class="move-button" aria-label=move_label.clone() title=move_label aria-haspopup="dialog"
                 on:click=move |_| state.moving.set(Some(moving.clone()))><Icon d=icons::MORE/></button>
         </li>

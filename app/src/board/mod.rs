@@ -63,7 +63,8 @@ pub struct BoardState {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Extra {
     pub owner: String,
-    pub next_activity: Option<String>,
+    /// The next open activity: its due day, if any, and its subject.
+    pub next_activity: Option<(Option<veld_domain::Date>, String)>,
     pub colour: String,
 }
 
@@ -106,15 +107,10 @@ impl Extras {
         Extras { names, next, colours }
     }
 
-    fn of(&self, r: &Row, lang: veld_domain::Language) -> Extra {
+    fn of(&self, r: &Row) -> Extra {
         Extra {
             owner: self.names.with(|n| n.get(&r.owner).cloned()).unwrap_or_default(),
-            next_activity: self.next.with(|n| {
-                n.get(&r.id).map(|(due, subject)| match due {
-                    Some(d) => format!("{subject} · {}", d.format(lang)),
-                    None => subject.clone(),
-                })
-            }),
+            next_activity: self.next.with(|n| n.get(&r.id).cloned()),
             colour: self.colours.with(|c| c.get(&r.category_code).cloned()).unwrap_or_default(),
         }
     }

@@ -8,8 +8,8 @@ use veld_domain::config::Stages;
 use veld_domain::{OfficeId, UserId};
 
 /// Card heights (px) for the window maths; `.board-card` in the stylesheet matches them.
-pub const COMPACT_PX: f64 = 64.0;
-pub const DETAILED_PX: f64 = 128.0;
+pub const COMPACT_PX: f64 = 92.0;
+pub const DETAILED_PX: f64 = 116.0;
 /// Cards rendered above and below the visible ones.
 const OVERSCAN: usize = 4;
 
@@ -141,18 +141,14 @@ impl CardKey {
     }
 }
 
-/// A card's first line: the title on a detailed card; else the number with the company (or
-/// the title), so a compact card still says which deal it is.
-pub fn headline(r: &Row, detailed: bool) -> String {
-    if detailed {
-        r.title.clone()
-    } else if !r.number.is_empty() {
-        format!("{} · {}", r.number, if r.company.is_empty() { &r.title } else { &r.company })
-    } else if !r.company.is_empty() {
-        r.company.clone()
-    } else {
-        r.title.clone()
-    }
+/// A card's second line: the record's number and its company (the title is the first).
+pub fn subline(r: &Row) -> String {
+    [r.number.as_str(), r.company.as_str()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")
+}
+
+/// Whole days since `since_ms` on `today` (none when unknown or in the future).
+pub fn days_since(since_ms: i64, today: veld_domain::Date) -> Option<i64> {
+    (since_ms > 0).then(|| veld_domain::Date::from_ms(since_ms).days_until(today)).filter(|d| *d >= 0)
 }
 
 /// The cards of a column in view: `first..last` of `total`, each in a slot `slot_px` high.
@@ -261,14 +257,19 @@ mod tests {
     }
 
     #[test]
-    fn a_compact_card_names_the_deal_by_number_and_company() {
+    fn a_card_names_the_deal_by_title_then_number_and_company_and_counts_days_in_stage() {
         let mut r = Row { title: "Two vans".into(), ..Default::default() };
-        assert_eq!(headline(&r, false), "Two vans");
+        assert_eq!(subline(&r), "");
         r.company = "Garage Smit".into();
-        assert_eq!(headline(&r, false), "Garage Smit");
+        assert_eq!(subline(&r), "Garage Smit");
         r.number = "O20001".into();
-        assert_eq!(headline(&r, false), "O20001 · Garage Smit");
-        assert_eq!(headline(&r, true), "Two vans", "a detailed card has the company on its own line");
+        assert_eq!(subline(&r), "O20001 · Garage Smit");
+        let today = veld_domain::Date::parse("2026-11-30").unwrap();
+        let at = |d: &str| veld_domain::Date::parse(d).unwrap().start_ms() + 5 * 3_600_000;
+        assert_eq!(days_since(at("2026-11-18"), today), Some(12));
+        assert_eq!(days_since(at("2026-11-30"), today), Some(0));
+        assert_eq!(days_since(0, today), None, "unknown");
+        assert_eq!(days_since(at("2026-12-02"), today), None, "a clock ahead of ours");
         let key = CardKey::of(&r, false);
         r.value = Some(5);
         assert_ne!(CardKey::of(&r, false), key, "a new value re-makes the card");
@@ -276,9 +277,9 @@ mod tests {
 
     #[test]
     fn a_column_renders_the_cards_in_view_in_slots() {
-        let w = CardWindow::of(100, 0.0, 640.0, COMPACT_PX);
+        let w = CardWindow::of(100, 0.0, 640.0, 64.0);
         assert_eq!((w.first, w.last, w.height_px, w.padding_px), (0, 18, 6_400.0, 0.0));
-        let w = CardWindow::of(100, 64.0 * 50.0, 640.0, COMPACT_PX);
+        let w = CardWindow::of(100, 64.0 * 50.0, 640.0, 64.0);
         assert_eq!((w.first, w.padding_px), (46, 46.0 * 64.0));
         let w = CardWindow::of(3, 10_000.0, 640.0, DETAILED_PX);
         assert_eq!((w.first, w.last), (3, 3), "scrolled past a column that shrank: nothing, no panic");

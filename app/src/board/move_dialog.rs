@@ -30,6 +30,16 @@ pub fn MoveDialog(state: BoardState, moving: Moving) -> impl IntoView {
             let _ = b.focus();
         }
     });
+    // Closed (moved or not): the focus returns to the card's ⋯ button, wherever the card is now.
+    let back_to_card = move || {
+        request_animation_frame(move || {
+            let selector = format!(".board-card[data-id='{id}'] .move-button");
+            if let Some(e) = document().query_selector(&selector).ok().flatten() {
+                use wasm_bindgen::JsCast;
+                let _ = e.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        })
+    };
     let buttons = choices
         .into_iter()
         .enumerate()
@@ -40,20 +50,29 @@ pub fn MoveDialog(state: BoardState, moving: Moving) -> impl IntoView {
                 <li><button type="button" class="button" node_ref=node on:click=move |_| {
                     state.moving.set(None);
                     state.move_card(id, &title, &code);
+                    back_to_card();
                 }>{name}</button></li>
             }
         })
         .collect_view();
     view! {
-        <div class="move-dialog card" role="dialog" aria-label=aria on:keydown=move |ev| {
+        <div class="dialog-backdrop" aria-hidden="true" on:click=move |_| {
+            state.moving.set(None);
+            back_to_card();
+        }></div>
+        <div class="move-dialog card" role="dialog" aria-modal="true" aria-label=aria on:keydown=move |ev| {
             if ev.key() == "Escape" {
                 state.moving.set(None);
+                back_to_card();
             }
         }>
             <p><strong>{label}</strong></p>
             {none}
             <ul>{buttons}</ul>
-            <button type="button" class="button subtle" on:click=move |_| state.moving.set(None)>{move || t().common.cancel}</button>
+            <button type="button" class="button subtle" on:click=move |_| {
+                state.moving.set(None);
+                back_to_card();
+            }>{move || t().common.cancel}</button>
         </div>
     }
 }

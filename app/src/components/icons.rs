@@ -12,6 +12,7 @@ pub fn Icon(d: &'static str) -> impl IntoView {
     }
 }
 
+pub const HOME: &str = "M3 11l9-7 9 7M5 10v10h5v-6h4v6h5V10";
 pub const LEADS: &str = "M4 5h16l-6 7v6l-4 2v-8z";
 pub const OPPORTUNITIES: &str =
     "M12 3v18M17 7.5C17 5.6 14.8 4.5 12 4.5S7 5.6 7 7.5s2 2.7 5 3.3 5 1.6 5 3.7-2.2 3-5 3-5-1.1-5-3";

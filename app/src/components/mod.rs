@@ -17,5 +17,6 @@ pub mod record_list;
 pub mod recurring;
 pub mod related;
 pub mod shell;
+pub mod stage_bar;
 pub mod status;
 pub mod ui;

@@ -29,6 +29,8 @@ pub fn nav_items(me: &Me) -> Vec<NavItem> {
             items.push(NavItem { href, label, icon, primary });
         }
     };
+    // (On a phone Home is under "More" and behind the logo: five labels do not fit 360 px.)
+    add(true, "/", |t| t.nav.home, icons::HOME, false);
     add(leads, "/leads", |t| t.nav.leads, icons::LEADS, true);
     add(opportunities, "/opportunities", |t| t.nav.opportunities, icons::OPPORTUNITIES, true);
     add(leads || opportunities, "/pipeline", |t| t.nav.pipeline, icons::PIPELINE, true);
@@ -50,7 +52,7 @@ fn NavLink(item: NavItem) -> impl IntoView {
     let t = use_i18n();
     view! {
         <li>
-            <A href=item.href>
+            <A href=item.href exact=item.href == "/">
                 <Icon d=item.icon/>
                 <span>{move || (item.label)(t())}</span>
             </A>

@@ -14,6 +14,15 @@ use veld_domain::Language;
 pub fn Shell() -> impl IntoView {
     let store = expect_context::<Store>();
     let t = use_i18n();
+    // A new page (not the first): the focus goes to its first control, not back to <body>.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |before: Option<String>| {
+        let path = location.pathname.get();
+        if before.is_some_and(|b| b != path) {
+            crate::components::ui::focus_view();
+        }
+        path
+    });
     view! {
         <Show
             when=move || store.me.with(Option::is_some)

@@ -4,6 +4,7 @@ use super::Strings;
 pub static EN: Strings = Strings {
     nav: super::NavStrings {
         main: "Main",
+        home: "Home",
         leads: "Leads",
         opportunities: "Opportunities",
         pipeline: "Pipeline",
@@ -13,6 +14,43 @@ pub static EN: Strings = Strings {
         admin: "Admin",
         more: "More",
         close: "Close menu",
+    },
+    home: super::HomeStrings {
+        greeting: |h, name| {
+            let part = match h {
+                5..=11 => "Good morning",
+                12..=17 => "Good afternoon",
+                _ => "Good evening",
+            };
+            if name.is_empty() { part.to_owned() } else { format!("{part}, {name}") }
+        },
+        my_open: "My open opportunities",
+        to_pipeline: "Pipeline",
+        deals: |n| if n == 1 { "1 deal".to_owned() } else { format!("{n} deals") },
+        due: "Due today",
+        due_count: |n, late| match (n, late) {
+            (0, _) => "Nothing due today.".to_owned(),
+            (n, 0) => {
+                if n == 1 {
+                    "1 activity due today".to_owned()
+                } else {
+                    format!("{n} activities due today")
+                }
+            }
+            (n, late) => format!("{n} due, {late} overdue"),
+        },
+        all_activities: "All activities",
+        new_leads: "New leads this week",
+        leads_count: |n| match n {
+            0 => "No new leads this week.".to_owned(),
+            1 => "1 new lead".to_owned(),
+            n => format!("{n} new leads"),
+        },
+        all_leads: "All leads",
+        sync: "On this device",
+        pending_link: "Pending changes",
+        nothing_waiting: "Nothing waiting to be sent.",
+        online_hint: "Your changes are saved on this device first and sent at once; they are kept when you go offline.",
     },
     status: super::StatusStrings {
         online: "Online",
@@ -51,12 +89,10 @@ pub static EN: Strings = Strings {
         code_and_name: "Enter a code and an English name.",
         code_taken: "This code is in use already.",
         already_converted: "This lead has been converted already.",
-        choose_one: "Choose one of the options, or search for an existing one.",
-        company_name: "Enter the company's name.",
         contact_blocked: "This contact is blocked and cannot be linked",
         email_or_phone: "Enter an e-mail address or a phone number.",
         fixed_role: "This role is fixed and cannot be changed.",
-        no_stages: "No stages are configured yet; try again after the next sync.",
+        no_stages: "No stages on this device yet: it is saved as soon as they arrive from the server.",
         percent: "Enter a whole number from 0 to 100.",
         phone: "This phone number is not valid: use digits, spaces and a leading +.",
         stage_not_allowed: "This stage cannot follow the current one.",
@@ -131,7 +167,7 @@ pub static EN: Strings = Strings {
         invalid: "The change breaks a rule of the record:",
     },
     history: super::HistoryStrings {
-        title: "History",
+        title: "Overwritten edits",
         by_rule: |rule| format!("Automation: {rule}"),
         none: "No changes yet.",
         offline: "The history needs a connection; it appears when you are online.",
@@ -240,14 +276,15 @@ pub static EN: Strings = Strings {
     wizard: super::WizardStrings {
         company: "Company",
         contact: "Contact",
-        intro: "Three steps: the company, the contact, then the record. Your choices are kept on this device until you save.",
-        record: "Details",
-        step: |n, name| format!("Step {n} of 3: {name}"),
-        steps: "Steps",
-        chosen: "Chosen",
+        company_hint: "Type a name to find or create it",
+        contact_hint: "Name, e-mail or phone",
+        new_company: "New company: it is created when you save.",
+        new_contact: "New contact: it is created when you save.",
+        pick_or_create: "Choose one from the list, or create it.",
+        create_company: |name| format!("Create company “{name}”"),
+        create_contact: |name| format!("Create contact “{name}”"),
         copy_from_context: "Copy from the context bar",
         copy_it: "Copy",
-        create_new_company: "Create a new company",
         create_new_contact: "Create a new contact",
         discard_draft: "Start over",
         email_or_phone_hint: "Enter an e-mail address or a phone number (or both).",
@@ -258,7 +295,6 @@ pub static EN: Strings = Strings {
         find_contact: "Find an existing contact (name, e-mail or phone)",
         from_context: "From the context bar",
         from_lead: "From a lead:",
-        next_step: "Next step",
         picker_hint: "Type to search",
     },
     attachment: super::AttachmentStrings {
@@ -296,6 +332,9 @@ pub static EN: Strings = Strings {
         refused: |title, stage, why| format!("{title} cannot move to {stage}: {why}"),
         weighted: "weighted",
         next: "Next:",
+        days_short: |d| format!("{d} d"),
+        days_in_stage: |d| if d == 1 { "1 day in this stage".to_owned() } else { format!("{d} days in this stage") },
+        overdue: "Overdue",
     },
     role: super::RoleStrings {
         admin: "Administration area",
@@ -408,6 +447,8 @@ pub static EN: Strings = Strings {
         selection_nav: "Through the list",
     },
     record: super::RecordStrings {
+        move_to_stage: |name| format!("Move to {name}"),
+        stage_path: "Stage path",
         summary: "Summary",
         saved_locally: "Saved on this device; it syncs when there is a connection.",
         nothing_changed: "Nothing has changed.",

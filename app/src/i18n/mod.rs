@@ -16,6 +16,7 @@ pub struct Strings {
     // The shell and account
     pub app: AppStrings,
     pub nav: NavStrings,
+    pub home: HomeStrings,
     pub status: StatusStrings,
     pub login: LoginStrings,
     pub err: ErrStrings,
@@ -118,6 +119,9 @@ pub struct ListStrings {
 pub struct RecordStrings {
     /// A lead's or opportunity's summary under its title.
     pub summary: &'static str,
+    /// A step of the stage path: "Move to {stage}".
+    pub move_to_stage: fn(&str) -> String,
+    pub stage_path: &'static str,
     pub saved_locally: &'static str,
     pub nothing_changed: &'static str,
     pub read_only: &'static str,
@@ -210,6 +214,7 @@ pub struct AutomationStrings {
 /// Navigation.
 pub struct NavStrings {
     pub main: &'static str,
+    pub home: &'static str,
     pub leads: &'static str,
     pub opportunities: &'static str,
     pub pipeline: &'static str,
@@ -219,6 +224,26 @@ pub struct NavStrings {
     pub admin: &'static str,
     pub more: &'static str,
     pub close: &'static str,
+}
+
+/// Home, the first screen.
+pub struct HomeStrings {
+    /// (hour of the day 0–23, first name)
+    pub greeting: fn(u32, &str) -> String,
+    pub my_open: &'static str,
+    pub to_pipeline: &'static str,
+    pub deals: fn(usize) -> String,
+    pub due: &'static str,
+    /// (due today or earlier, of which overdue)
+    pub due_count: fn(usize, usize) -> String,
+    pub all_activities: &'static str,
+    pub new_leads: &'static str,
+    pub leads_count: fn(usize) -> String,
+    pub all_leads: &'static str,
+    pub sync: &'static str,
+    pub pending_link: &'static str,
+    pub nothing_waiting: &'static str,
+    pub online_hint: &'static str,
 }
 
 /// The connection and sync status.
@@ -265,8 +290,6 @@ pub struct ErrStrings {
     pub code_and_name: &'static str,
     pub code_taken: &'static str,
     pub already_converted: &'static str,
-    pub choose_one: &'static str,
-    pub company_name: &'static str,
     pub contact_blocked: &'static str,
     pub email_or_phone: &'static str,
     pub fixed_role: &'static str,
@@ -460,18 +483,19 @@ pub struct TabStrings {
     pub office_opportunities: &'static str,
 }
 
-/// The creation wizard.
+/// Quick create (a lead or opportunity, with its company and contact).
 pub struct WizardStrings {
     pub company: &'static str,
     pub contact: &'static str,
-    pub intro: &'static str,
-    pub record: &'static str,
-    pub step: fn(usize, &str) -> String,
-    pub steps: &'static str,
-    pub chosen: &'static str,
+    pub company_hint: &'static str,
+    pub contact_hint: &'static str,
+    pub create_company: fn(&str) -> String,
+    pub create_contact: fn(&str) -> String,
+    pub new_company: &'static str,
+    pub new_contact: &'static str,
+    pub pick_or_create: &'static str,
     pub copy_from_context: &'static str,
     pub copy_it: &'static str,
-    pub create_new_company: &'static str,
     pub create_new_contact: &'static str,
     pub discard_draft: &'static str,
     pub email_or_phone_hint: &'static str,
@@ -482,7 +506,6 @@ pub struct WizardStrings {
     pub find_contact: &'static str,
     pub from_context: &'static str,
     pub from_lead: &'static str,
-    pub next_step: &'static str,
     pub picker_hint: &'static str,
 }
 
@@ -524,6 +547,10 @@ pub struct BoardStrings {
     pub refused: fn(&str, &str, &str) -> String,
     pub weighted: &'static str,
     pub next: &'static str,
+    /// "12 d" on a card, and what it says in full.
+    pub days_short: fn(i64) -> String,
+    pub days_in_stage: fn(i64) -> String,
+    pub overdue: &'static str,
 }
 
 /// The role editor.

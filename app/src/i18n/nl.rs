@@ -4,6 +4,7 @@ use super::Strings;
 pub static NL: Strings = Strings {
     nav: super::NavStrings {
         main: "Hoofdmenu",
+        home: "Start",
         leads: "Leads",
         opportunities: "Opportunities",
         pipeline: "Pijplijn",
@@ -13,6 +14,43 @@ pub static NL: Strings = Strings {
         admin: "Beheer",
         more: "Meer",
         close: "Menu sluiten",
+    },
+    home: super::HomeStrings {
+        greeting: |h, name| {
+            let part = match h {
+                5..=11 => "Goedemorgen",
+                12..=17 => "Goedemiddag",
+                _ => "Goedenavond",
+            };
+            if name.is_empty() { part.to_owned() } else { format!("{part}, {name}") }
+        },
+        my_open: "Mijn open opportunities",
+        to_pipeline: "Pijplijn",
+        deals: |n| if n == 1 { "1 deal".to_owned() } else { format!("{n} deals") },
+        due: "Vandaag te doen",
+        due_count: |n, late| match (n, late) {
+            (0, _) => "Niets te doen vandaag.".to_owned(),
+            (n, 0) => {
+                if n == 1 {
+                    "1 activiteit vandaag".to_owned()
+                } else {
+                    format!("{n} activiteiten vandaag")
+                }
+            }
+            (n, late) => format!("{n} te doen, {late} te laat"),
+        },
+        all_activities: "Alle activiteiten",
+        new_leads: "Nieuwe leads deze week",
+        leads_count: |n| match n {
+            0 => "Geen nieuwe leads deze week.".to_owned(),
+            1 => "1 nieuwe lead".to_owned(),
+            n => format!("{n} nieuwe leads"),
+        },
+        all_leads: "Alle leads",
+        sync: "Op dit apparaat",
+        pending_link: "Wijzigingen in de wachtrij",
+        nothing_waiting: "Niets te versturen.",
+        online_hint: "Uw wijzigingen worden eerst op dit apparaat bewaard en meteen verstuurd; offline blijven ze bewaard.",
     },
     status: super::StatusStrings {
         online: "Online",
@@ -53,12 +91,10 @@ pub static NL: Strings = Strings {
         code_and_name: "Vul een code en een Engelse naam in.",
         code_taken: "Deze code is al in gebruik.",
         already_converted: "Deze lead is al omgezet.",
-        choose_one: "Kies een van de opties, of zoek een bestaande.",
-        company_name: "Vul de naam van het bedrijf in.",
         contact_blocked: "Dit contact is geblokkeerd en kan niet worden gekoppeld",
         email_or_phone: "Vul een e-mailadres of een telefoonnummer in.",
         fixed_role: "Deze rol ligt vast en kan niet worden gewijzigd.",
-        no_stages: "Er zijn nog geen fasen ingesteld; probeer het na de volgende synchronisatie opnieuw.",
+        no_stages: "Nog geen fasen op dit apparaat: het wordt opgeslagen zodra ze van de server binnen zijn.",
         percent: "Vul een heel getal van 0 tot 100 in.",
         phone: "Dit telefoonnummer is ongeldig: gebruik cijfers, spaties en een + vooraan.",
         stage_not_allowed: "Deze fase kan niet op de huidige volgen.",
@@ -135,7 +171,7 @@ pub static NL: Strings = Strings {
         invalid: "De wijziging breekt een regel van het record:",
     },
     history: super::HistoryStrings {
-        title: "Geschiedenis",
+        title: "Overschreven wijzigingen",
         by_rule: |rule| format!("Automatisering: {rule}"),
         none: "Nog geen wijzigingen.",
         offline: "De historie heeft een verbinding nodig; ze verschijnt zodra u online bent.",
@@ -244,14 +280,15 @@ pub static NL: Strings = Strings {
     wizard: super::WizardStrings {
         company: "Bedrijf",
         contact: "Contact",
-        intro: "Drie stappen: het bedrijf, het contact, dan het record. Uw keuzes blijven op dit apparaat bewaard tot u opslaat.",
-        record: "Gegevens",
-        step: |n, name| format!("Stap {n} van 3: {name}"),
-        steps: "Stappen",
-        chosen: "Gekozen",
+        company_hint: "Typ een naam om het te vinden of aan te maken",
+        contact_hint: "Naam, e-mail of telefoon",
+        new_company: "Nieuw bedrijf: het wordt aangemaakt als u opslaat.",
+        new_contact: "Nieuw contact: het wordt aangemaakt als u opslaat.",
+        pick_or_create: "Kies er een uit de lijst, of maak het aan.",
+        create_company: |name| format!("Bedrijf “{name}” aanmaken"),
+        create_contact: |name| format!("Contact “{name}” aanmaken"),
         copy_from_context: "Kopiëren uit de contextbalk",
         copy_it: "Kopieer",
-        create_new_company: "Nieuw bedrijf aanmaken",
         create_new_contact: "Nieuw contact aanmaken",
         discard_draft: "Opnieuw beginnen",
         email_or_phone_hint: "Vul een e-mailadres of een telefoonnummer in (of beide).",
@@ -262,7 +299,6 @@ pub static NL: Strings = Strings {
         find_contact: "Zoek een bestaand contact (naam, e-mail of telefoon)",
         from_context: "Uit de contextbalk",
         from_lead: "Uit een lead:",
-        next_step: "Volgende stap",
         picker_hint: "Typ om te zoeken",
     },
     attachment: super::AttachmentStrings {
@@ -300,6 +336,9 @@ pub static NL: Strings = Strings {
         refused: |title, stage, why| format!("{title} kan niet naar {stage}: {why}"),
         weighted: "gewogen",
         next: "Volgende:",
+        days_short: |d| format!("{d} d"),
+        days_in_stage: |d| if d == 1 { "1 dag in deze fase".to_owned() } else { format!("{d} dagen in deze fase") },
+        overdue: "Te laat",
     },
     role: super::RoleStrings {
         admin: "Beheeromgeving",
@@ -412,6 +451,8 @@ pub static NL: Strings = Strings {
         selection_nav: "Door de lijst",
     },
     record: super::RecordStrings {
+        move_to_stage: |name| format!("Naar {name} zetten"),
+        stage_path: "Fasepad",
         summary: "Samenvatting",
         saved_locally: "Opgeslagen op dit apparaat; het wordt gesynchroniseerd zodra er verbinding is.",
         nothing_changed: "Er is niets gewijzigd.",

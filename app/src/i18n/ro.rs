@@ -17,6 +17,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 pub static RO: Strings = Strings {
     nav: super::NavStrings {
         main: "Principal",
+        home: "Acasă",
         leads: "Leaduri",
         opportunities: "Oportunități",
         pipeline: "Pipeline",
@@ -26,6 +27,43 @@ pub static RO: Strings = Strings {
         admin: "Administrare",
         more: "Mai multe",
         close: "Închideți meniul",
+    },
+    home: super::HomeStrings {
+        greeting: |h, name| {
+            let part = match h {
+                5..=11 => "Bună dimineața",
+                12..=17 => "Bună ziua",
+                _ => "Bună seara",
+            };
+            if name.is_empty() { part.to_owned() } else { format!("{part}, {name}") }
+        },
+        my_open: "Oportunitățile mele deschise",
+        to_pipeline: "Pipeline",
+        deals: |n| if n == 1 { "1 oportunitate".to_owned() } else { format!("{n} oportunități") },
+        due: "De făcut azi",
+        due_count: |n, late| match (n, late) {
+            (0, _) => "Nimic de făcut azi.".to_owned(),
+            (n, 0) => {
+                if n == 1 {
+                    "1 activitate azi".to_owned()
+                } else {
+                    format!("{n} activități azi")
+                }
+            }
+            (n, late) => format!("{n} de făcut, {late} întârziate"),
+        },
+        all_activities: "Toate activitățile",
+        new_leads: "Leaduri noi săptămâna aceasta",
+        leads_count: |n| match n {
+            0 => "Niciun lead nou săptămâna aceasta.".to_owned(),
+            1 => "1 lead nou".to_owned(),
+            n => format!("{n} leaduri noi"),
+        },
+        all_leads: "Toate leadurile",
+        sync: "Pe acest dispozitiv",
+        pending_link: "Modificări în așteptare",
+        nothing_waiting: "Nimic de trimis.",
+        online_hint: "Modificările sunt salvate mai întâi pe acest dispozitiv și trimise imediat; se păstrează și offline.",
     },
     status: super::StatusStrings {
         online: "Online",
@@ -66,12 +104,10 @@ pub static RO: Strings = Strings {
         code_and_name: "Introduceți un cod și un nume în engleză.",
         code_taken: "Acest cod este deja folosit.",
         already_converted: "Acest lead a fost deja convertit.",
-        choose_one: "Alegeți una dintre opțiuni sau căutați printre cele existente.",
-        company_name: "Introduceți numele companiei.",
         contact_blocked: "Acest contact este blocat și nu poate fi asociat",
         email_or_phone: "Introduceți o adresă de e-mail sau un număr de telefon.",
         fixed_role: "Acest rol este fix și nu poate fi modificat.",
-        no_stages: "Nu există încă etape configurate; încercați din nou după următoarea sincronizare.",
+        no_stages: "Încă nu există etape pe acest dispozitiv: se salvează imediat ce sosesc de la server.",
         percent: "Introduceți un număr întreg între 0 și 100.",
         phone: "Acest număr de telefon nu este valid: folosiți cifre, spații și un + la început.",
         stage_not_allowed: "Această etapă nu poate urma după cea curentă.",
@@ -148,7 +184,7 @@ pub static RO: Strings = Strings {
         invalid: "Modificarea încalcă o regulă a înregistrării:",
     },
     history: super::HistoryStrings {
-        title: "Istoric",
+        title: "Modificări suprascrise",
         by_rule: |rule| format!("Automatizare: {rule}"),
         none: "Nicio modificare deocamdată.",
         offline: "Istoricul necesită o conexiune; apare când sunteți online.",
@@ -257,14 +293,15 @@ pub static RO: Strings = Strings {
     wizard: super::WizardStrings {
         company: "Companie",
         contact: "Contact",
-        intro: "Trei pași: compania, contactul, apoi înregistrarea. Alegerile dvs. sunt păstrate pe acest dispozitiv până când salvați.",
-        record: "Detalii",
-        step: |n, name| format!("Pasul {n} din 3: {name}"),
-        steps: "Pași",
-        chosen: "Selecția",
+        company_hint: "Tastați un nume pentru a o găsi sau a o crea",
+        contact_hint: "Nume, e-mail sau telefon",
+        new_company: "Companie nouă: este creată când salvați.",
+        new_contact: "Contact nou: este creat când salvați.",
+        pick_or_create: "Alegeți una din listă sau creați-o.",
+        create_company: |name| format!("Creați compania „{name}”"),
+        create_contact: |name| format!("Creați contactul „{name}”"),
         copy_from_context: "Copiați din bara de context",
         copy_it: "Copiați",
-        create_new_company: "Creați o companie nouă",
         create_new_contact: "Creați un contact nou",
         discard_draft: "Începeți din nou",
         email_or_phone_hint: "Introduceți o adresă de e-mail sau un număr de telefon (sau ambele).",
@@ -275,7 +312,6 @@ pub static RO: Strings = Strings {
         find_contact: "Căutați un contact existent (nume, e-mail sau telefon)",
         from_context: "Din bara de context",
         from_lead: "Dintr-un lead:",
-        next_step: "Pasul următor",
         picker_hint: "Tastați pentru a căuta",
     },
     attachment: super::AttachmentStrings {
@@ -313,6 +349,11 @@ pub static RO: Strings = Strings {
         refused: |title, stage, why| format!("{title} nu poate fi mutat în {stage}: {why}"),
         weighted: "ponderat",
         next: "Următoarea:",
+        days_short: |d| format!("{d} z"),
+        days_in_stage: |d| {
+            if d == 1 { "1 zi în această etapă".to_owned() } else { format!("{d} zile în această etapă") }
+        },
+        overdue: "Întârziat",
     },
     role: super::RoleStrings {
         admin: "Zona de administrare",
@@ -425,6 +466,8 @@ pub static RO: Strings = Strings {
         selection_nav: "Navigare în listă",
     },
     record: super::RecordStrings {
+        move_to_stage: |name| format!("Mutați în {name}"),
+        stage_path: "Etapele",
         summary: "Rezumat",
         saved_locally: "Salvat pe acest dispozitiv; se sincronizează când există conexiune.",
         nothing_changed: "Nu s-a modificat nimic.",

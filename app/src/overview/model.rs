@@ -35,6 +35,8 @@ pub struct Row {
     pub value: Option<i64>,
     pub probability: Option<i64>,
     pub close_date: String,
+    /// When the stage was last set (ms since the epoch, by the edit's clock; 0 = unknown).
+    pub stage_since_ms: i64,
     pub owner: UserId,
     pub office: OfficeId,
     /// Lower-case text searched by the search box.
@@ -133,6 +135,7 @@ impl RowBuilder {
             contacts: contact_names.join(", "),
             stage: stage.map(|s| s.name.get(language).to_owned()).unwrap_or_else(|| stage_code.to_owned()),
             stage_code: stage_code.to_owned(),
+            stage_since_ms: r.fields.get(veld_domain::records::STAGE).map_or(0, |f| f.hlc.wall_ms),
             source_code: str_of(names::SOURCE).to_owned(),
             category_code: str_of(names::CATEGORY).to_owned(),
             stage_index: stage.map_or(i64::MAX, |s| s.index),

@@ -3,6 +3,7 @@
 mod activities;
 mod companies;
 mod contacts;
+mod home;
 mod leads;
 mod login;
 mod not_found;
@@ -15,6 +16,7 @@ pub(crate) mod wizard;
 pub use activities::ActivitiesPage;
 pub use companies::CompaniesPage;
 pub use contacts::ContactsPage;
+pub use home::HomePage;
 pub use leads::LeadsPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;

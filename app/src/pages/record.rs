@@ -15,6 +15,7 @@ use crate::components::history::History;
 use crate::components::linked::{ActivitiesTab, JobOrdersTab, PlacementsTab, link_field};
 use crate::components::picker::{Picker, name_of};
 use crate::components::related::{ActivityParent, CompanyContacts, RelatedRecords, RelatedTo};
+use crate::components::stage_bar::StageBar;
 use crate::i18n::{Strings, use_i18n};
 use crate::overview::{Selection, base};
 use crate::pages::wizard::Wizard;
@@ -123,27 +124,27 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
         match kind {
             RecordKind::Lead | RecordKind::Opportunity => v.extend([
                 ("contacts-heading", t.tab.contacts),
-                ("activities-heading", t.nav.activities),
                 ("jobs-heading", t.linked.job_orders),
                 ("placements-heading", t.linked.placements),
                 ("attachments-heading", t.attachment.attachments),
-                ("changes-heading", t.record.changes_title),
+                ("activities-heading", t.nav.activities),
             ]),
             RecordKind::Company => v.extend([
                 ("leads-heading", t.nav.leads),
                 ("opportunities-heading", t.nav.opportunities),
                 ("contacts-heading", t.tab.contacts),
-                ("activities-heading", t.nav.activities),
                 ("attachments-heading", t.attachment.attachments),
+                ("activities-heading", t.nav.activities),
             ]),
             RecordKind::Contact => v.extend([
                 ("leads-heading", t.nav.leads),
                 ("opportunities-heading", t.nav.opportunities),
-                ("activities-heading", t.nav.activities),
                 ("attachments-heading", t.attachment.attachments),
+                ("activities-heading", t.nav.activities),
             ]),
             _ => {}
         }
+        v.push(("changes-heading", t.record.changes_title));
         v.push(("history-heading", t.history.title));
         v
     };
@@ -159,53 +160,72 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
             </div>
             {move || exists.get().then(|| {
                 let id = id.unwrap_or_default();
-                let parts = match kind {
-                    RecordKind::Lead | RecordKind::Opportunity => view! {
-                        <Summary kind=kind record=record/>
-                        <Links kind=kind record=record may_edit=may_edit/>
-                        {(kind == RecordKind::Opportunity).then(|| view! { <crate::components::recurring::Recurring id=id/> })}
-                        <SectionNav sections=sections/>
-                        <GeneralForm kind=kind record=record may_edit=may_edit/>
-                        <ContactsTab kind=kind record=record may_edit=may_edit/>
-                        <ActivitiesTab kind=kind id=id/>
-                        <JobOrdersTab kind=kind id=id company=Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), names::COMPANY_ID))))/>
-                        <PlacementsTab kind=kind id=id/>
-                        <AttachmentsTab field=link_field(kind) id=id/>
-                    }
-                    .into_any(),
-                    RecordKind::Company | RecordKind::Contact => view! {
-                        <div class="record-links">
-                            <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || t().common.print}</button>
-                        </div>
-                        <SectionNav sections=sections/>
-                        <GeneralForm kind=kind record=record may_edit=may_edit/>
-                        <RelatedRecords of=kind id=id list=RecordKind::Lead/>
-                        <Show when=opportunities>
-                            <RelatedRecords of=kind id=id list=RecordKind::Opportunity/>
-                        </Show>
-                        {(kind == RecordKind::Company).then(|| view! { <CompanyContacts id=id/> })}
-                        <ActivitiesTab kind=kind id=id/>
-                        <AttachmentsTab field=link_field(kind) id=id/>
-                    }
-                    .into_any(),
-                    RecordKind::Activity => view! {
-                        <ActivityParent record=record/>
-                        <GeneralForm kind=kind record=record may_edit=may_edit/>
-                    }
-                    .into_any(),
-                    _ => view! {
-                        <RelatedTo record=record/>
-                        <GeneralForm kind=kind record=record may_edit=may_edit/>
-                    }
-                    .into_any(),
+                // What comes first (the summary and the stage path), the details, and beside
+                // them on a wide screen the record's timeline (activities, changes).
+                let (top, main, side) = match kind {
+                    RecordKind::Lead | RecordKind::Opportunity => (
+                        view! {
+                            <Summary kind=kind record=record/>
+                            <StageBar kind=kind record=record may_edit=may_edit/>
+                            <Links kind=kind record=record may_edit=may_edit/>
+                            {(kind == RecordKind::Opportunity).then(|| view! { <crate::components::recurring::Recurring id=id/> })}
+                            <SectionNav sections=sections/>
+                        }
+                        .into_any(),
+                        view! {
+                            <GeneralForm kind=kind record=record may_edit=may_edit/>
+                            <ContactsTab kind=kind record=record may_edit=may_edit/>
+                            <JobOrdersTab kind=kind id=id company=Signal::derive(move || record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), names::COMPANY_ID))))/>
+                            <PlacementsTab kind=kind id=id/>
+                            <AttachmentsTab field=link_field(kind) id=id/>
+                        }
+                        .into_any(),
+                        view! { <ActivitiesTab kind=kind id=id/> }.into_any(),
+                    ),
+                    RecordKind::Company | RecordKind::Contact => (
+                        view! {
+                            <div class="record-links">
+                                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || t().common.print}</button>
+                            </div>
+                            <SectionNav sections=sections/>
+                        }
+                        .into_any(),
+                        view! {
+                            <GeneralForm kind=kind record=record may_edit=may_edit/>
+                            <RelatedRecords of=kind id=id list=RecordKind::Lead/>
+                            <Show when=opportunities>
+                                <RelatedRecords of=kind id=id list=RecordKind::Opportunity/>
+                            </Show>
+                            {(kind == RecordKind::Company).then(|| view! { <CompanyContacts id=id/> })}
+                            <AttachmentsTab field=link_field(kind) id=id/>
+                        }
+                        .into_any(),
+                        view! { <ActivitiesTab kind=kind id=id/> }.into_any(),
+                    ),
+                    RecordKind::Activity => (
+                        view! { <ActivityParent record=record/> }.into_any(),
+                        view! { <GeneralForm kind=kind record=record may_edit=may_edit/> }.into_any(),
+                        ().into_any(),
+                    ),
+                    _ => (
+                        view! { <RelatedTo record=record/> }.into_any(),
+                        view! { <GeneralForm kind=kind record=record may_edit=may_edit/> }.into_any(),
+                        ().into_any(),
+                    ),
                 };
                 view! {
                     <Show when=move || !may_edit.get()>
                         <p class="notice">{move || t().record.read_only}</p>
                     </Show>
-                    {parts}
-                    <History kind=kind id=id/>
-                    <ConflictList source=ConflictSource::Record(kind, id) heading_id="history-heading"/>
+                    {top}
+                    <div class="record-columns">
+                        <div class="record-main">{main}</div>
+                        <div class="record-side">
+                            {side}
+                            <History kind=kind id=id/>
+                            <ConflictList source=ConflictSource::Record(kind, id) heading_id="history-heading"/>
+                        </div>
+                    </div>
                 }
             })}
         </section>

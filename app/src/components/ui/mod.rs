@@ -1,7 +1,11 @@
 //! The design system's small pieces, shared by every screen: the viewport class (phone or
 //! wider), avatars and stage pills. Their look lives in `style/main.css` (tokens at its top).
 
+mod combo;
+
+pub use combo::{ComboOption, Combobox};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Below this width the app lays out for phones (card lists instead of tables); the same
 /// breakpoint as the stylesheet's.
@@ -91,6 +95,79 @@ pub fn Avatar(#[prop(into)] name: String, #[prop(optional)] label: Option<&'stat
 pub fn StagePill(#[prop(into)] name: String, #[prop(into)] colour: String) -> impl IntoView {
     let style = if colour.is_empty() { String::new() } else { format!("--stage:{colour}") };
     view! { <span class="pill stage-pill" style=style>{name}</span> }
+}
+
+/// The controls the keyboard reaches, in document order (the app sets no positive tabindex).
+const FOCUSABLE: &str = "input:not([type=hidden]):not([disabled]), select:not([disabled]), \
+    textarea:not([disabled]), button:not([disabled]):not([tabindex='-1']), a[href], summary";
+
+/// The controls under `scope` that are shown (not in a closed `<details>` or hidden).
+fn controls(scope: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = scope.query_selector_all(FOCUSABLE) else { return Vec::new() };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|e| e.get_client_rects().length() > 0)
+        .collect()
+}
+
+/// Whether a control is a text field with nothing in it.
+fn is_empty_field(e: &web_sys::HtmlElement) -> bool {
+    if let Some(i) = e.dyn_ref::<web_sys::HtmlInputElement>() {
+        !matches!(i.type_().as_str(), "checkbox" | "radio" | "file" | "date" | "button" | "submit") && i.value().is_empty()
+    } else if let Some(t) = e.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        t.value().is_empty()
+    } else {
+        false
+    }
+}
+
+/// After a choice in the control `from` (once the screen has followed it), moves the focus to
+/// the next control of its form: the first empty text field among the next few, else the next
+/// control.
+pub fn focus_after(from: &'static str) {
+    request_animation_frame(move || {
+        let Some(start) = document().get_element_by_id(from) else { return };
+        let Some(scope) = start.closest("form").ok().flatten().or_else(|| document().body().map(Into::into)) else {
+            return;
+        };
+        let items = controls(&scope);
+        let Some(at) = items.iter().position(|e| e.id() == from) else { return };
+        let next = &items[at + 1..];
+        let target = next.iter().take(4).find(|e| is_empty_field(e)).or_else(|| next.first());
+        if let Some(e) = target {
+            let _ = e.focus();
+        }
+    });
+}
+
+/// Moves the focus to the first control of the view in `main` (a new page): the one marked
+/// `data-autofocus` if any, else the first. On a phone a text box is skipped unless marked (its
+/// keyboard would cover the data).
+pub fn focus_view() {
+    request_animation_frame(|| {
+        let page = document().query_selector("main .page").ok().flatten();
+        let Some(main) = page.or_else(|| document().query_selector("main").ok().flatten()) else { return };
+        if main.contains(document().active_element().as_ref().map(|e| e.unchecked_ref())) {
+            return; // the page already put it somewhere
+        }
+        let marked = main
+            .query_selector("[data-autofocus]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        let narrow = window_is_narrow();
+        let first = || {
+            controls(&main).into_iter().find(|e| {
+                !narrow
+                    || !(e.tag_name() == "TEXTAREA"
+                        || e.dyn_ref::<web_sys::HtmlInputElement>().is_some_and(|i| i.type_() != "checkbox"))
+            })
+        };
+        if let Some(e) = marked.or_else(first) {
+            let _ = e.focus();
+        }
+    });
 }
 
 #[cfg(test)]

@@ -18,14 +18,20 @@ pub enum Pick {
     New,
 }
 
-/// The wizard's state, kept on the device until saved or discarded.
+/// The form's state, kept on the device until saved or discarded.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
+    /// (The three-step wizard's step: read from old drafts, no longer used.)
     pub step: u8,
     pub company: Pick,
+    /// What the company box shows while nothing is chosen (the search), or the new company's
+    /// name.
     pub company_name: String,
     pub company_city: String,
     pub contact: Pick,
+    /// What was typed in the contact box while nothing is chosen.
+    #[serde(default)]
+    pub contact_query: String,
     /// The new contact (kept flat, as drafts saved before were).
     #[serde(flatten)]
     pub person: NewContact,
@@ -40,7 +46,74 @@ pub struct Draft {
 /// A new company starts as a prospect (DM-1's lifecycle).
 const NEW_COMPANY_STATUS: &str = "prospect";
 
+/// What stops the form from saving, per field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// Text was typed in a company or contact box but nothing chosen from its list.
+    PickOrCreate,
+    Required,
+    WholeNumber,
+    /// The new contact's fields (keyed by that field).
+    Contact(Invalid),
+}
+
+/// The form's fields a [`Problem`] is keyed by (besides the new contact's own).
+pub const COMPANY: &str = "company";
+pub const CONTACT: &str = "contact";
+pub const TITLE: &str = names::TITLE;
+pub const VALUE: &str = "value";
+
 impl Draft {
+    /// "Create contact Iris Bos" from what was typed: the name split in first and last (one
+    /// word is a last name), or an e-mail address or a phone number put where it belongs.
+    pub fn start_new_contact(&mut self) {
+        let typed = self.contact_query.trim().to_owned();
+        self.contact = Pick::New;
+        if typed.contains('@') {
+            self.person.email = typed;
+        } else if typed.chars().filter(char::is_ascii_digit).count() >= 6
+            && typed.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c))
+        {
+            self.person.phone = typed;
+        } else if let Some((first, last)) = typed.split_once(char::is_whitespace) {
+            self.person.first_name = first.to_owned();
+            self.person.last_name = last.trim().to_owned();
+        } else if !typed.is_empty() {
+            self.person.first_name.clear();
+            self.person.last_name = typed;
+        }
+    }
+
+    /// What must be mended before saving, by field (empty: it may be saved).
+    pub fn problems(&self) -> Vec<(String, Problem)> {
+        let mut out = Vec::new();
+        if self.company == Pick::Unset && !self.company_name.trim().is_empty() {
+            out.push((COMPANY.to_owned(), Problem::PickOrCreate));
+        }
+        if self.company == Pick::New && self.company_name.trim().is_empty() {
+            out.push((COMPANY.to_owned(), Problem::Required));
+        }
+        match self.contact {
+            Pick::Unset if !self.contact_query.trim().is_empty() => {
+                out.push((CONTACT.to_owned(), Problem::PickOrCreate))
+            }
+            Pick::New => {
+                if let Err(e) = self.person.fields() {
+                    out.push((e.field.clone(), Problem::Contact(e)));
+                }
+            }
+            _ => {}
+        }
+        if self.title.trim().is_empty() {
+            out.push((TITLE.to_owned(), Problem::Required));
+        }
+        let value = self.value.trim();
+        if !value.is_empty() && crate::format::parse_amount(value).is_none_or(|v| v < 0) {
+            out.push((VALUE.to_owned(), Problem::WholeNumber));
+        }
+        out
+    }
+
     /// The creates saving the wizard makes, in the order they must be stored (the new company,
     /// the new contact in it, the record linking both, starting in stage `start`), and the new
     /// record's id; or what is wrong with the new contact. `new_id` makes the ids.
@@ -161,6 +234,56 @@ mod tests {
     fn a_new_contact_without_a_name_stops_the_save_before_anything_is_made() {
         let d = Draft { company: Pick::New, company_name: "X".into(), contact: Pick::New, ..Default::default() };
         assert_eq!(d.edits(RecordKind::Lead, "new", &mut ids()).unwrap_err().field, "last_name");
+    }
+
+    #[test]
+    fn what_was_typed_in_the_contact_box_starts_the_new_contact() {
+        let new = |typed: &str| {
+            let mut d = Draft { contact_query: typed.into(), ..Default::default() };
+            d.start_new_contact();
+            assert_eq!(d.contact, Pick::New);
+            d.person
+        };
+        let p = new(" Iris  van Bos ");
+        assert_eq!((p.first_name.as_str(), p.last_name.as_str()), ("Iris", "van Bos"));
+        assert_eq!(new("Smit").last_name, "Smit");
+        assert_eq!(new("iris@bos.nl").email, "iris@bos.nl");
+        assert_eq!(new("06 1234 5678").phone, "06 1234 5678");
+        assert_eq!(new("+31 (20) 555-0101").phone, "+31 (20) 555-0101");
+        let numbered = new("Iris Bos 1796066651444");
+        assert_eq!(
+            (numbered.last_name.as_str(), numbered.phone.as_str()),
+            ("Bos 1796066651444", ""),
+            "a name with a number is a name"
+        );
+    }
+
+    #[test]
+    fn saving_is_stopped_per_field_with_what_to_mend() {
+        let fields = |d: &Draft| d.problems().into_iter().map(|(f, _)| f).collect::<Vec<_>>();
+        let mut d = Draft {
+            company_name: "Bakk".into(),
+            contact_query: "Jan".into(),
+            value: "-5".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            fields(&d),
+            ["company", "contact", "title", "value"],
+            "typed but not chosen, no title, a negative value"
+        );
+        assert_eq!(d.problems()[0].1, Problem::PickOrCreate);
+        d.company = Pick::New;
+        d.start_new_contact();
+        d.title = "Vans".into();
+        d.value = "67.000".into();
+        assert_eq!(fields(&d), ["email"], "a new contact needs an e-mail address or a phone number");
+        d.person.phone = "020 555 0101".into();
+        assert!(d.problems().is_empty());
+        assert!(
+            Draft { title: "T".into(), ..Default::default() }.problems().is_empty(),
+            "no company and no contact is allowed"
+        );
     }
 
     #[test]

@@ -1,6 +1,5 @@
-//! Step 3: the record — copied from the context bar's or the contact's existing ones (the
-//! wizard lists them and suggests extending one instead of creating a duplicate), or empty;
-//! then the customer's interest and the source.
+//! The contact's existing leads and opportunities (the form lists them and suggests extending
+//! one instead of creating a duplicate, or copying one), and copying the context bar's record.
 
 use super::{Draft, Pick};
 use crate::i18n::use_i18n;
@@ -9,7 +8,6 @@ use crate::state::Store;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use veld_domain::RecordKind;
-use veld_domain::config::Table;
 use veld_domain::records::{contacts_of, text};
 use veld_domain::schema::names;
 
@@ -34,11 +32,9 @@ fn existing_for(store: &Store, contact: uuid::Uuid, lang: &str) -> Vec<(RecordKi
 }
 
 #[component]
-pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>) -> impl IntoView {
+pub fn Existing(draft: RwSignal<Draft>) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
-    let error = RwSignal::new(None::<&'static str>);
-    let value_error = RwSignal::new(None::<&'static str>);
     let existing = move || {
         let lang = store.language.get().code();
         match draft.with(|d| d.contact.clone()) {
@@ -63,35 +59,13 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
         let r = store.visible_one(k, id)?;
         Some((k, id, text(&r.values(), names::TITLE).unwrap_or_default().to_owned()))
     };
-    let finish = move |_| {
-        let (title, value) = draft.with_untracked(|d| (d.title.trim().is_empty(), d.value.trim().to_owned()));
-        let bad_value = !value.is_empty() && crate::format::parse_amount(&value).is_none_or(|v| v < 0);
-        error.set(title.then_some(t().err.required));
-        value_error.set(bad_value.then_some(t().err.whole_number));
-        if title || bad_value {
-            return;
-        }
-        save.run(());
-    };
-    let sources = move || {
-        let lang = store.language.get().code();
-        let current = draft.with(|d| d.source.clone());
-        let mut options = vec![view! { <option value="" selected=current.is_empty()>"—"</option> }.into_any()];
-        options.extend(store.config.with(|c| c.table_choices(kind, Table::Source, lang)).into_iter().map(
-            |(code, label)| {
-                let selected = code == current;
-                view! { <option value=code selected=selected>{label}</option> }.into_any()
-            },
-        ));
-        options
-    };
     view! {
         {move || {
             let list = existing();
             (!list.is_empty()).then(|| {
                 let t = t();
                 view! {
-                    <div class="suggestion" role="note">
+                    <div class="suggestion wide" role="note">
                         <p><strong>{t.wizard.existing_found}</strong>" "{t.wizard.existing_suggest}</p>
                         <ul class="change-list">
                             {list.into_iter().map(|(k, id, title, stage)| {
@@ -114,38 +88,10 @@ pub fn DetailsStep(kind: RecordKind, draft: RwSignal<Draft>, save: Callback<()>)
         }}
         {move || context_record().map(|(k, id, title)| {
             view! {
-                <p class="muted">
+                <p class="wide">
                     <button type="button" class="button" on:click=move |_| copy(k, id)>{format!("{}: {title}", t().wizard.copy_from_context)}</button>
                 </p>
             }
         })}
-        <div class="form-grid">
-            <div class="field wide">
-                <label for="wizard-title">{move || t().col.title}</label>
-                <input id="wizard-title" prop:value=move || draft.with(|d| d.title.clone())
-                    aria-invalid=move || error.get().is_some().to_string() aria-describedby="wizard-title-error"
-                    on:input=move |ev| draft.update(|d| d.title = event_target_value(&ev))/>
-                <p class="field-error" id="wizard-title-error">{move || error.get()}</p>
-            </div>
-            <div class="field wide">
-                <label for="wizard-interest">{move || t().col.interest}</label>
-                <textarea id="wizard-interest" rows="3" prop:value=move || draft.with(|d| d.interest.clone())
-                    on:input=move |ev| draft.update(|d| d.interest = event_target_value(&ev))></textarea>
-            </div>
-            <div class="field">
-                <label for="wizard-source">{move || t().col.source}</label>
-                <select id="wizard-source" on:change=move |ev| draft.update(|d| d.source = event_target_value(&ev))>{sources}</select>
-            </div>
-            <div class="field">
-                <label for="wizard-value">{move || t().col.value}</label>
-                <input id="wizard-value" inputmode="numeric" prop:value=move || draft.with(|d| d.value.clone())
-                    aria-invalid=move || value_error.get().is_some().to_string() aria-describedby="wizard-value-error"
-                    on:input=move |ev| draft.update(|d| d.value = event_target_value(&ev))/>
-                <p class="field-error" id="wizard-value-error">{move || value_error.get()}</p>
-            </div>
-        </div>
-        <div class="form-actions">
-            <button type="button" class="button primary" on:click=finish>{move || t().common.save}</button>
-        </div>
     }
 }
