@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { listed, loginAs, users } from './fixtures/app';
+import { Shell, listed, loginAs, users } from './fixtures/app';
 
 // Screens of every page, on a desktop (1366 × 900) and a Pixel 7, written to end2end/screens/
 // to look at and to commit (the README links the main ones). Run by `scripts/screens.sh`
@@ -55,6 +55,8 @@ test('screens of every page', async ({ page }, testInfo) => {
     await shoot(page, project, name);
   }
   // Home as a sales manager sees it (the administrator sells nothing).
+  await page.goto('/');
+  await new Shell(page).logout();
   await loginAs(page, users.manager.email);
   await page.goto('/');
   await expect(page.getByRole('region', { name: 'Mijn open opportunities' })).toBeVisible();

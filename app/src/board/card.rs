@@ -28,7 +28,8 @@ pub fn Card(state: BoardState, row: Arc<Row>) -> impl IntoView {
     let colour = if extra.colour.is_empty() { "var(--border)".to_owned() } else { extra.colour.clone() };
     let (shown, sub) = (row.title.clone(), subline(&row));
     let today = veld_domain::Date::from_ms(js_sys::Date::now() as i64);
-    let days = days_since(row.stage_since_ms, today).map(|d| {
+    // (Moved or made today: nothing to count yet.)
+    let days = days_since(row.stage_since_ms, today).filter(|d| *d > 0).map(|d| {
         let long = (t.board.days_in_stage)(d);
         view! { <span class="card-days" title=long.clone()><span aria-hidden="true">{(t.board.days_short)(d)}</span><span class="visually-hidden">{long.clone()}</span></span> }
     });

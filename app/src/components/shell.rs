@@ -84,7 +84,7 @@ fn AccountMenu() -> impl IntoView {
     let t = use_i18n();
     let open = RwSignal::new(false);
     let name = move || store.me.with(|me| me.as_ref().map(|m| m.user.name.clone()).unwrap_or_default());
-    let initials = move || name().split_whitespace().filter_map(|w| w.chars().next()).take(2).collect::<String>();
+    let initials = move || crate::components::ui::initials(&name());
     let detail = move || {
         store.me.with(|me| me.as_ref().map(|m| format!("{} · {}", m.role.name, m.office.name)).unwrap_or_default())
     };

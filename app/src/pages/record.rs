@@ -382,7 +382,7 @@ fn Links(
         let v = values();
         let company = company_name.get().map(|name| {
             let name = if name.is_empty() { t.record.unknown_record.to_owned() } else { name };
-            view! { <span class="link-chip"><span class="muted">{t.col.company}": "</span>{name}</span> }
+            view! { <span class="link-chip company-chip"><span class="muted">{t.col.company}": "</span>{name}</span> }
         });
         let converted = id_of(&v, names::OPPORTUNITY_ID).map(|o| {
             view! { <span class="link-chip">{t.record.converted_to}" "<A href=format!("/opportunities/{o}")>{t.record.open_opportunity}</A></span> }
@@ -409,7 +409,7 @@ fn Links(
             {can_convert.then(|| view! {
                 <button type="button" class="button primary" on:click=convert>{t.record.convert}</button>
             })}
-            <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{t.common.print}</button>
+            <button type="button" class="button print-button" on:click=move |_| { let _ = window().print(); }>{t.common.print}</button>
         }
     };
     view! {

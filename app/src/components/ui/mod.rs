@@ -114,7 +114,8 @@ fn controls(scope: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
 /// Whether a control is a text field with nothing in it.
 fn is_empty_field(e: &web_sys::HtmlElement) -> bool {
     if let Some(i) = e.dyn_ref::<web_sys::HtmlInputElement>() {
-        !matches!(i.type_().as_str(), "checkbox" | "radio" | "file" | "date" | "button" | "submit") && i.value().is_empty()
+        !matches!(i.type_().as_str(), "checkbox" | "radio" | "file" | "date" | "button" | "submit")
+            && i.value().is_empty()
     } else if let Some(t) = e.dyn_ref::<web_sys::HtmlTextAreaElement>() {
         t.value().is_empty()
     } else {

@@ -89,7 +89,7 @@ pub fn Existing(draft: RwSignal<Draft>) -> impl IntoView {
         {move || context_record().map(|(k, id, title)| {
             view! {
                 <p class="wide">
-                    <button type="button" class="button" on:click=move |_| copy(k, id)>{format!("{}: {title}", t().wizard.copy_from_context)}</button>
+                    <button type="button" class="chip-button" on:click=move |_| copy(k, id)>{format!("{}: {title}", t().wizard.copy_from_context)}</button>
                 </p>
             }
         })}
