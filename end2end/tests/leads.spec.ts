@@ -86,7 +86,7 @@ test('quick create makes company, contact and lead on one screen; the lead conve
 
   // The detail page: company, contact as main contact, the default stage and its instructions.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Twelve cargo bikes ${stamp}`);
-  await expect(page.locator('.record-links').getByText(company)).toBeVisible();
+  await expect(page.locator('dl.record-summary').getByText(company)).toBeVisible();
   const contacts = page.getByRole('region', { name: 'Contacts' });
   await expect(contacts.getByText(`Iris Bos ${stamp}`)).toBeVisible();
   await expect(contacts.getByText('+31612345678')).toBeVisible();

@@ -7,7 +7,8 @@ test('logs in with the right password and out again', async ({ page }, testInfo)
   await screenshot(page, testInfo, 'login');
   await login.login(users.manager.email);
   const shell = new Shell(page);
-  await expect(shell.heading()).toHaveText(/Leads/);
+  // Home is the first screen.
+  await expect(shell.heading()).toHaveText(/^Goede(morgen|middag|navond), Sanne$/);
   // Sanne's language is Dutch: the interface follows the user.
   await expect(shell.nav().getByRole('link', { name: 'Pijplijn' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
@@ -91,6 +92,8 @@ test('a session cookie the app holds no identity for opens the app with its rows
   await page.goto('/leads');
   await expect(listed(page, 'Leads').first()).toBeVisible();
   await expect(new Shell(page).heading()).toHaveText(/Leads/);
+  // …and stays there (it went by the login page to Home once the identity arrived).
+  await expect(page).toHaveURL(/\/leads$/);
   // The colleagues (owners) are asked for once, however many parts of the page show owners
   // (the list and its bulk bar have asked by the time rows show).
   expect(asked.filter((p) => p === '/api/users')).toHaveLength(1);

@@ -6,6 +6,7 @@ test('after a first visit the app shell loads with no network', async ({ page, c
   // Wait until this build's service worker controls the page (precache complete).
   await swReady(page);
   // …and the first download has reached this device (the lists read only local data).
+  await new Shell(page).open('Leads');
   await expect(listed(page, 'Leads').first()).toBeVisible();
   const companies = await (await page.request.get('/api/records/company')).json();
   await context.setOffline(true);

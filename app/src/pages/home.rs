@@ -169,11 +169,7 @@ pub fn HomePage() -> impl IntoView {
             </header>
             <div class="home-grid">
                 <Show when=move || may(RecordKind::Opportunity, |m| m.modules.opportunities)>
-                    <section class="card home-card" aria-labelledby="home-deals">
-                        <div class="home-card-head">
-                            <h2 id="home-deals">{move || t().home.my_open}</h2>
-                            <A href="/pipeline" attr:class="home-more">{move || t().home.to_pipeline}</A>
-                        </div>
+                    <HomeCard id="home-deals" title=Signal::derive(move || t().home.my_open) href="/pipeline" link=Signal::derive(move || t().home.to_pipeline)>
                         <p class="home-figure">
                             {move || {
                                 let (count, sum) = totals();
@@ -196,13 +192,9 @@ pub fn HomePage() -> impl IntoView {
                                 }
                             </For>
                         </ul>
-                    </section>
+                    </HomeCard>
                 </Show>
-                <section class="card home-card" aria-labelledby="home-due">
-                    <div class="home-card-head">
-                        <h2 id="home-due">{move || t().home.due}</h2>
-                        <A href="/activities" attr:class="home-more">{move || t().home.all_activities}</A>
-                    </div>
+                <HomeCard id="home-due" title=Signal::derive(move || t().home.due) href="/activities" link=Signal::derive(move || t().home.all_activities)>
                     <p class="home-figure">
                         {move || {
                             let (n, late) = due.with(|d| (d.0.len(), d.1));
@@ -210,13 +202,9 @@ pub fn HomePage() -> impl IntoView {
                         }}
                     </p>
                     <ActivityList activities=due_list show_parent=true/>
-                </section>
+                </HomeCard>
                 <Show when=move || may(RecordKind::Lead, |m| m.modules.leads)>
-                    <section class="card home-card" aria-labelledby="home-leads">
-                        <div class="home-card-head">
-                            <h2 id="home-leads">{move || t().home.new_leads}</h2>
-                            <A href="/leads" attr:class="home-more">{move || t().home.all_leads}</A>
-                        </div>
+                    <HomeCard id="home-leads" title=Signal::derive(move || t().home.new_leads) href="/leads" link=Signal::derive(move || t().home.all_leads)>
                         <p class="home-figure">{move || (t().home.leads_count)(new_leads.with(Vec::len))}</p>
                         <ul class="home-list">
                             {move || new_leads.get().into_iter().take(LEADS_LISTED).map(|(id, title, stage, colour)| view! {
@@ -226,20 +214,36 @@ pub fn HomePage() -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ul>
-                    </section>
+                    </HomeCard>
                 </Show>
-                <section class="card home-card" aria-labelledby="home-sync">
-                    <div class="home-card-head">
-                        <h2 id="home-sync">{move || t().home.sync}</h2>
-                        <A href="/pending" attr:class="home-more">{move || t().home.pending_link}</A>
-                    </div>
+                <HomeCard id="home-sync" title=Signal::derive(move || t().home.sync) href="/pending" link=Signal::derive(move || t().home.pending_link)>
                     <p class="home-figure">{sync_text}</p>
                     <p class="muted">{move || match store.connection.get() {
                         Connection::Online => t().home.online_hint,
                         _ => t().status.offline_hint,
                     }}</p>
-                </section>
+                </HomeCard>
             </div>
+        </section>
+    }
+}
+
+/// A card of Home: its heading, a link to the full list, and what it shows.
+#[component]
+fn HomeCard(
+    id: &'static str,
+    title: Signal<&'static str>,
+    href: &'static str,
+    link: Signal<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class="card home-card" aria-labelledby=id>
+            <div class="home-card-head">
+                <h2 id=id>{move || title.get()}</h2>
+                <A href=href attr:class="home-more">{move || link.get()}</A>
+            </div>
+            {children()}
         </section>
     }
 }

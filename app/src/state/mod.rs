@@ -212,7 +212,9 @@ impl Store {
         spawn_local(async move {
             let result = api::me().await;
             store.observe(&result);
-            store.checking_session.set(false);
+            // (The check ends only once its answer is in place: a moment with neither an
+            // identity nor a check under way sent a cookie-only start to the login page, and
+            // from there to Home instead of the page asked for.)
             match result {
                 Ok(me) => {
                     storage::save_identity(&me);
@@ -220,13 +222,17 @@ impl Store {
                     // profile): the app starts syncing now, as after a login.
                     let discovered = store.me.get_untracked().is_none();
                     store.me.set(Some(me));
+                    store.checking_session.set(false);
                     if discovered {
                         engine::start(store);
                     }
                     store.refresh_colleagues();
                 }
-                Err(ApiFailure::Server(body)) if body.error == ErrorCode::Unauthenticated => store.forget_identity(),
-                Err(_) => {}
+                Err(ApiFailure::Server(body)) if body.error == ErrorCode::Unauthenticated => {
+                    store.forget_identity();
+                    store.checking_session.set(false);
+                }
+                Err(_) => store.checking_session.set(false),
             }
         });
     }
