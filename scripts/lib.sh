@@ -59,12 +59,17 @@ ensure_trunk() {
 }
 
 ensure_wasm_bindgen() {
+  # The CLI is ours (it splits the app into route chunks first): rebuilt when its source changes.
+  local stamp
+  stamp=$(cat tools/wasm-bindgen/Cargo.toml tools/wasm-bindgen/src/bin/*.rs Cargo.lock | sha256sum | cut -c1-16)
   if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ] \
-    || ! [ -x "$TOOLS_DIR/wasm-bindgen-test-runner" ]; then
-    say "building wasm-bindgen $WASM_BINDGEN_VERSION and its test runner from Cargo.lock"
+    || ! [ -x "$TOOLS_DIR/wasm-bindgen-test-runner" ] \
+    || [ "$(cat "$TOOLS_DIR/wasm-bindgen.stamp" 2>/dev/null)" != "$stamp" ]; then
+    say "building wasm-bindgen $WASM_BINDGEN_VERSION (with the split step) and its test runner from Cargo.lock"
     cargo build --locked --release -p veld-wasm-bindgen
     mkdir -p "$TOOLS_DIR"
     cp "$CARGO_TARGET_DIR/release/wasm-bindgen" "$CARGO_TARGET_DIR/release/wasm-bindgen-test-runner" "$TOOLS_DIR/"
+    echo "$stamp" > "$TOOLS_DIR/wasm-bindgen.stamp"
   fi
 }
 

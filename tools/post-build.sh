@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Trunk post-build hook (runs in Trunk's staging directory):
+# 0. puts the route chunks of a split build (tools/wasm-bindgen) beside their loader, optimises
+#    them with wasm-opt, and names the main JS in the loader;
 # 1. minifies the JS glue with terser (Trunk's own minifier fails on wasm-bindgen's
 #    `export default`, and leaves it as is) where terser is installed (end2end/node_modules);
 # 2. writes this build's precache list and version into sw.js;
@@ -10,6 +12,26 @@ cd "${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
 
 # index.html names each file's SHA-384 (subresource integrity): a minified file gets its new one.
 sri() { python3 -c 'import base64, hashlib, sys; print(base64.b64encode(hashlib.sha384(open(sys.argv[1], "rb").read()).digest()).decode())' "$1"; }
+split=$(find snippets -maxdepth 1 -type d -name 'veld-split-*' 2>/dev/null | head -n1)
+if [ -n "$split" ]; then
+  tag=$(basename "$split")
+  target="${CARGO_TARGET_DIR:-${TRUNK_SOURCE_DIR:-$PWD/..}/target}"
+  chunks=$(find "$target/wasm-bindgen" -maxdepth 2 -type d -name "$tag" | head -n1)
+  [ -n "$chunks" ] || { echo "post-build: the chunks of $tag are not under $target/wasm-bindgen" >&2; exit 1; }
+  cp "$chunks"/*.wasm "$split/"
+  if [ "${TRUNK_PROFILE:-}" = release ]; then
+    for f in "$split"/*.wasm; do
+      wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+        --enable-reference-types --enable-multivalue "$f" -o "$f"
+    done
+  fi
+  main=$(ls veld-app-*.js | head -n1)
+  before=$(sri "$split/__wasm_split.js")
+  sed -i "s|__VELD_MAIN_JS__|$main|" "$split/__wasm_split.js"
+  sed -i "s|sha384-$before|sha384-$(sri "$split/__wasm_split.js")|g" index.html
+  echo "post-build: $(ls "$split"/*.wasm | wc -l) route chunks in $split"
+fi
+
 if [ "${TRUNK_PROFILE:-}" = release ] && command -v terser >/dev/null; then
   for f in $(find . -type f -name '*.js' ! -name 'sw.js'); do
     before=$(sri "$f")

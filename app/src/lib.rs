@@ -9,16 +9,17 @@ pub mod overview;
 pub mod pages;
 pub mod perf;
 pub mod pwa;
+pub mod routes;
 pub mod state;
 pub mod storage;
 pub mod sync;
 
-use admin::{AdminPage, AutomationPage, RolesPage, StagesPage, TablesPage};
 use components::shell::Shell;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::path;
-use pages::*;
+use leptos_router::{Lazy, path};
+use pages::{HomePage, LeadsPage, LoginPage, NotFoundInShell, NotFoundPage, OpportunitiesPage};
+use routes::*;
 
 /// Mounts the app on `<body>`.
 pub fn start() {
@@ -62,34 +63,36 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage/>
                     <ParentRoute path=path!("leads") view=Outlet>
                         <Route path=path!("") view=LeadsPage/>
-                        <Route path=path!(":id") view=LeadPage/>
+                        <Route path=path!(":id") view={Lazy::<LeadRoute>::new()}/>
                     </ParentRoute>
                     <ParentRoute path=path!("opportunities") view=Outlet>
                         <Route path=path!("") view=OpportunitiesPage/>
-                        <Route path=path!(":id") view=OpportunityPage/>
+                        <Route path=path!(":id") view={Lazy::<OpportunityRoute>::new()}/>
                     </ParentRoute>
-                    <Route path=path!("pipeline") view=PipelinePage/>
+                    <Route path=path!("pipeline") view={Lazy::<PipelineRoute>::new()}/>
                     <ParentRoute path=path!("companies") view=Outlet>
-                        <Route path=path!("") view=CompaniesPage/>
-                        <Route path=path!(":id") view=CompanyPage/>
+                        <Route path=path!("") view={Lazy::<CompaniesRoute>::new()}/>
+                        <Route path=path!(":id") view={Lazy::<CompanyRoute>::new()}/>
                     </ParentRoute>
                     <ParentRoute path=path!("contacts") view=Outlet>
-                        <Route path=path!("") view=ContactsPage/>
-                        <Route path=path!(":id") view=ContactPage/>
+                        <Route path=path!("") view={Lazy::<ContactsRoute>::new()}/>
+                        <Route path=path!(":id") view={Lazy::<ContactRoute>::new()}/>
                     </ParentRoute>
-                    <Route path=path!("job-orders/:id") view=JobOrderPage/>
+                    <Route path=path!("job-orders/:id") view={Lazy::<JobOrderRoute>::new()}/>
                     <ParentRoute path=path!("activities") view=Outlet>
-                        <Route path=path!("") view=ActivitiesPage/>
-                        <Route path=path!(":id") view=ActivityPage/>
+                        <Route path=path!("") view={Lazy::<ActivitiesRoute>::new()}/>
+                        <Route path=path!(":id") view={Lazy::<ActivityRoute>::new()}/>
                     </ParentRoute>
                     <ParentRoute path=path!("admin") view=Outlet>
-                        <Route path=path!("") view=AdminPage/>
-                        <Route path=path!("stages") view=StagesPage/>
-                        <Route path=path!("tables") view=TablesPage/>
-                        <Route path=path!("automation") view=AutomationPage/>
-                        <Route path=path!("roles") view=RolesPage/>
+                        <Route path=path!("") view={Lazy::<AdminRoute>::new()}/>
+                        <Route path=path!("stages") view={Lazy::<StagesRoute>::new()}/>
+                        <Route path=path!("tables") view={Lazy::<TablesRoute>::new()}/>
+                        <Route path=path!("automation") view={Lazy::<AutomationRoute>::new()}/>
+                        <Route path=path!("roles") view={Lazy::<RolesRoute>::new()}/>
                     </ParentRoute>
-                    <Route path=path!("pending") view=PendingPage/>
+                    <Route path=path!("pending") view={Lazy::<PendingRoute>::new()}/>
+                    // Last: any other address inside the app's frame.
+                    <Route path=path!("*any") view=NotFoundInShell/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -92,9 +92,20 @@ test('the keyboard reaches the skip link and the navigation', async ({ page }) =
   await expect(page).toHaveURL(/#main$/);
 });
 
-test('unknown pages say so', async ({ page }) => {
+test('unknown pages say so, inside the app with its navigation at hand', async ({ page }) => {
+  await loginAs(page, users.admin.email);
   await page.goto('/no/such/page');
-  await expect(page.getByRole('heading', { name: 'This page does not exist.' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('heading', { name: 'This page does not exist.' })).toBeVisible();
+  await expect(page.getByText('The address may be mistyped, or the page has moved.')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to the start page' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  // A record that is not on the device says why, and leads back to its list.
+  await page.goto('/leads/01890000-0000-7000-8000-000000000000');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This record is not on this device.');
+  await expect(page.getByText(/It may have been deleted, or it is not shared with you/)).toBeVisible();
+  await page.getByRole('link', { name: 'Back to Leads' }).click();
+  await expect(page).toHaveURL(/\/leads$/);
 });
 
 test('nothing overflows a 360 px wide screen', async ({ page }, testInfo) => {

@@ -2,6 +2,7 @@ import { chromium, expect, test } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Shell, listed, loginAs, users } from './fixtures/app';
 
 test('the manifest describes an installable app', async ({ request }) => {
   const response = await request.get('/manifest.webmanifest');
@@ -48,4 +49,23 @@ test('hashed assets are cached for good, the shell and the worker never', async 
   const asset = await request.get(wasm![1], { headers: { 'accept-encoding': 'gzip' } });
   expect(asset.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
   expect(asset.headers()['content-encoding']).toBe('gzip');
+});
+
+test('the first screens load without the other pages\' code; a page fetches its chunk when it opens', async ({ page }) => {
+  const chunks: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (/^\/snippets\/veld-split-[0-9a-f]{16}\/[^/]+\.wasm$/.test(url.pathname)) chunks.push(url.pathname);
+  });
+  await loginAs(page, users.manager.email);
+  const shell = new Shell(page);
+  await shell.open('Leads');
+  await expect(listed(page, 'Leads').first()).toBeVisible();
+  expect(chunks, 'login, Home and the leads list are in the main module').toEqual([]);
+  await shell.open('Pijplijn');
+  await expect(page.getByRole('region', { name: 'Pijplijn' }).getByRole('listitem').first()).toBeVisible();
+  expect(chunks.length, 'the pipeline came in a chunk').toBeGreaterThan(0);
+  // Every chunk is in this build's precache list (so it is there offline).
+  const sw = await (await page.request.get('/sw.js')).text();
+  for (const chunk of chunks) expect(sw).toContain(`"${chunk}"`);
 });

@@ -121,7 +121,16 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
     let subject = RwSignal::new(String::new());
     let kind_code = RwSignal::new("task".to_owned());
     let due = RwSignal::new(String::new());
+    // Done at once: a call made or a note taken is logged, a task is planned.
+    let done = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let quick = move |code: &'static str| {
+        move |_| {
+            kind_code.set(code.to_owned());
+            done.set(code != "task");
+            crate::components::ui::focus_id("new-activity-subject");
+        }
+    };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = crate::i18n::strings(store.language.get_untracked());
@@ -134,10 +143,14 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
         let mut f = Map::new();
         f.insert(names::SUBJECT.into(), json!(s));
         f.insert(names::TYPE.into(), json!(kind_code.get_untracked()));
-        f.insert(names::DONE.into(), json!(false));
+        let is_done = done.get_untracked();
+        f.insert(names::DONE.into(), json!(is_done));
         f.insert(field.into(), json!(id.to_string()));
         if !due.get_untracked().is_empty() {
             f.insert(names::DUE_DATE.into(), json!(due.get_untracked()));
+        } else if is_done {
+            // Logged now: it happened today.
+            f.insert(names::DUE_DATE.into(), json!(veld_domain::Date::from_ms(js_sys::Date::now() as i64).iso()));
         }
         subject.set(String::new());
         due.set(String::new());
@@ -146,11 +159,12 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
     view! {
         <section class="pending-section linked-tab" aria-labelledby="activities-heading">
             <h2 id="activities-heading">{move || t().nav.activities}</h2>
-            <Show when=move || activities.with(Vec::is_empty)>
-                <p class="muted">{move || t().linked.no_activities}</p>
-            </Show>
-            <ActivityList activities=activities/>
             <Show when=move || may_create(&store, RecordKind::Activity)>
+                <div class="quick-log" role="group" aria-label=move || t().linked.quick_log>
+                    <button type="button" class="chip-button" on:click=quick("call")>{move || t().linked.log_call}</button>
+                    <button type="button" class="chip-button" on:click=quick("note")>{move || t().linked.add_note}</button>
+                    <button type="button" class="chip-button" on:click=quick("task")>{move || t().linked.add_task}</button>
+                </div>
                 <form class="inline-form" on:submit=add novalidate aria-label=move || t().linked.new_activity>
                     <div class="field">
                         <label for="new-activity-type">{move || t().col.type_of}</label>
@@ -167,10 +181,18 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                         <label for="new-activity-due">{move || t().linked.due}</label>
                         <input id="new-activity-due" type="date" prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev))/>
                     </div>
+                    <label class="check-field">
+                        <input type="checkbox" prop:checked=move || done.get() on:change=move |ev| done.set(event_target_checked(&ev))/>
+                        {move || t().linked.done_already}
+                    </label>
                     <button type="submit" class="button">{move || t().linked.new_activity}</button>
                     <p class="field-error" id="new-activity-error">{move || error.get()}</p>
                 </form>
             </Show>
+            <Show when=move || activities.with(Vec::is_empty)>
+                <p class="muted">{move || t().linked.no_activities}</p>
+            </Show>
+            <ActivityList activities=activities/>
         </section>
     }
 }

@@ -59,6 +59,8 @@ pub struct AppStrings {
     pub loading: &'static str,
     pub not_found_title: &'static str,
     pub not_found_back: &'static str,
+    /// Why a page is not there.
+    pub not_found_why: &'static str,
 }
 
 /// Words many screens use: buttons and answers.
@@ -119,6 +121,14 @@ pub struct ListStrings {
 pub struct RecordStrings {
     /// A lead's or opportunity's summary under its title.
     pub summary: &'static str,
+    /// The summary's next open activity, and what it says when there is none.
+    pub next_activity: &'static str,
+    pub nothing_planned: &'static str,
+    /// The summary's main contact, how many others are linked, and its call / e-mail links.
+    pub main_contact: &'static str,
+    pub more_contacts: fn(usize) -> String,
+    pub call: fn(&str) -> String,
+    pub mail: fn(&str) -> String,
     /// A step of the stage path: "Move to {stage}".
     pub move_to_stage: fn(&str) -> String,
     pub stage_path: &'static str,
@@ -127,6 +137,11 @@ pub struct RecordStrings {
     pub read_only: &'static str,
     pub edit_not_allowed: &'static str,
     pub record_not_found: &'static str,
+    /// How many fields of the form were changed and are not saved yet.
+    pub unsaved: fn(usize) -> String,
+    /// Why a record may not be on the device, and the way back to its list.
+    pub record_not_found_why: &'static str,
+    pub back_to: fn(&str) -> String,
     pub sections: &'static str,
     pub change_company: &'static str,
     pub link_company: &'static str,
@@ -154,6 +169,13 @@ pub struct RecordStrings {
 
 /// What is linked to a lead or opportunity: activities, job orders, placements.
 pub struct LinkedStrings {
+    /// The buttons above a record's activities that start a logged call, a note or a task.
+    pub quick_log: &'static str,
+    pub log_call: &'static str,
+    pub add_note: &'static str,
+    pub add_task: &'static str,
+    /// The new activity happened already (a call made, a note taken).
+    pub done_already: &'static str,
     pub job_order_title: &'static str,
     pub activity_task: &'static str,
     pub activity_call: &'static str,

@@ -19,7 +19,7 @@ pub use contacts::ContactsPage;
 pub use home::HomePage;
 pub use leads::LeadsPage;
 pub use login::LoginPage;
-pub use not_found::NotFoundPage;
+pub use not_found::{NotFoundInShell, NotFoundPage};
 pub use opportunities::OpportunitiesPage;
 pub use pending::PendingPage;
 pub use pipeline::PipelinePage;

@@ -12,10 +12,12 @@ use crate::components::conflicts::{ConflictList, ConflictSource};
 use crate::components::contacts_tab::ContactsTab;
 use crate::components::general_form::GeneralForm;
 use crate::components::history::History;
+use crate::components::icons::{self, Icon};
 use crate::components::linked::{ActivitiesTab, JobOrdersTab, PlacementsTab, link_field};
 use crate::components::picker::{Picker, name_of};
 use crate::components::related::{ActivityParent, CompanyContacts, RelatedRecords, RelatedTo};
 use crate::components::stage_bar::StageBar;
+use crate::components::ui::EmptyState;
 use crate::i18n::{Strings, use_i18n};
 use crate::overview::{Selection, base};
 use crate::pages::wizard::Wizard;
@@ -25,7 +27,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use veld_domain::edit::Edit;
-use veld_domain::records::{contact_name, convert_lead, id_of, text};
+use veld_domain::records::{MAIN_CONTACT, contact_name, contacts_of, convert_lead, id_of, text};
 use veld_domain::schema::names;
 use veld_domain::{Action, RecordKind};
 
@@ -114,6 +116,8 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
         let t = t();
         record.with(|r| match r {
             Some(r) => heading_of(kind, &r.values()),
+            // Not yet read from the device: no verdict before the data is there.
+            None if !store.local_ready.get() => String::new(),
             None => t.record.record_not_found.to_owned(),
         })
     };
@@ -228,6 +232,13 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                     </div>
                 }
             })}
+            <Show when=move || !exists.get() && store.local_ready.get() && store.download.with(Option::is_none)>
+                <EmptyState text=Signal::derive(move || t().record.record_not_found_why)>
+                    {move || list_of(kind, t()).map(|(href, label)| view! {
+                        <A href=href attr:class="button primary">{(t().record.back_to)(label)}</A>
+                    })}
+                </EmptyState>
+            </Show>
         </section>
     }
 }
@@ -459,6 +470,42 @@ fn Summary(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>
             Some(builder.row(r))
         })
     });
+    // The next open activity (earliest due first) and the main contact, with their links.
+    let next = Memo::new(move |_| {
+        let id = record.with(|r| r.as_ref().map(|r| r.id))?;
+        let activities = crate::components::linked::linked_to(
+            &store,
+            RecordKind::Activity,
+            crate::components::linked::link_field(kind),
+            id,
+        );
+        let open: Vec<(bool, Option<String>, String)> = activities
+            .iter()
+            .map(|a| {
+                let v = a.values();
+                (
+                    v.get(names::DONE).and_then(serde_json::Value::as_bool) == Some(true),
+                    text(&v, names::DUE_DATE).map(str::to_owned),
+                    text(&v, names::SUBJECT).unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        crate::board::model::next_activities(open.iter().map(|(d, due, s)| (id, *d, due.as_deref(), s.as_str())))
+            .remove(&id)
+    });
+    let main_contact = Memo::new(move |_| {
+        let linked = record.with(|r| r.as_ref().map(|r| contacts_of(&r.values())))?;
+        let main = linked.iter().find(|c| c.role.as_deref() == Some(MAIN_CONTACT)).or(linked.first())?;
+        let contact = store.visible_one(RecordKind::Contact, main.id)?;
+        let v = contact.values();
+        Some(MainContact {
+            id: main.id,
+            name: contact_name(&v),
+            email: text(&v, names::EMAIL).map(str::to_owned),
+            phone: text(&v, names::PHONE).map(str::to_owned),
+            others: linked.len() - 1,
+        })
+    });
     let item = |label: &'static str, value: AnyView| {
         view! { <div class="summary-item"><dt>{label}</dt><dd>{value}</dd></div> }
     };
@@ -491,7 +538,45 @@ fn Summary(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>
             Some(name) => view! { <span class="summary-owner"><Avatar name=name.clone()/>{name}</span> }.into_any(),
             None => "—".into_any(),
         };
-        let contacts = if row.contacts.is_empty() { "—".to_owned() } else { row.contacts.clone() };
+        let today = veld_domain::Date::from_ms(js_sys::Date::now() as i64);
+        let next = match next.get() {
+            Some((due, subject)) => {
+                let late = due.is_some_and(|d| d < today);
+                let when = due.map(|d| d.format(lang)).unwrap_or_default();
+                view! {
+                    <span class="summary-next" class:late=late>
+                        {late.then(|| view! { <span class="pill overdue-pill">{t.board.overdue}</span>" " })}
+                        {(!when.is_empty()).then(|| format!("{when} · "))}{subject}
+                    </span>
+                }
+                .into_any()
+            }
+            None => view! { <span class="muted">{t.record.nothing_planned}</span> }.into_any(),
+        };
+        let contact = match main_contact.get() {
+            Some(c) => {
+                let call = c.phone.as_deref().map(|p| {
+                    let label = (t.record.call)(&c.name);
+                    view! { <a class="icon-button" href=tel_href(p) aria-label=label.clone() title=label><Icon d=icons::PHONE/></a> }
+                });
+                let mail = c.email.as_deref().map(|e| {
+                    let label = (t.record.mail)(&c.name);
+                    view! { <a class="icon-button" href=format!("mailto:{e}") aria-label=label.clone() title=label><Icon d=icons::MAIL/></a> }
+                });
+                let more = (c.others > 0)
+                    .then(|| view! { <span class="muted">" "{(t.record.more_contacts)(c.others)}</span> });
+                view! {
+                    <span class="summary-contact">
+                        <span class="summary-contact-name">
+                            <A href=format!("{}/{}", base(RecordKind::Contact), c.id)>{c.name.clone()}</A>{more}
+                        </span>
+                        {call}{mail}
+                    </span>
+                }
+                .into_any()
+            }
+            None => "—".into_any(),
+        };
         Some(view! {
             <dl class="record-summary" aria-label=t.record.summary>
                 {item(Col::Stage.label(t), stage)}
@@ -499,8 +584,44 @@ fn Summary(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>
                 {item(Col::CloseDate.label(t), (if close.is_empty() { "—".to_owned() } else { close }).into_any())}
                 {item(t.col.owner, owner)}
                 {item(Col::Company.label(t), company)}
-                {item(Col::Contacts.label(t), contacts.into_any())}
+                {item(t.record.main_contact, contact)}
+                {item(t.record.next_activity, next)}
             </dl>
         })
+    }
+}
+
+/// The summary's main contact: name, e-mail, phone, and how many other contacts are linked.
+#[derive(Clone, PartialEq)]
+struct MainContact {
+    id: uuid::Uuid,
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    others: usize,
+}
+
+/// A `tel:` link for a phone number as typed (`+31 6 12 34 56 78` → `tel:+31612345678`).
+fn tel_href(phone: &str) -> String {
+    let digits: String = phone
+        .trim()
+        .chars()
+        .enumerate()
+        .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
+        .map(|(_, c)| c)
+        .collect();
+    format!("tel:{digits}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tel_href;
+
+    #[test]
+    fn tel_links_keep_digits_and_a_leading_plus() {
+        assert_eq!(tel_href("+31 6 12 34 56 78"), "tel:+31612345678");
+        assert_eq!(tel_href("(020) 555-0101"), "tel:0205550101");
+        assert_eq!(tel_href(" +40 21 3"), "tel:+40213");
+        assert_eq!(tel_href("06-12 +3"), "tel:06123");
     }
 }

@@ -89,14 +89,14 @@ pub fn FormField(ctx: FormCtx, field: &'static Field) -> impl IntoView {
         }
         .into_any(),
         FieldType::LongText => view! {
-            <textarea id=id.clone() prop:value=value on:input=on_input disabled=disabled aria-invalid=invalid aria-describedby=error_id.clone() rows="3"></textarea>
+            <textarea id=id.clone() prop:value=value placeholder="—" on:input=on_input disabled=disabled aria-invalid=invalid aria-describedby=error_id.clone() rows="3"></textarea>
         }
         .into_any(),
         other => {
             let numeric = matches!(other, FieldType::Money | FieldType::Percent);
             let kind_attr = if other == FieldType::Date { "date" } else { "text" };
             view! {
-                <input id=id.clone() type=kind_attr inputmode=if numeric { "numeric" } else { "text" } prop:value=value
+                <input id=id.clone() type=kind_attr inputmode=if numeric { "numeric" } else { "text" } prop:value=value placeholder="—"
                     on:input=on_input aria-invalid=invalid aria-describedby=error_id.clone() disabled=disabled/>
             }
             .into_any()
@@ -117,7 +117,7 @@ pub fn FormField(ctx: FormCtx, field: &'static Field) -> impl IntoView {
         view! { <label for=id>{label}</label> }.into_any()
     };
     view! {
-        <div class="field" class:wide=wide>
+        <div class="field" class:wide=wide class:changed=move || ctx.dirty.with(|d| d.contains(name))>
             {heading}
             {control}
             {(field.ty == FieldType::Stage).then(|| view! { <p class="instructions" aria-live="polite">{instructions}</p> })}

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use veld_domain::RecordKind;
 use veld_domain::edit::Edit;
 use veld_domain::sync::{OWNER_FIELD, RecordState};
+use wasm_bindgen::JsCast;
 
 /// The form's state, shared by its fields.
 #[derive(Clone, Copy)]
@@ -68,6 +69,20 @@ impl FormCtx {
             self.errors.set(BTreeMap::new());
             self.dirty.set(BTreeSet::new());
         }
+    }
+
+    /// Puts the stored value of one field back (Escape in it): only that field's edit is undone.
+    fn revert(&self, name: &'static str) {
+        let stored = self.stored(name);
+        self.values.update(|v| {
+            v.insert(name, stored);
+        });
+        self.dirty.update(|d| {
+            d.remove(name);
+        });
+        self.errors.update(|e| {
+            e.remove(name);
+        });
     }
 
     /// A refusal next to its field, or in the form's notice.
@@ -142,14 +157,31 @@ pub fn GeneralForm(kind: RecordKind, record: Memo<Option<RecordState>>, may_edit
         ev.prevent_default();
         ctx.save();
     };
+    // Escape in a field undoes what was typed in it.
+    let keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() != "Escape" {
+            return;
+        }
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let id = target.id();
+        let field = form_fields(kind).into_iter().map(|f| f.name).find(|n| id.strip_prefix("field-") == Some(*n));
+        if let Some(name) = field.filter(|n| ctx.dirty.with_untracked(|d| d.contains(n))) {
+            ev.prevent_default();
+            ctx.revert(name);
+        }
+    };
+    let clean = move || ctx.dirty.with(BTreeSet::is_empty);
     view! {
-        <form class="card record-form" on:submit=submit novalidate aria-label=move || t().tab.general>
+        // Read mode with edit in place: the fields read as values until pointed at or focused;
+        // Save and Cancel show once something is typed, with how many fields changed.
+        <form class="card record-form inline-edit" on:submit=submit on:keydown=keydown novalidate aria-label=move || t().tab.general>
             <h2 id="general-heading">{move || t().tab.general}</h2>
             <div class="form-grid">
                 {form_fields(kind).into_iter().map(|field| view! { <field::FormField ctx=ctx field=field/> }).collect_view()}
             </div>
             <p class="form-notice" role="status">{move || ctx.notice.get()}</p>
-            <div class="form-actions">
+            <div class="form-actions" hidden=clean>
+                <span class="unsaved">{move || (t().record.unsaved)(ctx.dirty.with(BTreeSet::len))}</span>
                 <button type="submit" class="button primary" disabled=move || !may_edit.get()>{move || t().common.save}</button>
                 <button type="button" class="button" on:click=move |_| { ctx.refresh(true); ctx.notice.set(None); }>{move || t().common.cancel}</button>
             </div>

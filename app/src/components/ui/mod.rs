@@ -90,6 +90,24 @@ pub fn Avatar(#[prop(into)] name: String, #[prop(optional)] label: Option<&'stat
     }
 }
 
+/// An empty or missing state: what is (not) here, why, and what to do next.
+#[component]
+pub fn EmptyState(
+    /// A title when the page's heading does not say it already.
+    #[prop(optional, into)]
+    title: Option<Signal<&'static str>>,
+    #[prop(into)] text: Signal<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="empty-state">
+            {title.map(|title| view! { <p class="empty-state-title">{move || title.get()}</p> })}
+            <p class="muted">{move || text.get()}</p>
+            <div class="empty-state-actions">{children()}</div>
+        </div>
+    }
+}
+
 /// A stage as a pill with its colour (the same colour on lists, board and record page).
 #[component]
 pub fn StagePill(#[prop(into)] name: String, #[prop(into)] colour: String) -> impl IntoView {
@@ -142,33 +160,77 @@ pub fn focus_after(from: &'static str) {
     });
 }
 
-/// Moves the focus to the first control of the view in `main` (a new page): the one marked
-/// `data-autofocus` if any, else the first. On a phone a text box is skipped unless marked (its
-/// keyboard would cover the data).
-pub fn focus_view() {
-    request_animation_frame(|| {
-        let page = document().query_selector("main .page").ok().flatten();
-        let Some(main) = page.or_else(|| document().query_selector("main").ok().flatten()) else { return };
-        if main.contains(document().active_element().as_ref().map(|e| e.unchecked_ref())) {
-            return; // the page already put it somewhere
-        }
-        let marked = main
-            .query_selector("[data-autofocus]")
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        let narrow = window_is_narrow();
-        let first = || {
-            controls(&main).into_iter().find(|e| {
-                !narrow
-                    || !(e.tag_name() == "TEXTAREA"
-                        || e.dyn_ref::<web_sys::HtmlInputElement>().is_some_and(|i| i.type_() != "checkbox"))
-            })
-        };
-        if let Some(e) = marked.or_else(first) {
+/// Moves the focus to the control `id` (once the screen has followed the change that led there).
+pub fn focus_id(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(e) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = e.focus();
         }
     });
+}
+
+/// Moves the focus to the first control of the view in `main` (a new page): the one marked
+/// `data-autofocus` if any, else the first. On a phone a text box is skipped unless marked (its
+/// keyboard would cover the data).
+///
+/// A page of a lazy route (its code comes in a chunk) appears a moment after the address
+/// changed, so the page is watched for a few seconds: the focus goes to it when it replaces the
+/// page that was there, or after a few frames if that page was already the new one; a later
+/// call (another navigation) ends the watch.
+pub fn focus_view() {
+    thread_local!(static WATCH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+    let generation = WATCH.with(|w| {
+        w.set(w.get().wrapping_add(1));
+        w.get()
+    });
+    fn page() -> Option<web_sys::Element> {
+        let page = document().query_selector("main .page").ok().flatten();
+        page.or_else(|| document().query_selector("main").ok().flatten())
+    }
+    fn watch(generation: u32, frame: u32, old: Option<web_sys::Element>, focused: Option<web_sys::HtmlElement>) {
+        request_animation_frame(move || {
+            if WATCH.with(std::cell::Cell::get) != generation {
+                return;
+            }
+            let now = page();
+            let replaced = now.is_some() && now != old;
+            let active = document().active_element();
+            // The user (or the page) moved the focus since: leave it there.
+            let moved = focused.as_ref().is_some_and(|f| active.as_ref() != Some(f.unchecked_ref()));
+            if replaced && !moved {
+                if let Some(main) = &now {
+                    focus_first(main);
+                }
+                return;
+            }
+            let focused = if frame == 8 && focused.is_none() { now.as_ref().and_then(focus_first) } else { focused };
+            if frame < 180 && !moved {
+                watch(generation, frame + 1, old, focused);
+            }
+        });
+    }
+    watch(generation, 0, page(), None);
+}
+
+/// Focuses the first control of `main` (see `focus_view`); the one focused, if any.
+fn focus_first(main: &web_sys::Element) -> Option<web_sys::HtmlElement> {
+    let active = document().active_element();
+    if let Some(a) = active.as_ref().filter(|a| main.contains(Some(a.unchecked_ref()))) {
+        return a.clone().dyn_into().ok(); // the page already put it somewhere
+    }
+    let marked =
+        main.query_selector("[data-autofocus]").ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let narrow = window_is_narrow();
+    let first = || {
+        controls(main).into_iter().find(|e| {
+            !narrow
+                || !(e.tag_name() == "TEXTAREA"
+                    || e.dyn_ref::<web_sys::HtmlInputElement>().is_some_and(|i| i.type_() != "checkbox"))
+        })
+    };
+    let target = marked.or_else(first)?;
+    let _ = target.focus();
+    Some(target)
 }
 
 #[cfg(test)]
