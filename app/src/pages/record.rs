@@ -470,6 +470,17 @@ fn Summary(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>
             Some(builder.row(r))
         })
     });
+    // What the summary shows of the row: a title edit (the heading's) does not redraw it.
+    let shown = Memo::new(move |_| {
+        row.with(|r| {
+            r.as_ref().map(|r| crate::overview::model::Row {
+                title: String::new(),
+                haystack: String::new(),
+                contacts: String::new(),
+                ..r.clone()
+            })
+        })
+    });
     // The next open activity (earliest due first) and the main contact, with their links.
     let next = Memo::new(move |_| {
         let id = record.with(|r| r.as_ref().map(|r| r.id))?;
@@ -512,7 +523,7 @@ fn Summary(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>
     move || {
         let t = t();
         let lang = store.language.get();
-        let row = row.get()?;
+        let row = shown.get()?;
         let colour = store.config.with(|c| c.stages(kind).get(&row.stage_code).map(|s| s.colour.clone()));
         let company_id = record.with(|r| r.as_ref().and_then(|r| id_of(&r.values(), names::COMPANY_ID)));
         let value = match (row.value, row.probability) {
@@ -584,8 +595,9 @@ fn Summary(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>
                 {item(Col::CloseDate.label(t), (if close.is_empty() { "—".to_owned() } else { close }).into_any())}
                 {item(t.col.owner, owner)}
                 {item(Col::Company.label(t), company)}
-                {item(t.record.main_contact, contact)}
                 {item(t.record.next_activity, next)}
+                // (Full width on a phone: the name and its call and e-mail buttons.)
+                <div class="summary-item summary-contact-item"><dt>{t.record.main_contact}</dt><dd>{contact}</dd></div>
             </dl>
         })
     }
