@@ -119,11 +119,7 @@ try {
     try {
       const context = await browser.newContext({ baseURL: base });
       const page = await context.newPage();
-      await page.goto('/login');
-      await page.getByLabel(/E-mail address|E-mailadres/).fill('admin@veld.test');
-      await page.getByLabel(/^(Password|Wachtwoord)$/).fill('veld-demo-2026');
-      await page.getByRole('button', { name: /^(Log in|Inloggen)$/ }).click();
-      await page.waitForFunction(() => performance.getEntriesByName('veld:download:end').length > 0, null, { timeout: 60_000 });
+      await logInAndDownload(page, 60_000);
       await page.evaluate(async () => {
         await navigator.serviceWorker.ready;
         if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
@@ -140,6 +136,16 @@ try {
 } finally {
   server.kill('SIGTERM');
   fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+// Logs the administrator in through the login page and waits for the end of the first download
+// (it starts right after login).
+async function logInAndDownload(page, timeout) {
+  await page.goto('/login');
+  await page.getByLabel(/E-mail address|E-mailadres/).fill('admin@veld.test');
+  await page.getByLabel(/^(Password|Wachtwoord)$/).fill('veld-demo-2026');
+  await page.getByRole('button', { name: /^(Log in|Inloggen)$/ }).click();
+  await page.waitForFunction(() => performance.getEntriesByName('veld:download:end').length > 0, null, { timeout });
 }
 
 // Warm start: a returning user opens the app (its files cached by the service worker, every
@@ -202,12 +208,7 @@ async function syncBenchmarks(base) {
     const page = await context.newPage();
     page.on('pageerror', (e) => console.log(`  (page error: ${e.message})`));
     page.on('console', (m) => { if (m.type() === 'error') console.log(`  (console: ${m.text()})`); });
-    await page.goto('/login');
-    await page.getByLabel(/E-mail address|E-mailadres/).fill('admin@veld.test');
-    await page.getByLabel(/^(Password|Wachtwoord)$/).fill('veld-demo-2026');
-    await page.getByRole('button', { name: /^(Log in|Inloggen)$/ }).click();
-    // The first download starts right after login; wait for its end mark.
-    await page.waitForFunction(() => performance.getEntriesByName('veld:download:end').length > 0, null, { timeout: 300_000 });
+    await logInAndDownload(page, 300_000);
     const veldMs = await page.evaluate(() => {
       const start = performance.getEntriesByName('veld:download:start')[0].startTime;
       const end = performance.getEntriesByName('veld:download:end')[0].startTime;

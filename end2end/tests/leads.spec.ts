@@ -90,6 +90,8 @@ test('quick create makes company, contact and lead on one screen; the lead conve
   const contacts = page.getByRole('region', { name: 'Contacts' });
   await expect(contacts.getByText(`Iris Bos ${stamp}`)).toBeVisible();
   await expect(contacts.getByText('+31612345678')).toBeVisible();
+  // The summary names the main contact, with a call button on the stored number.
+  await expect(page.getByRole('link', { name: `Call Iris Bos ${stamp}` })).toHaveAttribute('href', 'tel:+31612345678');
   await expect(contacts.getByRole('combobox', { name: `Role Iris Bos ${stamp}` })).toBeDisabled();
   const stage = page.getByLabel('Stage', { exact: true });
   await expect(stage).toHaveValue('new');
@@ -331,7 +333,10 @@ test('activities, job orders and placements on a lead; a job order linked elsewh
   await page.getByLabel('Due').fill('2027-01-15');
   await page.getByRole('button', { name: 'New activity' }).click();
   await expect(page.getByRole('checkbox', { name: `Done: ${activity}` })).not.toBeChecked();
+  // The summary shows it as the next activity, until it is done.
+  await expect(page.getByLabel('Summary')).toContainText(`15 Jan 2027 · ${activity}`);
   await page.getByRole('checkbox', { name: `Done: ${activity}` }).check();
+  await expect(page.getByLabel('Summary')).toContainText('Nothing planned');
   await expect(page.getByRole('checkbox', { name: `Done: ${activity}` })).toBeChecked();
   const job = `Warehouse picker ${stamp}`;
   await page.getByLabel('Job order title').fill(job);

@@ -26,7 +26,6 @@ use veld_domain::RecordKind;
 use veld_domain::config::Table;
 use veld_domain::edit::Edit;
 use veld_domain::records::text;
-use veld_domain::schema::names;
 use wasm_bindgen::JsCast;
 
 pub use model::Filters;
@@ -85,11 +84,7 @@ impl Extras {
             store.visible_each(&[RecordKind::Activity], |a| {
                 let v = a.values();
                 if let Some(parent) = text(&v, link).and_then(|p| p.parse::<uuid::Uuid>().ok()) {
-                    let done = v.get(names::DONE).and_then(serde_json::Value::as_bool) == Some(true);
-                    let (due, subject) = (
-                        text(&v, names::DUE_DATE).map(str::to_owned),
-                        text(&v, names::SUBJECT).unwrap_or_default().to_owned(),
-                    );
+                    let (done, due, subject) = model::activity_facts(&v);
                     open.push((parent, done, due, subject));
                 }
             });

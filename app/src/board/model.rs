@@ -174,6 +174,18 @@ impl CardWindow {
     }
 }
 
+/// What `next_activities` reads of an activity's values: whether it is done, its due day as
+/// stored, and its subject.
+pub fn activity_facts(values: &serde_json::Map<String, serde_json::Value>) -> (bool, Option<String>, String) {
+    use veld_domain::records::text;
+    use veld_domain::schema::names;
+    (
+        values.get(names::DONE).and_then(serde_json::Value::as_bool) == Some(true),
+        text(values, names::DUE_DATE).map(str::to_owned),
+        text(values, names::SUBJECT).unwrap_or_default().to_owned(),
+    )
+}
+
 /// The next open activity of each record: the earliest due first, an undated one after every
 /// dated one. `activities` gives (record, done, due date, subject).
 pub fn next_activities<'a>(

@@ -490,17 +490,7 @@ fn Summary(kind: RecordKind, record: Memo<Option<veld_domain::sync::RecordState>
             crate::components::linked::link_field(kind),
             id,
         );
-        let open: Vec<(bool, Option<String>, String)> = activities
-            .iter()
-            .map(|a| {
-                let v = a.values();
-                (
-                    v.get(names::DONE).and_then(serde_json::Value::as_bool) == Some(true),
-                    text(&v, names::DUE_DATE).map(str::to_owned),
-                    text(&v, names::SUBJECT).unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
+        let open: Vec<_> = activities.iter().map(|a| crate::board::model::activity_facts(&a.values())).collect();
         crate::board::model::next_activities(open.iter().map(|(d, due, s)| (id, *d, due.as_deref(), s.as_str())))
             .remove(&id)
     });
