@@ -18,12 +18,13 @@ use components::shell::Shell;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{Lazy, path};
-use pages::{HomePage, LeadsPage, LoginPage, NotFoundInShell, NotFoundPage, OpportunitiesPage};
+use pages::{LeadsPage, LoginPage, NotFoundInShell, NotFoundPage, OpportunitiesPage};
 use routes::*;
 
 /// Mounts the app on `<body>`.
 pub fn start() {
     console_error_panic_hook::set_once();
+    perf::mark("veld:app:start");
     // index.html shows a logo until the app is ready; the app replaces it.
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();
@@ -60,7 +61,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("") view={Lazy::<HomeRoute>::new()}/>
                     <ParentRoute path=path!("leads") view=Outlet>
                         <Route path=path!("") view=LeadsPage/>
                         <Route path=path!(":id") view={Lazy::<LeadRoute>::new()}/>

@@ -3,8 +3,9 @@
 //! placed and precached by tools/post-build.sh) that is fetched the first time the page opens,
 //! and is on the device (the service worker's cache) from then on, offline too.
 //!
-//! The first screens stay in the main module: login, the frame (shell), Home, and the leads and
-//! opportunities lists.
+//! The first screens stay in the main module: login, the frame (shell), and the leads and
+//! opportunities lists (a returning user's first screen, shown before the device's data is read).
+//! Home comes in a chunk too: it is shown after a login, when the chunk comes with the download.
 
 use crate::admin::{AdminPage, AutomationPage, RolesPage, StagesPage, TablesPage};
 use crate::pages::*;
@@ -32,6 +33,7 @@ macro_rules! lazy_page {
 }
 
 lazy_page! {
+    HomeRoute => HomePage,
     LeadRoute => LeadPage,
     OpportunityRoute => OpportunityPage,
     CompanyRoute => CompanyPage,

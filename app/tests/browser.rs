@@ -38,6 +38,18 @@ async fn settle() {
 }
 
 #[wasm_bindgen_test]
+fn a_moment_reads_as_the_day_in_the_interface_language_and_the_local_time_to_the_minute() {
+    // 1 December 2026, 14:05:59 on this device's clock (whatever its time zone).
+    let local = js_sys::Date::new_with_year_month_day_hr_min_sec(2026, 11, 1, 14, 5, 59).get_time() as i64;
+    assert_eq!(veld_app::components::history::when(local, "en"), "1 Dec 2026, 14:05");
+    let morning = js_sys::Date::new_with_year_month_day_hr_min_sec(2027, 0, 9, 7, 3, 0).get_time() as i64;
+    assert_eq!(
+        veld_app::components::history::when(morning, "nl"),
+        veld_app::format::date("2027-01-09", Language::Nl) + ", 07:03"
+    );
+}
+
+#[wasm_bindgen_test]
 fn the_identity_survives_in_local_storage_and_a_corrupt_entry_is_dropped() {
     storage::clear_identity();
     assert_eq!(storage::load_identity(), None);

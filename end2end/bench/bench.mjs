@@ -103,6 +103,10 @@ try {
         figure(`lighthouse.${name}.${preset}.accessibility`, score('accessibility'), 'score', '>= 1');
         figure(`lighthouse.${name}.${preset}.best_practices`, score('best-practices'), 'score');
         figure(`lighthouse.${name}.${preset}.lcp`, Math.round(lhr.audits['largest-contentful-paint'].numericValue), 'ms');
+        figure(`lighthouse.${name}.${preset}.tbt`, Math.round(lhr.audits['total-blocking-time'].numericValue), 'ms');
+        figure(`lighthouse.${name}.${preset}.cls`, Math.round(lhr.audits['cumulative-layout-shift'].numericValue * 1000) / 1000, '');
+        const lcpNode = lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node;
+        if (lcpNode) console.log(`  (${name} ${preset}, largest paint: ${lcpNode.snippet})`);
         const failing = Object.values(lhr.audits).filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual' && a.scoreDisplayMode !== 'notApplicable');
         if (failing.length) console.log(`  (${name} ${preset}, below full marks: ${failing.map((a) => a.id).join(', ')})`);
       }
@@ -153,6 +157,8 @@ async function logInAndDownload(page, timeout) {
 // screen (a rAF poll: the frame the row is in). Median of 5 fresh tabs.
 async function warmStart(context, total, suffix = '') {
   const times = [];
+  const starts = [];
+  const ready = [];
   for (let i = 0; i < 5; i++) {
     const tab = await context.newPage();
     await tab.addInitScript(() => {
@@ -165,8 +171,16 @@ async function warmStart(context, total, suffix = '') {
     await tab.goto('/leads?tab=all');
     await tab.waitForFunction(() => window.__veldFirstRow !== undefined, null, { timeout: 60_000 });
     times.push(await tab.evaluate(() => window.__veldFirstRow));
+    // Where the time goes: the app's code running, and the device's data read.
+    await tab.waitForFunction(() => performance.getEntriesByName('veld:local:ready').length > 0, null, { timeout: 60_000 });
+    const [start, local] = await tab.evaluate(() => ['veld:app:start', 'veld:local:ready'].map((n) => performance.getEntriesByName(n)[0].startTime));
+    starts.push(start);
+    ready.push(local);
     await tab.close();
   }
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  figure(`start.warm_app_start_ms${suffix}`, Math.round(median(starts)), 'ms');
+  figure(`start.warm_local_ready_ms${suffix}`, Math.round(median(ready)), 'ms');
   times.sort((a, b) => a - b);
   figure(`start.warm_records${suffix}`, total, 'rec');
   figure(`start.warm_to_first_row_ms${suffix}`, Math.round(times[2]), 'ms', '<= 300');

@@ -408,3 +408,31 @@ test('advanced search, column chooser, saved views and the preview panel', async
   await preview.getByRole('link', { name: 'Open' }).click();
   await expect(page.getByLabel('Stage', { exact: true })).toBeVisible();
 });
+
+test('on a phone a long press checks a card without opening it; then a tap checks another', async ({ page }) => {
+  const shell = new Shell(page);
+  test.skip(!shell.isPhone(), 'the cards are the phone\'s list');
+  await loginAs(page, users.admin.email);
+  await page.goto('/leads?tab=all');
+  const cards = listed(page, 'Leads');
+  await expect(page.getByText(/^\d+ records$/)).toBeVisible();
+  const [first, second] = [cards.nth(0), cards.nth(1)];
+  const box = (await first.locator('.card-title').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(800);
+  await page.mouse.up();
+  await expect(first.getByRole('checkbox')).toBeChecked();
+  await expect(page).toHaveURL(/\/leads\?tab=all$/);
+  await expect(page.getByText('1 selected')).toBeVisible();
+  // In the selection mode a long press began, a tap checks (and unchecks) rather than opens.
+  await second.locator('.card-title').click();
+  await expect(second.getByRole('checkbox')).toBeChecked();
+  await expect(page.getByText('2 selected')).toBeVisible();
+  await second.locator('.card-title').click();
+  await expect(second.getByRole('checkbox')).not.toBeChecked();
+  await first.getByRole('checkbox').uncheck();
+  // With none checked the mode ends: a tap opens the record again (a short press is a tap).
+  await second.locator('.card-title').click();
+  await expect(page).toHaveURL(/\/leads\/[0-9a-f-]{36}$/);
+});

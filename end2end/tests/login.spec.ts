@@ -98,3 +98,28 @@ test('a session cookie the app holds no identity for opens the app with its rows
   // (the list and its bulk bar have asked by the time rows show).
   expect(asked.filter((p) => p === '/api/users')).toHaveLength(1);
 });
+
+test('the login page is on the screen before the app\'s code has arrived, in the chosen language', async ({ browser }) => {
+  const context = await browser.newContext({ serviceWorkers: 'block', locale: 'nl-NL' });
+  const page = await context.newPage();
+  // The app's code is held back (a slow network) until the drawn page has been checked.
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  await page.route(/\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto('/login');
+  // Drawn by index.html: the same words as the app's page (Dutch, the browser's language), its
+  // fields waiting for the app.
+  await expect(page.getByRole('heading', { level: 1, includeHidden: true })).toHaveText('Inloggen bij Veld');
+  await expect(page.locator('#boot input[type=email]')).toBeDisabled();
+  await expect(page.locator('#boot')).toContainText('Gebruik het e-mailadres en wachtwoord dat je van je beheerder kreeg.');
+  const drawn = await page.locator('#boot h1').boundingBox();
+  release();
+  // The app takes over in place: the same heading where it was, fields that work.
+  await expect(page.getByLabel('E-mailadres')).toBeEnabled();
+  await expect(page.locator('#boot')).toHaveCount(0);
+  const real = await page.getByRole('heading', { level: 1 }).boundingBox();
+  expect(Math.abs(real!.y - drawn!.y)).toBeLessThan(2);
+  await page.getByLabel('E-mailadres').fill(users.manager.email);
+  await expect(page.getByLabel('E-mailadres')).toHaveValue(users.manager.email);
+  await context.close();
+});

@@ -191,3 +191,19 @@ test('on a phone the first record of every list is high on the first screen', as
   // (The list re-renders as the new activity syncs: measure the one shown.)
   await expect.poll(async () => (await activity.boundingBox())?.y ?? Infinity, { message: 'the first activity starts above y = 200' }).toBeLessThan(200);
 });
+
+test('on a laptop screen the lists show their value without scrolling sideways', async ({ page }) => {
+  test.skip(new Shell(page).isPhone(), 'the phone shows cards');
+  await loginAs(page, users.admin.email);
+  for (const width of [1280, 1366]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const [path, name, last] of [['/leads?tab=all', 'Leads', 'Value'], ['/opportunities?tab=all', 'Opportunities', 'Expected close']]) {
+      await page.goto(path);
+      const region = page.getByRole('region', { name });
+      await expect(region.getByRole('row').nth(1)).toBeVisible();
+      const [box, header] = [await region.boundingBox(), await region.getByRole('columnheader', { name: last }).boundingBox()];
+      expect(header!.x + header!.width, `${name} at ${width} px: ${last} in view`).toBeLessThanOrEqual(box!.x + box!.width + 1);
+      expect(await region.evaluate((e) => e.scrollWidth - e.clientWidth), `${name} at ${width} px: no sideways scroll`).toBeLessThanOrEqual(1);
+    }
+  }
+});

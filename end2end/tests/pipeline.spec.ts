@@ -110,9 +110,15 @@ test('a rule made in Automation fires on a move made offline once it syncs, and 
     await swReady(admin);
     // The rule: when a lead's stage changes to Contacted, a task for its owner, due tomorrow.
     await admin.goto('/admin/automation');
-    await admin.locator('#new-rule-code').fill(code);
-    await admin.locator('#new-rule-name').fill(`Follow-up ${stamp}`);
-    await admin.locator('#new-rule-code').locator('xpath=ancestor::div[contains(@class,"config-add")]').getByRole('button', { name: 'Add' }).click();
+    // "New rule" opens its small form with the focus in the code; Add closes it again.
+    await admin.getByRole('button', { name: 'New rule' }).click();
+    const form = admin.getByRole('group', { name: 'New rule' });
+    await expect(form.getByLabel('Code')).toBeFocused();
+    await admin.keyboard.type(code);
+    await form.getByLabel('Name (en)').fill(`Follow-up ${stamp}`);
+    await form.getByRole('button', { name: 'Add' }).click();
+    await expect(form).toHaveCount(0);
+    await expect(admin.getByRole('button', { name: 'New rule' })).toBeFocused();
     const rule = admin.locator('li.config-item').filter({ has: admin.locator('summary', { hasText: `Follow-up ${stamp}` }) });
     await rule.locator('summary').click();
     await rule.getByLabel('When').selectOption('stage_changed');

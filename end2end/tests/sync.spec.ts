@@ -264,7 +264,7 @@ test("saving one field never overwrites a colleague's offline edit of another fi
     expect(record.data.title).toBe(renamed);
     expect(record.data.interest).toBe(interest);
     // Sanne's save is one field in the history, not every field of the form.
-    const history = sanne.getByRole('region', { name: 'Wijzigingen' });
+    const history = sanne.getByRole('region', { name: 'Tijdlijn' });
     const hers = history.getByRole('listitem').filter({ hasText: users.manager.name });
     await expect(hers).toHaveCount(1, { timeout: 10_000 });
     await expect(hers.locator('.field-changes li')).toHaveCount(1);

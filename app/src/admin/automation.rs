@@ -64,10 +64,10 @@ pub fn AutomationPage() -> impl IntoView {
         <AdminOnly title=|t| t.admin.automation intro=|t| t.auto.automation_intro>
                 <h2 class="section-title">{move || t().auto.rules_title}</h2>
                 <KindSwitch kind=kind/>
-                <ConfigList items=rules add_heading=|t| t.auto.new_rule id_prefix="new-rule" taken=rule_taken on_add=add_rule
+                <ConfigList items=rules add_heading=|t| t.auto.new_rule empty=|t| t.auto.no_rules id_prefix="new-rule" taken=rule_taken on_add=add_rule
                     editor=move |id, rule| view! { <RuleEditor id=id rule=rule all=rules/> }/>
                 <h2 class="section-title">{move || t().auto.processes_title}</h2>
-                <ConfigList items=processes add_heading=|t| t.auto.new_process id_prefix="new-process" taken=process_taken on_add=add_process
+                <ConfigList items=processes add_heading=|t| t.auto.new_process empty=|t| t.auto.no_processes id_prefix="new-process" taken=process_taken on_add=add_process
                     editor=move |id, process| view! { <ProcessEditor id=id process=process all=processes last_run=last_run/> }/>
                 {move || last_run.get().map(|r| match r {
                     Ok(run) => view! { <RunReport run=run/> }.into_any(),

@@ -20,6 +20,7 @@ pub use stages::StagesPage;
 pub use tables::TablesPage;
 pub use users::AdminPage;
 
+use crate::components::icons::{self, Icon};
 use crate::components::page::Page;
 use crate::i18n::{Strings, use_i18n};
 use crate::state::Store;
@@ -195,6 +196,8 @@ pub fn ConfigList<T, E, V>(
     items: Memo<Vec<(uuid::Uuid, T)>>,
     editor: E,
     add_heading: Text,
+    /// What an empty list says (what such an item is for).
+    empty: Text,
     id_prefix: &'static str,
     taken: Callback<String, bool>,
     on_add: Callback<(String, String), Edit>,
@@ -204,7 +207,11 @@ where
     E: Fn(uuid::Uuid, T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let t = use_i18n();
     view! {
+        <Show when=move || items.with(Vec::is_empty)>
+            <p class="muted config-empty">{move || empty(t())}</p>
+        </Show>
         <ul class="config-list">
             <For each=move || items.get() key=|(id, _)| *id children=move |(id, item)| editor(id, item)/>
         </ul>
@@ -229,8 +236,9 @@ pub fn AdminOnly(title: Text, intro: Text, children: ChildrenFn) -> impl IntoVie
     }
 }
 
-/// "New stage" / "New entry": a code (lower case, spaces become underscores) and an English
-/// name; refuses an empty one or a code in use, next to the fields.
+/// "New stage" / "New entry": a button that opens a small form — a code (lower case, spaces
+/// become underscores) and an English name — and puts the focus in it; refuses an empty one or
+/// a code in use, next to the fields; closes on Add or Cancel.
 #[component]
 pub fn AddCode(
     heading: fn(&Strings) -> &'static str,
@@ -243,6 +251,19 @@ pub fn AddCode(
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let open = RwSignal::new(false);
+    let (code_id, name_id, toggle_id) =
+        (format!("{id_prefix}-code"), format!("{id_prefix}-name"), format!("{id_prefix}-open"));
+    let close = {
+        let toggle_id = toggle_id.clone();
+        Callback::new(move |()| {
+            open.set(false);
+            code.set(String::new());
+            name.set(String::new());
+            error.set(None);
+            crate::components::ui::focus_id(toggle_id.clone());
+        })
+    };
     let add = move |_| {
         let t = t();
         let c = code.get_untracked().trim().to_lowercase().replace(' ', "_");
@@ -256,27 +277,46 @@ pub fn AddCode(
             return;
         }
         if store.apply_reporting(on_add.run((c, n)), error) {
-            code.set(String::new());
-            name.set(String::new());
+            close.run(());
         }
     };
-    let (code_id, name_id) = (format!("{id_prefix}-code"), format!("{id_prefix}-name"));
-    view! {
-        <div class="card config-add">
-            <h2>{move || heading(t())}</h2>
-            <div class="form-grid">
-                <div class="field">
-                    <label for=code_id.clone()>{move || t().col.code}</label>
-                    <input id=code_id prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
+    let first = code_id.clone();
+    let form = move || {
+        let (code_id, name_id, add) = (code_id.clone(), name_id.clone(), add);
+        view! {
+            <div class="card config-add" role="group" aria-label=move || heading(t())
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { close.run(()) }>
+                <h2>{move || heading(t())}</h2>
+                <div class="form-grid">
+                    <div class="field">
+                        <label for=code_id.clone()>{move || t().col.code}</label>
+                        <input id=code_id prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
+                    </div>
+                    <div class="field">
+                        <label for=name_id.clone()>{move || t().admin.name_en}</label>
+                        <input id=name_id prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                    </div>
                 </div>
-                <div class="field">
-                    <label for=name_id.clone()>{move || t().admin.name_en}</label>
-                    <input id=name_id prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                <p class="field-error" role="alert">{move || error.get()}</p>
+                <div class="form-actions">
+                    <button type="button" class="button primary" on:click=add>{move || t().common.add}</button>
+                    <button type="button" class="button subtle" on:click=move |_| close.run(())>{move || t().common.cancel}</button>
                 </div>
             </div>
-            <p class="field-error" role="alert">{move || error.get()}</p>
-            <button type="button" class="button primary" on:click=add>{move || t().common.add}</button>
-        </div>
+        }
+    };
+    view! {
+        <Show when=move || open.get() fallback=move || {
+            let first = first.clone();
+            view! {
+                <button type="button" id=toggle_id.clone() class="button add-button" aria-expanded="false"
+                    on:click=move |_| { open.set(true); crate::components::ui::focus_id(first.clone()); }>
+                    <Icon d=icons::PLUS/><span>{move || heading(t())}</span>
+                </button>
+            }
+        }>
+            {form.clone()}
+        </Show>
     }
 }
 

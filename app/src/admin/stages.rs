@@ -24,7 +24,7 @@ pub fn StagesPage() -> impl IntoView {
     view! {
         <AdminOnly title=|t| t.admin.stages intro=|t| t.admin.stages_intro>
             <KindSwitch kind=kind/>
-            <ConfigList items=stages add_heading=|t| t.admin.new_stage id_prefix="new-stage" taken=taken on_add=add
+            <ConfigList items=stages add_heading=|t| t.admin.new_stage empty=|t| t.admin.no_stages id_prefix="new-stage" taken=taken on_add=add
                 editor=move |id, stage| view! { <StageEditor id=id stage=stage all=stages/> }/>
         </AdminOnly>
     }

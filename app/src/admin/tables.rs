@@ -56,8 +56,21 @@ pub fn TablesPage() -> impl IntoView {
                     {move || Table::ALL.map(|x| view! { <option value=x.as_str() selected=table.get() == x>{table_name(t(), x)}</option> }).collect_view()}
                 </select>
             </div>
-            <ConfigList items=entries add_heading=|t| t.admin.new_entry id_prefix="new-entry" taken=taken on_add=add
+            // On a wide screen the entries are rows under one header (their own labels are
+            // for assistive technology only); on a phone each is a card with its labels.
+            <div class="entry-table" class:with-colour=move || table.get() == Table::Category>
+            <Show when=move || entries.with(|e| !e.is_empty())>
+                <div class="entry-head" aria-hidden="true">
+                    <span>{move || t().col.code}</span>
+                    {langs().map(|l| view! { <span>{move || format!("{} ({l})", t().col.name)}</span> }).collect_view()}
+                    <span>{move || t().col.order}</span>
+                    <Show when=move || table.get() == Table::Category><span>{move || t().col.colour}</span></Show>
+                    <span>{move || t().admin.active}</span>
+                </div>
+            </Show>
+            <ConfigList items=entries add_heading=|t| t.admin.new_entry empty=|t| t.admin.no_entries id_prefix="new-entry" taken=taken on_add=add
                 editor=move |id, entry| view! { <EntryEditor id=id entry=entry all=entries/> }/>
+            </div>
         </AdminOnly>
     }
 }
@@ -105,7 +118,7 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, Tab
                         let on = event_target_checked(&ev);
                         draft.update(|d| d.active = on);
                     }/>
-                    {move || t().admin.active}
+                    <span class="check-text">{move || t().admin.active}</span>
                 </label>
                 <button type="submit" class="button">{move || t().common.save}</button>
                 <p class="form-notice" role="status">{move || editor.notice.get()}</p>

@@ -3,6 +3,7 @@
 //! it works offline; the file uploads after the record has synced. Files above the limit are
 //! refused next to the field, before anything is stored.
 
+use crate::components::icons::{self, Icon};
 use crate::components::linked::{linked_to, may_create};
 use crate::i18n::{Strings, use_i18n};
 use crate::state::{Connection, Store};
@@ -49,6 +50,8 @@ pub fn AttachmentsTab(
     let type_code = RwSignal::new("quote".to_owned());
     let error = RwSignal::new(None::<String>);
     let input = NodeRef::<leptos::html::Input>::new();
+    // The picked file's name and size, shown in the picker.
+    let chosen = RwSignal::new(None::<String>);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = crate::i18n::strings(store.language.get_untracked());
@@ -59,6 +62,9 @@ pub fn AttachmentsTab(
         };
         let size = file.size() as u64;
         if size > ATTACHMENT_LIMIT {
+            // Refused: the picker is emptied for another choice; the message says why.
+            el.set_value("");
+            chosen.set(None);
             error.set(Some((t.err.file_too_large)(&size_text(size), &size_text(ATTACHMENT_LIMIT))));
             return;
         }
@@ -71,6 +77,7 @@ pub fn AttachmentsTab(
         fields.insert(names::CONTENT_TYPE.to_owned(), json!(file.type_()));
         fields.insert(field.to_owned(), json!(id.to_string()));
         el.set_value("");
+        chosen.set(None);
         spawn_local(async move {
             if let Err(e) = store.attach_file(attachment, &file, fields).await {
                 error.set(Some(e.text(t)));
@@ -92,9 +99,20 @@ pub fn AttachmentsTab(
                 <form class="inline-form" on:submit=add novalidate aria-label=move || t().attachment.add_attachment>
                     <div class="field grow">
                         <label for="new-attachment-file">{move || t().attachment.file}</label>
-                        <input id="new-attachment-file" type="file" node_ref=input
-                            aria-invalid=move || error.get().is_some().to_string() aria-describedby="new-attachment-error"
-                            on:change=move |_| error.set(None)/>
+                        // The browser's own picker, invisible over a drop zone that says what
+                        // was picked (clicking or dropping on the zone reaches the input).
+                        <div class="file-pick" class:picked=move || chosen.with(Option::is_some)>
+                            <Icon d=icons::PAPERCLIP/>
+                            <span class="file-pick-text">{move || chosen.get().unwrap_or_else(|| (t().attachment.pick_file)(&size_text(ATTACHMENT_LIMIT)))}</span>
+                            <input id="new-attachment-file" type="file" node_ref=input
+                                aria-invalid=move || error.get().is_some().to_string() aria-describedby="new-attachment-error"
+                                on:change=move |ev| {
+                                    error.set(None);
+                                    let el = event_target::<web_sys::HtmlInputElement>(&ev);
+                                    let file = el.files().and_then(|f| f.get(0));
+                                    chosen.set(file.map(|f| format!("{} · {}", f.name(), size_text(f.size() as u64))));
+                                }/>
+                        </div>
                     </div>
                     <div class="field">
                         <label for="new-attachment-type">{move || t().attachment.file_type}</label>

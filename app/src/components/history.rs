@@ -1,5 +1,6 @@
-//! A record's history (DM-3): each applied change with who made it (or which automation rule),
-//! when, and every field's old and new value; read from the server, so online only.
+//! A record's timeline: its history (DM-3) — each applied change with who made it (or which
+//! automation rule), when, and every field's old and new value, read from the server so online
+//! only — merged with the activities done and the files attached, from the device.
 
 use crate::components::online::{OnlineTexts, online_list};
 use crate::components::picker::name_of;
@@ -8,6 +9,7 @@ use crate::state::Store;
 use leptos::prelude::*;
 use veld_domain::RecordKind;
 use veld_domain::api::HistoryEntry;
+use veld_domain::sync::RecordState;
 
 const TEXTS: OnlineTexts =
     OnlineTexts { offline: |t| t.history.offline, not_found: |t| t.history.unsent, empty: |t| t.history.none };
@@ -26,11 +28,13 @@ pub fn shown(v: &serde_json::Value) -> String {
     }
 }
 
-/// A date and time in the interface language.
+/// A moment in this device's time zone, its day as the interface language writes days
+/// (`format::date`) and the time to the minute: "1 Dec 2026, 14:10".
 pub fn when(ms: i64, lang: &str) -> String {
-    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
-        .to_locale_string(lang, &wasm_bindgen::JsValue::UNDEFINED)
-        .into()
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let day = format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date());
+    let language = lang.parse().unwrap_or_default();
+    format!("{}, {:02}:{:02}", crate::format::date(&day, language), d.get_hours(), d.get_minutes())
 }
 
 /// A stored value as the user knows it, by the field's type in the schema: stage, table and
@@ -91,8 +95,34 @@ pub fn value_label(store: &Store, kind: RecordKind, field: &str, v: &serde_json:
     label.unwrap_or_else(|| shown(v))
 }
 
+/// One entry of a record's timeline.
+enum Entry {
+    /// A change of the record itself, from the server's history.
+    Change(HistoryEntry),
+    /// An activity of the record that is done (a call logged, a note, a finished task).
+    Activity(RecordState),
+    /// A file attached to the record.
+    File(RecordState),
+}
+
+impl Entry {
+    /// When it happened (ms since the epoch): the change's time; when the activity was marked
+    /// done or the file attached, by the edit's clock.
+    fn at(&self) -> i64 {
+        let edited = |r: &RecordState, field: &str| r.fields.get(field).map_or(0, |f| f.hlc.wall_ms);
+        match self {
+            Entry::Change(h) => h.at_ms,
+            Entry::Activity(r) => edited(r, names::DONE),
+            Entry::File(r) => edited(r, names::NAME),
+        }
+    }
+}
+
+/// A record's timeline (its right-hand column on a wide screen): what was done and what
+/// changed, newest first — activities done, files attached (both from the device, offline
+/// too) and the record's changes with who made them (from the server, when online).
 #[component]
-pub fn History(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
+pub fn Timeline(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
     let cursor = Memo::new(move |_| store.sync_meta.with(|m| m.as_ref().map(|m| m.cursor)));
@@ -100,52 +130,121 @@ pub fn History(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
         cursor.track();
         async move { store.history(kind, id).await }
     });
+    // Activities and files exist for sales records, companies and contacts.
+    let linked = matches!(kind, RecordKind::Lead | RecordKind::Opportunity | RecordKind::Company | RecordKind::Contact);
+    // (Activities done, files.)
+    let local = Memo::new(move |_| {
+        if !linked {
+            return (Vec::new(), Vec::new());
+        }
+        let field = crate::components::linked::link_field(kind);
+        let mut done = crate::components::linked::linked_to(&store, RecordKind::Activity, field, id);
+        done.retain(crate::components::linked::is_done);
+        (done, crate::components::linked::linked_to(&store, RecordKind::Attachment, field, id))
+    });
+    let error = RwSignal::new(None::<String>);
     let body = move || {
         let t = t();
         let lang = store.language.get().code();
-        online_list(t, log.get(), &TEXTS, |list| {
-            view! {
-                <ol class="change-list history">
-                    {list.into_iter().map(|h: HistoryEntry| {
-                        let who = match (&h.rule, &h.by) {
-                            (Some(rule), _) => (t.history.by_rule)(rule),
-                            (None, Some(by)) => by.clone(),
-                            (None, None) => t.app.app_name.to_owned(),
-                        };
-                        let what = match h.op.as_str() {
-                            "create" => t.pending.op_create,
-                            "delete" => t.pending.op_delete,
-                            _ => t.pending.op_update,
-                        };
-                        let lines = h.changes.iter().filter(|c| h.op != "create" || !c.new.is_null()).map(|c| {
-                            let line = if h.op == "create" {
-                                format!("{}: {}", field_label(t, &c.field), value_label(&store, kind, &c.field, &c.new))
-                            } else {
-                                format!(
-                                    "{}: {} → {}",
-                                    field_label(t, &c.field),
-                                    value_label(&store, kind, &c.field, &c.old),
-                                    value_label(&store, kind, &c.field, &c.new)
-                                )
-                            };
-                            view! { <li>{line}</li> }
-                        }).collect_view();
-                        view! {
-                            <li class="card">
-                                <span><strong>{who}</strong>" · "{what}" · "<span class="muted">{when(h.at_ms, lang)}</span></span>
-                                <ul class="field-changes">{lines}</ul>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ol>
+        let history = log.get();
+        let answered = history.is_some();
+        let (changes, note) = match history {
+            Some(Ok(list)) => (list, None),
+            None => (Vec::new(), None),
+            Some(Err(e)) => {
+                // The device's part still shows; the server's part says why it is missing.
+                let why = online_list::<HistoryEntry>(t, Some(Err(e)), &TEXTS, |_| ().into_any());
+                (Vec::new(), Some(why))
             }
-            .into_any()
-        })
+        };
+        let mut entries: Vec<Entry> = changes.into_iter().map(Entry::Change).collect();
+        local.with(|(done, files)| {
+            entries.extend(done.iter().cloned().map(Entry::Activity));
+            entries.extend(files.iter().cloned().map(Entry::File));
+        });
+        entries.sort_by_key(|e| std::cmp::Reverse(e.at()));
+        let empty = entries.is_empty() && note.is_none() && answered;
+        let items = entries
+            .into_iter()
+            .map(|e| match (e.at(), e) {
+                (_, Entry::Change(h)) => change_item(&store, kind, t, lang, h).into_any(),
+                (_, Entry::Activity(r)) => {
+                    crate::components::linked::activity_item(store, t, r, false, error).into_any()
+                }
+                (at, Entry::File(r)) => file_item(t, lang, &r, at).into_any(),
+            })
+            .collect_view();
+        view! {
+            <ol class="change-list history timeline">{items}</ol>
+            {note}
+            {empty.then(|| view! { <p class="muted">{t.history.none}</p> })}
+            <p class="field-error" role="alert">{move || error.get()}</p>
+        }
     };
     view! {
         <section class="pending-section history-section" aria-labelledby="changes-heading">
             <h2 id="changes-heading">{move || t().record.changes_title}</h2>
             {body}
         </section>
+    }
+}
+
+/// A change of the record: who (or which rule), what, when, and each field's old and new value.
+fn change_item(
+    store: &Store,
+    kind: RecordKind,
+    t: &'static crate::i18n::Strings,
+    lang: &str,
+    h: HistoryEntry,
+) -> impl IntoView + use<> {
+    let who = match (&h.rule, &h.by) {
+        (Some(rule), _) => (t.history.by_rule)(rule),
+        (None, Some(by)) => by.clone(),
+        (None, None) => t.app.app_name.to_owned(),
+    };
+    let what = match h.op.as_str() {
+        "create" => t.pending.op_create,
+        "delete" => t.pending.op_delete,
+        _ => t.pending.op_update,
+    };
+    let lines = h
+        .changes
+        .iter()
+        .filter(|c| h.op != "create" || !c.new.is_null())
+        .map(|c| {
+            let line = if h.op == "create" {
+                format!("{}: {}", field_label(t, &c.field), value_label(store, kind, &c.field, &c.new))
+            } else {
+                format!(
+                    "{}: {} → {}",
+                    field_label(t, &c.field),
+                    value_label(store, kind, &c.field, &c.old),
+                    value_label(store, kind, &c.field, &c.new)
+                )
+            };
+            view! { <li>{line}</li> }
+        })
+        .collect_view();
+    view! {
+        <li class="card timeline-change">
+            <span><strong>{who}</strong>" · "{what}" · "<span class="muted">{when(h.at_ms, lang)}</span></span>
+            <ul class="field-changes">{lines}</ul>
+        </li>
+    }
+}
+
+/// A file attached to the record (`at`): its name, type and when.
+fn file_item(t: &'static crate::i18n::Strings, lang: &str, r: &RecordState, at: i64) -> impl IntoView + use<> {
+    let v = r.values();
+    let name = veld_domain::records::text(&v, names::NAME).unwrap_or_default().to_owned();
+    let type_label = crate::components::attachments::attachment_type_label(
+        t,
+        veld_domain::records::text(&v, names::TYPE).unwrap_or("other"),
+    );
+    view! {
+        <li class="card timeline-file">
+            <span class="timeline-icon" aria-hidden="true"><crate::components::icons::Icon d=crate::components::icons::PAPERCLIP/></span>
+            <span><strong>{name}</strong><span class="muted">{format!(" · {} · {}", type_label, when(at, lang))}</span></span>
+        </li>
     }
 }

@@ -61,6 +61,11 @@ fn save(
     store.apply_reporting(Edit { kind, id, op, fields }, error);
 }
 
+/// Whether an activity is done.
+pub(crate) fn is_done(r: &RecordState) -> bool {
+    r.fields.get(names::DONE).and_then(|f| f.value.as_bool()).unwrap_or(false)
+}
+
 /// A list of activities with a done box each; `parent` links each to its lead/opportunity.
 #[component]
 pub fn ActivityList(
@@ -73,41 +78,57 @@ pub fn ActivityList(
     view! {
         <ul class="change-list activities">
             <For each=move || activities.get() key=|r| (r.id, r.version, format!("{:?}", r.fields.get(names::DONE).map(|f| &f.value))) let:r>
-                {
-                    let t = t();
-                    let v = r.values();
-                    let id = r.id;
-                    let done = v.get(names::DONE).and_then(Value::as_bool).unwrap_or(false);
-                    let subject = text(&v, names::SUBJECT).unwrap_or_default().to_owned();
-                    let kind_label = activity_type_label(t, text(&v, names::TYPE).unwrap_or("task"));
-                    let due = text(&v, names::DUE_DATE)
-                        .map(|d| format!(" · {} {}", t.linked.due, crate::format::date(d, store.language.get_untracked())))
-                        .unwrap_or_default();
-                    let parent = show_parent.then(|| {
-                        [(RecordKind::Lead, names::LEAD_ID), (RecordKind::Opportunity, names::OPPORTUNITY_ID)].into_iter().find_map(|(k, f)| {
-                            let pid = id_of(&v, f)?;
-                            let title = store.visible_one(k, pid).map(|p| text(&p.values(), names::TITLE).unwrap_or_default().to_owned())?;
-                            Some(view! { <A href=format!("{}/{pid}", base(k))>{title}</A> })
-                        })
-                    }).flatten();
-                    let label = format!("{} {subject}", t.linked.mark_done);
-                    view! {
-                        <li class="card activity" class:done=done>
-                            <label class="check-field">
-                                <input type="checkbox" prop:checked=done aria-label=label on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    save(store, RecordKind::Activity, id, Op::Update, [(names::DONE.to_owned(), json!(on))].into_iter().collect(), error);
-                                }/>
-                                <span><strong>{subject.clone()}</strong><span class="muted">{format!(" · {kind_label}{due}")}</span></span>
-                            </label>
-                            {parent}
-                            <A href=format!("{}/{id}", base(RecordKind::Activity)) attr:aria-label=format!("{} {subject}", t.common.open)>{t.common.open}</A>
-                        </li>
-                    }
-                }
+                {activity_item(store, t(), r, show_parent, error)}
             </For>
         </ul>
         <p class="field-error" role="alert">{move || error.get()}</p>
+    }
+}
+
+/// One activity as a list shows it: a box to mark it done (or not), its subject, type and due
+/// date, its lead or opportunity when asked, and a link that opens it. (The activity lists and
+/// a record's timeline.)
+pub(crate) fn activity_item(
+    store: Store,
+    t: &'static Strings,
+    r: RecordState,
+    show_parent: bool,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView + use<> {
+    let v = r.values();
+    let id = r.id;
+    let done = is_done(&r);
+    let subject = text(&v, names::SUBJECT).unwrap_or_default().to_owned();
+    let kind_label = activity_type_label(t, text(&v, names::TYPE).unwrap_or("task"));
+    let due = text(&v, names::DUE_DATE)
+        .map(|d| format!(" · {} {}", t.linked.due, crate::format::date(d, store.language.get_untracked())))
+        .unwrap_or_default();
+    let parent = show_parent
+        .then(|| {
+            [(RecordKind::Lead, names::LEAD_ID), (RecordKind::Opportunity, names::OPPORTUNITY_ID)].into_iter().find_map(
+                |(k, f)| {
+                    let pid = id_of(&v, f)?;
+                    let title = store
+                        .visible_one(k, pid)
+                        .map(|p| text(&p.values(), names::TITLE).unwrap_or_default().to_owned())?;
+                    Some(view! { <A href=format!("{}/{pid}", base(k))>{title}</A> })
+                },
+            )
+        })
+        .flatten();
+    let label = format!("{} {subject}", t.linked.mark_done);
+    view! {
+        <li class="card activity" class:done=done>
+            <label class="check-field">
+                <input type="checkbox" prop:checked=done aria-label=label on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    save(store, RecordKind::Activity, id, Op::Update, [(names::DONE.to_owned(), json!(on))].into_iter().collect(), error);
+                }/>
+                <span><strong>{subject.clone()}</strong><span class="muted">{format!(" · {kind_label}{due}")}</span></span>
+            </label>
+            {parent}
+            <A href=format!("{}/{id}", base(RecordKind::Activity)) attr:aria-label=format!("{} {subject}", t.common.open)>{t.common.open}</A>
+        </li>
     }
 }
 
@@ -117,7 +138,18 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
     let field = link_field(kind);
-    let activities = Memo::new(move |_| linked_to(&store, RecordKind::Activity, field, id));
+    // What is planned: the open activities, the soonest due first, undated last (those done
+    // are in the record's timeline).
+    let activities = Memo::new(move |_| {
+        let mut open: Vec<RecordState> =
+            linked_to(&store, RecordKind::Activity, field, id).into_iter().filter(|r| !is_done(r)).collect();
+        open.sort_by_cached_key(|r| {
+            let v = r.values();
+            let due = text(&v, names::DUE_DATE).filter(|d| !d.is_empty()).map(str::to_owned);
+            (due.is_none(), due)
+        });
+        open
+    });
     let subject = RwSignal::new(String::new());
     let kind_code = RwSignal::new("task".to_owned());
     let due = RwSignal::new(String::new());
@@ -190,7 +222,7 @@ pub fn ActivitiesTab(kind: RecordKind, id: uuid::Uuid) -> impl IntoView {
                 </form>
             </Show>
             <Show when=move || activities.with(Vec::is_empty)>
-                <p class="muted">{move || t().linked.no_activities}</p>
+                <p class="muted">{move || t().record.nothing_planned}</p>
             </Show>
             <ActivityList activities=activities/>
         </section>

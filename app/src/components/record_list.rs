@@ -153,7 +153,7 @@ pub fn local_list(store: Store, kind: RecordKind) -> LocalList<Vec<RecordState>>
         return LocalList::Loading;
     }
     let rows = store.visible(kind);
-    let never_synced = store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none()));
+    let never_synced = store.never_synced();
     if rows.is_empty() && never_synced {
         return if store.connection.get() == Connection::Online { LocalList::Loading } else { LocalList::NeverSynced };
     }

@@ -28,7 +28,10 @@ pub fn Shell() -> impl IntoView {
             when=move || store.me.with(Option::is_some)
             fallback=move || {
                 view! {
-                    <Show when=move || !store.checking_session.get() fallback=|| view! { <p class="boot">"…"</p> }>
+                    <Show when=move || !store.checking_session.get() fallback=|| view! {
+                        // (As index.html's, so nothing moves while the session is checked.)
+                        <div class="boot" aria-busy="true"><img src="/icons/icon.svg" alt="" width="56" height="56"/></div>
+                    }>
                         <Redirect path="/login"/>
                     </Show>
                 }

@@ -27,7 +27,7 @@ pub fn SyncStatus() -> impl IntoView {
             SyncPhase::Idle if pending > 0 => (t().status.pending)(pending),
             // Nothing has come from the server yet (the first round is about to start, or this
             // device is offline): "all saved" would promise data that is not here.
-            SyncPhase::Idle if store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none())) => {
+            SyncPhase::Idle if store.never_synced() => {
                 if store.connection.get() == Connection::Online {
                     t().status.syncing.to_owned()
                 } else {

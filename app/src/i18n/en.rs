@@ -125,6 +125,8 @@ pub static EN: Strings = Strings {
         table_stage_group: "Stage group",
         new_stage: "New stage",
         new_entry: "New entry",
+        no_stages: "No stages yet for this list.",
+        no_entries: "This table has no entries yet.",
         name_en: "Name (en)",
         outcome_won: "Won",
         outcome_lost: "Lost",
@@ -299,6 +301,7 @@ pub static EN: Strings = Strings {
     },
     attachment: super::AttachmentStrings {
         file: "File",
+        pick_file: |limit| format!("Choose a file or drop it here (up to {limit})"),
         file_type: "Attachment type",
         size: "File size",
         format: "File format",
@@ -472,7 +475,7 @@ pub static EN: Strings = Strings {
         context_bar: "Recently opened",
         add_existing_contact: "Add existing contact",
         blocked: "Blocked",
-        changes_title: "Changes",
+        changes_title: "Timeline",
         confirm_delete: |n| {
             format!(
                 "Delete {n} record(s)? Their history goes with them; linked companies, contacts and job orders are kept."
@@ -507,7 +510,6 @@ pub static EN: Strings = Strings {
         activity_note: "Note",
         due: "Due",
         mark_done: "Done:",
-        no_activities: "No activities yet.",
         new_activity: "New activity",
         job_orders: "Job orders",
         job_order: "Job order",
@@ -530,6 +532,8 @@ pub static EN: Strings = Strings {
         run_manual: "run by hand",
         no_activity_for: |n| format!("No activity for {n} days"),
         new_rule: "New rule",
+        no_rules: "No rules yet. A rule acts when a lead or opportunity is created, changes stage or lies untouched — it follows up so nobody has to remember.",
+        no_processes: "No scheduled processes yet. A process runs on a schedule, for example to close leads nobody touched for 30 days.",
         new_process: "New process",
         event: "When",
         days: "Days",

@@ -184,7 +184,6 @@ pub struct LinkedStrings {
     pub activity_note: &'static str,
     pub due: &'static str,
     pub mark_done: &'static str,
-    pub no_activities: &'static str,
     pub new_activity: &'static str,
     pub job_orders: &'static str,
     pub job_order: &'static str,
@@ -209,6 +208,8 @@ pub struct AutomationStrings {
     pub run_manual: &'static str,
     pub no_activity_for: fn(u32) -> String,
     pub new_rule: &'static str,
+    pub no_rules: &'static str,
+    pub no_processes: &'static str,
     pub new_process: &'static str,
     pub event: &'static str,
     pub days: &'static str,
@@ -353,6 +354,8 @@ pub struct AdminStrings {
     pub table_stage_group: &'static str,
     pub new_stage: &'static str,
     pub new_entry: &'static str,
+    pub no_stages: &'static str,
+    pub no_entries: &'static str,
     pub name_en: &'static str,
     pub outcome_won: &'static str,
     pub outcome_lost: &'static str,
@@ -534,6 +537,8 @@ pub struct WizardStrings {
 /// Attachments.
 pub struct AttachmentStrings {
     pub file: &'static str,
+    /// The file picker's invitation, with the size limit.
+    pub pick_file: fn(&str) -> String,
     pub file_type: &'static str,
     pub size: &'static str,
     pub format: &'static str,
@@ -763,6 +768,30 @@ pub fn error_text(t: &Strings, code: ErrorCode) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_login_page_drawn_before_the_app_runs_says_what_the_app_says() {
+        // index.html draws the login page in each language before the wasm arrives.
+        let html = include_str!("../../../index.html");
+        for lang in Language::ALL {
+            let t = strings(lang);
+            let words = [
+                t.app.tagline,
+                t.login.title,
+                t.login.intro,
+                t.login.email,
+                t.login.password,
+                t.login.submit,
+                t.app.language,
+            ];
+            let quoted: Vec<String> = words.iter().map(|w| serde_json::to_string(w).unwrap()).collect();
+            let prefix = format!("{}: [", lang.code());
+            let line =
+                html.lines().map(str::trim).find(|l| l.starts_with(&prefix)).expect("a line of texts per language");
+            assert_eq!(line.trim_end_matches(','), format!("{prefix}{}]", quoted.join(", ")), "{lang:?}");
+            assert!(html.contains(&format!("{}: \"{}\"", lang.code(), lang.native_name())), "{lang:?}");
+        }
+    }
 
     #[test]
     fn every_rule_and_every_form_field_has_words_in_every_language() {

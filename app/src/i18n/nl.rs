@@ -129,6 +129,8 @@ pub static NL: Strings = Strings {
         table_stage_group: "Fasegroep",
         new_stage: "Nieuwe fase",
         new_entry: "Nieuwe waarde",
+        no_stages: "Deze lijst heeft nog geen fasen.",
+        no_entries: "Deze tabel heeft nog geen waarden.",
         name_en: "Naam (en)",
         outcome_won: "Gewonnen",
         outcome_lost: "Verloren",
@@ -303,6 +305,7 @@ pub static NL: Strings = Strings {
     },
     attachment: super::AttachmentStrings {
         file: "Bestand",
+        pick_file: |limit| format!("Kies een bestand of sleep het hierheen (tot {limit})"),
         file_type: "Soort bijlage",
         size: "Bestandsgrootte",
         format: "Bestandsformaat",
@@ -476,7 +479,7 @@ pub static NL: Strings = Strings {
         context_bar: "Recent geopend",
         add_existing_contact: "Bestaand contact toevoegen",
         blocked: "Geblokkeerd",
-        changes_title: "Wijzigingen",
+        changes_title: "Tijdlijn",
         confirm_delete: |n| {
             format!(
                 "{n} record(s) verwijderen? Hun historie gaat mee; gekoppelde bedrijven, contactpersonen en vacatures blijven bestaan."
@@ -511,7 +514,6 @@ pub static NL: Strings = Strings {
         activity_note: "Notitie",
         due: "Uiterlijk",
         mark_done: "Gedaan:",
-        no_activities: "Nog geen activiteiten.",
         new_activity: "Nieuwe activiteit",
         job_orders: "Vacatures",
         job_order: "Vacature",
@@ -534,6 +536,8 @@ pub static NL: Strings = Strings {
         run_manual: "handmatig gestart",
         no_activity_for: |n| format!("Geen activiteit in {n} dagen"),
         new_rule: "Nieuwe regel",
+        no_rules: "Nog geen regels. Een regel doet iets als een lead of opportunity wordt aangemaakt, van fase wisselt of blijft liggen — hij volgt op, zodat niemand het hoeft te onthouden.",
+        no_processes: "Nog geen geplande processen. Een proces draait volgens schema, bijvoorbeeld om leads te sluiten waar 30 dagen niemand aan werkte.",
         new_process: "Nieuw proces",
         event: "Wanneer",
         days: "Dagen",

@@ -142,6 +142,8 @@ pub static RO: Strings = Strings {
         table_stage_group: "Grup de etape",
         new_stage: "Etapă nouă",
         new_entry: "Valoare nouă",
+        no_stages: "Această listă nu are încă etape.",
+        no_entries: "Acest tabel nu are încă valori.",
         name_en: "Nume (en)",
         outcome_won: "Câștigat",
         outcome_lost: "Pierdut",
@@ -316,6 +318,7 @@ pub static RO: Strings = Strings {
     },
     attachment: super::AttachmentStrings {
         file: "Fișier",
+        pick_file: |limit| format!("Alegeți un fișier sau trageți-l aici (până la {limit})"),
         file_type: "Tip atașament",
         size: "Dimensiune fișier",
         format: "Format fișier",
@@ -491,7 +494,7 @@ pub static RO: Strings = Strings {
         context_bar: "Deschise recent",
         add_existing_contact: "Adăugați un contact existent",
         blocked: "Blocat",
-        changes_title: "Modificări",
+        changes_title: "Cronologie",
         confirm_delete: |n| {
             format!(
                 "Ștergeți {}? Istoricul lor se șterge odată cu ele; companiile, contactele și cererile de post asociate se păstrează.",
@@ -527,7 +530,6 @@ pub static RO: Strings = Strings {
         activity_note: "Notă",
         due: "Termen",
         mark_done: "Marcați ca finalizată:",
-        no_activities: "Nicio activitate deocamdată.",
         new_activity: "Activitate nouă",
         job_orders: "Cereri de post",
         job_order: "Cerere de post",
@@ -550,6 +552,8 @@ pub static RO: Strings = Strings {
         run_manual: "pornit manual",
         no_activity_for: |n| format!("Nicio activitate în {n} zile"),
         new_rule: "Regulă nouă",
+        no_rules: "Nicio regulă încă. O regulă acționează când un lead sau o oportunitate este creată, își schimbă etapa sau rămâne neatinsă — urmărește ea, ca să nu trebuiască să țină nimeni minte.",
+        no_processes: "Niciun proces programat încă. Un proces rulează după un program, de exemplu pentru a închide leadurile neatinse de 30 de zile.",
         new_process: "Proces nou",
         event: "Când",
         days: "Zile",

@@ -9,6 +9,7 @@
 mod bulk;
 pub mod model;
 mod preview;
+pub mod start;
 mod table;
 mod tools;
 
@@ -73,6 +74,11 @@ pub struct OverviewState {
     pub columns: StoredValue<Vec<Col>>,
     pub checked: RwSignal<BTreeSet<uuid::Uuid>>,
     pub preview: RwSignal<Option<uuid::Uuid>>,
+    /// A phone's selection mode, entered by a long press on a card: a tap then checks or
+    /// unchecks a card instead of opening it, until none is checked.
+    pub selecting: RwSignal<bool>,
+    /// The first screen kept from the last time, shown until the device's data is read.
+    pub start: StoredValue<Option<start::StartRows>>,
 }
 
 /// The overview page of leads or opportunities.
@@ -92,13 +98,45 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
         columns: StoredValue::new(columns(kind)),
         checked: RwSignal::new(BTreeSet::new()),
         preview: RwSignal::new(None),
+        selecting: RwSignal::new(false),
+        start: StoredValue::new(store.me.with_untracked(|m| {
+            m.as_ref().and_then(|m| start::load(kind, m.user.id, store.language.get_untracked().code()))
+        })),
     };
     let me = Memo::new(move |_| store.me.with(|m| m.as_ref().map(|m| (m.user.id, m.office.id))));
+    Effect::new(move |_| {
+        if state.checked.with(BTreeSet::is_empty) && state.selecting.get_untracked() {
+            state.selecting.set(false);
+        }
+    });
     let rows = Memo::new(move |_| {
+        if !store.local_ready.get() {
+            // Until the device's data is read: the first screen kept from the last time.
+            return Shared(Arc::new(
+                state.start.with_value(|s| s.as_ref().map(|s| s.rows.clone())).unwrap_or_default(),
+            ));
+        }
         crate::perf::mark("veld:overview:rows-start");
         let rows = Shared(Arc::new(build_rows(&store, kind, store.language.get().code())));
         crate::perf::mark("veld:overview:rows-end");
         rows
+    });
+    // Keep this list's first screen for the next start (rows are newest first, the default).
+    Effect::new(move |_| {
+        if !store.local_ready.get() {
+            return;
+        }
+        let Some((user, _)) = me.get() else { return };
+        let lang = store.language.get().code();
+        let kept = store.config.with(|config| {
+            let tabs = model::tabs(kind, config, lang, crate::i18n::strings(store.language.get()));
+            let colours = config.stage_colours(kind);
+            rows.with(|r| start::StartRows::of(user, lang, &tabs, &colours, &r.0))
+        });
+        if state.start.with_value(|s| s.as_ref() != Some(&kept)) {
+            start::save(kind, &kept);
+            state.start.set_value(Some(kept));
+        }
     });
     // The order of all rows under the chosen sort (recomputed when the data or the sort changes).
     let order = Memo::new(move |_| rows.with(|r| Shared(Arc::new(model::order(&r.0, state.sort.get())))));
@@ -124,10 +162,15 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
     let tab_links = move || {
         let current = state.tab.get();
         let lang = store.language.get().code();
-        store
-            .config
-            .with(|config| model::tabs(kind, config, lang, t()))
-            .into_iter()
+        let never_synced = store.never_synced();
+        let tabs = match state.start.with_value(|s| s.as_ref().map(start::StartRows::tabs)) {
+            Some(kept) if !store.local_ready.get() => kept,
+            // Before the first download the stage groups are not known: no tabs yet (rather
+            // than some that move aside when the rest arrive).
+            _ if never_synced => Vec::new(),
+            _ => store.config.with(|config| model::tabs(kind, config, lang, t())),
+        };
+        tabs.into_iter()
             .map(|(tab, label)| {
                 let href = format!("{}?tab={}", base(kind), tab.key());
                 let current = (tab == current).then_some("page");
@@ -169,7 +212,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                 <ul>{tab_links}</ul>
             </nav>
             <div class="list-toolbar">
-            <Show when=move || narrow.get() && shown.with(|s| !s.0.is_empty())>
+            <Show when=move || narrow.get()>
                 <table::SelectAll state=state rows=rows shown=shown/>
             </Show>
             <div class="list-tools">

@@ -17,8 +17,9 @@ use veld_domain::schema::names;
 use veld_domain::sync::RecordState;
 use veld_domain::{Language, OfficeId, RecordKind, UserId};
 
-/// One record as the overview shows and searches it, computed once per data change.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// One record as the overview shows and searches it, computed once per data change (and kept
+/// for the next start's first screen, `super::start`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub id: uuid::Uuid,
     pub number: String,
@@ -283,6 +284,11 @@ impl Col {
     /// Hidden on narrow screens.
     pub fn secondary(self) -> bool {
         !matches!(self, Col::Title | Col::Stage | Col::Value)
+    }
+
+    /// Left out on a laptop's screen (below 1440 px), so the value stays in view.
+    pub fn tertiary(self) -> bool {
+        matches!(self, Col::Contacts | Col::Source | Col::Probability)
     }
 
     pub fn cell(self, r: &Row, lang: Language) -> String {

@@ -21,10 +21,11 @@ fn message(store: Store, kind: veld_domain::RecordKind, no_rows: bool, none_show
     if !allowed {
         return Some(view! { <p class="notice">{t.list.not_allowed}</p> }.into_any());
     }
-    if !store.local_ready.get() {
+    if !store.local_ready.get() && none_shown {
+        // (With rows: the first screen kept from the last start, shown while the data is read.)
         return Some(view! { <p class="muted">{t.app.loading}</p> }.into_any());
     }
-    let never_synced = store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none()));
+    let never_synced = store.never_synced();
     if no_rows && never_synced {
         return Some(if store.connection.get() == Connection::Online {
             view! { <p class="muted">{t.app.loading}</p> }.into_any()
@@ -68,19 +69,26 @@ pub fn RecordTable(
     let narrow = use_narrow();
     // Stage colours and owners' names, for pills and avatars.
     let colours = Memo::new(move |_| {
-        store.config.with(|c| {
-            c.stages(state.kind).active().map(|s| (s.code.clone(), s.colour.clone())).collect::<HashMap<_, _>>()
-        })
+        if !store.local_ready.get()
+            && let Some(kept) = state.start.with_value(|s| s.as_ref().map(|s| s.colours.clone()))
+        {
+            return kept;
+        }
+        store.config.with(|c| c.stage_colours(state.kind))
     });
+    // Until the device's data is read the rows are the kept first screen: they can be read and
+    // opened, not checked or previewed, and their number is not known yet.
+    let ready = move || store.local_ready.get();
+    let count = move || if ready() { (t().list.count_records)(total()) } else { t().app.loading.to_owned() };
     let names = crate::components::ui::user_names(store);
     let body = move || {
-        let (t, lang) = (t(), store.language.get());
+        let lang = store.language.get();
         let cols = cols.get();
         let window = Window::of(total(), scroll_top.get(), viewport.get());
         let lines = colours.with(|colours| {
             windowed(rows, shown, window, |n, row| {
                 let colour = colours.get(&row.stage_code).cloned().unwrap_or_default();
-                table_row(state, row, &cols, window.first + n + 2, &colour, t, lang)
+                table_row(state, row, &cols, window.first + n + 2, &colour, ready(), lang)
             })
         });
         crate::perf::mark("veld:overview:rendered");
@@ -94,7 +102,9 @@ pub fn RecordTable(
         let (t, lang) = (t(), store.language.get());
         let window = Window::of_rows(total(), scroll_top.get(), viewport.get(), CARD_PX);
         let items = colours.with(|colours| {
-            names.with(|names| windowed(rows, shown, window, |_, row| card(state, row, colours, names, t, lang)))
+            names.with(|names| {
+                windowed(rows, shown, window, |_, row| card(state, row, colours, names, ready(), t, lang))
+            })
         });
         crate::perf::mark("veld:overview:rendered");
         view! {
@@ -111,13 +121,13 @@ pub fn RecordTable(
     view! {
         {message}
         <Show when=move || has_rows() && narrow.get()>
-            <p class="muted count" aria-live="polite">{move || (t().list.count_records)(total())}</p>
+            <p class="muted count" aria-live="polite">{count}</p>
             <div class="card-scroll" role="region" tabindex="0" aria-label=move || label.get() on:scroll=on_scroll>
                 <ul class="card-list">{cards}</ul>
             </div>
         </Show>
         <Show when=move || has_rows() && !narrow.get()>
-            <p class="muted count" aria-live="polite">{move || (t().list.count_records)(total())}</p>
+            <p class="muted count" aria-live="polite">{count}</p>
             <div
                 class="table-wrap virtual"
                 role="region"
@@ -134,7 +144,7 @@ pub fn RecordTable(
                     <thead>
                         <tr aria-rowindex="1">
                             <th scope="col" class="check">
-                                <input type="checkbox" aria-label=move || (t().list.select_all)(total()) prop:checked=all_checked on:change=toggle_all/>
+                                <input type="checkbox" aria-label=move || (t().list.select_all)(total()) prop:checked=all_checked on:change=toggle_all prop:disabled=move || !ready()/>
                             </th>
                             {move || cols.get().into_iter().map(|c| view! { <Header state=state col=c/> }).collect_view()}
                             <th scope="col" class="preview-cell"><span class="visually-hidden">{move || t().list.preview}</span></th>
@@ -163,7 +173,7 @@ fn Header(state: OverviewState, col: Col) -> impl IntoView {
         None => "",
     };
     view! {
-        <th scope="col" aria-sort=aria class:secondary=col.secondary() class:num=col.numeric()>
+        <th scope="col" aria-sort=aria class:secondary=col.secondary() class:tertiary=col.tertiary() class:num=col.numeric()>
             <button type="button" class="sort" on:click=move |_| state.sort.update(|s| *s = super::model::next_sort(*s, col))>
                 {move || col.label(t())}{arrow}
             </button>
@@ -180,9 +190,10 @@ fn table_row(
     cols: &[Col],
     index: usize,
     stage_colour: &str,
-    t: &'static crate::i18n::Strings,
+    ready: bool,
     lang: veld_domain::Language,
 ) -> impl IntoView + use<> {
+    let t = crate::i18n::strings(lang);
     let id = row.id;
     let (is_checked, toggle) = check_box(state, id);
     let previewed = move || state.preview.get() == Some(id);
@@ -198,17 +209,17 @@ fn table_row(
                 }
                 _ => text.into_any(),
             };
-            view! { <td class:secondary=c.secondary() class:num=c.numeric()>{content}</td> }
+            view! { <td class:secondary=c.secondary() class:tertiary=c.tertiary() class:num=c.numeric()>{content}</td> }
         })
         .collect_view();
     view! {
         <tr aria-rowindex=index>
             <td class="check">
-                <input type="checkbox" aria-label=format!("{} {}", t.list.select_row, row.title) prop:checked=is_checked on:change=toggle/>
+                <input type="checkbox" aria-label=format!("{} {}", t.list.select_row, row.title) prop:checked=is_checked on:change=toggle disabled=!ready/>
             </td>
             {cells}
             <td class="preview-cell">
-                <button type="button" class="icon-button" aria-label=format!("{} {}", t.list.preview, row.title) aria-pressed=move || previewed().to_string()
+                <button type="button" class="icon-button" aria-label=format!("{} {}", t.list.preview, row.title) aria-pressed=move || previewed().to_string() disabled=!ready
                     on:click=move |_| state.preview.update(|p| *p = if *p == Some(id) { None } else { Some(id) })><Icon d=icons::PREVIEW/></button>
             </td>
         </tr>
@@ -222,6 +233,7 @@ fn card(
     row: &Row,
     colours: &HashMap<String, String>,
     names: &HashMap<veld_domain::UserId, String>,
+    ready: bool,
     t: &'static crate::i18n::Strings,
     lang: veld_domain::Language,
 ) -> impl IntoView + use<> {
@@ -240,10 +252,39 @@ fn card(
     });
     let owner = names.get(&row.owner).cloned().map(|name| view! { <Avatar name=name label=t.col.owner/> });
     let (title, select) = (row.title.clone(), format!("{} {}", t.list.select_row, row.title));
+    let press = LongPress::new();
+    let toggle_card = move || {
+        state.checked.update(|c| {
+            if !c.remove(&id) {
+                c.insert(id);
+            }
+        })
+    };
+    let long_pressed = move || {
+        state.selecting.set(true);
+        toggle_card();
+    };
     view! {
-        <li class="record-card">
+        <li class="record-card" class:checked=is_checked
+            on:pointerdown=move |ev: web_sys::PointerEvent| if ready && ev.is_primary() { press.start(&ev, long_pressed) }
+            on:pointermove=move |ev: web_sys::PointerEvent| press.moved(&ev)
+            on:pointerup=move |_| press.cancel()
+            on:pointercancel=move |_| press.cancel()
+            on:contextmenu=move |ev: leptos::ev::MouseEvent| if ready { ev.prevent_default() }
+            on:click=move |ev: leptos::ev::MouseEvent| {
+                // After a long press the release is no tap; in the selection mode it began a tap
+                // checks or unchecks (the box handles its own clicks).
+                let on_box = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                    .is_some_and(|e| e.closest(".card-check").ok().flatten().is_some());
+                if press.fired() {
+                    ev.prevent_default();
+                } else if !on_box && ready && state.selecting.get_untracked() {
+                    ev.prevent_default();
+                    toggle_card();
+                }
+            }>
             <label class="card-check">
-                <input type="checkbox" aria-label=select prop:checked=is_checked on:change=toggle/>
+                <input type="checkbox" aria-label=select prop:checked=is_checked on:change=toggle disabled=!ready/>
             </label>
             <A href=href attr:class="card-main">
                 <span class="card-title">{title}</span>
@@ -255,6 +296,61 @@ fn card(
     }
 }
 
+/// A long press on a phone's card (half a second without moving): checks or unchecks it, as
+/// in the phone's own mail and photo apps; the release then does not open the record.
+#[derive(Clone, Copy)]
+struct LongPress {
+    timer: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>>,
+    from: StoredValue<(i32, i32)>,
+    fired: StoredValue<bool>,
+}
+
+impl LongPress {
+    const HOLD: std::time::Duration = std::time::Duration::from_millis(500);
+    /// Moving further than this (px) is a scroll, not a press.
+    const SLOP: i32 = 10;
+
+    fn new() -> LongPress {
+        LongPress { timer: StoredValue::new(None), from: StoredValue::new((0, 0)), fired: StoredValue::new(false) }
+    }
+
+    fn start(self, ev: &web_sys::PointerEvent, then: impl Fn() + 'static) {
+        self.cancel();
+        self.fired.set_value(false);
+        self.from.set_value((ev.client_x(), ev.client_y()));
+        let handle = set_timeout_with_handle(
+            move || {
+                self.fired.set_value(true);
+                self.timer.set_value(None);
+                then();
+                if let Some(w) = web_sys::window() {
+                    let _ = w.navigator().vibrate_with_duration(15);
+                }
+            },
+            Self::HOLD,
+        );
+        self.timer.set_value(handle.ok());
+    }
+
+    fn moved(self, ev: &web_sys::PointerEvent) {
+        let (x, y) = self.from.get_value();
+        if (ev.client_x() - x).abs() > Self::SLOP || (ev.client_y() - y).abs() > Self::SLOP {
+            self.cancel();
+        }
+    }
+
+    fn cancel(self) {
+        if let Some(handle) = self.timer.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+    }
+
+    /// Whether the press just ended was a long one (asked once, by the click that follows).
+    fn fired(self) -> bool {
+        self.fired.try_update_value(std::mem::take).unwrap_or(false)
+    }
+}
+
 /// "Select all" for a phone's cards (the table has it in its header): a 44 px box in the list's
 /// toolbar.
 #[component]
@@ -262,9 +358,11 @@ pub fn SelectAll(state: OverviewState, rows: Memo<Shared<Vec<Row>>>, shown: Memo
     let t = use_i18n();
     let total = move || shown.with(|s| s.0.len());
     let (all_checked, toggle_all) = select_all(state, rows, shown);
+    let store = expect_context::<Store>();
     view! {
-        <label class="select-all">
-            <input type="checkbox" aria-label=move || (t().list.select_all)(total()) prop:checked=all_checked on:change=toggle_all/>
+        // (Kept in place, unseen, while there is nothing to select: the toolbar does not move.)
+        <label class="select-all" class:unseen=move || total() == 0>
+            <input type="checkbox" aria-label=move || (t().list.select_all)(total()) prop:checked=all_checked on:change=toggle_all prop:disabled=move || !store.local_ready.get()/>
         </label>
     }
 }

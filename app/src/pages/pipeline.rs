@@ -67,7 +67,7 @@ pub fn PipelinePage() -> impl IntoView {
         }
         let any = store.by_kind.with(|b| b.0.get(&k).is_some_and(|v| !v.is_empty()))
             || store.outbox.with(|o| o.iter().any(|m| m.kind == k));
-        let never_synced = store.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none()));
+        let never_synced = store.never_synced();
         match (any, never_synced, store.connection.get()) {
             (false, true, crate::state::Connection::Online) => Shown::Loading,
             (false, true, _) => Shown::Offline,

@@ -11,7 +11,7 @@ use crate::components::attachments::AttachmentsTab;
 use crate::components::conflicts::{ConflictList, ConflictSource};
 use crate::components::contacts_tab::ContactsTab;
 use crate::components::general_form::GeneralForm;
-use crate::components::history::History;
+use crate::components::history::Timeline;
 use crate::components::icons::{self, Icon};
 use crate::components::linked::{ActivitiesTab, JobOrdersTab, PlacementsTab, link_field};
 use crate::components::picker::{Picker, name_of};
@@ -226,7 +226,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                         <div class="record-main">{main}</div>
                         <div class="record-side">
                             {side}
-                            <History kind=kind id=id/>
+                            <Timeline kind=kind id=id/>
                             <ConflictList source=ConflictSource::Record(kind, id) heading_id="history-heading"/>
                         </div>
                     </div>

@@ -26,6 +26,11 @@ impl Config {
         if kind == RecordKind::Lead { &self.lead_stages } else { &self.opportunity_stages }
     }
 
+    /// Each active stage's colour by its code (pills and cards).
+    pub fn stage_colours(&self, kind: RecordKind) -> std::collections::HashMap<String, String> {
+        self.stages(kind).active().map(|s| (s.code.clone(), s.colour.clone())).collect()
+    }
+
     /// The active entries of one of a kind's tables, in order, as choices.
     pub fn table_choices(&self, kind: RecordKind, table: veld_domain::config::Table, language: &str) -> Vec<Choice> {
         self.tables

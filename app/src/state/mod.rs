@@ -274,6 +274,7 @@ impl Store {
 
     fn forget_identity(&self) {
         storage::clear_identity();
+        prefs::forget_starts();
         self.colleagues_asked.set_value(None);
         self.me.set(None);
         self.records.set(HashMap::new());
@@ -289,6 +290,12 @@ impl Store {
                 let _ = storage::local::reset(&fresh, false).await;
             });
         }
+    }
+
+    /// Whether nothing has come from the server yet (a first start, before or without the
+    /// first download): lists say "loading" or "offline" rather than "none". Reactive.
+    pub fn never_synced(&self) -> bool {
+        self.sync_meta.with(|m| m.as_ref().is_none_or(|m| m.last_sync_ms.is_none()))
     }
 
     /// Changes made on this device that the server has not acknowledged yet.

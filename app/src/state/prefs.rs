@@ -13,3 +13,15 @@ pub fn save<T: serde::Serialize>(key: &str, value: &T) {
 pub fn remove(key: &str) {
     crate::storage::remove(key);
 }
+
+/// Where the first screen of a kind's list is kept for the next start (`overview::start`).
+pub fn start_key(kind: veld_domain::RecordKind) -> String {
+    format!("veld.start.{}.v1", kind.as_str())
+}
+
+/// Forgets the lists' first screens (at logout: the next user must not see them).
+pub fn forget_starts() {
+    for kind in [veld_domain::RecordKind::Lead, veld_domain::RecordKind::Opportunity] {
+        remove(&start_key(kind));
+    }
+}

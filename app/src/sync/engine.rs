@@ -61,6 +61,7 @@ pub fn start(store: Store) {
                     });
                 }
                 store.local_ready.set(true);
+                crate::perf::mark("veld:local:ready");
                 sync_now(store);
             }
             Err(e) => store.sync_phase.set(SyncPhase::Failed(e.0)),

@@ -161,9 +161,10 @@ pub fn focus_after(from: &'static str) {
 }
 
 /// Moves the focus to the control `id` (once the screen has followed the change that led there).
-pub fn focus_id(id: &'static str) {
+pub fn focus_id(id: impl Into<String>) {
+    let id: String = id.into();
     request_animation_frame(move || {
-        if let Some(e) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if let Some(e) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = e.focus();
         }
     });
