@@ -169,6 +169,12 @@ fn invalid(field: &str, code: InvalidCode, message: impl Into<String>) -> Invali
     Invalid { field: field.to_owned(), code, message: message.into() }
 }
 
+/// Whether a link changes from a merged record to its survivor (`Known::merged`).
+fn merged_into(known: &Known, old: &Value, new: &Value) -> bool {
+    let id = |v: &Value| v.as_str().and_then(|s| s.parse::<Uuid>().ok());
+    matches!((id(old), id(new)), (Some(o), Some(n)) if known.merged.get(&o) == Some(&n))
+}
+
 /// The one refusal of a link to a record that is not there for the user (whatever the reason).
 fn link_missing(field: &str) -> Invalid {
     invalid(field, InvalidCode::NotFound, "a linked record does not exist")
@@ -184,6 +190,10 @@ pub struct Known {
     /// Per list, the contact roles an administrator marked fixed (`TableEntry.fixed`): the
     /// role of a contact holding one cannot be changed. Read when a change touches contacts.
     pub fixed_roles: BTreeMap<RecordKind, std::collections::BTreeSet<String>>,
+    /// Records merged into another in this change's transaction, with their survivor
+    /// (`merge`): moving a link from one to the other is allowed where a change of link is not
+    /// (a job order's lead), and a survivor replaces a merged contact even when blocked.
+    pub merged: HashMap<Uuid, Uuid>,
 }
 
 impl Known {
@@ -373,7 +383,8 @@ pub fn validate(
                 let old = before.map(contacts_of).unwrap_or_default();
                 for c in contacts_of(after) {
                     let previous = old.iter().find(|o| o.id == c.id);
-                    if previous.is_none() {
+                    let replaces_merged = old.iter().any(|o| known.merged.get(&o.id) == Some(&c.id));
+                    if previous.is_none() && !replaces_merged {
                         match known.records.get(&c.id) {
                             Some((RecordKind::Contact, values)) => {
                                 if let Some(reason) = blocked(values) {
@@ -436,6 +447,7 @@ pub fn validate(
                 if touched(f)
                     && let (Some(old), Some(new)) = (was(f), after.get(f).filter(|v| !v.is_null()))
                     && old != new
+                    && !merged_into(known, old, new)
                 {
                     return Err(invalid(
                         f,

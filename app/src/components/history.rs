@@ -202,14 +202,23 @@ fn change_item(
         (None, Some(by)) => by.clone(),
         (None, None) => t.app.app_name.to_owned(),
     };
-    let what = match h.op.as_str() {
-        "create" => t.pending.op_create,
-        "delete" => t.pending.op_delete,
-        _ => t.pending.op_update,
+    // A merge names the other record (`veld_domain::merge`): "Merged with “Eva Smit”".
+    let merged_name = |c: &veld_domain::api::FieldChange| {
+        serde_json::from_value::<veld_domain::merge::MergedRecord>(c.new.clone()).map(|m| m.name).unwrap_or_default()
+    };
+    let what = match (h.op.as_str(), h.changes.first()) {
+        ("create", _) => t.pending.op_create.to_owned(),
+        ("delete", _) => t.pending.op_delete.to_owned(),
+        ("merge", Some(c)) if c.field == veld_domain::merge::HISTORY_MERGED_INTO => {
+            (t.merge.history_merged_into)(&merged_name(c))
+        }
+        ("merge", Some(c)) => (t.merge.history_merged)(&merged_name(c)),
+        _ => t.pending.op_update.to_owned(),
     };
     let lines = h
         .changes
         .iter()
+        .filter(|_| h.op != "merge")
         .filter(|c| h.op != "create" || !c.new.is_null())
         .map(|c| {
             let line = if h.op == "create" {

@@ -36,6 +36,7 @@ pub struct Strings {
     pub linked: LinkedStrings,
     pub attachment: AttachmentStrings,
     pub recurring: RecurringStrings,
+    pub merge: MergeStrings,
     pub history: HistoryStrings,
     pub pending: PendingStrings,
     pub reject: RejectStrings,
@@ -633,6 +634,26 @@ pub struct RecurringStrings {
     pub wait_sync: &'static str,
     pub no_completion: &'static str,
     pub bad_count: &'static str,
+}
+
+pub struct MergeStrings {
+    pub title: &'static str,
+    pub same_email: &'static str,
+    pub same_phone: &'static str,
+    pub similar_name: &'static str,
+    pub compare: &'static str,
+    pub compare_label: fn(&str) -> String,
+    pub dialog_title: fn(&str) -> String,
+    pub intro: &'static str,
+    pub this_record: &'static str,
+    pub other_record: &'static str,
+    pub filled: &'static str,
+    pub nothing_differs: &'static str,
+    pub merge: &'static str,
+    pub merged: fn(&str) -> String,
+    pub wait_sync: &'static str,
+    pub history_merged: fn(&str) -> String,
+    pub history_merged_into: fn(&str) -> String,
 }
 
 mod en;

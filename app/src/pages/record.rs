@@ -10,6 +10,7 @@
 use crate::components::attachments::AttachmentsTab;
 use crate::components::conflicts::{ConflictList, ConflictSource};
 use crate::components::contacts_tab::ContactsTab;
+use crate::components::duplicates::Duplicates;
 use crate::components::general_form::GeneralForm;
 use crate::components::history::Timeline;
 use crate::components::icons::{self, Icon};
@@ -172,6 +173,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                             <Summary kind=kind record=record/>
                             <StageBar kind=kind record=record may_edit=may_edit/>
                             <Links kind=kind record=record may_edit=may_edit/>
+                            {(kind == RecordKind::Lead).then(|| view! { <Duplicates kind=kind record=record/> })}
                             {(kind == RecordKind::Opportunity).then(|| view! { <crate::components::recurring::Recurring id=id/> })}
                             <SectionNav sections=sections/>
                         }
@@ -191,6 +193,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                             <div class="record-links">
                                 <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || t().common.print}</button>
                             </div>
+                            <Duplicates kind=kind record=record/>
                             <SectionNav sections=sections/>
                         }
                         .into_any(),

@@ -1,6 +1,6 @@
 //! What only the server knows and the device does not keep (record history, the conflict log,
 //! process runs, the user list) and server-side actions (run a process, make recurring
-//! opportunities): read and done through the store, which notes what each answer says about
+//! opportunities, merge duplicates): read and done through the store, which notes what each answer says about
 //! the connection. Pages show an [`OnlineError`] with `components::online`.
 
 use super::{EditError, Store};
@@ -90,6 +90,18 @@ impl Store {
         let run = self.online(api::run_process(code)).await?;
         self.sync_now();
         Ok(run)
+    }
+
+    /// Merges `request.merged` into `request.survivor` on the server (it moves links this
+    /// device may not hold), then syncs the result here.
+    pub async fn merge(
+        &self,
+        kind: RecordKind,
+        request: &veld_domain::merge::MergeRequest,
+    ) -> Result<veld_domain::merge::MergeResponse, OnlineError> {
+        let done = self.online(api::merge(kind, request)).await?;
+        self.sync_now();
+        Ok(done)
     }
 
     /// Makes recurring opportunities from `id` on the server, then syncs them here.

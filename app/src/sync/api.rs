@@ -103,6 +103,17 @@ pub async fn process_runs() -> Result<Vec<ProcessRunView>, ApiFailure> {
     read(Request::get("/api/automation/runs").send().await).await
 }
 
+/// Merges one company, contact or lead into another.
+pub async fn merge(
+    kind: RecordKind,
+    request: &veld_domain::merge::MergeRequest,
+) -> Result<veld_domain::merge::MergeResponse, ApiFailure> {
+    let req = Request::post(&format!("/api/records/{}/merge", kind.as_str()))
+        .json(request)
+        .map_err(|e| server_error(e.to_string()))?;
+    read(req.send().await).await
+}
+
 /// Makes the next opportunities after a base one.
 pub async fn recurring(id: uuid::Uuid, every_months: u32, count: u32) -> Result<RecurringResponse, ApiFailure> {
     let req = Request::post(&format!("/api/opportunities/{id}/recurring"))

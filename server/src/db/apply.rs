@@ -58,9 +58,21 @@ pub(super) async fn apply(
     now_ms: i64,
     effects: &mut Effects<'_>,
 ) -> anyhow::Result<MutationOutcome> {
-    let existing = match effects.rules.records.get(&m.record_id) {
+    let mut existing = match effects.rules.records.get(&m.record_id) {
         Some(known) => known.clone(),
         None => load(conn, m.record_id).await?,
+    };
+    // A change of a merged record lands on its survivor; a link to one moves to its survivor.
+    let followed;
+    let m = match follow_merges(conn, existing.as_ref(), m, effects.rules).await? {
+        Some((changed, survivor)) => {
+            if let Some(survivor) = survivor {
+                existing = Some(survivor);
+            }
+            followed = changed;
+            &followed
+        }
+        None => m,
     };
     let new_owner = office_of(conn, m).await?;
     let lookup = |user: UserId| new_owner.filter(|(u, _)| *u == user).map(|(_, o)| o);
@@ -215,6 +227,9 @@ pub(super) struct RuleCache {
     defer_inserts: bool,
     /// The trigger rules, when read before the transaction ([`RuleCache::with_config`]).
     pub rules: Option<Vec<veld_domain::automation::Rule>>,
+    /// Records merged in this transaction, with their survivors (the record rules allow moving
+    /// a link from one to the other: `Known::merged`).
+    pub merges: std::collections::HashMap<uuid::Uuid, uuid::Uuid>,
 }
 
 impl RuleCache {
@@ -330,7 +345,7 @@ async fn known_for(
     cache: &mut RuleCache,
 ) -> anyhow::Result<Known> {
     let lookups = rule_lookups(existing, m);
-    let mut known = Known::default();
+    let mut known = Known { merged: cache.merges.clone(), ..Known::default() };
     for id in lookups.records {
         // This transaction's own changes first (some of its new records may not be written yet).
         let record = match cache.records.get(&id) {
@@ -348,6 +363,64 @@ async fn known_for(
         known = known.with_roles(kind, &table_entries(conn).await?);
     }
     Ok(known)
+}
+
+/// `m` as it applies after merges (`veld_domain::merge`): a change of a merged record goes to
+/// its survivor (returned with the change, to be decided on instead), and links to merged
+/// records move to their survivors. `None` when no merge concerns it — the common case costs no
+/// query beyond what the rules load anyway: the records a change links are read here once, into
+/// the transaction's cache, and only a deleted one is looked up among the merges.
+async fn follow_merges(
+    conn: &mut AnyConnection,
+    existing: Option<&StoredRecord>,
+    m: &Mutation,
+    cache: &mut RuleCache,
+) -> anyhow::Result<Option<(Mutation, Option<StoredRecord>)>> {
+    let mut out: Option<(Mutation, Option<StoredRecord>)> = None;
+    if m.op == Op::Update
+        && existing.is_none_or(|e| e.deleted)
+        && let Some((to, merged_at)) = super::merge::survivor_of(conn, m.record_id).await?
+    {
+        let survivor = match cache.records.get(&to) {
+            Some(known) => known.clone(),
+            None => load(conn, to).await?,
+        };
+        if let Some(survivor) = survivor.filter(|s| !s.deleted && s.kind == m.kind) {
+            out = Some((veld_domain::merge::redirect(m, &survivor, merged_at), Some(survivor)));
+        }
+    }
+    let current = out.as_ref().map_or(m, |(r, _)| r);
+    let relinks = current.op == Op::Create
+        || veld_domain::schema::link_fields(current.kind).any(|(f, _)| current.fields.contains_key(f));
+    if !relinks {
+        return Ok(out);
+    }
+    let values: Map<String, Value> = current.fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut survivors = std::collections::HashMap::new();
+    for id in veld_domain::records::references(current.kind, &values) {
+        let record = match cache.records.get(&id) {
+            Some(known) => known.clone(),
+            None => {
+                let loaded = load(conn, id).await?;
+                cache.records.insert(id, loaded.clone());
+                loaded
+            }
+        };
+        if record.is_some_and(|r| r.deleted)
+            && let Some((to, _)) = super::merge::survivor_of(conn, id).await?
+        {
+            survivors.insert(id, to);
+        }
+    }
+    if survivors.is_empty() {
+        return Ok(out);
+    }
+    let (mut changed, survivor) = match out {
+        Some(redirected) => redirected,
+        None => (m.clone(), None),
+    };
+    veld_domain::merge::follow_links(&mut changed, &|id| survivors.get(&id).copied());
+    Ok(Some((changed, survivor)))
 }
 
 /// The live configuration records of one kind (stages, table entries, rules, processes), as

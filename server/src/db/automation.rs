@@ -27,13 +27,13 @@ fn system_actor() -> Actor {
     Actor { user: UserId(id), office: OfficeId(id), permissions: presets::administrator() }
 }
 
-async fn load_rules(conn: &mut AnyConnection) -> anyhow::Result<Vec<Rule>> {
+pub(super) async fn load_rules(conn: &mut AnyConnection) -> anyhow::Result<Vec<Rule>> {
     Ok(config_of(conn, RecordKind::Rule).await?.iter().filter_map(Rule::from_values).collect())
 }
 
 /// One automatic change, made by the last rule of `chain`: applied like a user's change.
 #[allow(clippy::too_many_arguments)]
-async fn apply_automatic(
+pub(super) async fn apply_automatic(
     conn: &mut AnyConnection,
     kind: RecordKind,
     id: uuid::Uuid,
@@ -63,12 +63,12 @@ async fn apply_automatic(
 
 /// What a run of automation carries along: the version counter, the history being written,
 /// the stage lists read, and the changes it has made so far.
-struct Run<'a> {
-    version: &'a mut i64,
-    now_ms: i64,
-    history: &'a mut HistoryLog,
-    cache: &'a mut RuleCache,
-    produced: Vec<AppliedChange>,
+pub(super) struct Run<'a> {
+    pub version: &'a mut i64,
+    pub now_ms: i64,
+    pub history: &'a mut HistoryLog,
+    pub cache: &'a mut RuleCache,
+    pub produced: Vec<AppliedChange>,
 }
 
 /// Carries out a fired rule on one record.
@@ -106,7 +106,7 @@ async fn fire(
 
 /// Runs the trigger rules on applied changes and on the changes they make in turn, until none
 /// fires (a rule never fires on its own effect; chains stop at `automation::MAX_DEPTH`).
-async fn cascade(
+pub(super) async fn cascade(
     conn: &mut AnyConnection,
     rules: &[Rule],
     first: Vec<AppliedChange>,
@@ -203,18 +203,18 @@ fn field_changes(before: &Map<String, Value>, update: &Map<String, Value>) -> Ve
 }
 
 /// A versioned transaction for automatic changes, with the stage lists it has read.
-struct Automatic {
+pub(super) struct Automatic {
     v: Versioned,
     cache: RuleCache,
 }
 
 impl Automatic {
-    async fn begin(db: &Db) -> anyhow::Result<Automatic> {
+    pub(super) async fn begin(db: &Db) -> anyhow::Result<Automatic> {
         Ok(Automatic { v: Versioned::begin(db).await?, cache: RuleCache::default() })
     }
 
     /// The connection and the run state, borrowed apart.
-    fn parts(&mut self, now_ms: i64) -> (&mut AnyConnection, Run<'_>) {
+    pub(super) fn parts(&mut self, now_ms: i64) -> (&mut AnyConnection, Run<'_>) {
         (
             &mut *self.v.tx,
             Run {
@@ -228,7 +228,7 @@ impl Automatic {
     }
 
     /// Writes the history and the counter and commits; whether anything changed.
-    async fn commit(mut self, now_ms: i64) -> anyhow::Result<bool> {
+    pub(super) async fn commit(mut self, now_ms: i64) -> anyhow::Result<bool> {
         self.cache.save(&mut self.v, now_ms).await?;
         self.v.commit(now_ms).await
     }

@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         records::list,
         records::history,
         records::conflicts,
+        records::merge,
         attachments::upload,
         attachments::download,
         automation::run_process,

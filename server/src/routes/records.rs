@@ -1,14 +1,15 @@
 //! `GET /api/records/{kind}`: the records of a kind the user may see (a read-only view beside
-//! the sync protocol), a record's history and its conflict log.
+//! the sync protocol), a record's history and its conflict log; merging two duplicates.
 
 use crate::auth::CurrentUser;
-use crate::db::ConflictFilter;
+use crate::db::{ConflictFilter, MergeFailure, now_ms};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::get;
+use axum::routing::{get, post};
 use veld_domain::api::{ConflictView, HistoryEntry, RecordRow};
+use veld_domain::merge::{MergeError, MergeRequest, MergeResponse};
 use veld_domain::{Action, RecordKind};
 
 pub fn router() -> Router<AppState> {
@@ -16,6 +17,7 @@ pub fn router() -> Router<AppState> {
         .route("/records/{kind}", get(list))
         .route("/records/{kind}/{id}/conflicts", get(conflicts))
         .route("/records/{kind}/{id}/history", get(history))
+        .route("/records/{kind}/merge", post(merge))
 }
 
 /// A record the user may see, or 404 (a record outside the user's scope does not exist for them).
@@ -65,4 +67,37 @@ async fn list(
         return Err(ApiError::Forbidden);
     }
     Ok(ApiJson(state.db.visible_records(&user.actor, kind).await?))
+}
+
+/// `POST /api/records/{kind}/merge`: merges one company, contact or lead into another (issue
+/// 14): the survivor takes the fields named in `take` (and every value it lacks), every link
+/// moves to it, the merged record is deleted and redirects to it.
+#[utoipa::path(post, path = "/api/records/{kind}/merge", tag = "records", params(("kind" = String, Path, description = "`company`, `contact` or `lead`")), request_body = veld_domain::merge::MergeRequest, responses((status = 200, description = "The merge is done", body = veld_domain::merge::MergeResponse), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
+async fn merge(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(kind): Path<String>,
+    ApiJson(req): ApiJson<MergeRequest>,
+) -> ApiResult<ApiJson<MergeResponse>> {
+    let kind = RecordKind::parse(&kind).ok_or_else(|| ApiError::NotFound(format!("no record kind `{kind}`")))?;
+    match state.db.merge(&user.actor, kind, &req, now_ms()).await {
+        Ok(done) => {
+            crate::automation::announce(&state).await;
+            Ok(ApiJson(done))
+        }
+        Err(MergeFailure::NotFound) => Err(ApiError::NotFound("no such record".into())),
+        Err(MergeFailure::Forbidden) => Err(ApiError::Forbidden),
+        Err(MergeFailure::TooManyFields) => Err(ApiError::validation("take", MergeFailure::TooManyFields)),
+        Err(MergeFailure::Invalid(e)) => {
+            let field = match e {
+                MergeError::UnknownField(_) => "take",
+                MergeError::SameRecord => "merged",
+                MergeError::NotMergeable => "kind",
+                MergeError::BothConverted => veld_domain::schema::names::OPPORTUNITY_ID,
+            };
+            Err(ApiError::validation(field, e))
+        }
+        Err(MergeFailure::Refused(outcome)) => Err(ApiError::refused(outcome)),
+        Err(MergeFailure::Db(e)) => Err(ApiError::Internal(e)),
+    }
 }

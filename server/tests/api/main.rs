@@ -12,6 +12,7 @@ mod errors;
 mod hardening;
 mod instances;
 mod leads;
+mod merge;
 mod records;
 mod simulation;
 mod static_files;

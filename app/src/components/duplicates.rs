@@ -1,0 +1,279 @@
+//! Possible duplicates of a company, contact or lead (issue 14) — the same e-mail address or
+//! phone number, or a similar name (`veld_domain::duplicates`) — found among the records on
+//! this device, and merging one into the record shown: both records' values side by side, the
+//! user choosing per field which stays. The server carries the merge out (it moves links this
+//! device may not hold); the result arrives with the next pull.
+
+use crate::components::history::value_label;
+use crate::i18n::{Strings, field_label, use_i18n};
+use crate::state::{Connection, Store};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use std::collections::BTreeSet;
+use veld_domain::duplicates::{Candidate, Keys, Reason};
+use veld_domain::merge::MergeRequest;
+use veld_domain::records::display_name;
+use veld_domain::schema::{self, FieldType};
+use veld_domain::sync::RecordState;
+use veld_domain::{Action, RecordKind};
+
+/// At most this many possible duplicates are listed (the likeliest).
+const SHOWN: usize = 5;
+
+/// A text field of a stored record, read in place (trimmed; `None` when blank).
+fn field_text<'a>(r: &'a RecordState, field: &str) -> Option<&'a str> {
+    r.fields.get(field)?.value.as_str().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn reason_text(t: &Strings, reasons: &[Reason]) -> String {
+    let words: Vec<&str> = reasons
+        .iter()
+        .map(|r| match r {
+            Reason::Email => t.merge.same_email,
+            Reason::Phone => t.merge.same_phone,
+            Reason::Name => t.merge.similar_name,
+        })
+        .collect();
+    words.join(" · ")
+}
+
+/// The records that may be the same as `id` (with keys `mine`), likeliest first, with names.
+fn candidates(store: &Store, kind: RecordKind, id: uuid::Uuid, mine: &Keys) -> Vec<(Candidate, String)> {
+    let mut found = Vec::new();
+    store.visible_each(&[kind], |r| {
+        if r.id == id {
+            return;
+        }
+        let keys = Keys::by(kind, |f| field_text(r, f));
+        if let Some((reasons, score)) = mine.compare(&keys) {
+            found.push((Candidate { id: r.id, reasons, score }, display_name(kind, &r.values())));
+        }
+    });
+    found.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then(a.1.cmp(&b.1)));
+    found.truncate(SHOWN);
+    found
+}
+
+#[component]
+pub fn Duplicates(kind: RecordKind, record: Memo<Option<RecordState>>) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    // This record's keys: the list is redone when they change, not on every edit or sync.
+    let keys = Memo::new(move |_| record.with(|r| r.as_ref().map(|r| (r.id, Keys::by(kind, |f| field_text(r, f))))));
+    let found = RwSignal::new(Vec::<(Candidate, String)>::new());
+    Effect::new(move |_| {
+        let Some((id, mine)) = keys.get() else { return };
+        // After the page has drawn: it is a pass over every record of the kind.
+        set_timeout(
+            move || found.set(untrack(|| candidates(&store, kind, id, &mine))),
+            std::time::Duration::from_millis(0),
+        );
+    });
+    let comparing = RwSignal::new(None::<uuid::Uuid>);
+    let done = RwSignal::new(None::<String>);
+    let may_merge = move |other: uuid::Uuid| {
+        let mine = record.with_untracked(|r| r.as_ref().is_some_and(|r| store.may(Action::Edit, r)));
+        mine && store.visible_one(kind, other).is_some_and(|o| store.may(Action::Delete, &o))
+    };
+    let base = crate::overview::base(kind);
+    let items = move || {
+        let t = t();
+        found
+            .get()
+            .into_iter()
+            .map(|(c, name)| {
+                let other = c.id;
+                let label = (t.merge.compare_label)(&name);
+                view! {
+                    <li class="duplicate">
+                        <span class="duplicate-name">
+                            <A href=format!("{base}/{other}")>{name.clone()}</A>
+                            <span class="muted">{reason_text(t, &c.reasons)}</span>
+                        </span>
+                        {may_merge(other).then(|| view! {
+                            <button type="button" class="button" id=format!("merge-{other}") aria-label=label
+                                on:click=move |_| comparing.set(Some(other))>{t.merge.compare}</button>
+                        })}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <Show when=move || found.with(|f| !f.is_empty()) || done.with(Option::is_some)>
+            <section class="card duplicates" aria-labelledby="duplicates-heading">
+                <h2 id="duplicates-heading">{move || t().merge.title}</h2>
+                <p role="status" class="muted">{move || done.get()}</p>
+                <ul class="duplicate-list">{items}</ul>
+            </section>
+        </Show>
+        {move || comparing.get().map(|other| view! {
+            <MergeDialog kind=kind record=record other=other comparing=comparing
+                on_merged=move |name: String| {
+                    found.update(|f| f.retain(|(c, _)| c.id != other));
+                    done.set(Some((t().merge.merged)(&name)));
+                    crate::components::ui::focus_id("duplicates-heading");
+                }/>
+        })}
+    }
+}
+
+/// One field of the comparison: the survivor's value and the other's (as the user reads them),
+/// and whether the survivor has none (then the other's fills it, without asking).
+struct Row {
+    field: &'static str,
+    mine: String,
+    theirs: String,
+    fills: bool,
+}
+
+/// The fields worth showing: those the other record holds and this one holds differently or
+/// not at all. Lists (groups, contacts) are united by the merge, and numbers stay.
+fn rows(store: &Store, kind: RecordKind, mine: &RecordState, theirs: &RecordState) -> Vec<Row> {
+    let (a, b) = (mine.values(), theirs.values());
+    let empty = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => true,
+        Some(serde_json::Value::String(s)) => s.trim().is_empty(),
+        Some(_) => false,
+    };
+    schema::fields(kind)
+        .iter()
+        .filter(|f| !matches!(f.ty, FieldType::Assigned | FieldType::Contacts | FieldType::Groups))
+        .filter(|f| !empty(b.get(f.name)) && a.get(f.name) != b.get(f.name))
+        .map(|f| {
+            let label = |v: Option<&serde_json::Value>| {
+                v.map(|v| value_label(store, kind, f.name, v)).unwrap_or_else(|| "—".to_owned())
+            };
+            Row { field: f.name, mine: label(a.get(f.name)), theirs: label(b.get(f.name)), fills: empty(a.get(f.name)) }
+        })
+        .collect()
+}
+
+/// Both records side by side in a modal dialog: per field the value that stays, then Merge.
+#[component]
+fn MergeDialog(
+    kind: RecordKind,
+    record: Memo<Option<RecordState>>,
+    other: uuid::Uuid,
+    comparing: RwSignal<Option<uuid::Uuid>>,
+    on_merged: impl Fn(String) + Copy + 'static,
+) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let mine = record.get_untracked();
+    let theirs = store.visible_one(kind, other);
+    let (Some(mine), Some(theirs)) = (mine, theirs) else { return ().into_any() };
+    let survivor = mine.id;
+    let other_name = display_name(kind, &theirs.values());
+    let rows = rows(&store, kind, &mine, &theirs);
+    let take = RwSignal::new(BTreeSet::<&'static str>::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    // Opened as a modal: a backdrop, the rest of the page inert, Escape closes; the browser
+    // returns the focus to the button that opened it.
+    Effect::new(move |_| {
+        if let Some(d) = dialog.get()
+            && !d.open()
+        {
+            let _ = d.show_modal();
+        }
+    });
+    let close = move || {
+        if let Some(d) = dialog.get_untracked() {
+            d.close();
+        }
+        comparing.set(None);
+    };
+    let name = other_name.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = crate::i18n::strings(store.language.get_untracked());
+        if store.unsent(survivor) || store.unsent(other) {
+            error.set(Some(t.merge.wait_sync.to_owned()));
+            store.sync_now();
+            return;
+        }
+        let request = MergeRequest {
+            survivor,
+            merged: other,
+            take: take.get_untracked().into_iter().map(str::to_owned).collect(),
+        };
+        busy.set(true);
+        error.set(None);
+        let name = name.clone();
+        spawn_local(async move {
+            let result = store.merge(kind, &request).await;
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    close();
+                    on_merged(name);
+                }
+                Err(e) => error.set(Some(e.text(t))),
+            }
+        });
+    };
+    let online = move || store.connection.get() == Connection::Online;
+    let fields = if rows.is_empty() {
+        view! { <p class="muted">{move || t().merge.nothing_differs}</p> }.into_any()
+    } else {
+        rows.into_iter()
+            .map(|row| {
+                let field = row.field;
+                let group = format!("merge-field-{field}");
+                let legend = move || field_label(t(), field);
+                if row.fills {
+                    return view! {
+                        <div class="merge-field" role="group" aria-label=legend>
+                            <p class="merge-legend">{legend}</p>
+                            <p class="merge-fill">{row.theirs}<span class="muted">" · "{move || t().merge.filled}</span></p>
+                        </div>
+                    }
+                    .into_any();
+                }
+                view! {
+                    <fieldset class="merge-field">
+                        <legend class="merge-legend">{legend}</legend>
+                        <div class="merge-choices">
+                            <label class="merge-choice">
+                                <input type="radio" name=group.clone() prop:checked=move || !take.with(|s| s.contains(field))
+                                    on:change=move |_| take.update(|s| { s.remove(field); })/>
+                                <span>{row.mine}<small class="muted">{move || t().merge.this_record}</small></span>
+                            </label>
+                            <label class="merge-choice">
+                                <input type="radio" name=group prop:checked=move || take.with(|s| s.contains(field))
+                                    on:change=move |_| take.update(|s| { s.insert(field); })/>
+                                <span>{row.theirs}<small class="muted">{move || t().merge.other_record}</small></span>
+                            </label>
+                        </div>
+                    </fieldset>
+                }
+                .into_any()
+            })
+            .collect_view()
+            .into_any()
+    };
+    let title = (untrack(t).merge.dialog_title)(&other_name);
+    view! {
+        <dialog node_ref=dialog class="merge-dialog" aria-labelledby="merge-title" on:close=move |_| comparing.set(None)>
+            <form on:submit=submit novalidate>
+                <h2 id="merge-title">{title}</h2>
+                <p class="muted">{move || t().merge.intro}</p>
+                {fields}
+                <p class="field-error" role="alert">{move || error.get()}</p>
+                <Show when=move || !online()>
+                    <p class="notice">{move || t().auto.needs_connection}</p>
+                </Show>
+                <div class="dialog-actions">
+                    <button type="button" class="button subtle" on:click=move |_| close()>{move || t().common.cancel}</button>
+                    <button type="submit" class="button primary" disabled=move || busy.get() || !online()>
+                        {move || t().merge.merge}
+                    </button>
+                </div>
+            </form>
+        </dialog>
+    }
+    .into_any()
+}
