@@ -10,6 +10,7 @@ pub mod config;
 pub mod duplicates;
 pub mod edit;
 pub mod email;
+pub mod export;
 pub mod ids;
 pub mod language;
 pub mod merge;

@@ -57,6 +57,13 @@ pub struct MergedRecord {
     pub name: String,
 }
 
+/// Where a merged record went (`GET /api/records/{kind}/{id}/merged`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MergedInto {
+    pub survivor: Uuid,
+}
+
 /// Why a merge cannot be done as asked.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MergeError {

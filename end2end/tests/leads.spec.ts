@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { Shell, loginAs, newLead, screenshot, swReady, users, wizardSteps, listed } from './fixtures/app';
 
@@ -397,6 +398,28 @@ test('advanced search, column chooser, saved views and the preview panel', async
   await page.getByRole('button', { name: 'Bakkerij qualified', exact: true }).click();
   await expect(page.locator('.count')).toHaveText(filtered);
   await screenshot(page, testInfo, 'overview-tools');
+  // Export: the list as shown (its conditions, without the hidden column) as CSV for a
+  // spreadsheet; with rows checked, only those.
+  const exported = async (button: string) => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: button }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^leads-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = fs.readFileSync(await file.path(), 'utf8');
+    expect(text.startsWith('\uFEFF'), 'a byte-order mark, for Excel').toBe(true);
+    return text.slice(1).trim().split('\r\n');
+  };
+  const lines = await exported('Export CSV');
+  expect(lines[0]).toBe('Number,Title,Contacts,Stage,Source,Value,Owner');
+  expect(lines.length - 1).toBe(Number(filtered.match(/\d+/)![0]));
+  for (const line of lines.slice(1)) expect(line).toMatch(/^L\d+,.*,Qualified,.*,\d*,[^,]+$/);
+  const firstRow = list.getByRole('row').nth(1);
+  const firstTitle = (await firstRow.getByRole('link').first().innerText()).trim();
+  await firstRow.getByRole('checkbox').check();
+  const one = await exported('Export 1 (CSV)');
+  expect(one.length).toBe(2);
+  expect(one[1]).toContain(firstTitle);
+  await firstRow.getByRole('checkbox').uncheck();
   await page.reload();
   await expect(table(page, 'Leads').getByRole('row').nth(1)).toBeVisible();
   await expect(table(page, 'Leads').getByRole('columnheader', { name: 'Company' })).toHaveCount(0);

@@ -14,7 +14,6 @@ use veld_domain::records::{ATTACHMENT_LIMIT, ATTACHMENT_TYPES, size_text, text};
 use veld_domain::schema::names;
 use veld_domain::sync::RecordState;
 use veld_domain::{Action, RecordKind};
-use wasm_bindgen::JsCast;
 
 pub fn attachment_type_label(t: &Strings, code: &str) -> &'static str {
     match code {
@@ -24,18 +23,6 @@ pub fn attachment_type_label(t: &Strings, code: &str) -> &'static str {
         "presentation" => t.attachment.presentation,
         _ => t.attachment.other,
     }
-}
-
-/// Saves a blob under `name` through a temporary link (a file kept on this device).
-fn save_blob(blob: &web_sys::Blob, name: &str) {
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
-    if let Ok(a) = document().create_element("a").map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>()) {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    // The browser has taken the file by the next turn of the event loop.
-    set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(10));
 }
 
 #[component]
@@ -155,7 +142,7 @@ fn AttachmentItem(record: RecordState) -> impl IntoView {
             let name = name.clone();
             spawn_local(async move {
                 if let Some(blob) = store.local_file(id).await {
-                    save_blob(&blob, &name);
+                    crate::components::ui::save_blob(&blob, &name);
                 }
             });
         }

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use veld_domain::duplicates::{Candidate, Keys, Reason};
 use veld_domain::merge::MergeRequest;
 use veld_domain::records::display_name;
-use veld_domain::schema::{self, FieldType};
+use veld_domain::schema::{self, FieldType, names};
 use veld_domain::sync::RecordState;
 use veld_domain::{Action, RecordKind};
 
@@ -42,7 +42,11 @@ fn reason_text(t: &Strings, reasons: &[Reason]) -> String {
 fn candidates(store: &Store, kind: RecordKind, id: uuid::Uuid, mine: &Keys) -> Vec<(Candidate, String)> {
     let mut found = Vec::new();
     store.visible_each(&[kind], |r| {
-        if r.id == id {
+        // A lead is compared only with the leads of its company: the rest are passed over
+        // without reading their names (tens of thousands on a big device).
+        let scoped_out =
+            mine.scope.as_deref().is_some_and(|s| field_text(r, names::COMPANY_ID).unwrap_or_default() != s);
+        if r.id == id || scoped_out {
             return;
         }
         let keys = Keys::by(kind, |f| field_text(r, f));
@@ -116,6 +120,76 @@ pub fn Duplicates(kind: RecordKind, record: Memo<Option<RecordState>>) -> impl I
                     crate::components::ui::focus_id("duplicates-heading");
                 }/>
         })}
+    }
+}
+
+/// The keys of every record of `kind` on the device, with its name: computed once per change of
+/// the data, so a keystroke only compares.
+fn all_keys(store: &Store, kind: RecordKind) -> Vec<(uuid::Uuid, Keys, String)> {
+    let mut out = Vec::new();
+    store.visible_each(&[kind], |r| {
+        let keys = Keys::by(kind, |f| field_text(r, f));
+        out.push((r.id, keys, display_name(kind, &r.values())));
+    });
+    out
+}
+
+/// While a new company or contact is typed (quick create): the likeliest existing one that may be
+/// the same, said as the user types (a live region), with a button to use it instead.
+/// `typed` gives the typed text per field; `on_use` receives the existing record's id.
+#[component]
+pub fn DuplicateHint(
+    kind: RecordKind,
+    #[prop(into)] typed: Signal<Vec<(&'static str, String)>>,
+    on_use: Callback<String>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let everyone = Memo::new(move |_| std::sync::Arc::new(all_keys(&store, kind)));
+    // A typed phone is compared as it would be stored (E.164 where the country is known).
+    let keys = Memo::new(move |_| {
+        let fields = typed.get();
+        let phone = fields
+            .iter()
+            .find(|(f, _)| *f == names::PHONE)
+            .and_then(|(_, p)| veld_domain::Phone::parse(p, Some("NL")).ok())
+            .map(|p| p.as_str().to_owned());
+        let get = |f: &str| -> Option<String> {
+            if f == names::PHONE {
+                return phone.clone();
+            }
+            fields.iter().find(|(n, _)| *n == f).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty())
+        };
+        let values: Vec<(&str, Option<String>)> =
+            [names::NAME, names::FIRST_NAME, names::LAST_NAME, names::EMAIL, names::PHONE]
+                .map(|f| (f, get(f)))
+                .to_vec();
+        Keys::by(kind, |f| values.iter().find(|(n, _)| *n == f).and_then(|(_, v)| v.as_deref()))
+    });
+    let best = Memo::new(move |_| {
+        let mine = keys.get();
+        if mine.name.chars().count() < 3 && mine.email.is_none() && mine.phone.is_none() {
+            return None;
+        }
+        everyone.with(|all| {
+            all.iter()
+                .filter_map(|(id, k, name)| mine.compare(k).map(|(reasons, score)| (score, *id, name.clone(), reasons)))
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+        })
+    });
+    move || {
+        best.get().map(|(_, id, name, reasons)| {
+            let t = t();
+            let label = (t.merge.use_existing_label)(&name);
+            view! {
+                <p class="duplicate-hint" role="status">
+                    <span>{(t.merge.maybe_same)(&name)}" "<span class="muted">{format!("({})", reason_text(t, &reasons))}</span></span>
+                    <button type="button" class="button" aria-label=label on:click=move |_| on_use.run(id.to_string())>
+                        {t.merge.use_existing}
+                    </button>
+                </p>
+            }
+        })
     }
 }
 

@@ -160,6 +160,17 @@ pub fn local_list(store: Store, kind: RecordKind) -> LocalList<Vec<RecordState>>
     LocalList::Rows(rows)
 }
 
+/// The records matching `query` (in any cell), each as its cells' text.
+fn cells_of(records: &[RecordState], cols: &[Column], lookup: &Lookup, query: &str) -> Vec<(uuid::Uuid, Vec<String>)> {
+    let needle = query.to_lowercase();
+    records
+        .iter()
+        .map(RecordState::to_row)
+        .map(|r| (r.id, cols.iter().map(|c| (c.cell)(&r, lookup)).collect::<Vec<_>>()))
+        .filter(|(_, cells)| needle.is_empty() || cells.iter().any(|c| c.to_lowercase().contains(&needle)))
+        .collect()
+}
+
 #[component]
 pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: Signal<&'static str>) -> impl IntoView {
     let t = use_i18n();
@@ -186,15 +197,9 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
             LocalList::NeverSynced => view! { <p class="notice">{t.list.offline_list}</p> }.into_any(),
             LocalList::NotAllowed => view! { <p class="notice">{t.list.not_allowed}</p> }.into_any(),
             LocalList::Rows(records) => {
-                let rows: Vec<RecordRow> = records.iter().map(RecordState::to_row).collect();
                 let lookup = Lookup { company_names: company_names.get(), language };
-                let needle = query.get().to_lowercase();
                 let cols = columns.get_value();
-                let table: Vec<(uuid::Uuid, Vec<String>)> = rows
-                    .iter()
-                    .map(|r| (r.id, cols.iter().map(|c| (c.cell)(r, &lookup)).collect::<Vec<_>>()))
-                    .filter(|(_, cells)| needle.is_empty() || cells.iter().any(|c| c.to_lowercase().contains(&needle)))
-                    .collect();
+                let table = cells_of(&records, &cols, &lookup, &query.get());
                 let count = (t.list.count_records)(table.len());
                 if table.is_empty() {
                     return view! { <p class="muted">{t.list.empty_list}</p> }.into_any();
@@ -279,6 +284,23 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
         }
     };
 
+    // The list as shown (its search applied) as a CSV file (`veld_domain::export`).
+    let export = move |_| {
+        let LocalList::Rows(records) = untrack(|| local_list(store, kind)) else { return };
+        let language = store.language.get_untracked();
+        let t = crate::i18n::strings(language);
+        let cols = columns.get_value();
+        let lookup = Lookup { company_names: company_names.get_untracked(), language };
+        let table = cells_of(&records, &cols, &lookup, &query.get_untracked());
+        let header: Vec<&str> = cols.iter().map(|c| (c.label)(t)).collect();
+        let file = veld_domain::export::csv(
+            &header,
+            table.into_iter().map(|(_, cells)| cells),
+            veld_domain::export::separator(language),
+        );
+        let name = format!("{}-{}.csv", label.get_untracked().to_lowercase(), crate::components::ui::today());
+        crate::components::ui::save_text(&file, "text/csv;charset=utf-8", &name);
+    };
     view! {
         <div class="list-tools">
             <label class="field search">
@@ -290,6 +312,9 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
             </label>
+            <button type="button" class="button export-button" on:click=export>
+                <Icon d=icons::DOWNLOAD/><span>{move || t().list.export_csv}</span>
+            </button>
         </div>
         {body}
     }

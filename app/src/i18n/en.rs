@@ -394,6 +394,9 @@ pub static EN: Strings = Strings {
         wait_sync: "One of the two has changes that have not reached the server yet; try again once they are synced.",
         history_merged: |name| format!("Merged with “{name}”"),
         history_merged_into: |name| format!("Merged into “{name}”"),
+        maybe_same: |name| format!("“{name}” exists already and may be the same."),
+        use_existing: "Use it",
+        use_existing_label: |name| format!("Use “{name}”"),
     },
     recurring: super::RecurringStrings {
         title: "Repeat this opportunity",
@@ -440,6 +443,8 @@ pub static EN: Strings = Strings {
     },
     list: super::ListStrings {
         search: "Search",
+        export_csv: "Export CSV",
+        export_checked: |n| format!("Export {n} (CSV)"),
         empty_list: "Nothing here yet.",
         offline_list: "This device has not downloaded your data yet; connect once to work offline.",
         not_allowed: "Your role does not give access to this page.",

@@ -88,6 +88,8 @@ pub struct CommonStrings {
 /// The lists (overview tabs): search, columns, saved views, selection, preview.
 pub struct ListStrings {
     pub search: &'static str,
+    pub export_csv: &'static str,
+    pub export_checked: fn(usize) -> String,
     pub empty_list: &'static str,
     pub offline_list: &'static str,
     pub not_allowed: &'static str,
@@ -654,6 +656,9 @@ pub struct MergeStrings {
     pub wait_sync: &'static str,
     pub history_merged: fn(&str) -> String,
     pub history_merged_into: fn(&str) -> String,
+    pub maybe_same: fn(&str) -> String,
+    pub use_existing: &'static str,
+    pub use_existing_label: fn(&str) -> String,
 }
 
 mod en;

@@ -398,6 +398,9 @@ pub static NL: Strings = Strings {
         wait_sync: "Een van beide heeft wijzigingen die de server nog niet heeft; probeer het opnieuw zodra ze gesynchroniseerd zijn.",
         history_merged: |name| format!("Samengevoegd met “{name}”"),
         history_merged_into: |name| format!("Opgegaan in “{name}”"),
+        maybe_same: |name| format!("“{name}” bestaat al en is misschien dezelfde."),
+        use_existing: "Die gebruiken",
+        use_existing_label: |name| format!("“{name}” gebruiken"),
     },
     recurring: super::RecurringStrings {
         title: "Deze opportunity herhalen",
@@ -444,6 +447,8 @@ pub static NL: Strings = Strings {
     },
     list: super::ListStrings {
         search: "Zoeken",
+        export_csv: "CSV exporteren",
+        export_checked: |n| format!("{n} exporteren (CSV)"),
         empty_list: "Hier staat nog niets.",
         offline_list: "Dit apparaat heeft je gegevens nog niet gedownload; maak één keer verbinding om offline te werken.",
         not_allowed: "Je rol geeft geen toegang tot deze pagina.",

@@ -413,6 +413,9 @@ pub static RO: Strings = Strings {
         wait_sync: "Una dintre ele are modificări care nu au ajuns încă pe server; încercați din nou după sincronizare.",
         history_merged: |name| format!("Unit cu „{name}”"),
         history_merged_into: |name| format!("Unit în „{name}”"),
+        maybe_same: |name| format!("„{name}” există deja și poate fi aceeași."),
+        use_existing: "Folosiți-l",
+        use_existing_label: |name| format!("Folosiți „{name}”"),
     },
     recurring: super::RecurringStrings {
         title: "Repetați această oportunitate",
@@ -459,6 +462,8 @@ pub static RO: Strings = Strings {
     },
     list: super::ListStrings {
         search: "Căutare",
+        export_csv: "Exportați CSV",
+        export_checked: |n| format!("Exportați {n} (CSV)"),
         empty_list: "Nimic aici deocamdată.",
         offline_list: "Acest dispozitiv nu a descărcat încă datele dvs.; conectați-vă o dată pentru a putea lucra offline.",
         not_allowed: "Rolul dvs. nu oferă acces la această pagină.",

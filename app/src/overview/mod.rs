@@ -180,6 +180,24 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
             })
             .collect_view()
     };
+    // The list as shown (tab, search, conditions, order) — or the checked rows — as a CSV file.
+    let names = crate::components::ui::user_names(store);
+    let export = move |_| {
+        let language = store.language.get_untracked();
+        let t = crate::i18n::strings(language);
+        let cols = model::shown_columns(&state.columns.get_value(), &state.hidden.get_untracked());
+        let checked = state.checked.get_untracked();
+        let owners = names.get_untracked();
+        let file = rows.with_untracked(|r| {
+            shown.with_untracked(|s| {
+                let picked =
+                    s.0.iter().map(|&i| &r.0[i as usize]).filter(|row| checked.is_empty() || checked.contains(&row.id));
+                model::export_csv(&cols, picked, t, language, |u| owners.get(&u).cloned().unwrap_or_default())
+            })
+        });
+        let name = format!("{}-{}.csv", title(t).to_lowercase(), crate::components::ui::today());
+        crate::components::ui::save_text(&file, "text/csv;charset=utf-8", &name);
+    };
     let narrow = crate::components::ui::use_narrow();
     // The current tab in view in the strip (on a phone the strip scrolls sideways).
     let strip = NodeRef::<leptos::html::Nav>::new();
@@ -207,6 +225,13 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                     </A>
                 </Show>
                 <button type="button" class="button print-button" on:click=move |_| { let _ = window().print(); }>{move || t().common.print}</button>
+                <button type="button" class="button export-button" on:click=export>
+                    <Icon d=icons::DOWNLOAD/>
+                    <span>{move || match state.checked.with(BTreeSet::len) {
+                        0 => t().list.export_csv.to_owned(),
+                        n => (t().list.export_checked)(n),
+                    }}</span>
+                </button>
             </div>
             <nav class="tabs" aria-label=move || t().list.overview_tabs node_ref=strip>
                 <ul>{tab_links}</ul>

@@ -305,6 +305,17 @@ impl Col {
         }
     }
 
+    /// The cell as an exported file holds it: numbers plain (a spreadsheet sums them), dates
+    /// as `YYYY-MM-DD`, labels as shown.
+    pub fn export(self, r: &Row) -> String {
+        match self {
+            Col::Value => r.value.map(|v| v.to_string()).unwrap_or_default(),
+            Col::Probability => r.probability.map(|p| p.to_string()).unwrap_or_default(),
+            Col::CloseDate => r.close_date.clone(),
+            other => other.cell(r, Language::En),
+        }
+    }
+
     pub fn compare(self, a: &Row, b: &Row) -> std::cmp::Ordering {
         let text = |x: &str, y: &str| x.to_lowercase().cmp(&y.to_lowercase());
         match self {
@@ -328,6 +339,20 @@ pub fn columns(kind: RecordKind) -> Vec<Col> {
     } else {
         vec![Col::Title, Col::Company, Col::Contacts, Col::Stage, Col::Value, Col::Probability, Col::CloseDate]
     }
+}
+
+/// Rows as a CSV file (`veld_domain::export`): the columns shown, then the owner.
+pub fn export_csv<'a>(
+    cols: &[Col],
+    rows: impl IntoIterator<Item = &'a Row>,
+    t: &Strings,
+    language: Language,
+    owner: impl Fn(UserId) -> String,
+) -> String {
+    let mut header: Vec<&str> = cols.iter().map(|c| c.label(t)).collect();
+    header.push(t.col.owner);
+    let lines = rows.into_iter().map(|r| cols.iter().map(|c| c.export(r)).chain([owner(r.owner)]).collect::<Vec<_>>());
+    veld_domain::export::csv(&header, lines, veld_domain::export::separator(language))
 }
 
 /// The columns shown: all of the kind's but those hidden (the title always stays).

@@ -154,6 +154,24 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
         v
     };
     let opportunities = move || store.me.with(|m| m.as_ref().is_some_and(|m| m.modules.opportunities));
+    // A merged record's page (an old link, a bookmark) leads to the record it went into.
+    let navigate = leptos_router::hooks::use_navigate();
+    let asked = StoredValue::new(false);
+    Effect::new(move |_| {
+        let missing = !exists.get() && store.local_ready.get() && store.download.with(Option::is_none);
+        let Some(id) = id.filter(|_| missing && veld_domain::merge::MERGEABLE.contains(&kind)) else { return };
+        if asked.get_value() {
+            return;
+        }
+        asked.set_value(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(survivor) = store.merged_into(kind, id).await {
+                let options = leptos_router::NavigateOptions { replace: true, ..Default::default() };
+                navigate(&format!("{}/{survivor}", base(kind)), options);
+            }
+        });
+    });
     view! {
         <section class="page record-page">
             {move || list_of(kind, t()).map(|(href, label)| view! {

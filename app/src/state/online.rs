@@ -104,6 +104,11 @@ impl Store {
         Ok(done)
     }
 
+    /// The record a merged one went into, if the user may see it.
+    pub async fn merged_into(&self, kind: RecordKind, id: uuid::Uuid) -> Result<uuid::Uuid, OnlineError> {
+        Ok(self.online(api::merged_into(kind, id)).await?.survivor)
+    }
+
     /// Makes recurring opportunities from `id` on the server, then syncs them here.
     pub async fn recurring(&self, id: uuid::Uuid, every: u32, count: u32) -> Result<RecurringResponse, OnlineError> {
         let made = self.online(api::recurring(id, every, count)).await?;

@@ -114,6 +114,11 @@ pub async fn merge(
     read(req.send().await).await
 }
 
+/// Where a merged record went.
+pub async fn merged_into(kind: RecordKind, id: uuid::Uuid) -> Result<veld_domain::merge::MergedInto, ApiFailure> {
+    read(Request::get(&format!("/api/records/{}/{id}/merged", kind.as_str())).send().await).await
+}
+
 /// Makes the next opportunities after a base one.
 pub async fn recurring(id: uuid::Uuid, every_months: u32, count: u32) -> Result<RecurringResponse, ApiFailure> {
     let req = Request::post(&format!("/api/opportunities/{id}/recurring"))

@@ -103,6 +103,22 @@ fn refused(outcome: MutationOutcome) -> Result<(), MergeFailure> {
 }
 
 impl Db {
+    /// Where a merged record of `kind` went: its survivor, when the actor may see it (else
+    /// `None`, as for a record never merged).
+    pub async fn merged_into(
+        &self,
+        actor: &Actor,
+        kind: RecordKind,
+        id: uuid::Uuid,
+    ) -> anyhow::Result<Option<uuid::Uuid>> {
+        let mut conn = self.pool().acquire().await?;
+        let Some((to, _)) = survivor_of(&mut conn, id).await? else { return Ok(None) };
+        let visible = load(&mut conn, to)
+            .await?
+            .is_some_and(|r| r.kind == kind && !r.deleted && actor.may(Action::View, kind, r.ownership()));
+        Ok(visible.then_some(to))
+    }
+
     /// Merges `req.merged` into `req.survivor` (both of `kind`), as `actor`: who must be allowed
     /// to edit the survivor and delete the merged record. Links of records the actor cannot see
     /// move too (they are the same company or person), in the actor's name.
@@ -170,8 +186,11 @@ impl Db {
                 [(&survivor, HISTORY_MERGED, &merged), (&merged, HISTORY_MERGED_INTO, &survivor)]
             {
                 let entry = Logged { record: record.id, version, user: Some(actor.user), op: "merge", rule: None };
-                let change =
-                    FieldChange { field: field.into(), old: Value::Null, new: serde_json::to_value(named(other))? };
+                let change = FieldChange {
+                    field: field.into(),
+                    old: Value::Null,
+                    new: serde_json::to_value(named(other)).map_err(anyhow::Error::from)?,
+                };
                 run.history.add(entry, &[change])?;
             }
             let rules = load_rules(conn).await?;

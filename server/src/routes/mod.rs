@@ -48,6 +48,7 @@ pub fn router() -> Router<AppState> {
         records::history,
         records::conflicts,
         records::merge,
+        records::merged,
         attachments::upload,
         attachments::download,
         automation::run_process,

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use veld_domain::api::{ConflictView, HistoryEntry, RecordRow};
-use veld_domain::merge::{MergeError, MergeRequest, MergeResponse};
+use veld_domain::merge::{MergeError, MergeRequest, MergeResponse, MergedInto};
 use veld_domain::{Action, RecordKind};
 
 pub fn router() -> Router<AppState> {
@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .route("/records/{kind}/{id}/conflicts", get(conflicts))
         .route("/records/{kind}/{id}/history", get(history))
         .route("/records/{kind}/merge", post(merge))
+        .route("/records/{kind}/{id}/merged", get(merged))
 }
 
 /// A record the user may see, or 404 (a record outside the user's scope does not exist for them).
@@ -99,5 +100,21 @@ async fn merge(
         }
         Err(MergeFailure::Refused(outcome)) => Err(ApiError::refused(outcome)),
         Err(MergeFailure::Db(e)) => Err(ApiError::Internal(e)),
+    }
+}
+
+/// `GET /api/records/{kind}/{id}/merged`: the record a merged one went into (a link to the
+/// merged record leads there), if the user may see it; 404 otherwise, as for any record.
+#[utoipa::path(get, path = "/api/records/{kind}/{id}/merged", tag = "records", params(("kind" = String, Path, description = "A record kind"), ("id" = String, Path, description = "The merged record's id")), responses((status = 200, description = "The record it was merged into", body = veld_domain::merge::MergedInto), (status = "4XX", description = "Refused: a JSON error (`error`, `message`, `field`?, `retry_after_secs`?)", body = veld_domain::api::ErrorBody), (status = "5XX", description = "Unavailable or internal: a JSON error", body = veld_domain::api::ErrorBody)))]
+async fn merged(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((kind, id)): Path<(String, String)>,
+) -> ApiResult<ApiJson<MergedInto>> {
+    let kind = RecordKind::parse(&kind).ok_or_else(|| ApiError::NotFound(format!("no record kind `{kind}`")))?;
+    let id: uuid::Uuid = id.parse().map_err(|_| ApiError::NotFound("no such record".into()))?;
+    match state.db.merged_into(&user.actor, kind, id).await? {
+        Some(survivor) => Ok(ApiJson(MergedInto { survivor })),
+        None => Err(ApiError::NotFound("no such record".into())),
     }
 }

@@ -203,8 +203,18 @@ async fn merging_leads_moves_their_conversion_and_job_orders(app: &TestApp) {
     assert_eq!(fields_of(app, &d, opp).await.unwrap()["lead_id"], json!(kept.to_string()));
     assert_eq!(fields_of(app, &d, job).await.unwrap()["lead_id"], json!(kept.to_string()));
     assert_eq!(fields_of(app, &d, gone).await, None, "the merged lead is gone");
-    // Merged already: asking again finds nothing.
+    // Merged already: asking again finds nothing; a link to it leads to the survivor.
     let res = merge(app, &d, "lead", json!({"survivor": kept, "merged": gone})).await;
+    expect_error(res, 404, "not_found").await;
+    let res = d.client.get(app.url(&format!("/api/records/lead/{gone}/merged"))).send().await.unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap(), json!({"survivor": kept}));
+    for id in [kept, Uuid::now_v7()] {
+        let res = d.client.get(app.url(&format!("/api/records/lead/{id}/merged"))).send().await.unwrap();
+        expect_error(res, 404, "not_found").await;
+    }
+    // Another office's rep may not see the survivor: for her there is nothing.
+    let lotte = app.client_for("lotte@veld.test").await;
+    let res = lotte.get(app.url(&format!("/api/records/lead/{gone}/merged"))).send().await.unwrap();
     expect_error(res, 404, "not_found").await;
 }
 

@@ -234,6 +234,35 @@ fn focus_first(main: &web_sys::Element) -> Option<web_sys::HtmlElement> {
     Some(target)
 }
 
+/// Saves a blob under `name` through a temporary link (a file made or kept on this device).
+pub fn save_blob(blob: &web_sys::Blob, name: &str) {
+    use wasm_bindgen::JsCast;
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
+    if let Ok(a) = document().create_element("a").map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>()) {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // The browser has taken the file by the next turn of the event loop.
+    set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(10));
+}
+
+/// Saves `text` as a file called `name` of type `mime` (an export made on the device).
+pub fn save_text(text: &str, mime: &str, name: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) {
+        save_blob(&blob, name);
+    }
+}
+
+/// Today on this device, as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -324,3 +324,25 @@ fn tabs_are_the_stage_groups_then_mine_my_office_and_all_in_the_users_language()
     let lead_tabs = super::tabs(RecordKind::Lead, &config(), "en", crate::i18n::strings(Language::En));
     assert_eq!(lead_tabs.last().unwrap().1, crate::i18n::strings(Language::En).tab.all_leads);
 }
+
+#[test]
+fn an_export_holds_the_columns_shown_with_plain_numbers_and_the_owner() {
+    let (u, o) = everyone();
+    let mut r = row("Vans; 12", u, o);
+    r.value = Some(67_000);
+    r.probability = Some(25);
+    r.close_date = "2026-12-01".into();
+    r.stage = "Offerte".into();
+    let t = crate::i18n::strings(Language::Nl);
+    let cols = [Col::Title, Col::Stage, Col::Value, Col::Probability, Col::CloseDate];
+    let file = export_csv(&cols, [&r], t, Language::Nl, |_| "Sanne de Vries".into());
+    assert_eq!(
+        file,
+        format!(
+            "\u{feff}{};{};{};{};{};{}\r\n\"Vans; 12\";Offerte;67000;25;2026-12-01;Sanne de Vries\r\n",
+            t.col.title, t.col.stage, t.col.value, t.col.probability, t.col.close_date, t.col.owner
+        )
+    );
+    let en = export_csv(&[Col::Title], [&r], crate::i18n::strings(Language::En), Language::En, |_| String::new());
+    assert_eq!(en, "\u{feff}Title,Owner\r\nVans; 12,\r\n");
+}

@@ -13,6 +13,7 @@ mod model;
 
 pub use model::{Draft, Pick};
 
+use crate::components::duplicates::DuplicateHint;
 use crate::components::new_contact::ContactFields;
 use crate::components::picker::{find, name_of};
 use crate::components::ui::{ComboOption, Combobox};
@@ -187,6 +188,15 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
             Err(_) => d.start_new_contact(),
         });
         problems.update(|p| _ = p.remove(CONTACT));
+    });
+    // A possible duplicate of the new contact or company, used instead: the focus goes on.
+    let use_contact = Callback::new(move |id: String| {
+        on_contact.run(id);
+        crate::components::ui::focus_after("quick-contact");
+    });
+    let use_company = Callback::new(move |id: String| {
+        on_company.run(id);
+        crate::components::ui::focus_after("quick-company");
     });
     let contact_hint = Signal::derive(move || match draft.with(|d| d.contact.clone()) {
         Pick::New => Some(t().wizard.new_contact.to_owned()),
@@ -371,6 +381,8 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                             </button>
                         })}
                         <Show when=move || draft.with(|d| d.company == Pick::New)>
+                            <DuplicateHint kind=RecordKind::Company on_use=use_company
+                                typed=Signal::derive(move || vec![(names::NAME, draft.with(|d| d.company_name.clone()))])/>
                             <div class="field new-part">
                                 <label for="new-company-city">{move || t().col.city}</label>
                                 <input id="new-company-city" type="text" prop:value=move || draft.with(|d| d.company_city.clone())
@@ -402,6 +414,9 @@ pub fn Wizard(kind: RecordKind) -> impl IntoView {
                             <div class="new-part">
                                 <p class="muted">{move || t().wizard.email_or_phone_hint}</p>
                                 <ContactFields contact=person errors=person_errors prefix="new-contact"/>
+                                <DuplicateHint kind=RecordKind::Contact on_use=use_contact typed=Signal::derive(move || person.with(|p| {
+                                    [names::FIRST_NAME, names::LAST_NAME, names::EMAIL, names::PHONE].map(|f| (f, p.get(f).to_owned())).to_vec()
+                                }))/>
                             </div>
                         </Show>
                     </div>
