@@ -410,7 +410,7 @@ test('advanced search, column chooser, saved views and the preview panel', async
     return text.slice(1).trim().split('\r\n');
   };
   const lines = await exported('Export CSV');
-  expect(lines[0]).toBe('Number,Title,Contacts,Stage,Source,Value,Owner');
+  expect(lines[0]).toBe('No.,Title,Contacts,Stage,Source,Value,Owner');
   expect(lines.length - 1).toBe(Number(filtered.match(/\d+/)![0]));
   for (const line of lines.slice(1)) expect(line).toMatch(/^L\d+,.*,Qualified,.*,\d*,[^,]+$/);
   const firstRow = list.getByRole('row').nth(1);
