@@ -38,6 +38,15 @@ fn reason_text(t: &Strings, reasons: &[Reason]) -> String {
     words.join(" · ")
 }
 
+/// How a possible duplicate is named: a lead with its number (two leads often share a title).
+fn listed_name(kind: RecordKind, r: &RecordState) -> String {
+    let name = display_name(kind, &r.values());
+    match field_text(r, names::NUMBER) {
+        Some(number) => format!("{number} · {name}"),
+        None => name,
+    }
+}
+
 /// The records that may be the same as `id` (with keys `mine`), likeliest first, with names.
 fn candidates(store: &Store, kind: RecordKind, id: uuid::Uuid, mine: &Keys) -> Vec<(Candidate, String)> {
     let mut found = Vec::new();
@@ -51,7 +60,7 @@ fn candidates(store: &Store, kind: RecordKind, id: uuid::Uuid, mine: &Keys) -> V
         }
         let keys = Keys::by(kind, |f| field_text(r, f));
         if let Some((reasons, score)) = mine.compare(&keys) {
-            found.push((Candidate { id: r.id, reasons, score }, display_name(kind, &r.values())));
+            found.push((Candidate { id: r.id, reasons, score }, listed_name(kind, r)));
         }
     });
     found.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then(a.1.cmp(&b.1)));

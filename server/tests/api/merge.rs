@@ -136,15 +136,7 @@ async fn merging_two_contacts_moves_every_link_and_an_offline_edit_lands_on_the_
         "the offline link moves to the survivor"
     );
     // The history says it: on the survivor, the merge with the merged contact's name.
-    let history: Vec<Value> = office
-        .client
-        .get(app.url(&format!("/api/records/contact/{kept}/history")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: Vec<Value> = office.get_json(app, &format!("/api/records/contact/{kept}/history")).await;
     let entry = history.iter().find(|h| h["op"] == "merge").expect("a merge entry");
     assert_eq!(entry["by"], "Sanne de Vries");
     assert_eq!(entry["changes"][0]["new"]["name"], "Eva Smit");

@@ -79,6 +79,11 @@ impl Device {
         res.json().await.unwrap()
     }
 
+    /// A GET of the API as this device's user, read as JSON.
+    pub(crate) async fn get_json<T: serde::de::DeserializeOwned>(&self, app: &TestApp, path: &str) -> T {
+        self.client.get(app.url(path)).send().await.unwrap().json().await.unwrap()
+    }
+
     pub(crate) async fn pull(&self, app: &TestApp, cursor: u64) -> PullResponse {
         let url = app.url(&format!("/api/sync/pull?client_id={}&cursor={cursor}", self.id.0));
         let res = self.client.get(url).send().await.unwrap();
@@ -202,15 +207,8 @@ async fn concurrent_edits_keep_different_fields_and_log_the_losing_value(app: &T
     assert_eq!(rows, [("stage".to_owned(), "\"lost\"".to_owned(), "\"won\"".to_owned())]);
 
     // The record's history shows it, with both sides named; the loser's Pending page lists it.
-    let history: Vec<veld_domain::api::ConflictView> = rep
-        .client
-        .get(app.url(&format!("/api/records/opportunity/{id}/conflicts")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: Vec<veld_domain::api::ConflictView> =
+        rep.get_json(app, &format!("/api/records/opportunity/{id}/conflicts")).await;
     assert_eq!(history.len(), 1);
     let c = &history[0];
     assert_eq!((c.field.as_str(), &c.lost_value, &c.kept_value), ("stage", &json!("lost"), &json!("won")));
