@@ -25,6 +25,8 @@ async fn the_whole_api_is_described_at_openapi_json(app: &TestApp) {
         "GET /api/records/{kind}",
         "GET /api/records/{kind}/{id}/history",
         "GET /api/records/{kind}/{id}/conflicts",
+        "POST /api/records/{kind}/merge",
+        "GET /api/records/{kind}/{id}/merged",
         "GET /api/attachments/{id}/file",
         "PUT /api/attachments/{id}/file",
         "POST /api/automation/processes/{code}/run",
@@ -41,10 +43,10 @@ async fn the_whole_api_is_described_at_openapi_json(app: &TestApp) {
     ] {
         assert!(operations.contains(&expected.to_owned()), "{expected} is not described: {operations:?}");
     }
-    assert_eq!(operations.len(), 22, "{operations:?}");
+    assert_eq!(operations.len(), 24, "{operations:?}");
     // The wire types come along, and every error is the one JSON shape.
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for name in ["PushRequest", "PullResponse", "Mutation", "Change", "ErrorBody", "Me", "RoleUpdate"] {
+    for name in ["PushRequest", "PullResponse", "Mutation", "Change", "ErrorBody", "Me", "RoleUpdate", "MergeRequest"] {
         assert!(schemas.contains_key(name), "{name}");
     }
     assert_eq!(doc["components"]["securitySchemes"]["session"]["in"], "cookie");
