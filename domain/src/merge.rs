@@ -93,6 +93,25 @@ fn mergeable_fields(kind: RecordKind) -> impl Iterator<Item = &'static crate::sc
     crate::schema::fields(kind).iter().filter(|f| f.ty != FieldType::Assigned)
 }
 
+/// A field a merge asks about, of the merged record's values: whether the survivor has none
+/// (then the merged value fills it unasked) or holds another (then the user chooses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub field: &'static str,
+    pub fills: bool,
+}
+
+/// The fields a merge would ask about: those the merged record holds and the survivor holds
+/// differently or not at all. Lists (groups, contacts) are united and numbers stay, so neither
+/// is asked — the same rule [`survivor_changes`] applies.
+pub fn choices(kind: RecordKind, survivor: &Map<String, Value>, merged: &Map<String, Value>) -> Vec<Choice> {
+    mergeable_fields(kind)
+        .filter(|f| !matches!(f.ty, FieldType::Contacts | FieldType::Groups))
+        .filter(|f| !is_empty(merged.get(f.name)) && survivor.get(f.name) != merged.get(f.name))
+        .map(|f| Choice { field: f.name, fills: is_empty(survivor.get(f.name)) })
+        .collect()
+}
+
 /// A list field's items: the survivor's, then the merged record's it lacks (groups; contacts
 /// are merged by [`union_contacts`]).
 fn union_list(a: Option<&Value>, b: Option<&Value>) -> Value {
@@ -253,6 +272,22 @@ mod tests {
             "name stays, city taken, empty phone and missing website filled"
         );
         assert!(survivor_changes(RecordKind::Company, &s, &s, &[]).unwrap().is_empty(), "the same values: nothing");
+    }
+
+    #[test]
+    fn the_choices_are_the_values_that_differ_and_the_gaps_that_fill() {
+        let s = map(json!({ "title": "Fleet", "source": "", "groups": ["a"], "number": "L1" }));
+        let m =
+            map(json!({ "title": "Fleet 2027", "source": "website", "groups": ["b"], "number": "L2", "interest": "" }));
+        assert_eq!(
+            choices(RecordKind::Lead, &s, &m),
+            vec![Choice { field: "title", fills: false }, Choice { field: "source", fills: true }],
+            "no number, no lists, nothing the merged record lacks"
+        );
+        // What is chosen and what fills is what the survivor's update then sets.
+        let changes = survivor_changes(RecordKind::Lead, &s, &m, &["title".into()]).unwrap();
+        assert_eq!(changes["title"], "Fleet 2027");
+        assert_eq!(changes["source"], "website");
     }
 
     #[test]

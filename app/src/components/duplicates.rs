@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use veld_domain::duplicates::{Candidate, Keys, Reason};
 use veld_domain::merge::MergeRequest;
 use veld_domain::records::display_name;
-use veld_domain::schema::{self, FieldType, names};
+use veld_domain::schema::names;
 use veld_domain::sync::RecordState;
 use veld_domain::{Action, RecordKind};
 
@@ -161,19 +161,13 @@ pub fn DuplicateHint(
         let phone = fields
             .iter()
             .find(|(f, _)| *f == names::PHONE)
-            .and_then(|(_, p)| veld_domain::Phone::parse(p, Some("NL")).ok())
-            .map(|p| p.as_str().to_owned());
-        let get = |f: &str| -> Option<String> {
+            .and_then(|(_, p)| veld_domain::Phone::parse(p, Some("NL")).ok());
+        Keys::by(kind, |f| {
             if f == names::PHONE {
-                return phone.clone();
+                return phone.as_ref().map(|p| p.as_str());
             }
-            fields.iter().find(|(n, _)| *n == f).map(|(_, v)| v.trim().to_owned()).filter(|v| !v.is_empty())
-        };
-        let values: Vec<(&str, Option<String>)> =
-            [names::NAME, names::FIRST_NAME, names::LAST_NAME, names::EMAIL, names::PHONE]
-                .map(|f| (f, get(f)))
-                .to_vec();
-        Keys::by(kind, |f| values.iter().find(|(n, _)| *n == f).and_then(|(_, v)| v.as_deref()))
+            fields.iter().find(|(n, _)| *n == f).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+        })
     });
     let best = Memo::new(move |_| {
         let mine = keys.get();
@@ -202,8 +196,8 @@ pub fn DuplicateHint(
     }
 }
 
-/// One field of the comparison: the survivor's value and the other's (as the user reads them),
-/// and whether the survivor has none (then the other's fills it, without asking).
+/// One field of the comparison (`veld_domain::merge::choices`): the survivor's value and the
+/// other's as the user reads them, and whether the other's fills a gap without asking.
 struct Row {
     field: &'static str,
     mine: String,
@@ -211,24 +205,18 @@ struct Row {
     fills: bool,
 }
 
-/// The fields worth showing: those the other record holds and this one holds differently or
-/// not at all. Lists (groups, contacts) are united by the merge, and numbers stay.
 fn rows(store: &Store, kind: RecordKind, mine: &RecordState, theirs: &RecordState) -> Vec<Row> {
     let (a, b) = (mine.values(), theirs.values());
-    let empty = |v: Option<&serde_json::Value>| match v {
-        None | Some(serde_json::Value::Null) => true,
-        Some(serde_json::Value::String(s)) => s.trim().is_empty(),
-        Some(_) => false,
+    let label = |v: Option<&serde_json::Value>, field: &str| {
+        v.map(|v| value_label(store, kind, field, v)).unwrap_or_else(|| "—".to_owned())
     };
-    schema::fields(kind)
-        .iter()
-        .filter(|f| !matches!(f.ty, FieldType::Assigned | FieldType::Contacts | FieldType::Groups))
-        .filter(|f| !empty(b.get(f.name)) && a.get(f.name) != b.get(f.name))
-        .map(|f| {
-            let label = |v: Option<&serde_json::Value>| {
-                v.map(|v| value_label(store, kind, f.name, v)).unwrap_or_else(|| "—".to_owned())
-            };
-            Row { field: f.name, mine: label(a.get(f.name)), theirs: label(b.get(f.name)), fills: empty(a.get(f.name)) }
+    veld_domain::merge::choices(kind, &a, &b)
+        .into_iter()
+        .map(|c| Row {
+            field: c.field,
+            mine: label(a.get(c.field), c.field),
+            theirs: label(b.get(c.field), c.field),
+            fills: c.fills,
         })
         .collect()
 }
