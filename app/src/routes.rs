@@ -43,6 +43,7 @@ lazy_page! {
     PipelineRoute => PipelinePage,
     CompaniesRoute => CompaniesPage,
     ContactsRoute => ContactsPage,
+    ImportRoute => ImportPage,
     ActivitiesRoute => ActivitiesPage,
     PendingRoute => PendingPage,
     AdminRoute => AdminPage,

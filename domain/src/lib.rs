@@ -12,6 +12,7 @@ pub mod edit;
 pub mod email;
 pub mod export;
 pub mod ids;
+pub mod import;
 pub mod language;
 pub mod merge;
 pub mod password;

@@ -69,6 +69,13 @@ pub enum InvalidCode {
     /// A record larger than [`limits::MAX_RECORD_BYTES`] or with more than
     /// [`limits::MAX_RECORD_FIELDS`] fields.
     RecordTooLarge,
+    /// A date that is not one (an import's cell).
+    BadDate,
+    /// A value that is not among those allowed: no such stage, table entry or user, not yes or
+    /// no (an import's cell).
+    BadValue,
+    /// The user's role does not allow the change (an import's row).
+    NotAllowed,
 }
 
 /// What one record may hold, so that no record can wedge a pull or fill a device: a value's

@@ -29,6 +29,7 @@ pub mod names {
     pub const EXPECTED_CLOSE_DATE: &str = "expected_close_date";
     pub const EXPECTED_REVENUE: &str = "expected_revenue";
     pub const EXPECTED_VALUE: &str = "expected_value";
+    pub const EXTERNAL_ID: &str = "external_id";
     pub const FIRST_NAME: &str = "first_name";
     pub const FUNCTION: &str = "function";
     pub const GROUPS: &str = "groups";
@@ -54,6 +55,7 @@ pub mod names {
     pub const SUBJECT: &str = "subject";
     pub const TITLE: &str = "title";
     pub const TYPE: &str = "type";
+    pub const VAT_NUMBER: &str = "vat_number";
     pub const WEBSITE: &str = "website";
 }
 
@@ -133,6 +135,9 @@ const COMPANY: &[Field] = &[
     f(PHONE, T::Text),
     f(WEBSITE, T::Text),
     f(STATUS, T::Text),
+    f(VAT_NUMBER, T::Text),
+    // The record's id in the system it was imported from (CSV import matches on it).
+    off_form(EXTERNAL_ID, T::Text),
 ];
 
 const CONTACT: &[Field] = &[
@@ -147,6 +152,7 @@ const CONTACT: &[Field] = &[
     // ISO 3166 code the phone number is read in (the office's country when empty).
     off_form(COUNTRY, T::Text),
     off_form(COMPANY_ID, T::Link(RecordKind::Company)),
+    off_form(EXTERNAL_ID, T::Text),
 ];
 
 const LEAD: &[Field] = &[
@@ -163,6 +169,7 @@ const LEAD: &[Field] = &[
     off_form(COMPANY_ID, T::Link(RecordKind::Company)).searched(),
     off_form(CONTACTS, T::Contacts).searched(),
     off_form(OPPORTUNITY_ID, T::Link(RecordKind::Opportunity)),
+    off_form(EXTERNAL_ID, T::Text),
 ];
 
 const OPPORTUNITY: &[Field] = &[
@@ -185,6 +192,7 @@ const OPPORTUNITY: &[Field] = &[
     off_form(LEAD_ID, T::Link(RecordKind::Lead)),
     // The opportunity a recurring one was made from.
     off_form(RECURS_FROM, T::Link(RecordKind::Opportunity)),
+    off_form(EXTERNAL_ID, T::Text),
 ];
 
 const JOB_ORDER: &[Field] = &[

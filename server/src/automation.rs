@@ -80,6 +80,8 @@ pub async fn scheduler(state: AppState) {
         if !leadership.lead(&state.db).await {
             continue;
         }
+        // (At the first tick too: an import cut off by a restart goes on.)
+        crate::imports::resume(&state).await;
         match run_due(&state, now_ms()).await {
             Ok(true) => announce(&state).await,
             Ok(false) => {}

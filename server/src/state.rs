@@ -21,6 +21,8 @@ pub struct AppState {
     pub changes: tokio::sync::broadcast::Sender<u64>,
     /// Pushes are applied through this queue, grouped under one lock (`crate::pushes`).
     pub pushes: crate::pushes::PushQueue,
+    /// The imports this instance is running (`crate::imports`).
+    pub imports: Arc<std::sync::Mutex<std::collections::HashSet<uuid::Uuid>>>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             hash_queue: Arc::new(Semaphore::new(cores * 32)),
             changes,
             pushes: crate::pushes::PushQueue::start(db.clone()),
+            imports: Arc::default(),
         }
     }
 }

@@ -32,5 +32,6 @@ pub const PAPERCLIP: &str =
     "M20 11.5l-7.8 7.8a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4L15 6.9";
 pub const PLUS: &str = "M12 5v14M5 12h14";
 pub const DOWNLOAD: &str = "M12 4v11M7 10l5 5 5-5M5 20h14";
+pub const UPLOAD: &str = "M12 16V5M7 10l5-5 5 5M5 20h14";
 pub const PHONE: &str = "M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2";
 pub const MAIL: &str = "M3 6h18v12H3zM3 7l9 6 9-6";

@@ -315,7 +315,31 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
             <button type="button" class="button export-button" on:click=export>
                 <Icon d=icons::DOWNLOAD/><span>{move || t().list.export_csv}</span>
             </button>
+            <ImportLink kind=kind/>
         </div>
         {body}
+    }
+}
+
+/// The way to import a CSV file into `kind`'s list, for a role that may add or change its records.
+#[component]
+pub fn ImportLink(kind: RecordKind) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let may = move || {
+        veld_domain::import::KINDS.contains(&kind)
+            && store.me.with(|m| {
+                m.as_ref().is_some_and(|m| {
+                    m.permissions.can_at_all(kind, veld_domain::Action::Create)
+                        || m.permissions.can_at_all(kind, veld_domain::Action::Edit)
+                })
+            })
+    };
+    view! {
+        <Show when=may>
+            <A href=format!("/import/{}", kind.as_str()) attr:class="button import-button">
+                <Icon d=icons::UPLOAD/><span>{move || t().import.button}</span>
+            </A>
+        </Show>
     }
 }

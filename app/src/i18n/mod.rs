@@ -37,6 +37,7 @@ pub struct Strings {
     pub attachment: AttachmentStrings,
     pub recurring: RecurringStrings,
     pub merge: MergeStrings,
+    pub import: ImportStrings,
     pub history: HistoryStrings,
     pub pending: PendingStrings,
     pub reject: RejectStrings,
@@ -329,6 +330,8 @@ pub struct ErrStrings {
     pub linked_elsewhere: &'static str,
     pub bad_config: &'static str,
     pub too_large: &'static str,
+    pub bad_date: &'static str,
+    pub bad_value: &'static str,
     pub choose_file: &'static str,
     pub file_too_large: fn(&str, &str) -> String,
     /// (levels)
@@ -452,6 +455,7 @@ pub struct ColStrings {
     pub lost_reason: &'static str,
     pub priority: &'static str,
     pub customer_number: &'static str,
+    pub vat_number: &'static str,
     pub website: &'static str,
     pub country: &'static str,
     pub recurs_from: &'static str,
@@ -661,6 +665,54 @@ pub struct MergeStrings {
     pub use_existing_label: fn(&str) -> String,
 }
 
+/// Importing a CSV file.
+pub struct ImportStrings {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub button: &'static str,
+    /// (the list's name)
+    pub into: fn(&str) -> String,
+    pub step_file: &'static str,
+    pub choose_file: &'static str,
+    pub file_hint: &'static str,
+    pub reading: &'static str,
+    pub step_map: &'static str,
+    /// (file name, rows)
+    pub map_hint: fn(&str, u64) -> String,
+    pub column: &'static str,
+    pub example: &'static str,
+    pub field: &'static str,
+    pub skip: &'static str,
+    pub company_by_name: &'static str,
+    pub external_id: &'static str,
+    pub check: &'static str,
+    pub checking: &'static str,
+    pub step_check: &'static str,
+    pub created: &'static str,
+    pub updated: &'static str,
+    pub merged: &'static str,
+    pub unchanged: &'static str,
+    pub refused: &'static str,
+    pub companies: &'static str,
+    pub line: &'static str,
+    pub outcome: &'static str,
+    pub reason: &'static str,
+    pub merged_with: fn(u64) -> String,
+    pub more_rows: fn(usize) -> String,
+    pub report: &'static str,
+    pub change_mapping: &'static str,
+    pub run: fn(u64) -> String,
+    pub nothing: &'static str,
+    pub progress: &'static str,
+    /// (done, total)
+    pub progress_text: fn(u64, u64) -> String,
+    pub running_hint: &'static str,
+    pub done: &'static str,
+    pub open_list: &'static str,
+    pub another: &'static str,
+    pub offline: &'static str,
+}
+
 mod en;
 mod nl;
 mod ro;
@@ -680,6 +732,19 @@ pub fn strings(lang: Language) -> &'static Strings {
 pub fn use_i18n() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'static {
     let store = expect_context::<Store>();
     move || strings(store.language.get())
+}
+
+/// A count with its thousands grouped by `separator` (`10,000`, `10.000`).
+pub(crate) fn grouped(n: u64, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A field's name in the interface language.
@@ -726,6 +791,8 @@ fn known_field_label(t: &Strings, field: &str) -> Option<&'static str> {
         names::DESCRIPTION => t.col.description,
         names::STATUS => t.col.status,
         names::CUSTOMER_NUMBER => t.col.customer_number,
+        names::VAT_NUMBER => t.col.vat_number,
+        names::EXTERNAL_ID => t.import.external_id,
         names::INDUSTRY => t.col.industry,
         names::CITY => t.col.city,
         names::WEBSITE => t.col.website,
@@ -771,6 +838,9 @@ pub fn invalid_text(t: &Strings, e: &veld_domain::records::Invalid) -> String {
         veld_domain::records::InvalidCode::LinkedElsewhere => t.err.linked_elsewhere.to_owned(),
         veld_domain::records::InvalidCode::BadConfig => t.err.bad_config.to_owned(),
         veld_domain::records::InvalidCode::TooLarge => t.err.too_large.to_owned(),
+        veld_domain::records::InvalidCode::BadDate => t.err.bad_date.to_owned(),
+        veld_domain::records::InvalidCode::BadValue => t.err.bad_value.to_owned(),
+        veld_domain::records::InvalidCode::NotAllowed => t.list.not_allowed.to_owned(),
         veld_domain::records::InvalidCode::TooDeep => (t.err.too_deep)(limits::MAX_DEPTH),
         veld_domain::records::InvalidCode::FieldTooLarge => (t.err.field_too_large)(limits::MAX_FIELD_BYTES / 1024),
         veld_domain::records::InvalidCode::RecordTooLarge => {
@@ -839,6 +909,9 @@ mod tests {
             InvalidCode::TooDeep,
             InvalidCode::FieldTooLarge,
             InvalidCode::RecordTooLarge,
+            InvalidCode::BadDate,
+            InvalidCode::BadValue,
+            InvalidCode::NotAllowed,
         ];
         for lang in [Language::Nl, Language::Ro] {
             let t = strings(lang);

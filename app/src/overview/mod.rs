@@ -15,6 +15,7 @@ mod tools;
 
 use crate::components::icons::{self, Icon};
 use crate::components::page::Page;
+use crate::components::record_list::ImportLink;
 use crate::i18n::{Strings, use_i18n};
 use crate::state::{Shared, Store};
 use leptos::prelude::*;
@@ -232,6 +233,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                         n => (t().list.export_checked)(n),
                     }}</span>
                 </button>
+                <ImportLink kind=kind/>
             </div>
             <nav class="tabs" aria-label=move || t().list.overview_tabs node_ref=strip>
                 <ul>{tab_links}</ul>

@@ -104,6 +104,37 @@ impl Store {
         Ok(done)
     }
 
+    /// Sends a CSV file for importing into `kind` (`veld_domain::import`).
+    pub async fn import_upload(
+        &self,
+        kind: RecordKind,
+        name: &str,
+        file: &web_sys::Blob,
+    ) -> Result<veld_domain::import::ImportView, OnlineError> {
+        self.online(api::import_upload(kind, name, file)).await
+    }
+
+    /// The dry run of an import.
+    pub async fn import_plan(
+        &self,
+        id: uuid::Uuid,
+        request: &veld_domain::import::PlanRequest,
+    ) -> Result<veld_domain::import::ImportView, OnlineError> {
+        self.online(api::import_plan(id, request)).await
+    }
+
+    /// Starts a planned import; its records arrive by the sync.
+    pub async fn import_run(&self, id: uuid::Uuid) -> Result<veld_domain::import::ImportView, OnlineError> {
+        self.online(api::import_run(id)).await
+    }
+
+    /// An import's progress (pulls what it has made so far).
+    pub async fn import_status(&self, id: uuid::Uuid) -> Result<veld_domain::import::ImportView, OnlineError> {
+        let view = self.online(api::import_status(id)).await?;
+        self.sync_now();
+        Ok(view)
+    }
+
     /// The record a merged one went into, if the user may see it.
     pub async fn merged_into(&self, kind: RecordKind, id: uuid::Uuid) -> Result<uuid::Uuid, OnlineError> {
         Ok(self.online(api::merged_into(kind, id)).await?.survivor)

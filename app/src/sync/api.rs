@@ -114,6 +114,40 @@ pub async fn merge(
     read(req.send().await).await
 }
 
+/// Sends a CSV file to be imported into `kind`: the server reads it and suggests a mapping.
+pub async fn import_upload(
+    kind: RecordKind,
+    name: &str,
+    file: &web_sys::Blob,
+) -> Result<veld_domain::import::ImportView, ApiFailure> {
+    let name = js_sys::encode_uri_component(name);
+    let request = Request::post(&format!("/api/imports?kind={}&name={name}", kind.as_str()))
+        .header("content-type", "text/csv")
+        .body(file.clone())
+        .map_err(|e| server_error(e.to_string()))?;
+    read(request.send().await).await
+}
+
+/// The dry run of an import with a mapping.
+pub async fn import_plan(
+    id: uuid::Uuid,
+    request: &veld_domain::import::PlanRequest,
+) -> Result<veld_domain::import::ImportView, ApiFailure> {
+    let req =
+        Request::post(&format!("/api/imports/{id}/plan")).json(request).map_err(|e| server_error(e.to_string()))?;
+    read(req.send().await).await
+}
+
+/// Starts a planned import.
+pub async fn import_run(id: uuid::Uuid) -> Result<veld_domain::import::ImportView, ApiFailure> {
+    read(Request::post(&format!("/api/imports/{id}/run")).send().await).await
+}
+
+/// An import's progress.
+pub async fn import_status(id: uuid::Uuid) -> Result<veld_domain::import::ImportView, ApiFailure> {
+    read(Request::get(&format!("/api/imports/{id}")).send().await).await
+}
+
 /// Where a merged record went.
 pub async fn merged_into(kind: RecordKind, id: uuid::Uuid) -> Result<veld_domain::merge::MergedInto, ApiFailure> {
     read(Request::get(&format!("/api/records/{}/{id}/merged", kind.as_str())).send().await).await

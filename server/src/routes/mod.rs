@@ -5,6 +5,7 @@ mod attachments;
 mod auth;
 mod automation;
 mod health;
+mod imports;
 mod me;
 mod records;
 mod sync;
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(me::router())
         .merge(records::router())
+        .merge(imports::router())
         .merge(attachments::router())
         .merge(automation::router())
         .merge(admin::router())
@@ -49,6 +51,10 @@ pub fn router() -> Router<AppState> {
         records::conflicts,
         records::merge,
         records::merged,
+        imports::upload,
+        imports::show,
+        imports::plan,
+        imports::run,
         attachments::upload,
         attachments::download,
         automation::run_process,

@@ -40,13 +40,28 @@ async fn the_whole_api_is_described_at_openapi_json(app: &TestApp) {
         "GET /api/sync/pull",
         "GET /api/sync/events",
         "GET /api/sync/conflicts",
+        "POST /api/imports",
+        "GET /api/imports/{id}",
+        "POST /api/imports/{id}/plan",
+        "POST /api/imports/{id}/run",
     ] {
         assert!(operations.contains(&expected.to_owned()), "{expected} is not described: {operations:?}");
     }
-    assert_eq!(operations.len(), 24, "{operations:?}");
+    assert_eq!(operations.len(), 28, "{operations:?}");
     // The wire types come along, and every error is the one JSON shape.
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for name in ["PushRequest", "PullResponse", "Mutation", "Change", "ErrorBody", "Me", "RoleUpdate", "MergeRequest"] {
+    for name in [
+        "PushRequest",
+        "PullResponse",
+        "Mutation",
+        "Change",
+        "ErrorBody",
+        "Me",
+        "RoleUpdate",
+        "MergeRequest",
+        "ImportView",
+        "PlanRequest",
+    ] {
         assert!(schemas.contains_key(name), "{name}");
     }
     assert_eq!(doc["components"]["securitySchemes"]["session"]["in"], "cookie");

@@ -10,6 +10,7 @@ mod cli;
 mod crash;
 mod errors;
 mod hardening;
+mod imports;
 mod instances;
 mod leads;
 mod merge;
