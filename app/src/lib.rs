@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!(":id") view={Lazy::<ContactRoute>::new()}/>
                     </ParentRoute>
                     <Route path=path!("import/:kind") view={Lazy::<ImportRoute>::new()}/>
+                    <Route path=path!("duplicates/:kind") view={Lazy::<DuplicatesRoute>::new()}/>
                     <Route path=path!("job-orders/:id") view={Lazy::<JobOrderRoute>::new()}/>
                     <ParentRoute path=path!("activities") view=Outlet>
                         <Route path=path!("") view={Lazy::<ActivitiesRoute>::new()}/>

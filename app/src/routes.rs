@@ -44,6 +44,7 @@ lazy_page! {
     CompaniesRoute => CompaniesPage,
     ContactsRoute => ContactsPage,
     ImportRoute => ImportPage,
+    DuplicatesRoute => DuplicatesPage,
     ActivitiesRoute => ActivitiesPage,
     PendingRoute => PendingPage,
     AdminRoute => AdminPage,

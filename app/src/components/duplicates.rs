@@ -134,13 +134,94 @@ pub fn Duplicates(kind: RecordKind, record: Memo<Option<RecordState>>) -> impl I
 
 /// The keys of every record of `kind` on the device, with its name: computed once per change of
 /// the data, so a keystroke only compares.
-fn all_keys(store: &Store, kind: RecordKind) -> Vec<(uuid::Uuid, Keys, String)> {
+pub(crate) fn all_keys(store: &Store, kind: RecordKind) -> Vec<(uuid::Uuid, Keys, String)> {
     let mut out = Vec::new();
     store.visible_each(&[kind], |r| {
         let keys = Keys::by(kind, |f| field_text(r, f));
         out.push((r.id, keys, display_name(kind, &r.values())));
     });
     out
+}
+
+/// Every pair of possibly duplicate records of `kind` on this device (`duplicates::groups`),
+/// likeliest first, each with "Compare and merge" — the first of the pair is kept.
+#[component]
+pub fn PossibleDuplicates(kind: RecordKind) -> impl IntoView {
+    let t = use_i18n();
+    let store = expect_context::<Store>();
+    let merged = RwSignal::new(BTreeSet::<uuid::Uuid>::new());
+    let pairs = Memo::new(move |_| {
+        let all = all_keys(&store, kind);
+        let names: std::collections::HashMap<uuid::Uuid, String> =
+            all.iter().map(|(id, _, name)| (*id, name.clone())).collect();
+        let keys: Vec<(uuid::Uuid, Keys)> = all.into_iter().map(|(id, k, _)| (id, k)).collect();
+        let mut found: Vec<(uuid::Uuid, uuid::Uuid, Vec<Reason>, f64)> = veld_domain::duplicates::groups(&keys);
+        found.sort_by(|a, b| b.3.total_cmp(&a.3).then_with(|| names.get(&a.0).cmp(&names.get(&b.0))));
+        found
+            .into_iter()
+            .map(|(a, b, reasons, _)| {
+                let name = |id| names.get(&id).cloned().unwrap_or_default();
+                (a, name(a), b, name(b), reasons)
+            })
+            .collect::<Vec<_>>()
+    });
+    let comparing = RwSignal::new(None::<(uuid::Uuid, uuid::Uuid)>);
+    let done = RwSignal::new(None::<String>);
+    let base = crate::overview::base(kind);
+    let may_merge = move |keep: uuid::Uuid, other: uuid::Uuid| {
+        store.visible_one(kind, keep).is_some_and(|r| store.may(Action::Edit, &r))
+            && store.visible_one(kind, other).is_some_and(|o| store.may(Action::Delete, &o))
+    };
+    let items = move || {
+        let t = t();
+        let gone = merged.get();
+        pairs
+            .get()
+            .into_iter()
+            .filter(|(a, _, b, _, _)| !gone.contains(a) && !gone.contains(b))
+            .map(|(a, a_name, b, b_name, reasons)| {
+                let label = (t.merge.compare_pair)(&a_name, &b_name);
+                view! {
+                    <li class="duplicate-pair">
+                        <span class="duplicate-names">
+                            <A href=format!("{base}/{a}")>{a_name.clone()}</A>
+                            <span aria-hidden="true">" ↔ "</span>
+                            <A href=format!("{base}/{b}")>{b_name.clone()}</A>
+                        </span>
+                        <span class="muted">{reason_text(t, &reasons)}</span>
+                        {may_merge(a, b).then(|| view! {
+                            <button type="button" class="button" id=format!("merge-{a}-{b}") aria-label=label
+                                on:click=move |_| comparing.set(Some((a, b)))>{t.merge.compare}</button>
+                        })}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let shown = move || {
+        let gone = merged.get();
+        pairs.with(|p| p.iter().filter(|(a, _, b, _, _)| !gone.contains(a) && !gone.contains(b)).count())
+    };
+    view! {
+        <p role="status" class="muted">{move || done.get()}</p>
+        <p class="duplicates-count" id="duplicates-count">{move || (t().merge.pairs)(shown())}</p>
+        <Show when=move || { shown() > 0 } fallback=move || view! { <p class="muted">{move || t().merge.none}</p> }>
+            <ul class="duplicate-pairs" aria-labelledby="duplicates-count">{items}</ul>
+        </Show>
+        {move || comparing.get().map(|(keep, other)| {
+            let record = Memo::new(move |_| store.visible_one(kind, keep));
+            let open = RwSignal::new(Some(other));
+            Effect::new(move |_| if open.get().is_none() { comparing.set(None) });
+            view! {
+                <MergeDialog kind=kind record=record other=other comparing=open
+                    on_merged=move |name: String| {
+                        merged.update(|m| { m.insert(other); });
+                        done.set(Some((t().merge.merged)(&name)));
+                        crate::components::ui::focus_id("duplicates-count");
+                    }/>
+            }
+        })}
+    }
 }
 
 /// While a new company or contact is typed (quick create): the likeliest existing one that may be

@@ -316,6 +316,7 @@ pub fn RecordList(kind: RecordKind, columns: Vec<Column>, #[prop(into)] label: S
                 <Icon d=icons::DOWNLOAD/><span>{move || t().list.export_csv}</span>
             </button>
             <ImportLink kind=kind/>
+            <DuplicatesLink kind=kind/>
         </div>
         {body}
     }
@@ -342,4 +343,17 @@ pub fn ImportLink(kind: RecordKind) -> impl IntoView {
             </A>
         </Show>
     }
+}
+
+/// The way to a list's possible duplicates (companies, contacts, leads).
+#[component]
+pub fn DuplicatesLink(kind: RecordKind) -> impl IntoView {
+    let t = use_i18n();
+    veld_domain::merge::MERGEABLE.contains(&kind).then(|| {
+        view! {
+            <A href=format!("/duplicates/{}", kind.as_str()) attr:class="button duplicates-button">
+                <span>{move || t().merge.find}</span>
+            </A>
+        }
+    })
 }

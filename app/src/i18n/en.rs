@@ -416,6 +416,7 @@ pub static EN: Strings = Strings {
         merged_with: |line| format!("Same as line {line}"),
         more_rows: |n| format!("… and {} more rows in the report.", group(n as u64)),
         report: "Download the report (CSV)",
+        report_rows: "Rows refused or merged",
         change_mapping: "Change the columns",
         run: |n| if n == 1 { "Import 1 row".to_owned() } else { format!("Import {} rows", group(n)) },
         nothing: "Nothing to import: every row is refused or unchanged.",
@@ -448,6 +449,13 @@ pub static EN: Strings = Strings {
         maybe_same: |name| format!("“{name}” exists already and may be the same."),
         use_existing: "Use it",
         use_existing_label: |name| format!("Use “{name}”"),
+        find: "Duplicates",
+        list_intro: "Records on this device that may be the same: the same e-mail address or phone number, or a similar name. Compare a pair to merge it; the first is kept.",
+        none: "No possible duplicates.",
+        pairs: |n| {
+            if n == 1 { "1 possible duplicate".to_owned() } else { format!("{} possible duplicates", group(n as u64)) }
+        },
+        compare_pair: |a, b| format!("Compare and merge {a} and {b}"),
     },
     recurring: super::RecurringStrings {
         title: "Repeat this opportunity",

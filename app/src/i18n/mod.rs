@@ -663,6 +663,11 @@ pub struct MergeStrings {
     pub maybe_same: fn(&str) -> String,
     pub use_existing: &'static str,
     pub use_existing_label: fn(&str) -> String,
+    pub find: &'static str,
+    pub list_intro: &'static str,
+    pub none: &'static str,
+    pub pairs: fn(usize) -> String,
+    pub compare_pair: fn(&str, &str) -> String,
 }
 
 /// Importing a CSV file.
@@ -700,6 +705,7 @@ pub struct ImportStrings {
     pub merged_with: fn(u64) -> String,
     pub more_rows: fn(usize) -> String,
     pub report: &'static str,
+    pub report_rows: &'static str,
     pub change_mapping: &'static str,
     pub run: fn(u64) -> String,
     pub nothing: &'static str,

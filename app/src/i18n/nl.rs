@@ -420,6 +420,7 @@ pub static NL: Strings = Strings {
         merged_with: |line| format!("Zelfde als regel {line}"),
         more_rows: |n| format!("… en nog {} rijen in het rapport.", group(n as u64)),
         report: "Rapport downloaden (CSV)",
+        report_rows: "Geweigerde of samengevoegde rijen",
         change_mapping: "Kolommen wijzigen",
         run: |n| if n == 1 { "1 rij importeren".to_owned() } else { format!("{} rijen importeren", group(n)) },
         nothing: "Niets te importeren: elke rij is geweigerd of ongewijzigd.",
@@ -452,6 +453,13 @@ pub static NL: Strings = Strings {
         maybe_same: |name| format!("“{name}” bestaat al en is misschien dezelfde."),
         use_existing: "Die gebruiken",
         use_existing_label: |name| format!("“{name}” gebruiken"),
+        find: "Dubbelen",
+        list_intro: "Records op dit apparaat die misschien dezelfde zijn: hetzelfde e-mailadres of telefoonnummer, of een gelijkende naam. Vergelijk een paar om het samen te voegen; het eerste blijft.",
+        none: "Geen mogelijke dubbelen.",
+        pairs: |n| {
+            if n == 1 { "1 mogelijke dubbele".to_owned() } else { format!("{} mogelijke dubbelen", group(n as u64)) }
+        },
+        compare_pair: |a, b| format!("{a} en {b} vergelijken en samenvoegen"),
     },
     recurring: super::RecurringStrings {
         title: "Deze opportunity herhalen",

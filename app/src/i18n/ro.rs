@@ -435,6 +435,7 @@ pub static RO: Strings = Strings {
         merged_with: |line| format!("La fel ca linia {line}"),
         more_rows: |n| format!("… și încă {} rânduri în raport.", group(n as u64)),
         report: "Descarcă raportul (CSV)",
+        report_rows: "Rânduri refuzate sau unite",
         change_mapping: "Modifică coloanele",
         run: |n| if n == 1 { "Importă 1 rând".to_owned() } else { format!("Importă {} rânduri", group(n)) },
         nothing: "Nimic de importat: fiecare rând este refuzat sau neschimbat.",
@@ -467,6 +468,13 @@ pub static RO: Strings = Strings {
         maybe_same: |name| format!("„{name}” există deja și poate fi aceeași."),
         use_existing: "Folosiți-l",
         use_existing_label: |name| format!("Folosiți „{name}”"),
+        find: "Duplicate",
+        list_intro: "Înregistrări de pe acest dispozitiv care pot fi aceleași: aceeași adresă de e-mail sau același telefon, ori un nume asemănător. Comparați o pereche pentru a o uni; prima se păstrează.",
+        none: "Niciun duplicat posibil.",
+        pairs: |n| {
+            if n == 1 { "1 duplicat posibil".to_owned() } else { format!("{} duplicate posibile", group(n as u64)) }
+        },
+        compare_pair: |a, b| format!("Compară și unește {a} și {b}"),
     },
     recurring: super::RecurringStrings {
         title: "Repetați această oportunitate",

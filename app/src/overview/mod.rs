@@ -15,7 +15,7 @@ mod tools;
 
 use crate::components::icons::{self, Icon};
 use crate::components::page::Page;
-use crate::components::record_list::ImportLink;
+use crate::components::record_list::{DuplicatesLink, ImportLink};
 use crate::i18n::{Strings, use_i18n};
 use crate::state::{Shared, Store};
 use leptos::prelude::*;
@@ -234,6 +234,7 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
                     }}</span>
                 </button>
                 <ImportLink kind=kind/>
+                <DuplicatesLink kind=kind/>
             </div>
             <nav class="tabs" aria-label=move || t().list.overview_tabs node_ref=strip>
                 <ul>{tab_links}</ul>

@@ -320,7 +320,7 @@ fn Importer(kind: RecordKind) -> impl IntoView {
             .collect_view();
         let more = view.rows.len().saturating_sub(SHOWN);
         Some(view! {
-            <ul class="import-report" aria-label=t.import.report>{shown}</ul>
+            <ul class="import-report" aria-label=t.import.report_rows>{shown}</ul>
             {(more > 0).then(|| view! { <p class="muted">{(t.import.more_rows)(more)}</p> })}
             <button type="button" class="button" on:click=report><Icon d=icons::DOWNLOAD/><span>{t.import.report}</span></button>
         })

@@ -3,6 +3,7 @@
 mod activities;
 mod companies;
 mod contacts;
+mod duplicates;
 mod home;
 mod import;
 mod leads;
@@ -17,6 +18,7 @@ pub(crate) mod wizard;
 pub use activities::ActivitiesPage;
 pub use companies::CompaniesPage;
 pub use contacts::ContactsPage;
+pub use duplicates::DuplicatesPage;
 pub use home::HomePage;
 pub use import::ImportPage;
 pub use leads::LeadsPage;
