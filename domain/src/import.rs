@@ -382,8 +382,7 @@ pub struct PlannedRow {
     pub outcome: Outcome,
     /// The record the row creates, updates or merges into.
     pub record: Option<Uuid>,
-    /// For a merge: the line of the row whose record it adds to (none when that record was
-    /// there before the import).
+    /// For a merge: the line of the earlier row that created or updated the record it adds to.
     pub merged_with: Option<u64>,
     /// For a refusal: the column (index) whose cell is at fault, when one is.
     pub column: Option<usize>,
