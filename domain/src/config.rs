@@ -124,10 +124,14 @@ pub enum Table {
     Role,
     Source,
     StageGroup,
+    /// A company's place in its lifecycle (suspect → prospect → client → former; DM-1).
+    Status,
+    /// What a company is to the firm (client, supplier, partner, …; DM-1).
+    Type,
 }
 
 impl Table {
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 10] = [
         Table::Attribute,
         Table::Category,
         Table::Group,
@@ -136,6 +140,8 @@ impl Table {
         Table::Role,
         Table::Source,
         Table::StageGroup,
+        Table::Status,
+        Table::Type,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -148,6 +154,8 @@ impl Table {
             Table::Role => "role",
             Table::Source => "source", // not a record field
             Table::StageGroup => "stage_group",
+            Table::Status => "status", // not a record field
+            Table::Type => "type",     // not a record field
         }
     }
 
@@ -173,7 +181,7 @@ pub struct TableEntry {
     #[serde(default)]
     pub fixed: bool,
     /// Categories: the colour of their cards on the pipeline board (SocrateCloud's "Kanban
-    /// colour"), `#rrggbb`; empty for none.
+    /// colour"); company statuses: the colour of their pill in lists; `#rrggbb`, empty for none.
     #[serde(default)]
     pub colour: String,
 }
@@ -541,6 +549,38 @@ pub fn default_tables() -> Vec<TableEntry> {
             });
         }
     }
+    out.extend(company_tables());
+    out
+}
+
+/// The tables of companies: the status lifecycle (each status a tab of the companies list,
+/// with its colour) and the types.
+fn company_tables() -> Vec<TableEntry> {
+    let entry = |table: Table, i: usize, code: &str, label: Label, colour: &str| TableEntry {
+        list: RecordKind::Company,
+        table,
+        code: code.to_owned(),
+        label,
+        active: true,
+        order: i as i64 + 1,
+        fixed: false,
+        colour: colour.to_owned(),
+    };
+    let statuses = [
+        ("suspect", Label::new("Suspect", "Suspect", "Suspect"), "#94a3b8"),
+        ("prospect", Label::new("Prospect", "Prospect", "Prospect"), "#0ea5e9"),
+        ("client", Label::new("Client", "Klant", "Client"), "#16a34a"),
+        ("former", Label::new("Former client", "Oud-klant", "Fost client"), "#a16207"),
+    ];
+    let types = [
+        ("client", Label::new("Client", "Klant", "Client")),
+        ("supplier", Label::new("Supplier", "Leverancier", "Furnizor")),
+        ("partner", Label::new("Partner", "Partner", "Partener")),
+        ("competitor", Label::new("Competitor", "Concurrent", "Concurent")),
+    ];
+    let mut out: Vec<TableEntry> =
+        statuses.into_iter().enumerate().map(|(i, (c, l, colour))| entry(Table::Status, i, c, l, colour)).collect();
+    out.extend(types.into_iter().enumerate().map(|(i, (c, l))| entry(Table::Type, i, c, l, "")));
     out
 }
 

@@ -128,30 +128,31 @@ const fn off_form(name: &'static str, ty: FieldType) -> Field {
 use FieldType as T;
 
 const COMPANY: &[Field] = &[
-    required(NAME, T::Text),
-    f(CUSTOMER_NUMBER, T::Text),
-    f(INDUSTRY, T::Text),
-    f(CITY, T::Text),
-    f(PHONE, T::Text),
-    f(WEBSITE, T::Text),
-    f(STATUS, T::Text),
-    f(VAT_NUMBER, T::Text),
+    required(NAME, T::Text).searched(),
+    f(STATUS, T::Table(Table::Status)),
+    f(TYPE, T::Table(Table::Type)),
+    f(CUSTOMER_NUMBER, T::Text).searched(),
+    f(INDUSTRY, T::Text).searched(),
+    f(CITY, T::Text).searched(),
+    f(PHONE, T::Text).searched(),
+    f(WEBSITE, T::Text).searched(),
+    f(VAT_NUMBER, T::Text).searched(),
     // The record's id in the system it was imported from (CSV import matches on it).
     off_form(EXTERNAL_ID, T::Text),
 ];
 
 const CONTACT: &[Field] = &[
-    f(FIRST_NAME, T::Text),
+    f(FIRST_NAME, T::Text).searched(),
     // A contact needs a first or a last name (a rule of its own in `records::validate`).
-    f(LAST_NAME, T::Text),
-    f(FUNCTION, T::Text),
-    f(EMAIL, T::Text),
-    f(PHONE, T::Text),
+    f(LAST_NAME, T::Text).searched(),
+    f(FUNCTION, T::Text).searched(),
+    f(EMAIL, T::Text).searched(),
+    f(PHONE, T::Text).searched(),
     f(BLOCKED, T::Check),
     f(BLOCKED_REASON, T::LongText),
     // ISO 3166 code the phone number is read in (the office's country when empty).
     off_form(COUNTRY, T::Text),
-    off_form(COMPANY_ID, T::Link(RecordKind::Company)),
+    off_form(COMPANY_ID, T::Link(RecordKind::Company)).searched(),
     off_form(EXTERNAL_ID, T::Text),
 ];
 
@@ -335,6 +336,23 @@ mod tests {
             assert_eq!(searched, ["number", "title", "interest", "company_id", "contacts"], "{kind:?}");
         }
         assert_eq!(searched_fields(RecordKind::Stage).count(), 0);
+        let company: Vec<&str> = searched_fields(RecordKind::Company).map(|f| f.name).collect();
+        assert_eq!(company, ["name", "customer_number", "industry", "city", "phone", "website", "vat_number"]);
+        let contact: Vec<&str> = searched_fields(RecordKind::Contact).map(|f| f.name).collect();
+        assert_eq!(contact, ["first_name", "last_name", "function", "email", "phone", "company_id"]);
+    }
+
+    #[test]
+    fn a_companys_status_and_type_are_codes_of_its_tables() {
+        assert_eq!(field(RecordKind::Company, "status").map(|f| f.ty), Some(FieldType::Table(Table::Status)));
+        assert_eq!(field(RecordKind::Company, "type").map(|f| f.ty), Some(FieldType::Table(Table::Type)));
+        let tables = crate::config::default_tables();
+        let statuses: Vec<&str> = tables
+            .iter()
+            .filter(|e| e.list == RecordKind::Company && e.table == Table::Status)
+            .map(|e| e.code.as_str())
+            .collect();
+        assert_eq!(statuses, ["suspect", "prospect", "client", "former"], "the lifecycle, in order");
     }
 
     #[test]

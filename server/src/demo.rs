@@ -51,20 +51,20 @@ pub fn print_logins() {
 }
 
 const COMPANIES: [(&str, &str, &str, &str); 16] = [
-    ("Bakkerij Van Dijk", "Food", "Amsterdam", "customer"),
+    ("Bakkerij Van Dijk", "Food", "Amsterdam", "client"),
     ("Noordzee Logistiek", "Logistics", "Amsterdam", "prospect"),
-    ("Grachten Hotels", "Hospitality", "Amsterdam", "customer"),
+    ("Grachten Hotels", "Hospitality", "Amsterdam", "client"),
     ("Zuidas Legal", "Legal", "Amsterdam", "suspect"),
     ("Hollands Glorie Bouw", "Construction", "Amsterdam", "prospect"),
-    ("Tulp Technologies", "Software", "Amsterdam", "customer"),
+    ("Tulp Technologies", "Software", "Amsterdam", "client"),
     ("Fietsfabriek Amstel", "Manufacturing", "Amsterdam", "prospect"),
     ("Delta Zorggroep", "Healthcare", "Amsterdam", "suspect"),
-    ("Diamant Juweliers", "Retail", "Antwerpen", "customer"),
+    ("Diamant Juweliers", "Retail", "Antwerpen", "client"),
     ("Schelde Shipping", "Logistics", "Antwerpen", "prospect"),
-    ("Brouwerij De Kroon", "Food", "Antwerpen", "customer"),
+    ("Brouwerij De Kroon", "Food", "Antwerpen", "client"),
     ("Vlaamse Bouwgroep", "Construction", "Antwerpen", "suspect"),
     ("Meir Mode", "Retail", "Antwerpen", "prospect"),
-    ("Kempen Chemie", "Chemicals", "Antwerpen", "customer"),
+    ("Kempen Chemie", "Chemicals", "Antwerpen", "client"),
     ("Linkeroever Dental", "Healthcare", "Antwerpen", "suspect"),
     ("Haven Energie", "Energy", "Antwerpen", "prospect"),
 ];

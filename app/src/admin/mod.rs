@@ -320,15 +320,25 @@ pub fn AddCode(
     }
 }
 
-/// Lead / opportunity switch shared by both pages.
+/// Lead / opportunity switch shared by the configuration pages (the tables page adds
+/// companies: their statuses and types).
 #[component]
-pub fn KindSwitch(kind: RwSignal<RecordKind>) -> impl IntoView {
+pub fn KindSwitch(kind: RwSignal<RecordKind>, #[prop(optional)] companies: bool) -> impl IntoView {
     let t = use_i18n();
+    let kinds: &[RecordKind] = if companies {
+        &[RecordKind::Lead, RecordKind::Opportunity, RecordKind::Company]
+    } else {
+        &[RecordKind::Lead, RecordKind::Opportunity]
+    };
     view! {
         <div class="choices" role="group" aria-label=move || t().admin.config_for>
-            {[RecordKind::Lead, RecordKind::Opportunity].into_iter().map(|k| view! {
+            {kinds.iter().copied().map(|k| view! {
                 <button type="button" class="choice" aria-pressed=move || (kind.get() == k).to_string() on:click=move |_| kind.set(k)>
-                    {move || if k == RecordKind::Lead { t().nav.leads } else { t().nav.opportunities }}
+                    {move || match k {
+                        RecordKind::Lead => t().nav.leads,
+                        RecordKind::Company => t().nav.companies,
+                        _ => t().nav.opportunities,
+                    }}
                 </button>
             }).collect_view()}
         </div>

@@ -1,4 +1,5 @@
-//! The tables of leads and of opportunities (CF-2): sources, roles, groups, categories, … —
+//! The tables of leads, opportunities and companies (CF-2): sources, roles, groups, categories,
+//! a company's statuses and types, … —
 //! each entry a code with labels per language, an order, and whether it is active.
 
 use super::{AdminOnly, ConfigDraft, ConfigList, KindSwitch, config_items, langs};
@@ -19,7 +20,19 @@ fn table_name(t: &Strings, table: Table) -> &'static str {
         Table::Role => t.col.role,
         Table::Source => t.col.source,
         Table::StageGroup => t.admin.table_stage_group,
+        Table::Status => t.col.status,
+        Table::Type => t.col.type_of,
     }
+}
+
+/// The tables a list has: a company's statuses and types; a lead's or opportunity's others.
+fn tables_of(kind: RecordKind) -> &'static [Table] {
+    if kind == RecordKind::Company { &Table::ALL[8..] } else { &Table::ALL[..8] }
+}
+
+/// Entries with a colour: categories (pipeline cards) and company statuses (list pills).
+fn coloured(table: Table) -> bool {
+    matches!(table, Table::Category | Table::Status)
 }
 
 #[component]
@@ -28,6 +41,13 @@ pub fn TablesPage() -> impl IntoView {
     let store = expect_context::<Store>();
     let kind = RwSignal::new(RecordKind::Lead);
     let table = RwSignal::new(Table::Source);
+    // A list's own tables: switching to companies shows their statuses.
+    Effect::new(move |_| {
+        let tables = tables_of(kind.get());
+        if !tables.contains(&table.get_untracked()) {
+            table.set(tables[0]);
+        }
+    });
     let entries = config_items::<TableEntry, _>(
         store,
         move |e| e.list == kind.get() && e.table == table.get(),
@@ -49,22 +69,22 @@ pub fn TablesPage() -> impl IntoView {
     });
     view! {
         <AdminOnly title=|t| t.admin.tables intro=|t| t.admin.tables_intro>
-            <KindSwitch kind=kind/>
+            <KindSwitch kind=kind companies=true/>
             <div class="field inline table-choice">
                 <label for="table-choice">{move || t().admin.table}</label>
                 <select id="table-choice" on:change=move |ev| { if let Some(x) = Table::parse(&event_target_value(&ev)) { table.set(x) } }>
-                    {move || Table::ALL.map(|x| view! { <option value=x.as_str() selected=table.get() == x>{table_name(t(), x)}</option> }).collect_view()}
+                    {move || tables_of(kind.get()).iter().map(|&x| view! { <option value=x.as_str() selected=table.get() == x>{table_name(t(), x)}</option> }).collect_view()}
                 </select>
             </div>
             // On a wide screen the entries are rows under one header (their own labels are
             // for assistive technology only); on a phone each is a card with its labels.
-            <div class="entry-table" class:with-colour=move || table.get() == Table::Category>
+            <div class="entry-table" class:with-colour=move || coloured(table.get())>
             <Show when=move || entries.with(|e| !e.is_empty())>
                 <div class="entry-head" aria-hidden="true">
                     <span>{move || t().col.code}</span>
                     {langs().map(|l| view! { <span>{move || format!("{} ({l})", t().col.name)}</span> }).collect_view()}
                     <span>{move || t().col.order}</span>
-                    <Show when=move || table.get() == Table::Category><span>{move || t().col.colour}</span></Show>
+                    <Show when=move || coloured(table.get())><span>{move || t().col.colour}</span></Show>
                     <span>{move || t().admin.active}</span>
                 </div>
             </Show>
@@ -92,7 +112,7 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, Tab
             </div>
         }
     });
-    let colour = (entry.table == Table::Category).then(|| {
+    let colour = coloured(entry.table).then(|| {
         let colour_id = format!("entry-{id}-colour");
         view! {
             <div class="field">

@@ -470,6 +470,9 @@ pub struct ColStrings {
 /// The overview's advanced search.
 pub struct CondStrings {
     pub stage: &'static str,
+    pub status: &'static str,
+    pub type_of: &'static str,
+    pub city: &'static str,
     pub source: &'static str,
     pub value_min: &'static str,
     pub value_max: &'static str,
@@ -491,6 +494,9 @@ pub struct BulkStrings {
     pub group: &'static str,
     pub probability: &'static str,
     pub close_date: &'static str,
+    /// A company's status and its account manager (the owner of a company or contact).
+    pub status: &'static str,
+    pub account_manager: &'static str,
 }
 
 /// Record kinds.
@@ -513,6 +519,12 @@ pub struct TabStrings {
     pub my_opportunities: &'static str,
     pub office_leads: &'static str,
     pub office_opportunities: &'static str,
+    pub all_companies: &'static str,
+    pub my_companies: &'static str,
+    pub office_companies: &'static str,
+    pub all_contacts: &'static str,
+    pub my_contacts: &'static str,
+    pub office_contacts: &'static str,
 }
 
 /// Quick create (a lead or opportunity, with its company and contact).

@@ -1,6 +1,6 @@
-//! The overview's bulk bar (LO-1): change stage, priority, probability, close date or owner of
-//! the checked rows, add them to or remove them from a group, or delete them after a
-//! confirmation. Each is an ordinary named change per record (`BulkChange::edit`), checked by
+//! The overview's bulk bar (LO-1, CR-4): change stage, priority, probability, close date or
+//! owner of the checked rows, add them to or remove them from a group — a company's status or
+//! account manager — or delete them after a confirmation. Each is an ordinary named change per record (`BulkChange::edit`), checked by
 //! the one edit path like any other, so it works offline.
 
 use crate::i18n::{Strings, use_i18n};
@@ -21,7 +21,12 @@ pub enum BulkChange {
     Probability(u8),
     CloseDate(String),
     Owner(UserId),
-    Group { code: String, member: bool },
+    Group {
+        code: String,
+        member: bool,
+    },
+    /// A company's status (a code of its status table).
+    Status(String),
 }
 
 impl BulkChange {
@@ -36,6 +41,8 @@ impl BulkChange {
             BulkChange::CloseDate(day) => set(names::EXPECTED_CLOSE_DATE, json!(day)),
             BulkChange::Owner(user) => Some(Edit::set_owner(kind, id, *user)),
             BulkChange::Group { code, member } => Edit::group(kind, id, current, code, *member),
+            BulkChange::Status(code) if current.get(names::STATUS).and_then(Value::as_str) == Some(code) => None,
+            BulkChange::Status(code) => set(names::STATUS, json!(code)),
         }
     }
 }
@@ -132,28 +139,40 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
         )]
     };
     let apply_text: Text = |t| t.common.apply;
+    // Leads and opportunities have stages, priorities and groups; a company or contact an
+    // account manager (its owner).
+    let deals = matches!(kind, RecordKind::Lead | RecordKind::Opportunity);
+    let owner_label: Text = if deals { |t| t.bulk.owner } else { |t| t.bulk.account_manager };
     view! {
         <Show when=move || { count() > 0 || notice.with(Option::is_some) }>
             <div class="bulk-bar" role="group" aria-label=move || t().bulk.actions>
                 <Show when=move || { count() > 0 }>
                     <strong>{move || (t().list.selected_count)(count())}</strong>
+                    {deals.then(|| view! {
                     <BulkAction id="bulk-stage" label=|t| t.bulk.stage control=Control::Select(stages)
                         buttons=one(apply_text, |v| Some(BulkChange::Stage(v)))/>
                     <BulkAction id="bulk-priority" label=|t| t.bulk.priority control=Control::Select(table(Table::Priority))
                         buttons=one(apply_text, |v| Some(BulkChange::Priority(v)))/>
+                    })}
+                    {(kind == RecordKind::Company).then(|| view! {
+                        <BulkAction id="bulk-status" label=|t| t.bulk.status control=Control::Select(table(Table::Status))
+                            buttons=one(apply_text, |v| Some(BulkChange::Status(v)))/>
+                    })}
                     {(kind == RecordKind::Opportunity).then(|| view! {
                         <BulkAction id="bulk-probability" label=|t| t.bulk.probability control=Control::Percent
                             buttons=one(apply_text, |v| parse_probability(&v).map(BulkChange::Probability))/>
                         <BulkAction id="bulk-close-date" label=|t| t.bulk.close_date control=Control::Date
                             buttons=one(apply_text, |v| Some(BulkChange::CloseDate(v)))/>
                     })}
-                    <BulkAction id="bulk-owner" label=|t| t.bulk.owner control=Control::Select(owners)
+                    <BulkAction id="bulk-owner" label=owner_label control=Control::Select(owners)
                         buttons=one(apply_text, |v| v.parse().ok().map(BulkChange::Owner))/>
+                    {deals.then(|| view! {
                     <BulkAction id="bulk-group" label=|t| t.bulk.group control=Control::Select(table(Table::Group))
                         buttons=vec![
                             (|t: &Strings| t.record.add_to_group, Callback::new(move |code| apply(BulkChange::Group { code, member: true }))),
                             (|t: &Strings| t.record.remove_from_group, Callback::new(move |code| apply(BulkChange::Group { code, member: false }))),
                         ]/>
+                    })}
                     <button type="button" class="button danger" on:click=move |_| confirm.set(true)>{move || t().common.delete}</button>
                 </Show>
                 <p class="form-notice" role="status">{move || notice.get()}</p>
@@ -254,6 +273,16 @@ mod tests {
         assert_eq!(p.fields, values(json!({"probability": 40})));
         let d = BulkChange::CloseDate("2027-01-31".into()).edit(kind, id, &current).unwrap();
         assert_eq!(d.fields, values(json!({"expected_close_date": "2027-01-31"})));
+    }
+
+    #[test]
+    fn a_companys_status_is_set_where_it_differs() {
+        let (kind, id) = (RecordKind::Company, uuid::Uuid::now_v7());
+        let current = values(json!({"name": "Acme", "status": "prospect"}));
+        assert_eq!(BulkChange::Status("prospect".into()).edit(kind, id, &current), None, "already so");
+        let e = BulkChange::Status("client".into()).edit(kind, id, &current).unwrap();
+        assert_eq!((e.kind, e.id), (kind, id));
+        assert_eq!(e.fields, values(json!({"status": "client"})), "only the status is sent");
     }
 
     #[test]

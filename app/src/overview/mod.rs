@@ -1,5 +1,5 @@
-//! The leads and opportunities overview (LO-1, LO-2): a tab per stage group plus "mine", "my
-//! office" and "all"; search as you type over title, number, company, contacts, e-mails and
+//! The overview of leads, opportunities, companies and contacts (LO-1, LO-2, CR-1): a tab per
+//! stage group (a company's status) plus "mine", "my office" and "all"; search as you type over title, number, company, contacts, e-mails and
 //! phones; sortable columns; advanced search, a column chooser and saved views (`tools`); the
 //! bulk bar for the checked rows (`bulk`); a preview panel (`preview`); and a virtualised table
 //! (`table`) that stays fluid with tens of thousands of records on the device.
@@ -14,8 +14,8 @@ mod table;
 mod tools;
 
 use crate::components::icons::{self, Icon};
+use crate::components::list_links::{DuplicatesLink, ImportLink};
 use crate::components::page::Page;
-use crate::components::record_list::{DuplicatesLink, ImportLink};
 use crate::i18n::{Strings, use_i18n};
 use crate::state::{Shared, Store};
 use leptos::prelude::*;
@@ -82,7 +82,7 @@ pub struct OverviewState {
     pub start: StoredValue<Option<start::StartRows>>,
 }
 
-/// The overview page of leads or opportunities.
+/// The overview page of leads, opportunities, companies or contacts.
 #[component]
 pub fn Overview(kind: RecordKind) -> impl IntoView {
     let t = use_i18n();
@@ -153,12 +153,16 @@ pub fn Overview(kind: RecordKind) -> impl IntoView {
         let ids = rows.with(|r| shown.with(|s| s.0.iter().map(|&i| r.0[i as usize].id).collect()));
         selection.set(Selection(ids));
     });
-    let may_create =
-        move || store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::Create)));
-    let (title, intro, new_label): (Text, Text, Text) = if kind == RecordKind::Lead {
-        (|t| t.nav.leads, |t| t.list.leads_intro, |t| t.list.new_lead)
-    } else {
-        (|t| t.nav.opportunities, |t| t.list.opportunities_intro, |t| t.list.new_opportunity)
+    // (Companies and contacts are made where they belong: with a lead, on a company's page.)
+    let may_create = move || {
+        matches!(kind, RecordKind::Lead | RecordKind::Opportunity)
+            && store.me.with(|m| m.as_ref().is_some_and(|m| m.permissions.can_at_all(kind, Action::Create)))
+    };
+    let (title, intro, new_label): (Text, Text, Text) = match kind {
+        RecordKind::Lead => (|t| t.nav.leads, |t| t.list.leads_intro, |t| t.list.new_lead),
+        RecordKind::Company => (|t| t.nav.companies, |t| t.list.companies_intro, |t| t.list.new_lead),
+        RecordKind::Contact => (|t| t.nav.contacts, |t| t.list.contacts_intro, |t| t.list.new_lead),
+        _ => (|t| t.nav.opportunities, |t| t.list.opportunities_intro, |t| t.list.new_opportunity),
     };
     let tab_links = move || {
         let current = state.tab.get();

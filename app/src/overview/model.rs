@@ -1,4 +1,5 @@
-//! The overview without a screen (LO-1, LO-2): a record as a row (text to show and to search),
+//! The overview without a screen (LO-1, LO-2, CR-1): a record — a lead, an opportunity, a
+//! company or a contact — as a row (text to show and to search),
 //! the tabs, the columns and how they sort, the advanced-search conditions, and the pipeline
 //! from all rows to the visible window — each a pure function, natively tested.
 //!
@@ -19,7 +20,11 @@ use veld_domain::{Language, OfficeId, RecordKind, UserId};
 
 /// One record as the overview shows and searches it, computed once per data change (and kept
 /// for the next start's first screen, `super::start`).
+///
+/// A company's status stands where a lead's stage does (its pill, its tabs, its conditions);
+/// a company's customer number where a lead's number does.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Row {
     pub id: uuid::Uuid,
     pub number: String,
@@ -40,6 +45,15 @@ pub struct Row {
     pub stage_since_ms: i64,
     pub owner: UserId,
     pub office: OfficeId,
+    /// A company's city; a contact's e-mail and phone; a company's phone.
+    pub city: String,
+    pub email: String,
+    pub phone: String,
+    /// A company's industry, a contact's function.
+    pub detail: String,
+    /// A company's type: its label and code.
+    pub type_label: String,
+    pub type_code: String,
     /// Lower-case text searched by the search box.
     pub haystack: String,
 }
@@ -88,6 +102,68 @@ impl RowBuilder {
 
     /// One record's row.
     pub fn row(&self, r: &RecordState) -> Row {
+        match self.kind {
+            RecordKind::Company | RecordKind::Contact => self.relation_row(r),
+            _ => self.deal_row(r),
+        }
+    }
+
+    /// A company's or a contact's row.
+    fn relation_row(&self, r: &RecordState) -> Row {
+        let (kind, language, config) = (self.kind, self.language, &self.config);
+        let str_of = |name: &str| r.fields.get(name).and_then(|f| f.value.as_str()).unwrap_or_default();
+        let company =
+            str_of(names::COMPANY_ID).parse().ok().and_then(|c| self.companies.get(&c).cloned()).unwrap_or_default();
+        let title = if kind == RecordKind::Contact {
+            [str_of(names::FIRST_NAME), str_of(names::LAST_NAME)]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            str_of(names::NAME).to_owned()
+        };
+        let status = str_of(names::STATUS);
+        let entry = config.tables.get(kind, Table::Status, status);
+        let type_code = str_of(names::TYPE);
+        let mut haystack = String::with_capacity(title.len() + 64);
+        let mut push = |part: &str| {
+            haystack.push_str(part);
+            haystack.push(SEP);
+        };
+        // The whole name first ("anna bakker" finds Anna Bakker), then the searched fields.
+        push(&title);
+        for f in veld_domain::schema::searched_fields(kind) {
+            match f.ty {
+                FieldType::Link(RecordKind::Company) => push(&company),
+                _ => push(str_of(f.name)),
+            }
+        }
+        let detail = if kind == RecordKind::Contact { names::FUNCTION } else { names::INDUSTRY };
+        Row {
+            id: r.id,
+            number: str_of(names::CUSTOMER_NUMBER).to_owned(),
+            title,
+            company,
+            stage: entry.map(|e| e.label.get(language).to_owned()).unwrap_or_else(|| status.to_owned()),
+            stage_code: status.to_owned(),
+            stage_index: entry.map_or(i64::MAX, |e| e.order),
+            stage_group: status.to_owned(),
+            owner: r.owner_id,
+            office: r.office_id,
+            city: str_of(names::CITY).to_owned(),
+            email: str_of(names::EMAIL).to_owned(),
+            phone: str_of(names::PHONE).to_owned(),
+            detail: str_of(detail).to_owned(),
+            type_label: config.tables.label(kind, Table::Type, type_code, language).to_owned(),
+            type_code: type_code.to_owned(),
+            haystack: haystack.to_lowercase(),
+            ..Row::default()
+        }
+    }
+
+    /// A lead's or an opportunity's row.
+    fn deal_row(&self, r: &RecordState) -> Row {
         let (kind, language, config) = (self.kind, self.language, &self.config);
         let stages = config.stages(kind);
         let value_field = veld_domain::schema::value_field(kind).unwrap_or_default();
@@ -148,6 +224,7 @@ impl RowBuilder {
             owner: r.owner_id,
             office: r.office_id,
             haystack: haystack.to_lowercase(),
+            ..Row::default()
         }
     }
 
@@ -199,19 +276,21 @@ impl Tab {
     }
 }
 
-/// The tabs of a kind's overview with their labels: one per stage group, then mine, my office
-/// and all.
+/// The tabs of a kind's overview with their labels: one per stage group (a company's status),
+/// then mine, my office and all.
 pub fn tabs(kind: RecordKind, config: &crate::state::Config, language: &str, t: &Strings) -> Vec<(Tab, String)> {
+    let grouped_by = if kind == RecordKind::Company { Table::Status } else { Table::StageGroup };
     let mut out: Vec<(Tab, String)> = config
         .tables
-        .entries(kind, Table::StageGroup)
+        .entries(kind, grouped_by)
         .into_iter()
         .map(|g| (Tab::Group(g.code.clone()), g.label.get(language).to_owned()))
         .collect();
-    let (mine, office, all) = if kind == RecordKind::Lead {
-        (t.tab.my_leads, t.tab.office_leads, t.tab.all_leads)
-    } else {
-        (t.tab.my_opportunities, t.tab.office_opportunities, t.tab.all_opportunities)
+    let (mine, office, all) = match kind {
+        RecordKind::Lead => (t.tab.my_leads, t.tab.office_leads, t.tab.all_leads),
+        RecordKind::Company => (t.tab.my_companies, t.tab.office_companies, t.tab.all_companies),
+        RecordKind::Contact => (t.tab.my_contacts, t.tab.office_contacts, t.tab.all_contacts),
+        _ => (t.tab.my_opportunities, t.tab.office_opportunities, t.tab.all_opportunities),
     };
     out.extend([(Tab::Mine, mine.to_owned()), (Tab::Office, office.to_owned()), (Tab::All, all.to_owned())]);
     out
@@ -229,10 +308,20 @@ pub enum Col {
     Value,
     Probability,
     CloseDate,
+    /// A company's or contact's name (the main column, as a lead's title).
+    Name,
+    /// A company's status (shown as a lead's stage).
+    Status,
+    Type,
+    City,
+    Industry,
+    Function,
+    Email,
+    Phone,
 }
 
 impl Col {
-    const ALL: [Col; 9] = [
+    const ALL: [Col; 17] = [
         Col::Number,
         Col::Title,
         Col::Company,
@@ -242,7 +331,25 @@ impl Col {
         Col::Value,
         Col::Probability,
         Col::CloseDate,
+        Col::Name,
+        Col::Status,
+        Col::Type,
+        Col::City,
+        Col::Industry,
+        Col::Function,
+        Col::Email,
+        Col::Phone,
     ];
+
+    /// The column that links to the record and is always shown.
+    pub fn main(self) -> bool {
+        matches!(self, Col::Title | Col::Name)
+    }
+
+    /// Shown as a coloured pill.
+    pub fn pill(self) -> bool {
+        matches!(self, Col::Stage | Col::Status)
+    }
 
     /// A stable name, for saved views.
     pub fn code(self) -> &'static str {
@@ -256,6 +363,14 @@ impl Col {
             Col::Value => "value",
             Col::Probability => names::PROBABILITY,
             Col::CloseDate => "close_date",
+            Col::Name => names::NAME,
+            Col::Status => names::STATUS,
+            Col::Type => names::TYPE,
+            Col::City => names::CITY,
+            Col::Industry => names::INDUSTRY,
+            Col::Function => names::FUNCTION,
+            Col::Email => names::EMAIL,
+            Col::Phone => names::PHONE,
         }
     }
 
@@ -274,6 +389,14 @@ impl Col {
             Col::Value => t.col.value,
             Col::Probability => t.col.probability,
             Col::CloseDate => t.col.close_date,
+            Col::Name => t.col.name,
+            Col::Status => t.col.status,
+            Col::Type => t.col.type_of,
+            Col::City => t.col.city,
+            Col::Industry => t.col.industry,
+            Col::Function => t.col.function,
+            Col::Email => t.col.email,
+            Col::Phone => t.col.phone,
         }
     }
 
@@ -283,7 +406,7 @@ impl Col {
 
     /// Hidden on narrow screens.
     pub fn secondary(self) -> bool {
-        !matches!(self, Col::Title | Col::Stage | Col::Value)
+        !matches!(self, Col::Title | Col::Stage | Col::Value | Col::Name | Col::Status)
     }
 
     /// Left out on a laptop's screen (below 1440 px), so the value stays in view.
@@ -302,6 +425,13 @@ impl Col {
             Col::Value => r.value.map(|v| money(v, lang)).unwrap_or_default(),
             Col::Probability => r.probability.map(|p| format!("{p} %")).unwrap_or_default(),
             Col::CloseDate => crate::format::date(&r.close_date, lang),
+            Col::Name => r.title.clone(),
+            Col::Status => r.stage.clone(),
+            Col::Type => r.type_label.clone(),
+            Col::City => r.city.clone(),
+            Col::Industry | Col::Function => r.detail.clone(),
+            Col::Email => r.email.clone(),
+            Col::Phone => r.phone.clone(),
         }
     }
 
@@ -328,16 +458,26 @@ impl Col {
             Col::Value => a.value.cmp(&b.value),
             Col::Probability => a.probability.cmp(&b.probability),
             Col::CloseDate => a.close_date.cmp(&b.close_date),
+            Col::Name => text(&a.title, &b.title),
+            Col::Status => a.stage_index.cmp(&b.stage_index),
+            Col::Type => text(&a.type_label, &b.type_label),
+            Col::City => text(&a.city, &b.city),
+            Col::Industry | Col::Function => text(&a.detail, &b.detail),
+            Col::Email => text(&a.email, &b.email),
+            Col::Phone => a.phone.cmp(&b.phone),
         }
     }
 }
 
 /// The columns of a kind's overview, in order.
 pub fn columns(kind: RecordKind) -> Vec<Col> {
-    if kind == RecordKind::Lead {
-        vec![Col::Number, Col::Title, Col::Company, Col::Contacts, Col::Stage, Col::Source, Col::Value]
-    } else {
-        vec![Col::Title, Col::Company, Col::Contacts, Col::Stage, Col::Value, Col::Probability, Col::CloseDate]
+    match kind {
+        RecordKind::Lead => {
+            vec![Col::Number, Col::Title, Col::Company, Col::Contacts, Col::Stage, Col::Source, Col::Value]
+        }
+        RecordKind::Company => vec![Col::Name, Col::Status, Col::Type, Col::City, Col::Industry, Col::Phone],
+        RecordKind::Contact => vec![Col::Name, Col::Company, Col::Function, Col::Email, Col::Phone],
+        _ => vec![Col::Title, Col::Company, Col::Contacts, Col::Stage, Col::Value, Col::Probability, Col::CloseDate],
     }
 }
 
@@ -355,9 +495,9 @@ pub fn export_csv<'a>(
     veld_domain::export::csv(&header, lines, veld_domain::export::separator(language))
 }
 
-/// The columns shown: all of the kind's but those hidden (the title always stays).
+/// The columns shown: all of the kind's but those hidden (the title or name always stays).
 pub fn shown_columns(all: &[Col], hidden: &std::collections::BTreeSet<Col>) -> Vec<Col> {
-    all.iter().copied().filter(|c| *c == Col::Title || !hidden.contains(c)).collect()
+    all.iter().copied().filter(|c| c.main() || !hidden.contains(c)).collect()
 }
 
 /// A sort: the column, and whether it runs descending.
@@ -453,10 +593,13 @@ pub enum CondField {
     CloseBefore,
     CloseAfter,
     Company,
+    Status,
+    Type,
+    City,
 }
 
 impl CondField {
-    pub const ALL: [CondField; 7] = [
+    pub const ALL: [CondField; 10] = [
         CondField::Stage,
         CondField::Source,
         CondField::ValueAtLeast,
@@ -464,7 +607,19 @@ impl CondField {
         CondField::CloseBefore,
         CondField::CloseAfter,
         CondField::Company,
+        CondField::Status,
+        CondField::Type,
+        CondField::City,
     ];
+
+    /// The fields a kind's conditions can test, the first one offered first.
+    pub fn of(kind: RecordKind) -> &'static [CondField] {
+        match kind {
+            RecordKind::Company => &[CondField::Status, CondField::Type, CondField::City],
+            RecordKind::Contact => &[CondField::Company],
+            _ => &CondField::ALL[..7],
+        }
+    }
 
     pub fn code(self) -> &'static str {
         match self {
@@ -475,6 +630,9 @@ impl CondField {
             CondField::CloseBefore => "close_before",
             CondField::CloseAfter => "close_after",
             CondField::Company => "company",
+            CondField::Status => names::STATUS,
+            CondField::Type => names::TYPE,
+            CondField::City => names::CITY,
         }
     }
 
@@ -487,6 +645,9 @@ impl CondField {
             CondField::CloseBefore => t.cond.close_before,
             CondField::CloseAfter => t.cond.close_after,
             CondField::Company => t.cond.company,
+            CondField::Status => t.cond.status,
+            CondField::Type => t.cond.type_of,
+            CondField::City => t.cond.city,
         }
     }
 }
@@ -514,6 +675,9 @@ impl Condition {
             CondField::CloseBefore => !r.close_date.is_empty() && r.close_date.as_str() < v,
             CondField::CloseAfter => !r.close_date.is_empty() && r.close_date.as_str() > v,
             CondField::Company => r.company.to_lowercase().contains(&v.to_lowercase()),
+            CondField::Status => r.stage_code == v,
+            CondField::Type => r.type_code == v,
+            CondField::City => r.city.to_lowercase().contains(&v.to_lowercase()),
         }
     }
 }

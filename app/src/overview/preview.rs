@@ -1,4 +1,5 @@
-//! The preview panel of the selected row (LO-1): the record's main facts and a link to open it.
+//! The preview panel of the selected row (LO-1, CR-1): the record's main facts and a link to
+//! open it.
 
 use super::base;
 use crate::format::money;
@@ -16,6 +17,7 @@ use veld_domain::schema::names;
 pub fn Preview(kind: RecordKind, id: uuid::Uuid, close: Callback<()>) -> impl IntoView {
     let t = use_i18n();
     let store = expect_context::<Store>();
+    let users = crate::components::ui::user_names(store);
     move || {
         let t = t();
         let lang = store.language.get().code();
@@ -38,18 +40,46 @@ pub fn Preview(kind: RecordKind, id: uuid::Uuid, close: Callback<()>) -> impl In
             .and_then(|x| x.as_i64())
             .map(|x| money(x, store.language.get()))
             .unwrap_or_default();
-        let facts = [
-            (t.col.stage, stage),
-            (t.col.company, company),
-            (t.col.contacts, contacts.join(", ")),
-            (t.col.value, value),
-            (
-                t.col.source,
-                config.tables.label(kind, Table::Source, text(&v, names::SOURCE).unwrap_or_default(), lang).to_owned(),
+        let label = |table: Table, field: &str| {
+            config.tables.label(kind, table, text(&v, field).unwrap_or_default(), lang).to_owned()
+        };
+        let plain = |field: &str| text(&v, field).unwrap_or_default().to_owned();
+        let owner = users.with(|n| n.get(&r.owner_id).cloned()).unwrap_or_default();
+        let (title, facts) = match kind {
+            RecordKind::Company => (
+                plain(names::NAME),
+                vec![
+                    (t.col.status, label(Table::Status, names::STATUS)),
+                    (t.col.type_of, label(Table::Type, names::TYPE)),
+                    (t.col.city, plain(names::CITY)),
+                    (t.col.industry, plain(names::INDUSTRY)),
+                    (t.col.phone, plain(names::PHONE)),
+                    (t.col.website, plain(names::WEBSITE)),
+                    (t.bulk.account_manager, owner),
+                ],
             ),
-            (t.col.interest, text(&v, names::INTEREST).unwrap_or_default().to_owned()),
-        ];
-        let title = text(&v, names::TITLE).unwrap_or_default().to_owned();
+            RecordKind::Contact => (
+                veld_domain::records::contact_name(&v),
+                vec![
+                    (t.col.company, company),
+                    (t.col.function, plain(names::FUNCTION)),
+                    (t.col.email, plain(names::EMAIL)),
+                    (t.col.phone, plain(names::PHONE)),
+                    (t.bulk.account_manager, owner),
+                ],
+            ),
+            _ => (
+                plain(names::TITLE),
+                vec![
+                    (t.col.stage, stage),
+                    (t.col.company, company),
+                    (t.col.contacts, contacts.join(", ")),
+                    (t.col.value, value),
+                    (t.col.source, label(Table::Source, names::SOURCE)),
+                    (t.col.interest, plain(names::INTEREST)),
+                ],
+            ),
+        };
         Some(view! {
             <section class="card preview" aria-label=t.list.preview>
                 <div class="preview-head">

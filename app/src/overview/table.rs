@@ -203,8 +203,8 @@ fn table_row(
         .map(|&c| {
             let text = c.cell(row, lang);
             let content = match c {
-                Col::Title => view! { <A href=href.clone()>{text}</A> }.into_any(),
-                Col::Stage if !text.is_empty() => {
+                c if c.main() => view! { <A href=href.clone()>{text}</A> }.into_any(),
+                c if c.pill() && !text.is_empty() => {
                     view! { <StagePill name=text colour=stage_colour.to_owned()/> }.into_any()
                 }
                 _ => text.into_any(),
@@ -227,7 +227,8 @@ fn table_row(
 }
 
 /// One record as a phone's card: a box to check it, its title (the link), company and close
-/// date, stage and value, and the owner's avatar. (A plain function, like `table_row`.)
+/// date (a company's city and industry, a contact's company and function), stage (status) and
+/// value, and the owner's avatar. (A plain function, like `table_row`.)
 fn card(
     state: OverviewState,
     row: &Row,
@@ -240,11 +241,13 @@ fn card(
     let id = row.id;
     let (is_checked, toggle) = check_box(state, id);
     let href = format!("{}/{id}", base(state.kind));
-    let sub = [row.company.clone(), crate::format::date(&row.close_date, lang)]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" · ");
+    // Under the name: what tells two records apart at a glance.
+    let sub = match state.kind {
+        veld_domain::RecordKind::Company => [row.city.clone(), row.detail.clone()],
+        veld_domain::RecordKind::Contact => [row.company.clone(), row.detail.clone()],
+        _ => [row.company.clone(), crate::format::date(&row.close_date, lang)],
+    };
+    let sub = sub.into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
     let value = row.value.map(|v| crate::format::money(v, lang)).unwrap_or_default();
     let stage = (!row.stage.is_empty()).then(|| {
         let colour = colours.get(&row.stage_code).cloned().unwrap_or_default();

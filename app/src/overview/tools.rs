@@ -57,13 +57,12 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
             });
         };
         match c.field {
-            CondField::Stage | CondField::Source => {
-                let options = store.config.with(|cfg| {
-                    if c.field == CondField::Stage {
-                        cfg.active_stage_choices(kind, lang)
-                    } else {
-                        cfg.table_choices(kind, Table::Source, lang)
-                    }
+            CondField::Stage | CondField::Source | CondField::Status | CondField::Type => {
+                let options = store.config.with(|cfg| match c.field {
+                    CondField::Stage => cfg.active_stage_choices(kind, lang),
+                    CondField::Status => cfg.table_choices(kind, Table::Status, lang),
+                    CondField::Type => cfg.table_choices(kind, Table::Type, lang),
+                    _ => cfg.table_choices(kind, Table::Source, lang),
                 });
                 let current = c.value.clone();
                 view! {
@@ -80,7 +79,9 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
             CondField::ValueAtLeast | CondField::ValueAtMost => {
                 view! { <input inputmode="numeric" aria-label=label prop:value=c.value on:input=set/> }.into_any()
             }
-            CondField::Company => view! { <input aria-label=label prop:value=c.value on:input=set/> }.into_any(),
+            CondField::Company | CondField::City => {
+                view! { <input aria-label=label prop:value=c.value on:input=set/> }.into_any()
+            }
         }
     };
     let conditions = move || {
@@ -98,11 +99,11 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
                     <li class="condition">
                         <select aria-label=field_label on:change=move |ev| {
                             let code = event_target_value(&ev);
-                            if let Some(f) = CondField::ALL.into_iter().find(|f| f.code() == code) {
+                            if let Some(f) = CondField::of(kind).iter().copied().find(|f| f.code() == code) {
                                 state.conditions.update(|cs| if let Some(x) = cs.get_mut(i) { *x = Condition { field: f, value: String::new() } });
                             }
                         }>
-                            {CondField::ALL.map(|f| view! { <option value=f.code() selected=f == current>{f.label(t)}</option> }).collect_view()}
+                            {CondField::of(kind).iter().map(|&f| view! { <option value=f.code() selected=f == current>{f.label(t)}</option> }).collect_view()}
                         </select>
                         {value_input(i, c)}
                         <button type="button" class="button subtle" aria-label=remove_label on:click=move |_| state.conditions.update(|cs| { cs.remove(i); })>"×"</button>
@@ -117,7 +118,7 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
         <div class="tool-panel">
             <ul class="conditions">{conditions}</ul>
             <div class="form-actions">
-                <button type="button" class="button" on:click=move |_| state.conditions.update(|c| c.push(Condition { field: CondField::Stage, value: String::new() }))>{move || t().list.add_condition}</button>
+                <button type="button" class="button" on:click=move |_| state.conditions.update(|c| c.push(Condition { field: CondField::of(kind)[0], value: String::new() }))>{move || t().list.add_condition}</button>
                 <button type="button" class="button subtle" on:click=move |_| state.conditions.set(Vec::new())>{move || t().list.clear_conditions}</button>
             </div>
         </div>
@@ -138,7 +139,7 @@ fn ColumnChooser(state: OverviewState) -> impl IntoView {
     <details class="tool columns-tool">
         <summary><Icon d=icons::COLUMNS/><span class="tool-label">{move || t().list.columns}</span></summary>
         <div class="tool-panel">
-            {move || state.columns.get_value().into_iter().filter(|c| *c != Col::Title).map(|c| {
+            {move || state.columns.get_value().into_iter().filter(|c| !c.main()).map(|c| {
                 let t = t();
                 view! {
                     <label class="check-field">

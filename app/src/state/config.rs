@@ -26,9 +26,19 @@ impl Config {
         if kind == RecordKind::Lead { &self.lead_stages } else { &self.opportunity_stages }
     }
 
-    /// Each active stage's colour by its code (pills and cards).
+    /// Each active stage's colour by its code (pills and cards); a company's statuses'.
     pub fn stage_colours(&self, kind: RecordKind) -> std::collections::HashMap<String, String> {
-        self.stages(kind).active().map(|s| (s.code.clone(), s.colour.clone())).collect()
+        match kind {
+            RecordKind::Company => self
+                .tables
+                .entries(kind, veld_domain::config::Table::Status)
+                .into_iter()
+                .filter(|e| !e.colour.is_empty())
+                .map(|e| (e.code.clone(), e.colour.clone()))
+                .collect(),
+            RecordKind::Contact => Default::default(),
+            _ => self.stages(kind).active().map(|s| (s.code.clone(), s.colour.clone())).collect(),
+        }
     }
 
     /// The active entries of one of a kind's tables, in order, as choices.
@@ -74,6 +84,9 @@ mod tests {
             c.stage_choices(RecordKind::Lead, Some("new"), "en").into_iter().map(|s| s.0).collect();
         assert!(from_new.contains(&"contacted".to_owned()) && !from_new.contains(&"converted".to_owned()));
         assert!(c.active_stage_choices(RecordKind::Lead, "en").len() > from_new.len());
+        let statuses = c.stage_colours(RecordKind::Company);
+        assert_eq!(statuses.len(), 4, "a company's statuses have colours");
+        assert!(statuses.contains_key("client") && !statuses.contains_key("new"));
     }
 }
 

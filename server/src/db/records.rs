@@ -52,20 +52,34 @@ impl Db {
     }
 
     /// Loads the default configuration (stages and tables, `veld_domain::config::defaults`)
-    /// into a database that has none, owned by Veld's own user. Returns how many were loaded.
+    /// into a database that lacks it, owned by Veld's own user: the stages when there are
+    /// none, and a default table's entries when that list has no entry of that table, not even
+    /// a deleted one (so a table added in a new version, such as the companies' statuses,
+    /// reaches an existing database, and an administrator's removals stand). Returns how many
+    /// were loaded.
     pub async fn ensure_default_config(&self) -> anyhow::Result<usize> {
-        let count: i64 = sqlx::query("SELECT COUNT(*) FROM records WHERE kind = $1 OR kind = $2")
+        let rows = sqlx::query("SELECT kind, data FROM records WHERE kind = $1 OR kind = $2")
             .bind(RecordKind::Stage.as_str())
             .bind(RecordKind::TableEntry.as_str())
-            .fetch_one(self.pool())
-            .await?
-            .try_get(0)?;
-        if count > 0 {
-            return Ok(0);
+            .fetch_all(self.pool())
+            .await?;
+        let pair = |v: &Map<String, Value>| (v.get("list").cloned(), v.get("table").cloned());
+        let mut have_stages = false;
+        let mut tables = std::collections::HashSet::new();
+        for row in &rows {
+            if row.try_get::<String, _>(0)? == RecordKind::Stage.as_str() {
+                have_stages = true;
+            } else if let Ok(Value::Object(data)) = serde_json::from_str(&row.try_get::<String, _>(1)?) {
+                tables.insert(pair(&data));
+            }
         }
         let system: uuid::Uuid = super::SYSTEM_ID.parse()?;
         let records: Vec<NewRecord> = veld_domain::config::defaults()
             .into_iter()
+            .filter(|(kind, values)| match kind {
+                RecordKind::Stage => !have_stages,
+                _ => !tables.contains(&pair(values)),
+            })
             .map(|(kind, values)| NewRecord {
                 id: uuid::Uuid::now_v7(),
                 kind,
@@ -74,7 +88,9 @@ impl Db {
                 data: Value::Object(values),
             })
             .collect();
-        self.insert_records(&records).await?;
+        if !records.is_empty() {
+            self.insert_records(&records).await?;
+        }
         Ok(records.len())
     }
 

@@ -4,6 +4,7 @@ use serde_json::Value;
 use veld_domain::{Action, Actor, OfficeId, Ownership, RecordKind, UserId};
 
 on_both_databases!(each_user_receives_exactly_the_records_their_scope_allows);
+on_both_databases!(a_table_added_by_a_new_version_reaches_an_existing_database);
 
 /// For every demo user and record kind: the server returns every record the shared `domain`
 /// rule allows, and none that it does not (SPEC OF-4).
@@ -53,4 +54,35 @@ async fn each_user_receives_exactly_the_records_their_scope_allows(app: &TestApp
     assert!(restricted > 0, "the demo roles restrict someone somewhere, or this test proves nothing");
     expect_error(admin.get(app.url("/api/records/spaceship")).send().await.unwrap(), 404, "not_found").await;
     expect_error(app.client().get(app.url("/api/records/lead")).send().await.unwrap(), 401, "unauthenticated").await;
+}
+
+/// A database made before the companies had tables (statuses, types) gets their defaults at
+/// the next start; one that has them, or whose administrator deleted them, is left alone.
+async fn a_table_added_by_a_new_version_reaches_an_existing_database(app: &TestApp) {
+    let company_entries = "kind = 'table_entry' AND data LIKE '%\"list\":\"company\"%'";
+    let count = || async {
+        sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM records WHERE {company_entries}"))
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+    };
+    let (before, all) =
+        (count().await, sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM records").fetch_one(app.db.pool()));
+    assert_eq!(before, 8, "four statuses and four types");
+    let all = all.await.unwrap();
+    assert_eq!(app.db.ensure_default_config().await.unwrap(), 0, "a complete configuration is left alone");
+
+    // As a database from before the companies' tables: none of them.
+    sqlx::query(&format!("DELETE FROM records WHERE {company_entries}")).execute(app.db.pool()).await.unwrap();
+    assert_eq!(app.db.ensure_default_config().await.unwrap(), 8);
+    assert_eq!(count().await, 8);
+    let now: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(now, all, "nothing else was added: the stages and the other tables were there");
+
+    // An administrator's removal stands: deleted entries still count as the list's own table.
+    sqlx::query(&format!("UPDATE records SET deleted_at = 1 WHERE {company_entries}"))
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(app.db.ensure_default_config().await.unwrap(), 0);
 }

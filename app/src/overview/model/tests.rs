@@ -346,3 +346,92 @@ fn an_export_holds_the_columns_shown_with_plain_numbers_and_the_owner() {
     let en = export_csv(&[Col::Title], [&r], crate::i18n::strings(Language::En), Language::En, |_| String::new());
     assert_eq!(en, "\u{feff}Title,Owner\r\nVans; 12,\r\n");
 }
+
+#[test]
+fn a_company_row_shows_its_status_type_and_city_and_is_found_by_its_numbers() {
+    let company = record(
+        RecordKind::Company,
+        2,
+        json!({"name": "Garage Smit", "status": "client", "type": "supplier", "city": "Utrecht",
+               "industry": "Automotive", "vat_number": "NL123456789B01", "customer_number": "C-77"}),
+    );
+    let r = RowBuilder::new(config(), RecordKind::Company, "nl").row(&company);
+    assert_eq!((r.title.as_str(), r.stage.as_str(), r.stage_code.as_str()), ("Garage Smit", "Klant", "client"));
+    assert_eq!((r.type_label.as_str(), r.city.as_str(), r.detail.as_str()), ("Leverancier", "Utrecht", "Automotive"));
+    assert_eq!(r.stage_group, "client", "its status tab");
+    for needle in ["garage smit", "utrecht", "nl123456789b01", "c-77", "automotive"] {
+        assert!(r.haystack.contains(needle), "{needle} is searched");
+    }
+    let t = crate::i18n::strings(Language::En);
+    let shown: Vec<String> = columns(RecordKind::Company).iter().map(|c| c.cell(&r, Language::Nl)).collect();
+    assert_eq!(shown, ["Garage Smit", "Klant", "Leverancier", "Utrecht", "Automotive", ""]);
+    assert_eq!(Col::Status.label(t), "Status");
+    // The lifecycle sorts in its order, not by label; an unknown status last.
+    let row_of = |status: &str| {
+        RowBuilder::new(config(), RecordKind::Company, "en").row(&record(
+            RecordKind::Company,
+            1,
+            json!({"name": "X", "status": status}),
+        ))
+    };
+    let (suspect, former, odd) = (row_of("suspect"), row_of("former"), row_of("odd"));
+    assert_eq!(Col::Status.compare(&suspect, &former), Ordering::Less);
+    assert_eq!(Col::Status.compare(&former, &odd), Ordering::Less);
+    assert_eq!(odd.stage, "odd", "an unknown code shows as it is");
+}
+
+#[test]
+fn a_contact_row_is_found_by_its_whole_name_company_email_and_phone() {
+    let company = record(RecordKind::Company, 2, json!({"name": "Garage Smit"}));
+    let contact = record(
+        RecordKind::Contact,
+        2,
+        json!({"first_name": "Jan", "last_name": "de Vries", "email": "jan@smit.nl", "phone": "+31 6 1234",
+               "function": "Buyer", "company_id": company.id.to_string()}),
+    );
+    let mut b = RowBuilder::new(config(), RecordKind::Contact, "en");
+    b.learn(&company);
+    let r = b.row(&contact);
+    assert_eq!((r.title.as_str(), r.company.as_str(), r.detail.as_str()), ("Jan de Vries", "Garage Smit", "Buyer"));
+    for needle in ["jan de vries", "garage smit", "jan@smit.nl", "+31 6 1234", "buyer"] {
+        assert!(r.haystack.contains(needle), "{needle} is searched");
+    }
+    let only_last = RowBuilder::new(config(), RecordKind::Contact, "en").row(&record(
+        RecordKind::Contact,
+        1,
+        json!({"last_name": "Bakker"}),
+    ));
+    assert_eq!(only_last.title, "Bakker", "no stray space");
+}
+
+#[test]
+fn companies_have_a_tab_per_status_and_conditions_on_status_type_and_city() {
+    let t = crate::i18n::strings(Language::Nl);
+    let tabs = tabs(RecordKind::Company, &config(), "nl", t);
+    let labels: Vec<&str> = tabs.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Suspect",
+            "Prospect",
+            "Klant",
+            "Oud-klant",
+            "Mijn bedrijven",
+            "Bedrijven van mijn vestiging",
+            "Alle bedrijven"
+        ]
+    );
+    let contact_tabs = super::tabs(RecordKind::Contact, &config(), "en", crate::i18n::strings(Language::En));
+    assert_eq!(contact_tabs.iter().map(|(t, _)| t.key()).collect::<Vec<_>>(), ["mine", "office", "all"]);
+
+    assert_eq!(CondField::of(RecordKind::Company), [CondField::Status, CondField::Type, CondField::City]);
+    assert!(!CondField::of(RecordKind::Lead).contains(&CondField::Status), "a lead has stages");
+    let mut r = row("Garage Smit", UserId::new(), OfficeId::new());
+    (r.stage_code, r.type_code, r.city) = ("client".into(), "supplier".into(), "Utrecht".into());
+    assert!(admits(CondField::Status, "client", &r) && !admits(CondField::Status, "former", &r));
+    assert!(admits(CondField::Type, "supplier", &r) && !admits(CondField::Type, "partner", &r));
+    assert!(admits(CondField::City, "utr", &r) && !admits(CondField::City, "Delft", &r));
+    let hidden = BTreeSet::from([Col::Name, Col::City]);
+    assert_eq!(shown_columns(&columns(RecordKind::Company), &hidden)[0], Col::Name, "the name always stays");
+    assert!(!shown_columns(&columns(RecordKind::Company), &hidden).contains(&Col::City));
+}
