@@ -213,7 +213,7 @@ fn Importer(kind: RecordKind) -> impl IntoView {
     let choose = move || {
         view! {
             <section class="card import-step" aria-labelledby="import-file-heading">
-                <h2 id="import-file-heading">{move || t().import.step_file}</h2>
+                <h2 id="import-file-heading" tabindex="-1">{move || t().import.step_file}</h2>
                 <label class="file-drop" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=dropped>
                     <Icon d=icons::UPLOAD/>
                     <span class="file-drop-title">{move || t().import.choose_file}</span>
@@ -263,7 +263,7 @@ fn Importer(kind: RecordKind) -> impl IntoView {
             .collect_view();
         Some(view! {
             <section class="card import-step" aria-labelledby="import-map-heading">
-                <h2 id="import-map-heading">{t.import.step_map}</h2>
+                <h2 id="import-map-heading" tabindex="-1">{t.import.step_map}</h2>
                 <p class="muted">{(t.import.map_hint)(&view.file_name, view.total)}</p>
                 <div class="import-columns-head" aria-hidden="true">
                     <span>{t.import.column}</span><span>{t.import.example}</span><span>{t.import.field}</span>
@@ -332,7 +332,7 @@ fn Importer(kind: RecordKind) -> impl IntoView {
         let to_do = c.created + c.updated + c.merged;
         Some(view! {
             <section class="card import-step" aria-labelledby="import-check-heading">
-                <h2 id="import-check-heading">{t.import.step_check}</h2>
+                <h2 id="import-check-heading" tabindex="-1">{t.import.step_check}</h2>
                 {counts(c)}
                 {report_table(&view)}
                 {(to_do == 0).then(|| view! { <p class="muted">{t.import.nothing}</p> })}
@@ -350,7 +350,7 @@ fn Importer(kind: RecordKind) -> impl IntoView {
         let (done, total) = (view.done, view.total.max(1));
         Some(view! {
             <section class="card import-step" aria-labelledby="import-run-heading">
-                <h2 id="import-run-heading">{if finished { t.import.done } else { t.import.progress }}</h2>
+                <h2 id="import-run-heading" tabindex="-1">{if finished { t.import.done } else { t.import.progress }}</h2>
                 <progress class="import-progress" aria-label=t.import.progress max=total value=done></progress>
                 <p role="status">{(t.import.progress_text)(view.done, view.total)}</p>
                 {if finished {

@@ -1,0 +1,120 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { loginAs, screenshot, users } from './fixtures/app';
+
+/** Letters drawn at random: names of two runs (both projects share one server) never collide. */
+function letters(n: number) {
+  return Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String.fromCharCode(97 + (b % 26))).join('');
+}
+
+/** Creates records through the sync API, as another device of the logged-in user would. */
+async function pushCreates(page: Page, records: { kind: string; id: string; fields: Record<string, unknown> }[]) {
+  const client = crypto.randomUUID();
+  const mutations = records.map((r, i) => ({
+    id: i + 1,
+    kind: r.kind,
+    record_id: r.id,
+    op: 'create',
+    fields: r.fields,
+    hlc: { wall_ms: Date.now(), counter: i, client },
+  }));
+  const res = await page.request.post('/api/sync/push', { data: { protocol: 3, client_id: client, mutations } });
+  expect((await res.json()).results.map((r: { outcome: string }) => r.outcome)).toEqual(records.map(() => 'applied'));
+}
+
+test('companies: a tab per status, search by city, a saved view with a condition, a bulk status change', async ({ page, isMobile }, testInfo) => {
+  test.setTimeout(60_000);
+  await loginAs(page, users.admin.email);
+  const tag = letters(8);
+  const city = `Stad${tag}`;
+  const [alfa, beta, gamma] = [`Alfa ${tag}`, `Beta ${tag}`, `Gamma ${tag}`];
+  const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+  await pushCreates(page, [
+    { kind: 'company', id: ids[0], fields: { name: alfa, status: 'suspect', type: 'supplier', city, industry: 'Logistics' } },
+    { kind: 'company', id: ids[1], fields: { name: beta, status: 'suspect', type: 'client', city, industry: 'Retail' } },
+    { kind: 'company', id: ids[2], fields: { name: gamma, status: 'prospect', type: 'supplier', city } },
+  ]);
+
+  await page.goto('/companies');
+  await expect(page.getByRole('heading', { name: 'Companies', level: 1 })).toBeVisible();
+  const tabs = page.getByRole('navigation', { name: 'Views' });
+  await expect(tabs.getByRole('link')).toHaveText(['Suspect', 'Prospect', 'Client', 'Former client', 'My companies', 'Companies of my office', 'All companies']);
+  const list = page.getByRole('region', { name: 'Companies' });
+  // A row on a wide screen, a card on a phone.
+  const item = (name: string) => (isMobile ? list.getByRole('listitem') : list.getByRole('row')).filter({ hasText: name });
+
+  // Search as you type finds a company by its city; each shows its status as a pill.
+  await page.getByRole('searchbox', { name: 'Search – Companies' }).fill(city);
+  await expect(list.getByRole('link', { name: new RegExp(tag) })).toHaveCount(3, { timeout: 15_000 });
+  await expect(item(alfa)).toContainText('Suspect');
+  await expect(item(gamma)).toContainText('Prospect');
+  await expect(item(alfa)).toContainText(isMobile ? 'Logistics' : 'Supplier');
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  expect(axe.violations.map((v) => v.id), 'the companies list has no axe violations').toEqual([]);
+  await screenshot(page, testInfo, 'companies-list');
+
+  // Advanced search: the suppliers; saved as a view that brings them back.
+  await page.locator('summary', { hasText: 'Advanced search' }).click();
+  await page.getByRole('button', { name: 'Add a condition' }).click();
+  await page.getByRole('combobox', { name: 'Condition 1' }).selectOption({ label: 'Type is' });
+  await page.getByRole('combobox', { name: 'Value for Type is' }).selectOption({ label: 'Supplier' });
+  await expect(list.getByRole('link', { name: new RegExp(tag) })).toHaveCount(2);
+  await expect(list.getByRole('link', { name: beta })).toHaveCount(0);
+  await page.locator('summary', { hasText: 'Saved views' }).click();
+  await page.getByLabel('Name of this view').fill(`Suppliers ${tag}`);
+  await page.getByRole('button', { name: 'Save view' }).click();
+  await page.reload();
+  await page.locator('summary', { hasText: 'Saved views' }).click();
+  await page.getByRole('button', { name: `Suppliers ${tag}`, exact: true }).click();
+  await expect(page.getByRole('searchbox', { name: 'Search – Companies' })).toHaveValue(city);
+  await expect(list.getByRole('link', { name: new RegExp(tag) })).toHaveCount(2, { timeout: 15_000 });
+  await page.locator('summary', { hasText: 'Saved views' }).click();
+
+  // Both suppliers become clients at once, offline-capable like every edit.
+  await list.getByRole('checkbox', { name: `Select ${alfa}` }).check();
+  await list.getByRole('checkbox', { name: `Select ${gamma}` }).check();
+  const bar = page.getByRole('group', { name: 'Actions on the selected records' });
+  await expect(bar).toContainText('2 selected');
+  await expect(bar.getByLabel('Stage')).toHaveCount(0);
+  await bar.getByLabel('Status', { exact: true }).selectOption({ label: 'Client' });
+  await bar.getByRole('button', { name: 'Apply – Status' }).click();
+  await expect(bar.getByRole('status')).toHaveText('2 changed.');
+  await screenshot(page, testInfo, 'companies-bulk');
+  await tabs.getByRole('link', { name: 'Client', exact: true }).click();
+  await expect(list.getByRole('link', { name: new RegExp(tag) })).toHaveCount(2);
+  await expect(item(alfa)).toContainText('Client');
+  // The server has them as clients once the device has synced; the third is untouched.
+  await expect
+    .poll(async () => {
+      const rows: { id: string; data: { status: string } }[] = await (await page.request.get('/api/records/company')).json();
+      return ids.map((id) => rows.find((r) => r.id === id)?.data.status);
+    }, { timeout: 15_000 })
+    .toEqual(['client', 'suspect', 'client']);
+});
+
+test('contacts: found by their whole name, shown with their company; the preview says who manages them', async ({ page, isMobile }) => {
+  test.setTimeout(45_000);
+  await loginAs(page, users.admin.email);
+  const tag = letters(8);
+  const [company, contact] = [crypto.randomUUID(), crypto.randomUUID()];
+  await pushCreates(page, [
+    { kind: 'company', id: company, fields: { name: `Huis ${tag}`, status: 'client' } },
+    { kind: 'contact', id: contact, fields: { first_name: 'Eva', last_name: `van ${tag}`, function: 'Buyer', email: `eva.${tag}@example.com`, company_id: company } },
+  ]);
+  await page.goto('/contacts');
+  const tabs = page.getByRole('navigation', { name: 'Views' });
+  await expect(tabs.getByRole('link')).toHaveText(['My contacts', 'Contacts of my office', 'All contacts']);
+  await page.getByRole('searchbox', { name: 'Search – Contacts' }).fill(`eva van ${tag}`);
+  const list = page.getByRole('region', { name: 'Contacts' });
+  await expect(list.getByRole('link', { name: `Eva van ${tag}` })).toBeVisible({ timeout: 15_000 });
+  await expect(list).toContainText(`Huis ${tag}`);
+  if (!isMobile) {
+    await list.getByRole('button', { name: `Preview Eva van ${tag}` }).click();
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await expect(preview).toContainText('Buyer');
+    await expect(preview).toContainText('Account manager');
+    await expect(preview).toContainText(users.admin.name);
+  }
+  await list.getByRole('link', { name: `Eva van ${tag}` }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Eva van ${tag}`);
+});
