@@ -128,10 +128,12 @@ pub enum Table {
     Status,
     /// What a company is to the firm (client, supplier, partner, …; DM-1).
     Type,
+    /// A company's or contact's criteria: pick-lists of options (`crate::criteria`).
+    Criterion,
 }
 
 impl Table {
-    pub const ALL: [Table; 10] = [
+    pub const ALL: [Table; 11] = [
         Table::Attribute,
         Table::Category,
         Table::Group,
@@ -142,6 +144,7 @@ impl Table {
         Table::StageGroup,
         Table::Status,
         Table::Type,
+        Table::Criterion,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -156,6 +159,7 @@ impl Table {
             Table::StageGroup => "stage_group",
             Table::Status => "status", // not a record field
             Table::Type => "type",     // not a record field
+            Table::Criterion => "criterion",
         }
     }
 
@@ -184,6 +188,12 @@ pub struct TableEntry {
     /// colour"); company statuses: the colour of their pill in lists; `#rrggbb`, empty for none.
     #[serde(default)]
     pub colour: String,
+    /// Criteria: whether a record may hold several of its options.
+    #[serde(default)]
+    pub multiple: bool,
+    /// Criteria: the options, in order.
+    #[serde(default)]
+    pub options: Vec<crate::criteria::CriterionOption>,
 }
 
 impl StageDef {
@@ -464,6 +474,8 @@ pub fn default_tables() -> Vec<TableEntry> {
                         _ => "",
                     }
                     .to_owned(),
+                    multiple: false,
+                    options: Vec::new(),
                 });
             }
         }
@@ -546,6 +558,8 @@ pub fn default_tables() -> Vec<TableEntry> {
                 order: i as i64 + 1,
                 fixed: false,
                 colour: String::new(),
+                multiple: false,
+                options: Vec::new(),
             });
         }
     }
@@ -565,6 +579,8 @@ fn company_tables() -> Vec<TableEntry> {
         order: i as i64 + 1,
         fixed: false,
         colour: colour.to_owned(),
+        multiple: false,
+        options: Vec::new(),
     };
     let statuses = [
         ("suspect", Label::new("Suspect", "Suspect", "Suspect"), "#94a3b8"),

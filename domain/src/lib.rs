@@ -7,6 +7,7 @@ pub mod access;
 pub mod api;
 pub mod automation;
 pub mod config;
+pub mod criteria;
 pub mod duplicates;
 pub mod edit;
 pub mod email;

@@ -180,6 +180,14 @@ pub fn survivor_changes(
             out.insert(field.name.to_owned(), value);
         }
     }
+    // Criteria (fields of their own, not in the schema): the survivor's stay; one it has not
+    // chosen in is filled from the other.
+    for (name, theirs) in merged.iter().filter(|(k, _)| crate::criteria::code_of(k).is_some()) {
+        let mine = crate::criteria::chosen(survivor.get(name));
+        if mine.is_empty() && !crate::criteria::chosen(Some(theirs)).is_empty() {
+            out.insert(name.clone(), theirs.clone());
+        }
+    }
     Ok(out)
 }
 
@@ -272,6 +280,19 @@ mod tests {
             "name stays, city taken, empty phone and missing website filled"
         );
         assert!(survivor_changes(RecordKind::Company, &s, &s, &[]).unwrap().is_empty(), "the same values: nothing");
+    }
+
+    #[test]
+    fn criteria_the_survivor_has_not_chosen_in_come_from_the_other() {
+        let s = map(json!({ "last_name": "Bakker", "criterion:segment": ["fleet"], "criterion:sector": [] }));
+        let m = map(json!({ "last_name": "Bakker", "criterion:segment": ["private"], "criterion:sector": ["food"],
+                            "criterion:interests": ["ev", "vans"] }));
+        let changes = survivor_changes(RecordKind::Contact, &s, &m, &[]).unwrap();
+        assert_eq!(
+            changes,
+            map(json!({ "criterion:sector": ["food"], "criterion:interests": ["ev", "vans"] })),
+            "the survivor's segment stays; the gaps are filled"
+        );
     }
 
     #[test]

@@ -201,9 +201,21 @@ pub struct Known {
     /// (`merge`): moving a link from one to the other is allowed where a change of link is not
     /// (a job order's lead), and a survivor replaces a merged contact even when blocked.
     pub merged: HashMap<Uuid, Uuid>,
+    /// Per list, its criteria (`crate::criteria`): read when a change sets one.
+    pub criteria: BTreeMap<RecordKind, Vec<crate::criteria::Criterion>>,
 }
 
 impl Known {
+    /// Sets the criteria of `kind` from its criterion table.
+    pub fn with_criteria<'a>(
+        mut self,
+        kind: RecordKind,
+        entries: impl IntoIterator<Item = &'a crate::config::TableEntry>,
+    ) -> Known {
+        self.criteria.insert(kind, crate::criteria::of_kind(kind, entries));
+        self
+    }
+
     /// Whether `role` is fixed on records of `kind`.
     pub fn is_fixed_role(&self, kind: RecordKind, role: &str) -> bool {
         self.fixed_roles.get(&kind).is_some_and(|roles| roles.contains(role))
@@ -343,6 +355,13 @@ pub fn validate(
         }
         if field.ty == FieldType::Percent && after.get(f).and_then(Value::as_f64).is_some_and(|p| p > 100.0) {
             return Err(invalid(f, InvalidCode::BadNumber, format!("`{f}` is a percentage: at most 100")));
+        }
+    }
+    // Criteria: options of the list's own criteria (companies and contacts have them).
+    for (field, value) in after.iter().filter(|(k, _)| crate::criteria::code_of(k).is_some() && touched(k)) {
+        let criteria = known.criteria.get(&kind).map(Vec::as_slice).unwrap_or_default();
+        if let Err(e) = crate::criteria::check(criteria, field, value) {
+            return Err(invalid(field, InvalidCode::BadValue, e.to_string()));
         }
     }
     match kind {

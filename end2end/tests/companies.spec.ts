@@ -118,3 +118,82 @@ test('contacts: found by their whole name, shown with their company; the preview
   await list.getByRole('link', { name: `Eva van ${tag}` }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Eva van ${tag}`);
 });
+
+test('a contact criterion is chosen on the contact and a saved view of contacts finds it', async ({ page }, testInfo) => {
+  test.setTimeout(60_000);
+  await loginAs(page, users.admin.email);
+  const tag = letters(8);
+  const code = `segment_${tag}`;
+  const [criterion, fleet, other] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+  // An administrator's criterion (as made under Admin → Tables → Contacts → Criteria).
+  await pushCreates(page, [
+    {
+      kind: 'table_entry', id: criterion,
+      fields: {
+        list: 'contact', table: 'criterion', code, label: { en: `Segment ${tag}`, nl: `Segment ${tag}`, ro: `Segment ${tag}` },
+        active: true, order: 1, multiple: false,
+        options: [{ code: 'fleet', label: { en: 'Fleet owner' } }, { code: 'private', label: { en: 'Private buyer' } }],
+      },
+    },
+    { kind: 'contact', id: fleet, fields: { first_name: 'Floor', last_name: `Vloot${tag}`, email: `floor.${tag}@example.com` } },
+    { kind: 'contact', id: other, fields: { first_name: 'Pim', last_name: `Vloot${tag}`, email: `pim.${tag}@example.com`, [`criterion:${code}`]: ['private'] } },
+  ]);
+
+  // On the contact's page: the criterion, chosen; saved at once.
+  await page.goto(`/contacts/${fleet}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Floor Vloot${tag}`, { timeout: 15_000 });
+  const criteria = page.getByRole('region', { name: 'Criteria' });
+  await criteria.getByLabel(`Segment ${tag}`).selectOption({ label: 'Fleet owner' });
+  await expect(page.getByRole('status').filter({ hasText: /Online|Offline/ })).toBeVisible();
+  await screenshot(page, testInfo, 'contact-criteria');
+
+  // The list: both by name; the criterion's condition keeps the fleet owner; saved as a view.
+  await page.goto('/contacts');
+  const list = page.getByRole('region', { name: 'Contacts' });
+  await page.getByRole('searchbox', { name: 'Search – Contacts' }).fill(`vloot${tag}`);
+  await expect(list.getByRole('link', { name: new RegExp(`Vloot${tag}`) })).toHaveCount(2, { timeout: 15_000 });
+  await page.locator('summary', { hasText: 'Advanced search' }).click();
+  await page.getByRole('button', { name: 'Add a condition' }).click();
+  await page.getByRole('combobox', { name: 'Condition 1' }).selectOption({ label: 'Criterion is' });
+  await page.getByRole('combobox', { name: 'Value for Criterion is' }).selectOption({ label: 'Fleet owner' });
+  await expect(list.getByRole('link', { name: new RegExp(`Vloot${tag}`) })).toHaveCount(1);
+  await expect(list.getByRole('link', { name: `Floor Vloot${tag}` })).toBeVisible();
+  await page.locator('summary', { hasText: 'Saved views' }).click();
+  await page.getByLabel('Name of this view').fill(`Fleet ${tag}`);
+  await page.getByRole('button', { name: 'Save view' }).click();
+  await page.reload();
+  await page.locator('summary', { hasText: 'Saved views' }).click();
+  await page.getByRole('button', { name: `Fleet ${tag}`, exact: true }).click();
+  await expect(list.getByRole('link', { name: new RegExp(`Vloot${tag}`) })).toHaveCount(1, { timeout: 15_000 });
+  await expect(list.getByRole('link', { name: `Floor Vloot${tag}` })).toBeVisible();
+  // The server has the choice, in the criterion's own field.
+  await expect
+    .poll(async () => {
+      const rows: { id: string; data: Record<string, unknown> }[] = await (await page.request.get('/api/records/contact')).json();
+      return rows.find((r) => r.id === fleet)?.data[`criterion:${code}`];
+    }, { timeout: 15_000 })
+    .toEqual(['fleet']);
+
+  // The administrator's editor: the contacts' criteria with their options; a new option added.
+  await page.goto('/admin/tables');
+  await page.getByRole('group', { name: 'Configuration for' }).getByRole('button', { name: 'Contacts' }).click();
+  await expect(page.getByLabel('Table')).toHaveValue('criterion');
+  const entry = page.getByRole('form', { name: code });
+  await expect(entry.getByRole('group', { name: 'Options' })).toBeVisible();
+  await expect(entry.getByLabel('Name (en) – fleet')).toHaveValue('Fleet owner');
+  await expect(entry.getByLabel('Several options may be chosen')).not.toBeChecked();
+  await entry.getByLabel('New option').fill('Leasing company');
+  await entry.getByRole('button', { name: 'Add the option' }).click();
+  await expect(entry.getByLabel('Name (en) – leasing_company')).toHaveValue('Leasing company');
+  await entry.getByRole('button', { name: 'Save' }).click();
+  await expect(entry.getByRole('status')).not.toBeEmpty();
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  expect(axe.violations.map((v) => v.id), 'the criteria editor has no axe violations').toEqual([]);
+  await screenshot(page, testInfo, 'admin-criteria');
+  await expect
+    .poll(async () => {
+      const rows: { id: string; data: { options: { code: string }[] } }[] = await (await page.request.get('/api/records/table_entry')).json();
+      return rows.find((r) => r.id === criterion)?.data.options.map((o) => o.code);
+    }, { timeout: 15_000 })
+    .toEqual(['fleet', 'private', 'leasing_company']);
+});

@@ -321,12 +321,12 @@ pub fn AddCode(
 }
 
 /// Lead / opportunity switch shared by the configuration pages (the tables page adds
-/// companies: their statuses and types).
+/// companies and contacts: statuses, types and criteria).
 #[component]
 pub fn KindSwitch(kind: RwSignal<RecordKind>, #[prop(optional)] companies: bool) -> impl IntoView {
     let t = use_i18n();
     let kinds: &[RecordKind] = if companies {
-        &[RecordKind::Lead, RecordKind::Opportunity, RecordKind::Company]
+        &[RecordKind::Lead, RecordKind::Opportunity, RecordKind::Company, RecordKind::Contact]
     } else {
         &[RecordKind::Lead, RecordKind::Opportunity]
     };
@@ -337,6 +337,7 @@ pub fn KindSwitch(kind: RwSignal<RecordKind>, #[prop(optional)] companies: bool)
                     {move || match k {
                         RecordKind::Lead => t().nav.leads,
                         RecordKind::Company => t().nav.companies,
+                        RecordKind::Contact => t().nav.contacts,
                         _ => t().nav.opportunities,
                     }}
                 </button>

@@ -8,6 +8,7 @@ use crate::state::Store;
 use leptos::prelude::*;
 use veld_domain::RecordKind;
 use veld_domain::config::{Label, Table, TableEntry};
+use veld_domain::criteria::CriterionOption;
 use veld_domain::edit::Edit;
 
 fn table_name(t: &Strings, table: Table) -> &'static str {
@@ -22,12 +23,18 @@ fn table_name(t: &Strings, table: Table) -> &'static str {
         Table::StageGroup => t.admin.table_stage_group,
         Table::Status => t.col.status,
         Table::Type => t.col.type_of,
+        Table::Criterion => t.admin.table_criterion,
     }
 }
 
-/// The tables a list has: a company's statuses and types; a lead's or opportunity's others.
+/// The tables a list has: a company's statuses, types and criteria; a contact's criteria; a
+/// lead's or opportunity's others.
 fn tables_of(kind: RecordKind) -> &'static [Table] {
-    if kind == RecordKind::Company { &Table::ALL[8..] } else { &Table::ALL[..8] }
+    match kind {
+        RecordKind::Company => &[Table::Status, Table::Type, Table::Criterion],
+        RecordKind::Contact => &[Table::Criterion],
+        _ => &Table::ALL[..8],
+    }
 }
 
 /// Entries with a colour: categories (pipeline cards) and company statuses (list pills).
@@ -64,6 +71,8 @@ pub fn TablesPage() -> impl IntoView {
             order: entries.with_untracked(|e| e.last().map_or(1, |(_, e)| e.order + 1)),
             fixed: false,
             colour: String::new(),
+            multiple: false,
+            options: Vec::new(),
         };
         Edit::create(RecordKind::TableEntry, uuid::Uuid::now_v7(), entry.to_values())
     });
@@ -141,8 +150,109 @@ fn EntryEditor(id: uuid::Uuid, entry: TableEntry, all: Memo<Vec<(uuid::Uuid, Tab
                     <span class="check-text">{move || t().admin.active}</span>
                 </label>
                 <button type="submit" class="button">{move || t().common.save}</button>
+                {(entry.table == Table::Criterion).then(|| view! { <CriterionOptions id=id draft=draft/> })}
                 <p class="form-notice" role="status">{move || editor.notice.get()}</p>
             </form>
         </li>
+    }
+}
+
+/// A criterion's options (labels per language, in order) and whether several may be chosen;
+/// saved with the entry.
+#[component]
+fn CriterionOptions(id: uuid::Uuid, draft: RwSignal<TableEntry>) -> impl IntoView {
+    let t = use_i18n();
+    let new_label = RwSignal::new(String::new());
+    let new_id = format!("entry-{id}-new-option");
+    let add = move || {
+        let label = new_label.get_untracked().trim().to_owned();
+        if label.is_empty() {
+            return;
+        }
+        draft.update(|d| {
+            let code = unique_code(&label, d.options.iter().map(|o| o.code.as_str()));
+            d.options.push(CriterionOption { code, label: Label::new(&label, "", "") });
+        });
+        new_label.set(String::new());
+    };
+    let rows = move || {
+        let t = t();
+        draft.with(|d| {
+            d.options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    let labels = langs().map(|l| {
+                        let input_id = format!("entry-{id}-option-{}-{l}", o.code);
+                        let aria = format!("{} ({l}) – {}", t.col.name, o.code);
+                        view! {
+                            <input id=input_id aria-label=aria placeholder=l prop:value=o.label.0.get(l).cloned().unwrap_or_default()
+                                on:change=move |ev| draft.update(|d| { if let Some(o) = d.options.get_mut(i) { o.label.0.insert(l.to_owned(), event_target_value(&ev)); } })/>
+                        }
+                    });
+                    let remove = format!("{} {}", t.common.remove, o.label.get("en"));
+                    view! {
+                        <li class="criterion-option">
+                            <code>{o.code.clone()}</code>
+                            {labels.collect_view()}
+                            <button type="button" class="button subtle" aria-label=remove on:click=move |_| draft.update(|d| { if i < d.options.len() { d.options.remove(i); } })>"×"</button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let multiple_id = format!("entry-{id}-multiple");
+    view! {
+        <fieldset class="criterion-options">
+            <legend>{move || t().admin.options}</legend>
+            <label class="check-field" for=multiple_id.clone()>
+                <input id=multiple_id.clone() type="checkbox" prop:checked=move || draft.with(|d| d.multiple)
+                    on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.multiple = on); }/>
+                <span>{move || t().admin.multiple}</span>
+            </label>
+            <ul class="criterion-option-list">{rows}</ul>
+            <div class="inline-form">
+                <div class="field grow">
+                    <label for=new_id.clone()>{move || t().admin.new_option}</label>
+                    <input id=new_id prop:value=move || new_label.get() on:input=move |ev| new_label.set(event_target_value(&ev))
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { ev.prevent_default(); add(); }/>
+                </div>
+                <button type="button" class="button" on:click=move |_| add()>{move || t().admin.add_option}</button>
+            </div>
+        </fieldset>
+    }
+}
+
+/// A code for a new option from its label (lower-case letters and digits joined by `_`),
+/// numbered when `taken`.
+fn unique_code<'a>(label: &str, taken: impl Iterator<Item = &'a str> + Clone) -> String {
+    let mut base: String = label
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect::<String>()
+        .split('_')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    if base.is_empty() {
+        base = "option".into();
+    }
+    let free = |c: &str| !taken.clone().any(|t| t == c);
+    if free(&base) {
+        return base;
+    }
+    (2..).map(|n| format!("{base}_{n}")).find(|c| free(c)).unwrap_or(base)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_options_code_comes_from_its_label_and_never_repeats() {
+        assert_eq!(super::unique_code("Fleet (10+ cars)", [].into_iter()), "fleet_10_cars");
+        assert_eq!(super::unique_code("Fleet", ["fleet"].into_iter()), "fleet_2");
+        assert_eq!(super::unique_code("Fleet", ["fleet", "fleet_2"].into_iter()), "fleet_3");
+        assert_eq!(super::unique_code("Éé", [].into_iter()), "option");
     }
 }

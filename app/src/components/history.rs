@@ -37,6 +37,20 @@ pub fn when(ms: i64, lang: &str) -> String {
     format!("{}, {:02}:{:02}", crate::format::date(&day, language), d.get_hours(), d.get_minutes())
 }
 
+/// A field's name as the user knows it: the interface's word, or a criterion's label.
+pub fn name_of_field(store: &Store, kind: RecordKind, field: &str) -> String {
+    let language = store.language.get_untracked();
+    match veld_domain::criteria::code_of(field) {
+        Some(code) => store.config.with_untracked(|c| {
+            veld_domain::criteria::of_kind(kind, &c.tables.0)
+                .into_iter()
+                .find(|c| c.code == code)
+                .map_or_else(|| code.to_owned(), |c| c.label.get(language.code()).to_owned())
+        }),
+        None => field_label(crate::i18n::strings(language), field),
+    }
+}
+
 /// A stored value as the user knows it, by the field's type in the schema: stage, table and
 /// group labels, linked records' names, the owner's name, money and dates in the user's
 /// language, yes or no.
@@ -45,6 +59,20 @@ pub fn value_label(store: &Store, kind: RecordKind, field: &str, v: &serde_json:
     let lang = language.code();
     let t = crate::i18n::strings(language);
     let code = v.as_str().unwrap_or_default();
+    if let Some(criterion) = veld_domain::criteria::code_of(field) {
+        let options = veld_domain::criteria::chosen(Some(v));
+        if options.is_empty() {
+            return "—".into();
+        }
+        return store.config.with_untracked(|c| {
+            let found = veld_domain::criteria::of_kind(kind, &c.tables.0).into_iter().find(|c| c.code == criterion);
+            options
+                .iter()
+                .map(|o| found.as_ref().map_or(*o, |c| c.option_label(o, lang)).to_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+    }
     let Some(ty) = schema::field(kind, field).map(|f| f.ty) else {
         return shown(v);
     };
@@ -222,11 +250,11 @@ fn change_item(
         .filter(|c| h.op != "create" || !c.new.is_null())
         .map(|c| {
             let line = if h.op == "create" {
-                format!("{}: {}", field_label(t, &c.field), value_label(store, kind, &c.field, &c.new))
+                format!("{}: {}", name_of_field(store, kind, &c.field), value_label(store, kind, &c.field, &c.new))
             } else {
                 format!(
                     "{}: {} → {}",
-                    field_label(t, &c.field),
+                    name_of_field(store, kind, &c.field),
                     value_label(store, kind, &c.field, &c.old),
                     value_label(store, kind, &c.field, &c.new)
                 )

@@ -4,6 +4,7 @@ pub mod attachments;
 pub mod conflicts;
 pub mod contacts_tab;
 pub mod context_bar;
+pub mod criteria;
 pub mod duplicates;
 pub mod general_form;
 pub mod history;

@@ -358,6 +358,12 @@ pub struct AdminStrings {
     pub table_group: &'static str,
     pub table_procedure: &'static str,
     pub table_stage_group: &'static str,
+    pub table_criterion: &'static str,
+    /// A criterion's editor: several options at once, its options, a new one.
+    pub multiple: &'static str,
+    pub options: &'static str,
+    pub new_option: &'static str,
+    pub add_option: &'static str,
     pub new_stage: &'static str,
     pub new_entry: &'static str,
     pub no_stages: &'static str,
@@ -419,6 +425,7 @@ pub struct HistoryStrings {
 /// Column and field names.
 pub struct ColStrings {
     pub number: &'static str,
+    pub criteria: &'static str,
     pub title: &'static str,
     pub name: &'static str,
     pub stage: &'static str,
@@ -470,6 +477,7 @@ pub struct ColStrings {
 /// The overview's advanced search.
 pub struct CondStrings {
     pub stage: &'static str,
+    pub criterion: &'static str,
     pub status: &'static str,
     pub type_of: &'static str,
     pub city: &'static str,

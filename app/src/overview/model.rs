@@ -54,6 +54,10 @@ pub struct Row {
     /// A company's type: its label and code.
     pub type_label: String,
     pub type_code: String,
+    /// A company's or contact's criteria: `criterion=option` codes (conditions), and the
+    /// options' labels (the column).
+    pub criteria: Vec<String>,
+    pub criteria_label: String,
     /// Lower-case text searched by the search box.
     pub haystack: String,
 }
@@ -76,11 +80,14 @@ pub struct RowBuilder {
     pub config: crate::state::Config,
     pub kind: RecordKind,
     pub language: &'static str,
+    /// The kind's criteria (companies and contacts).
+    pub criteria: Vec<veld_domain::criteria::Criterion>,
 }
 
 impl RowBuilder {
     pub fn new(config: crate::state::Config, kind: RecordKind, language: &'static str) -> RowBuilder {
-        RowBuilder { companies: HashMap::new(), contacts: HashMap::new(), config, kind, language }
+        let criteria = veld_domain::criteria::of_kind(kind, &config.tables.0);
+        RowBuilder { companies: HashMap::new(), contacts: HashMap::new(), config, kind, language, criteria }
     }
 
     /// Learns a company's name or a contact's name, e-mail and phone (rows show and search them).
@@ -139,6 +146,23 @@ impl RowBuilder {
                 _ => push(str_of(f.name)),
             }
         }
+        // Criteria: searched and shown by their options' labels, tested by their codes.
+        // (In the criteria's order; one no longer defined after them, by its codes.)
+        let (mut criteria, mut labels) = (Vec::new(), Vec::new());
+        let held = r.fields.iter().filter_map(|(f, s)| Some((veld_domain::criteria::code_of(f)?, &s.value)));
+        let mut held: Vec<(usize, &str, &serde_json::Value)> = held
+            .map(|(code, v)| (self.criteria.iter().position(|c| c.code == code).unwrap_or(usize::MAX), code, v))
+            .collect();
+        held.sort_by_key(|(i, code, _)| (*i, *code));
+        for (i, code, value) in held {
+            let criterion = self.criteria.get(i);
+            for option in veld_domain::criteria::chosen(Some(value)) {
+                criteria.push(format!("{code}={option}"));
+                let label = criterion.map_or(option, |c| c.option_label(option, language));
+                push(label);
+                labels.push(label.to_owned());
+            }
+        }
         let detail = if kind == RecordKind::Contact { names::FUNCTION } else { names::INDUSTRY };
         Row {
             id: r.id,
@@ -157,6 +181,8 @@ impl RowBuilder {
             detail: str_of(detail).to_owned(),
             type_label: config.tables.label(kind, Table::Type, type_code, language).to_owned(),
             type_code: type_code.to_owned(),
+            criteria,
+            criteria_label: labels.join(", "),
             haystack: haystack.to_lowercase(),
             ..Row::default()
         }
@@ -318,10 +344,11 @@ pub enum Col {
     Function,
     Email,
     Phone,
+    Criteria,
 }
 
 impl Col {
-    const ALL: [Col; 17] = [
+    const ALL: [Col; 18] = [
         Col::Number,
         Col::Title,
         Col::Company,
@@ -339,6 +366,7 @@ impl Col {
         Col::Function,
         Col::Email,
         Col::Phone,
+        Col::Criteria,
     ];
 
     /// The column that links to the record and is always shown.
@@ -371,6 +399,7 @@ impl Col {
             Col::Function => names::FUNCTION,
             Col::Email => names::EMAIL,
             Col::Phone => names::PHONE,
+            Col::Criteria => "criteria",
         }
     }
 
@@ -397,6 +426,7 @@ impl Col {
             Col::Function => t.col.function,
             Col::Email => t.col.email,
             Col::Phone => t.col.phone,
+            Col::Criteria => t.col.criteria,
         }
     }
 
@@ -411,7 +441,7 @@ impl Col {
 
     /// Left out on a laptop's screen (below 1440 px), so the value stays in view.
     pub fn tertiary(self) -> bool {
-        matches!(self, Col::Contacts | Col::Source | Col::Probability)
+        matches!(self, Col::Contacts | Col::Source | Col::Probability | Col::Criteria)
     }
 
     pub fn cell(self, r: &Row, lang: Language) -> String {
@@ -432,6 +462,7 @@ impl Col {
             Col::Industry | Col::Function => r.detail.clone(),
             Col::Email => r.email.clone(),
             Col::Phone => r.phone.clone(),
+            Col::Criteria => r.criteria_label.clone(),
         }
     }
 
@@ -465,6 +496,7 @@ impl Col {
             Col::Industry | Col::Function => text(&a.detail, &b.detail),
             Col::Email => text(&a.email, &b.email),
             Col::Phone => a.phone.cmp(&b.phone),
+            Col::Criteria => text(&a.criteria_label, &b.criteria_label),
         }
     }
 }
@@ -475,8 +507,10 @@ pub fn columns(kind: RecordKind) -> Vec<Col> {
         RecordKind::Lead => {
             vec![Col::Number, Col::Title, Col::Company, Col::Contacts, Col::Stage, Col::Source, Col::Value]
         }
-        RecordKind::Company => vec![Col::Name, Col::Status, Col::Type, Col::City, Col::Industry, Col::Phone],
-        RecordKind::Contact => vec![Col::Name, Col::Company, Col::Function, Col::Email, Col::Phone],
+        RecordKind::Company => {
+            vec![Col::Name, Col::Status, Col::Type, Col::City, Col::Industry, Col::Phone, Col::Criteria]
+        }
+        RecordKind::Contact => vec![Col::Name, Col::Company, Col::Function, Col::Email, Col::Phone, Col::Criteria],
         _ => vec![Col::Title, Col::Company, Col::Contacts, Col::Stage, Col::Value, Col::Probability, Col::CloseDate],
     }
 }
@@ -596,10 +630,12 @@ pub enum CondField {
     Status,
     Type,
     City,
+    /// One option of one criterion (the value is `criterion=option`).
+    Criterion,
 }
 
 impl CondField {
-    pub const ALL: [CondField; 10] = [
+    pub const ALL: [CondField; 11] = [
         CondField::Stage,
         CondField::Source,
         CondField::ValueAtLeast,
@@ -610,13 +646,14 @@ impl CondField {
         CondField::Status,
         CondField::Type,
         CondField::City,
+        CondField::Criterion,
     ];
 
     /// The fields a kind's conditions can test, the first one offered first.
     pub fn of(kind: RecordKind) -> &'static [CondField] {
         match kind {
-            RecordKind::Company => &[CondField::Status, CondField::Type, CondField::City],
-            RecordKind::Contact => &[CondField::Company],
+            RecordKind::Company => &[CondField::Status, CondField::Type, CondField::City, CondField::Criterion],
+            RecordKind::Contact => &[CondField::Company, CondField::Criterion],
             _ => &CondField::ALL[..7],
         }
     }
@@ -633,6 +670,7 @@ impl CondField {
             CondField::Status => names::STATUS,
             CondField::Type => names::TYPE,
             CondField::City => names::CITY,
+            CondField::Criterion => "criterion",
         }
     }
 
@@ -648,6 +686,7 @@ impl CondField {
             CondField::Status => t.cond.status,
             CondField::Type => t.cond.type_of,
             CondField::City => t.cond.city,
+            CondField::Criterion => t.cond.criterion,
         }
     }
 }
@@ -678,6 +717,7 @@ impl Condition {
             CondField::Status => r.stage_code == v,
             CondField::Type => r.type_code == v,
             CondField::City => r.city.to_lowercase().contains(&v.to_lowercase()),
+            CondField::Criterion => r.criteria.iter().any(|c| c == v),
         }
     }
 }

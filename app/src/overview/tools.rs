@@ -79,6 +79,33 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
             CondField::ValueAtLeast | CondField::ValueAtMost => {
                 view! { <input inputmode="numeric" aria-label=label prop:value=c.value on:input=set/> }.into_any()
             }
+            CondField::Criterion => {
+                // Every option of every criterion, grouped by criterion.
+                let criteria = store.config.with(|cfg| veld_domain::criteria::of_kind(kind, &cfg.tables.0));
+                let current = c.value.clone();
+                let groups = criteria
+                    .into_iter()
+                    .map(|k| {
+                        let options = k
+                            .options
+                            .iter()
+                            .map(|o| {
+                                let value = format!("{}={}", k.code, o.code);
+                                let selected = value == current;
+                                view! { <option value=value selected=selected>{o.label.get(lang).to_owned()}</option> }
+                            })
+                            .collect_view();
+                        view! { <optgroup label=k.label.get(lang).to_owned()>{options}</optgroup> }
+                    })
+                    .collect_view();
+                view! {
+                    <select aria-label=label on:change=set>
+                        <option value="">"—"</option>
+                        {groups}
+                    </select>
+                }
+                .into_any()
+            }
             CondField::Company | CondField::City => {
                 view! { <input aria-label=label prop:value=c.value on:input=set/> }.into_any()
             }

@@ -2,9 +2,8 @@
 //! reason), so no edit disappears without the user knowing (SPEC OF-2, OF-3).
 
 use crate::components::conflicts::{ConflictList, ConflictSource};
-use crate::components::history::value_label;
+use crate::components::history::{name_of_field, value_label};
 use crate::components::page::Page;
-use crate::i18n::field_label;
 use crate::i18n::{Strings, invalid_text, kind_label, use_i18n};
 use crate::state::Store;
 use leptos::prelude::*;
@@ -30,10 +29,9 @@ fn reject_text(t: &Strings, refused: &Rejected) -> String {
 
 /// A change's fields as the user knows them: "Stage: Contacted, Groups: Fleet".
 fn describe_fields(store: &Store, m: &Mutation) -> String {
-    let t = crate::i18n::strings(store.language.get_untracked());
     m.fields
         .iter()
-        .map(|(k, v)| format!("{}: {}", field_label(t, k), value_label(store, m.kind, k, v)))
+        .map(|(k, v)| format!("{}: {}", name_of_field(store, m.kind, k), value_label(store, m.kind, k, v)))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -217,6 +217,7 @@ fn RecordView(kind: RecordKind, id: Option<uuid::Uuid>) -> impl IntoView {
                         .into_any(),
                         view! {
                             <GeneralForm kind=kind record=record may_edit=may_edit/>
+                            <crate::components::criteria::Criteria kind=kind record=record may_edit=may_edit/>
                             <RelatedRecords of=kind id=id list=RecordKind::Lead/>
                             <Show when=opportunities>
                                 <RelatedRecords of=kind id=id list=RecordKind::Opportunity/>

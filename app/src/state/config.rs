@@ -176,6 +176,9 @@ impl Store {
         for list in [RecordKind::Lead, RecordKind::Opportunity] {
             known = known.with_roles(list, &config.tables.0);
         }
+        for list in veld_domain::criteria::KINDS {
+            known = known.with_criteria(list, &config.tables.0);
+        }
         known.stages.insert(RecordKind::Lead, config.lead_stages);
         known.stages.insert(RecordKind::Opportunity, config.opportunity_stages);
         // Whom a record may be handed to, and in which office (a hand-over is checked here too).

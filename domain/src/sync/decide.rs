@@ -137,6 +137,8 @@ pub struct Lookups {
     pub stages: Option<RecordKind>,
     /// The fixed contact roles of its kind (for a change of an existing record's contacts).
     pub roles: Option<RecordKind>,
+    /// The criteria of its kind (for a change that sets one).
+    pub criteria: Option<RecordKind>,
 }
 
 /// What the record rules need looked up to decide `m` on `existing`.
@@ -148,7 +150,8 @@ pub fn rule_lookups(existing: Option<&StoredRecord>, m: &Mutation) -> Lookups {
     let pipeline = matches!(m.kind, RecordKind::Lead | RecordKind::Opportunity);
     let stages = (pipeline && m.fields.contains_key(names::STAGE)).then_some(m.kind);
     let roles = (pipeline && existing.is_some() && m.fields.contains_key(names::CONTACTS)).then_some(m.kind);
-    Lookups { records, stages, roles }
+    let criteria = m.fields.keys().any(|k| crate::criteria::code_of(k).is_some()).then_some(m.kind);
+    Lookups { records, stages, roles, criteria }
 }
 
 /// The record rules on what the merge would store: a change that breaks one is refused with
@@ -472,11 +475,14 @@ mod tests {
         let opportunity = Some(RecordKind::Opportunity);
         assert_eq!(
             rule_lookups(Some(&r), &link),
-            Lookups { records: vec![contact], stages: None, roles: opportunity },
+            Lookups { records: vec![contact], stages: None, roles: opportunity, criteria: None },
             "a relink of an existing record's contacts needs the fixed roles"
         );
         let stage = mutation(Op::Update, r.id, json!({ "stage": "proposal" }), &[], hlc(200, 1));
-        assert_eq!(rule_lookups(Some(&r), &stage), Lookups { records: vec![], stages: opportunity, roles: None });
+        assert_eq!(
+            rule_lookups(Some(&r), &stage),
+            Lookups { records: vec![], stages: opportunity, roles: None, criteria: None }
+        );
         // A linked contact that is not known (not there, or not visible) is refused.
         let d = decide(Some(&r), &w.rep, &link, 6, 1_000, &|u| w.office_of(u), &Known::default());
         assert!(matches!(d.outcome, MutationOutcome::Rejected { code: RejectCode::Invalid, .. }), "{d:?}");

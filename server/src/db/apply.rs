@@ -284,6 +284,11 @@ impl RuleCache {
         Ok(())
     }
 
+    /// The values of the new records of `kind` not written yet.
+    pub fn pending_values(&self, kind: RecordKind) -> impl Iterator<Item = Map<String, Value>> + '_ {
+        self.pending.iter().filter(move |r| r.kind == kind && !r.deleted).map(StoredRecord::values)
+    }
+
     /// New records wait for the next flush again (the next push of a group).
     pub fn resume_deferring(&mut self) {
         self.defer_inserts = true;
@@ -359,8 +364,16 @@ async fn known_for(
     if let Some(kind) = lookups.stages {
         known.stages.insert(kind, cache.stages_of(conn, kind).await?);
     }
-    if let Some(kind) = lookups.roles {
-        known = known.with_roles(kind, &table_entries(conn).await?);
+    if lookups.roles.is_some() || lookups.criteria.is_some() {
+        // The stored entries, and those this batch made but has not written yet.
+        let mut entries = table_entries(conn).await?;
+        entries.extend(cache.pending_values(RecordKind::TableEntry).filter_map(|v| TableEntry::from_values(&v)));
+        if let Some(kind) = lookups.roles {
+            known = known.with_roles(kind, &entries);
+        }
+        if let Some(kind) = lookups.criteria {
+            known = known.with_criteria(kind, &entries);
+        }
     }
     Ok(known)
 }

@@ -86,3 +86,72 @@ async fn a_table_added_by_a_new_version_reaches_an_existing_database(app: &TestA
         .unwrap();
     assert_eq!(app.db.ensure_default_config().await.unwrap(), 0);
 }
+
+on_both_databases!(criteria_take_their_own_options_and_two_devices_keep_both_choices);
+
+/// A contact's criteria (an administrator's pick-lists): only their options, one where one is
+/// allowed; two devices choosing in two criteria of one contact at once both keep theirs.
+async fn criteria_take_their_own_options_and_two_devices_keep_both_choices(app: &TestApp) {
+    use crate::sync::{Device, fields_of, outcomes};
+    use serde_json::json;
+    use veld_domain::sync::Op;
+    let now = veld_server::db::now_ms();
+    let mut admin = Device::new(app, "admin@veld.test").await;
+    let criterion = |code: &str, multiple: bool| {
+        json!({"list": "contact", "table": "criterion", "code": code, "label": {"en": code}, "active": true,
+               "order": 1, "multiple": multiple,
+               "options": [{"code": "fleet", "label": {"en": "Fleet"}}, {"code": "sme", "label": {"en": "SME"}}]})
+    };
+    let (segment, interests) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    // A criterion made and used in one push (an administrator's device, offline a while).
+    let contact = uuid::Uuid::now_v7();
+    let made = [
+        admin.mutation_of(RecordKind::TableEntry, Op::Create, segment, criterion("segment", false), &[], now),
+        admin.mutation_of(RecordKind::TableEntry, Op::Create, interests, criterion("interests", true), &[], now),
+        admin.mutation_of(
+            RecordKind::Contact,
+            Op::Create,
+            contact,
+            json!({"last_name": "Bakker", "email": "bakker@example.com", "criterion:segment": ["fleet"]}),
+            &[],
+            now,
+        ),
+    ];
+    assert_eq!(outcomes(&admin.push_ok(app, &made).await), ["applied", "applied", "applied"]);
+    for bad in [
+        json!({"criterion:segment": ["boats"]}),
+        json!({"criterion:segment": ["fleet", "sme"]}),
+        json!({"criterion:colour": ["red"]}),
+        json!({"criterion:interests": "fleet"}),
+    ] {
+        let change = admin.mutation_of(RecordKind::Contact, Op::Update, contact, bad.clone(), &[], now + 1);
+        let body = admin.push_ok(app, &[change]).await;
+        assert_eq!(outcomes(&body), ["rejected"], "{bad}");
+        assert_eq!(body["results"][0]["code"], "invalid", "{bad}: {body}");
+    }
+
+    // Two devices, each offline, each choosing in another criterion: both choices stay.
+    let mut phone = Device::new(app, "admin@veld.test").await;
+    let mut laptop = Device::new(app, "admin@veld.test").await;
+    let a = phone.mutation_of(
+        RecordKind::Contact,
+        Op::Update,
+        contact,
+        json!({"criterion:segment": ["sme"]}),
+        &[],
+        now + 2,
+    );
+    let b = laptop.mutation_of(
+        RecordKind::Contact,
+        Op::Update,
+        contact,
+        json!({"criterion:interests": ["fleet", "sme"]}),
+        &[],
+        now + 3,
+    );
+    assert_eq!(outcomes(&laptop.push_ok(app, &[b]).await), ["applied"]);
+    assert_eq!(outcomes(&phone.push_ok(app, &[a]).await), ["applied"]);
+    let fields = fields_of(app, &admin, contact).await.unwrap();
+    assert_eq!(fields["criterion:segment"], json!(["sme"]));
+    assert_eq!(fields["criterion:interests"], json!(["fleet", "sme"]));
+}

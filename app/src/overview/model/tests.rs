@@ -364,7 +364,7 @@ fn a_company_row_shows_its_status_type_and_city_and_is_found_by_its_numbers() {
     }
     let t = crate::i18n::strings(Language::En);
     let shown: Vec<String> = columns(RecordKind::Company).iter().map(|c| c.cell(&r, Language::Nl)).collect();
-    assert_eq!(shown, ["Garage Smit", "Klant", "Leverancier", "Utrecht", "Automotive", ""]);
+    assert_eq!(shown, ["Garage Smit", "Klant", "Leverancier", "Utrecht", "Automotive", "", ""]);
     assert_eq!(Col::Status.label(t), "Status");
     // The lifecycle sorts in its order, not by label; an unknown status last.
     let row_of = |status: &str| {
@@ -424,7 +424,10 @@ fn companies_have_a_tab_per_status_and_conditions_on_status_type_and_city() {
     let contact_tabs = super::tabs(RecordKind::Contact, &config(), "en", crate::i18n::strings(Language::En));
     assert_eq!(contact_tabs.iter().map(|(t, _)| t.key()).collect::<Vec<_>>(), ["mine", "office", "all"]);
 
-    assert_eq!(CondField::of(RecordKind::Company), [CondField::Status, CondField::Type, CondField::City]);
+    assert_eq!(
+        CondField::of(RecordKind::Company),
+        [CondField::Status, CondField::Type, CondField::City, CondField::Criterion]
+    );
     assert!(!CondField::of(RecordKind::Lead).contains(&CondField::Status), "a lead has stages");
     let mut r = row("Garage Smit", UserId::new(), OfficeId::new());
     (r.stage_code, r.type_code, r.city) = ("client".into(), "supplier".into(), "Utrecht".into());
@@ -434,4 +437,39 @@ fn companies_have_a_tab_per_status_and_conditions_on_status_type_and_city() {
     let hidden = BTreeSet::from([Col::Name, Col::City]);
     assert_eq!(shown_columns(&columns(RecordKind::Company), &hidden)[0], Col::Name, "the name always stays");
     assert!(!shown_columns(&columns(RecordKind::Company), &hidden).contains(&Col::City));
+}
+
+#[test]
+fn a_contacts_criteria_are_shown_searched_and_tested_by_option() {
+    let mut config = config();
+    config.tables.0.push(veld_domain::config::TableEntry {
+        list: RecordKind::Contact,
+        table: Table::Criterion,
+        code: "segment".into(),
+        label: veld_domain::config::Label::new("Segment", "Segment", "Segment"),
+        active: true,
+        order: 1,
+        fixed: false,
+        colour: String::new(),
+        multiple: true,
+        options: [("fleet", "Fleet"), ("sme", "Small business")]
+            .map(|(code, en)| veld_domain::criteria::CriterionOption {
+                code: code.into(),
+                label: veld_domain::config::Label::new(en, "", ""),
+            })
+            .to_vec(),
+    });
+    let contact = record(
+        RecordKind::Contact,
+        1,
+        json!({"last_name": "Bakker", "criterion:segment": ["fleet", "sme"], "criterion:gone": ["old"]}),
+    );
+    let r = RowBuilder::new(config, RecordKind::Contact, "en").row(&contact);
+    assert_eq!(r.criteria_label, "Fleet, Small business, old", "labels; an unknown criterion's code as it is");
+    assert!(r.haystack.contains("small business"));
+    assert!(admits(CondField::Criterion, "segment=sme", &r));
+    assert!(!admits(CondField::Criterion, "segment=private", &r));
+    assert!(!admits(CondField::Criterion, "other=sme", &r));
+    assert_eq!(Col::Criteria.cell(&r, Language::En), "Fleet, Small business, old");
+    assert!(CondField::of(RecordKind::Contact).contains(&CondField::Criterion));
 }
