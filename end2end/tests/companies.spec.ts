@@ -1,26 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { loginAs, screenshot, users } from './fixtures/app';
-
-/** Letters drawn at random: names of two runs (both projects share one server) never collide. */
-function letters(n: number) {
-  return Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String.fromCharCode(97 + (b % 26))).join('');
-}
-
-/** Creates records through the sync API, as another device of the logged-in user would. */
-async function pushCreates(page: Page, records: { kind: string; id: string; fields: Record<string, unknown> }[]) {
-  const client = crypto.randomUUID();
-  const mutations = records.map((r, i) => ({
-    id: i + 1,
-    kind: r.kind,
-    record_id: r.id,
-    op: 'create',
-    fields: r.fields,
-    hlc: { wall_ms: Date.now(), counter: i, client },
-  }));
-  const res = await page.request.post('/api/sync/push', { data: { protocol: 3, client_id: client, mutations } });
-  expect((await res.json()).results.map((r: { outcome: string }) => r.outcome)).toEqual(records.map(() => 'applied'));
-}
+import { expect, test } from '@playwright/test';
+import { letters, loginAs, pushCreates, screenshot, users } from './fixtures/app';
 
 test('companies: a tab per status, search by city, a saved view with a condition, a bulk status change', async ({ page, isMobile }, testInfo) => {
   test.setTimeout(60_000);
@@ -173,6 +153,22 @@ test('a contact criterion is chosen on the contact and a saved view of contacts 
       return rows.find((r) => r.id === fleet)?.data[`criterion:${code}`];
     }, { timeout: 15_000 })
     .toEqual(['fleet']);
+
+  // In bulk: both become fleet owners (one option only: Pim's "private buyer" is replaced).
+  await page.goto('/contacts');
+  await page.getByRole('searchbox', { name: 'Search – Contacts' }).fill(`vloot${tag}`);
+  await list.getByRole('checkbox', { name: `Select Floor Vloot${tag}` }).check({ timeout: 15_000 });
+  await list.getByRole('checkbox', { name: `Select Pim Vloot${tag}` }).check();
+  const bar = page.getByRole('group', { name: 'Actions on the selected records' });
+  await bar.getByLabel('Criterion', { exact: true }).selectOption({ label: `Segment ${tag}: Fleet owner` });
+  await bar.getByRole('button', { name: 'Set', exact: true }).click();
+  await expect(bar.getByRole('status')).toHaveText('2 changed.');
+  await expect
+    .poll(async () => {
+      const rows: { id: string; data: Record<string, unknown> }[] = await (await page.request.get('/api/records/contact')).json();
+      return [fleet, other].map((id) => rows.find((r) => r.id === id)?.data[`criterion:${code}`]);
+    }, { timeout: 15_000 })
+    .toEqual([['fleet'], ['fleet']]);
 
   // The administrator's editor: the contacts' criteria with their options; a new option added.
   await page.goto('/admin/tables');

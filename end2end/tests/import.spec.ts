@@ -1,11 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { loginAs, screenshot, users } from './fixtures/app';
-
-/** Letters drawn at random: names of two runs (both projects share one server) never collide. */
-function letters(n: number) {
-  return Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String.fromCharCode(97 + (b % 26))).join('');
-}
+import { letters, loginAs, screenshot, users } from './fixtures/app';
 
 test('a CSV file of contacts is matched, checked and imported with progress; refused rows say why', async ({ page, isMobile }, testInfo) => {
   test.setTimeout(60_000);

@@ -1,30 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { loginAs, screenshot, users } from './fixtures/app';
-
-/** Creates records through the sync API, as another device of the logged-in user would. */
-async function pushCreates(page: Page, records: { kind: string; id: string; fields: Record<string, unknown> }[]) {
-  const client = crypto.randomUUID();
-  const mutations = records.map((r, i) => ({
-    id: i + 1,
-    kind: r.kind,
-    record_id: r.id,
-    op: 'create',
-    fields: r.fields,
-    hlc: { wall_ms: Date.now(), counter: i, client },
-  }));
-  const res = await page.request.post('/api/sync/push', { data: { protocol: 3, client_id: client, mutations } });
-  expect((await res.json()).results.map((r: { outcome: string }) => r.outcome)).toEqual(records.map(() => 'applied'));
-}
+import { expect, test } from '@playwright/test';
+import { letters, loginAs, pushCreates, screenshot, users } from './fixtures/app';
 
 test('two duplicate contacts are found and merged: the chosen values stay, links move, the timeline says so', async ({ page }, testInfo) => {
   test.setTimeout(45_000);
   await loginAs(page, users.admin.email);
   // Unique per run and per project (both run against one server).
   const stamp = `${Date.now()}`;
-  // Letters drawn at random: two runs' names must not look alike (numbered names would).
-  const letters = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => String.fromCharCode(97 + (b % 26))).join('');
-  const last = `M${letters}`;
+  const last = `M${letters(8)}`;
   const name = `Eva ${last}`;
   const phone = `+31 6 1${stamp.slice(-7)}`;
   const [kept, gone, lead] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];

@@ -120,7 +120,7 @@ pub static EN: Strings = Strings {
         roles: "Roles",
         config_for: "Configuration for",
         stages_intro: "The stages of leads and of opportunities: names, order, transitions and instructions. Changes reach every device with the next sync.",
-        tables_intro: "The lists behind the pick-lists of leads and opportunities, with their labels per language.",
+        tables_intro: "The lists behind the pick-lists of leads, opportunities, companies and contacts (statuses, types, criteria), with their labels per language.",
         table_attribute: "Attribute",
         table_group: "Group",
         table_procedure: "Procedure",
@@ -271,6 +271,9 @@ pub static EN: Strings = Strings {
         close_date: "Expected close date",
         status: "Status",
         account_manager: "Account manager",
+        criterion: "Criterion",
+        choose: "Set",
+        unchoose: "Take off",
     },
     kind: super::KindStrings {
         lead: "Lead",

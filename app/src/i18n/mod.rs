@@ -505,6 +505,10 @@ pub struct BulkStrings {
     /// A company's status and its account manager (the owner of a company or contact).
     pub status: &'static str,
     pub account_manager: &'static str,
+    /// A criterion's option: chosen on, or taken off, the selected records.
+    pub criterion: &'static str,
+    pub choose: &'static str,
+    pub unchoose: &'static str,
 }
 
 /// Record kinds.

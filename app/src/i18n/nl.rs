@@ -124,7 +124,7 @@ pub static NL: Strings = Strings {
         roles: "Rollen",
         config_for: "Instellingen voor",
         stages_intro: "De fasen van leads en van opportunities: namen, volgorde, overgangen en instructies. Wijzigingen bereiken elk apparaat bij de volgende synchronisatie.",
-        tables_intro: "De lijsten achter de keuzelijsten van leads en opportunities, met hun labels per taal.",
+        tables_intro: "De lijsten achter de keuzelijsten van leads, opportunities, bedrijven en contactpersonen (statussen, soorten, criteria), met hun labels per taal.",
         table_attribute: "Kenmerk",
         table_group: "Groep",
         table_procedure: "Procedure",
@@ -275,6 +275,9 @@ pub static NL: Strings = Strings {
         close_date: "Verwachte sluitdatum",
         status: "Status",
         account_manager: "Accountmanager",
+        criterion: "Criterium",
+        choose: "Instellen",
+        unchoose: "Weghalen",
     },
     kind: super::KindStrings {
         lead: "Lead",

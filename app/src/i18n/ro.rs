@@ -137,7 +137,7 @@ pub static RO: Strings = Strings {
         roles: "Roluri",
         config_for: "Configurare pentru",
         stages_intro: "Etapele leadurilor și ale oportunităților: nume, ordine, tranziții și instrucțiuni. Modificările ajung pe fiecare dispozitiv la următoarea sincronizare.",
-        tables_intro: "Listele din spatele listelor de selecție ale leadurilor și oportunităților, cu etichetele lor în fiecare limbă.",
+        tables_intro: "Listele din spatele listelor de selecție ale leadurilor, oportunităților, companiilor și contactelor (stări, tipuri, criterii), cu etichetele lor în fiecare limbă.",
         table_attribute: "Atribut",
         table_group: "Grup",
         table_procedure: "Procedură",
@@ -288,6 +288,9 @@ pub static RO: Strings = Strings {
         close_date: "Dată estimată de închidere",
         status: "Stare",
         account_manager: "Manager de cont",
+        criterion: "Criteriu",
+        choose: "Setați",
+        unchoose: "Eliminați",
     },
     kind: super::KindStrings {
         lead: "Lead",

@@ -1,6 +1,6 @@
 //! The overview's bulk bar (LO-1, CR-4): change stage, priority, probability, close date or
 //! owner of the checked rows, add them to or remove them from a group — a company's status or
-//! account manager — or delete them after a confirmation. Each is an ordinary named change per record (`BulkChange::edit`), checked by
+//! account manager, a company's or contact's criterion — or delete them after a confirmation. Each is an ordinary named change per record (`BulkChange::edit`), checked by
 //! the one edit path like any other, so it works offline.
 
 use crate::i18n::{Strings, use_i18n};
@@ -27,6 +27,13 @@ pub enum BulkChange {
     },
     /// A company's status (a code of its status table).
     Status(String),
+    /// One option of one of a company's or contact's criteria, chosen or taken off (a
+    /// single-choice criterion: chosen replaces the one there).
+    Criterion {
+        criterion: veld_domain::criteria::Criterion,
+        option: String,
+        on: bool,
+    },
 }
 
 impl BulkChange {
@@ -43,6 +50,11 @@ impl BulkChange {
             BulkChange::Group { code, member } => Edit::group(kind, id, current, code, *member),
             BulkChange::Status(code) if current.get(names::STATUS).and_then(Value::as_str) == Some(code) => None,
             BulkChange::Status(code) => set(names::STATUS, json!(code)),
+            BulkChange::Criterion { criterion, option, on } => {
+                let field = criterion.field();
+                let value = veld_domain::criteria::toggle(criterion, current.get(&field), option, *on)?;
+                set(&field, value)
+            }
         }
     }
 }
@@ -128,6 +140,26 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
         store.config.with(|c| c.stage_choices(kind, None, lang))
     });
     let owners = Signal::derive(move || store.owner_choices());
+    // Every option of every criterion of the kind, as `criterion=option`, named "Segment: Fleet".
+    let criteria = Memo::new(move |_| store.config.with(|c| veld_domain::criteria::of_kind(kind, &c.tables.0)));
+    let criterion_options = Signal::derive(move || {
+        let lang = lang();
+        criteria.with(|all| {
+            all.iter()
+                .filter(|c| c.active)
+                .flat_map(|c| {
+                    c.options.iter().map(move |o| {
+                        (format!("{}={}", c.code, o.code), format!("{}: {}", c.label.get(lang), o.label.get(lang)))
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let criterion_change = move |value: &str, on: bool| {
+        let (code, option) = value.split_once('=')?;
+        let criterion = criteria.with_untracked(|all| all.iter().find(|c| c.code == code).cloned())?;
+        Some(BulkChange::Criterion { criterion, option: option.to_owned(), on })
+    };
     let one = move |text: Text, change: fn(String) -> Option<BulkChange>| {
         vec![(
             text,
@@ -166,6 +198,13 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
                     })}
                     <BulkAction id="bulk-owner" label=owner_label control=Control::Select(owners)
                         buttons=one(apply_text, |v| v.parse().ok().map(BulkChange::Owner))/>
+                    {(!deals).then(|| view! {
+                        <BulkAction id="bulk-criterion" label=|t| t.bulk.criterion control=Control::Select(criterion_options)
+                            buttons=vec![
+                                (|t: &Strings| t.bulk.choose, Callback::new(move |v: String| { if let Some(c) = criterion_change(&v, true) { apply(c) } })),
+                                (|t: &Strings| t.bulk.unchoose, Callback::new(move |v: String| { if let Some(c) = criterion_change(&v, false) { apply(c) } })),
+                            ]/>
+                    })}
                     {deals.then(|| view! {
                     <BulkAction id="bulk-group" label=|t| t.bulk.group control=Control::Select(table(Table::Group))
                         buttons=vec![
@@ -283,6 +322,31 @@ mod tests {
         let e = BulkChange::Status("client".into()).edit(kind, id, &current).unwrap();
         assert_eq!((e.kind, e.id), (kind, id));
         assert_eq!(e.fields, values(json!({"status": "client"})), "only the status is sent");
+    }
+
+    #[test]
+    fn a_criterion_is_chosen_or_taken_off_where_it_differs() {
+        use veld_domain::config::Label;
+        use veld_domain::criteria::{Criterion, CriterionOption};
+        let (kind, id) = (RecordKind::Contact, uuid::Uuid::now_v7());
+        let criterion = Criterion {
+            code: "segment".into(),
+            label: Label::new("Segment", "", ""),
+            multiple: true,
+            active: true,
+            options: ["fleet", "sme"]
+                .map(|c| CriterionOption { code: c.into(), label: Label::new(c, "", "") })
+                .to_vec(),
+        };
+        let change =
+            |option: &str, on: bool| BulkChange::Criterion { criterion: criterion.clone(), option: option.into(), on };
+        let current = values(json!({"last_name": "Bakker", "criterion:segment": ["fleet"]}));
+        assert_eq!(change("fleet", true).edit(kind, id, &current), None, "already chosen");
+        assert_eq!(change("sme", false).edit(kind, id, &current), None, "not chosen");
+        let e = change("sme", true).edit(kind, id, &current).unwrap();
+        assert_eq!(e.fields, values(json!({"criterion:segment": ["fleet", "sme"]})), "only that criterion's field");
+        let e = change("fleet", false).edit(kind, id, &values(json!({}))).map(|e| e.fields);
+        assert_eq!(e, None);
     }
 
     #[test]
