@@ -25,28 +25,7 @@ impl Db {
     pub async fn insert_records(&self, records: &[NewRecord]) -> anyhow::Result<()> {
         let mut v = Versioned::begin(self).await?;
         let now = now_ms();
-        let hlc = Hlc { wall_ms: now, counter: 0, client: ClientId(uuid::Uuid::nil()) };
-        let mut stored = Vec::with_capacity(records.len());
-        for r in records {
-            // Each record is a change: it takes the next version, as a pushed create would.
-            let version = v.next_version();
-            let values = r.data.as_object().context("a record's data is a JSON object")?;
-            let fields = values
-                .iter()
-                .map(|(k, v)| (k.clone(), FieldState { value: v.clone(), version: version as u64, hlc }))
-                .collect();
-            let record = StoredRecord {
-                id: r.id,
-                kind: r.kind,
-                owner: r.owner,
-                office: r.office,
-                fields,
-                version: version as u64,
-                deleted: false,
-            };
-            stored.push(record);
-        }
-        store_new(&mut v.tx, &stored, now).await?;
+        insert_in(&mut v, records, now).await?;
         v.commit(now).await?;
         Ok(())
     }
@@ -58,10 +37,13 @@ impl Db {
     /// reaches an existing database, and an administrator's removals stand). Returns how many
     /// were loaded.
     pub async fn ensure_default_config(&self) -> anyhow::Result<usize> {
+        // Read and written in one versioned transaction: its counter lock queues another
+        // instance starting at the same moment, which then finds them there.
+        let mut v = Versioned::begin(self).await?;
         let rows = sqlx::query("SELECT kind, data FROM records WHERE kind = $1 OR kind = $2")
             .bind(RecordKind::Stage.as_str())
             .bind(RecordKind::TableEntry.as_str())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *v.tx)
             .await?;
         let pair = |v: &Map<String, Value>| (v.get("list").cloned(), v.get("table").cloned());
         let mut have_stages = false;
@@ -89,7 +71,9 @@ impl Db {
             })
             .collect();
         if !records.is_empty() {
-            self.insert_records(&records).await?;
+            let now = now_ms();
+            insert_in(&mut v, &records, now).await?;
+            v.commit(now).await?;
         }
         Ok(records.len())
     }
@@ -120,6 +104,32 @@ impl Db {
             })
             .collect()
     }
+}
+
+/// Writes `records` as new records in `v`'s transaction, each taking the next version.
+async fn insert_in(v: &mut Versioned, records: &[NewRecord], now: i64) -> anyhow::Result<()> {
+    let hlc = Hlc { wall_ms: now, counter: 0, client: ClientId(uuid::Uuid::nil()) };
+    let mut stored = Vec::with_capacity(records.len());
+    for r in records {
+        // Each record is a change: it takes the next version, as a pushed create would.
+        let version = v.next_version();
+        let values = r.data.as_object().context("a record's data is a JSON object")?;
+        let fields = values
+            .iter()
+            .map(|(k, v)| (k.clone(), FieldState { value: v.clone(), version: version as u64, hlc }))
+            .collect();
+        let record = StoredRecord {
+            id: r.id,
+            kind: r.kind,
+            owner: r.owner,
+            office: r.office,
+            fields,
+            version: version as u64,
+            deleted: false,
+        };
+        stored.push(record);
+    }
+    store_new(&mut v.tx, &stored, now).await
 }
 
 /// Per-field bookkeeping stored beside the values: `{field: {version, hlc}}`.

@@ -157,6 +157,11 @@ impl TestApp {
         Some(TestApp { addr, db, url, settings, _dir: dir, pg_database })
     }
 
+    /// Connections of another instance to the same database (as a second process would have).
+    pub async fn another_db(&self) -> Db {
+        Db::connect(&self.url).await.expect("connect")
+    }
+
     /// Starts another server instance on the same database, with connections of its own (as a
     /// second process would have); returns its base URL.
     pub async fn another_instance(&self) -> String {
