@@ -10,7 +10,7 @@
 use crate::RecordKind;
 use crate::config::{Label, Table, TableEntry};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The start of a criterion's field name.
 pub const PREFIX: &str = "criterion:";
@@ -86,15 +86,6 @@ pub fn chosen(value: Option<&Value>) -> Vec<&str> {
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
-}
-
-/// The record's choices: `(criterion, option)` codes, for the lists' conditions.
-pub fn choices(values: &Map<String, Value>) -> Vec<(&str, &str)> {
-    values
-        .iter()
-        .filter_map(|(k, v)| Some((code_of(k)?, v)))
-        .flat_map(|(c, v)| chosen(Some(v)).into_iter().map(move |o| (c, o)))
-        .collect()
 }
 
 /// Why a criterion's value is refused.
@@ -202,7 +193,7 @@ mod tests {
     }
 
     #[test]
-    fn criteria_come_in_their_order_with_their_fields_and_a_records_choices_are_read_back() {
+    fn criteria_come_in_their_order_with_their_fields_and_a_records_options_are_read_back() {
         let entry = |code: &str, order: i64, list: RecordKind| TableEntry {
             list,
             table: Table::Criterion,
@@ -224,9 +215,11 @@ mod tests {
         assert_eq!(codes, ["a", "b"]);
         assert_eq!(of_kind(RecordKind::Contact, &entries)[0].field(), "criterion:a");
         let values = json!({"name": "X", "criterion:segment": ["fleet"], "criterion:interests": ["vans", "ev"]});
-        let mut got = choices(values.as_object().unwrap());
-        got.sort();
-        assert_eq!(got, [("interests", "ev"), ("interests", "vans"), ("segment", "fleet")]);
+        assert_eq!(chosen(values.get("criterion:interests")), ["vans", "ev"]);
+        assert_eq!(chosen(values.get("criterion:segment")), ["fleet"]);
+        assert!(chosen(values.get("name")).is_empty() && chosen(None).is_empty(), "not a list: nothing chosen");
+        assert_eq!(code_of("criterion:segment"), Some("segment"));
+        assert_eq!(code_of("name"), None);
         assert_eq!(segment(false).option_label("sme", "en"), "SME");
         assert_eq!(segment(false).option_label("gone", "en"), "gone");
     }

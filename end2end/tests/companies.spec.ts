@@ -1,6 +1,17 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { letters, loginAs, pushCreates, screenshot, users } from './fixtures/app';
+
+/** Saves what the list shows as a view, reloads the page (the search and conditions are gone)
+ * and brings the view back. */
+async function saveAndReopenView(page: Page, name: string) {
+  await page.locator('summary', { hasText: 'Saved views' }).click();
+  await page.getByLabel('Name of this view').fill(name);
+  await page.getByRole('button', { name: 'Save view' }).click();
+  await page.reload();
+  await page.locator('summary', { hasText: 'Saved views' }).click();
+  await page.getByRole('button', { name, exact: true }).click();
+}
 
 test('companies: a tab per status, search by city, a saved view with a condition, a bulk status change', async ({ page, isMobile }, testInfo) => {
   test.setTimeout(60_000);
@@ -40,12 +51,7 @@ test('companies: a tab per status, search by city, a saved view with a condition
   await page.getByRole('combobox', { name: 'Value for Type is' }).selectOption({ label: 'Supplier' });
   await expect(list.getByRole('link', { name: new RegExp(tag) })).toHaveCount(2);
   await expect(list.getByRole('link', { name: beta })).toHaveCount(0);
-  await page.locator('summary', { hasText: 'Saved views' }).click();
-  await page.getByLabel('Name of this view').fill(`Suppliers ${tag}`);
-  await page.getByRole('button', { name: 'Save view' }).click();
-  await page.reload();
-  await page.locator('summary', { hasText: 'Saved views' }).click();
-  await page.getByRole('button', { name: `Suppliers ${tag}`, exact: true }).click();
+  await saveAndReopenView(page, `Suppliers ${tag}`);
   await expect(page.getByRole('searchbox', { name: 'Search – Companies' })).toHaveValue(city);
   await expect(list.getByRole('link', { name: new RegExp(tag) })).toHaveCount(2, { timeout: 15_000 });
   await page.locator('summary', { hasText: 'Saved views' }).click();
@@ -139,12 +145,7 @@ test('a contact criterion is chosen on the contact and a saved view of contacts 
   await page.getByRole('combobox', { name: 'Value for Criterion is' }).selectOption(`${code}=fleet`);
   await expect(list.getByRole('link', { name: new RegExp(`Vloot${tag}`) })).toHaveCount(1);
   await expect(list.getByRole('link', { name: `Floor Vloot${tag}` })).toBeVisible();
-  await page.locator('summary', { hasText: 'Saved views' }).click();
-  await page.getByLabel('Name of this view').fill(`Fleet ${tag}`);
-  await page.getByRole('button', { name: 'Save view' }).click();
-  await page.reload();
-  await page.locator('summary', { hasText: 'Saved views' }).click();
-  await page.getByRole('button', { name: `Fleet ${tag}`, exact: true }).click();
+  await saveAndReopenView(page, `Fleet ${tag}`);
   await expect(list.getByRole('link', { name: new RegExp(`Vloot${tag}`) })).toHaveCount(1, { timeout: 15_000 });
   await expect(list.getByRole('link', { name: `Floor Vloot${tag}` })).toBeVisible();
   // The server has the choice, in the criterion's own field.

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Map;
 use veld_domain::RecordKind;
-use veld_domain::criteria::{Criterion, chosen, of_kind, toggle};
+use veld_domain::criteria::{Criterion, chosen, toggle};
 use veld_domain::edit::Edit;
 use veld_domain::sync::RecordState;
 
@@ -17,7 +17,7 @@ pub fn Criteria(kind: RecordKind, record: Memo<Option<RecordState>>, may_edit: M
     let t = use_i18n();
     let store = expect_context::<Store>();
     let criteria = Memo::new(move |_| {
-        store.config.with(|c| of_kind(kind, &c.tables.0)).into_iter().filter(|c| c.active).collect::<Vec<_>>()
+        store.config.with(|c| c.criteria(kind)).into_iter().filter(|c| c.active).collect::<Vec<_>>()
     });
     let notice = RwSignal::new(None::<String>);
     // Chooses or drops one option of one criterion.

@@ -41,12 +41,10 @@ pub fn when(ms: i64, lang: &str) -> String {
 pub fn name_of_field(store: &Store, kind: RecordKind, field: &str) -> String {
     let language = store.language.get_untracked();
     match veld_domain::criteria::code_of(field) {
-        Some(code) => store.config.with_untracked(|c| {
-            veld_domain::criteria::of_kind(kind, &c.tables.0)
-                .into_iter()
-                .find(|c| c.code == code)
-                .map_or_else(|| code.to_owned(), |c| c.label.get(language.code()).to_owned())
-        }),
+        Some(code) => store
+            .config
+            .with_untracked(|c| c.criterion(kind, code))
+            .map_or_else(|| code.to_owned(), |c| c.label.get(language.code()).to_owned()),
         None => field_label(crate::i18n::strings(language), field),
     }
 }
@@ -64,14 +62,12 @@ pub fn value_label(store: &Store, kind: RecordKind, field: &str, v: &serde_json:
         if options.is_empty() {
             return "—".into();
         }
-        return store.config.with_untracked(|c| {
-            let found = veld_domain::criteria::of_kind(kind, &c.tables.0).into_iter().find(|c| c.code == criterion);
-            options
-                .iter()
-                .map(|o| found.as_ref().map_or(*o, |c| c.option_label(o, lang)).to_owned())
-                .collect::<Vec<_>>()
-                .join(", ")
-        });
+        let found = store.config.with_untracked(|c| c.criterion(kind, criterion));
+        return options
+            .iter()
+            .map(|o| found.as_ref().map_or(*o, |c| c.option_label(o, lang)).to_owned())
+            .collect::<Vec<_>>()
+            .join(", ");
     }
     let Some(ty) = schema::field(kind, field).map(|f| f.ty) else {
         return shown(v);

@@ -141,7 +141,7 @@ pub fn BulkBar(kind: RecordKind, checked: RwSignal<std::collections::BTreeSet<uu
     });
     let owners = Signal::derive(move || store.owner_choices());
     // Every option of every criterion of the kind, as `criterion=option`, named "Segment: Fleet".
-    let criteria = Memo::new(move |_| store.config.with(|c| veld_domain::criteria::of_kind(kind, &c.tables.0)));
+    let criteria = Memo::new(move |_| store.config.with(|c| c.criteria(kind)));
     let criterion_options = Signal::derive(move || {
         let lang = lang();
         criteria.with(|all| {

@@ -86,7 +86,7 @@ pub struct RowBuilder {
 
 impl RowBuilder {
     pub fn new(config: crate::state::Config, kind: RecordKind, language: &'static str) -> RowBuilder {
-        let criteria = veld_domain::criteria::of_kind(kind, &config.tables.0);
+        let criteria = config.criteria(kind);
         RowBuilder { companies: HashMap::new(), contacts: HashMap::new(), config, kind, language, criteria }
     }
 

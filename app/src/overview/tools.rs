@@ -81,7 +81,7 @@ fn AdvancedSearch(state: OverviewState) -> impl IntoView {
             }
             CondField::Criterion => {
                 // Every option of every criterion, grouped by criterion.
-                let criteria = store.config.with(|cfg| veld_domain::criteria::of_kind(kind, &cfg.tables.0));
+                let criteria = store.config.with(|cfg| cfg.criteria(kind));
                 let current = c.value.clone();
                 let groups = criteria
                     .into_iter()

@@ -56,6 +56,16 @@ impl Config {
         self.stages(kind).choices(from).into_iter().map(|s| (s.code.clone(), s.name.get(language).to_owned())).collect()
     }
 
+    /// A company's or contact's criteria, in their order (`veld_domain::criteria`).
+    pub fn criteria(&self, kind: RecordKind) -> Vec<veld_domain::criteria::Criterion> {
+        veld_domain::criteria::of_kind(kind, &self.tables.0)
+    }
+
+    /// One of them, by its code.
+    pub fn criterion(&self, kind: RecordKind, code: &str) -> Option<veld_domain::criteria::Criterion> {
+        self.criteria(kind).into_iter().find(|c| c.code == code)
+    }
+
     /// Every active stage of a kind, as choices (conditions and rules may name any).
     pub fn active_stage_choices(&self, kind: RecordKind, language: &str) -> Vec<Choice> {
         self.stages(kind).active().map(|s| (s.code.clone(), s.name.get(language).to_owned())).collect()
